@@ -1,0 +1,8 @@
+import { metricsText } from '@/lib/metrics';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET() {
+  const { contentType, body } = await metricsText();
+  return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
+}

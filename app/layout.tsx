@@ -1,0 +1,23 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { NavBar } from '@/components/nav-bar';
+import './globals.css';
+import { Providers } from './providers';
+
+export const metadata: Metadata = {
+  title: 'Lockboard',
+  description: "Terraform S3 backend locks, digests and state versions",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <Providers>
+          <NavBar />
+          <main className="mx-auto max-w-[1400px] px-4 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

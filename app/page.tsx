@@ -1,0 +1,14 @@
+import { Suspense } from 'react';
+import { uiSettings } from '@/lib/ui-settings';
+import { LocksOverview } from './locks-overview';
+
+export const dynamic = 'force-dynamic';
+
+export default function OverviewPage() {
+  const settings = uiSettings();
+  return (
+    <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+      <LocksOverview backends={settings.backends} pollMs={settings.pollMs} />
+    </Suspense>
+  );
+}

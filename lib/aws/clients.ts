@@ -1,0 +1,79 @@
+import 'server-only';
+/**
+ * AWS SDK clients, built once per backend. Credentials and endpoints come from the SDK's default
+ * chain and its own variables (AWS_PROFILE, AWS_ENDPOINT_URL_S3, …) unless the backend names an
+ * endpoint or a role. Every request is counted; throttling is retried with adaptive back-off.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { BackendConfig } from '../config';
+import { recordAwsCall, recordThrottle } from '../metrics';
+import { isThrottling } from './errors';
+
+interface Stackable {
+  middlewareStack: {
+    add: (
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: 'finalizeRequest'; name: string; priority: 'low' },
+    ) => void;
+  };
+}
+
+/** Counts each attempt (inside the retry middleware) and each throttling answer. */
+function instrument<T>(client: T, service: string): T {
+  (client as unknown as Stackable).middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      recordAwsCall(service, operation);
+      try {
+        return await next(args);
+      } catch (e) {
+        if (isThrottling(e)) recordThrottle(service, operation);
+        throw e;
+      }
+    },
+    { step: 'finalizeRequest', name: 'lockboardCallCounter', priority: 'low' },
+  );
+  return client;
+}
+
+function commonOptions(backend: BackendConfig) {
+  return {
+    region: backend.region,
+    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+    ...(backend.roleArn
+      ? { credentials: fromTemporaryCredentials({ params: { RoleArn: backend.roleArn, RoleSessionName: 'lockboard' } }) }
+      : {}),
+    retryMode: 'adaptive',
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+  } as const;
+}
+
+const s3Clients = new Map<string, S3Client>();
+const dynamoClients = new Map<string, DynamoDBClient>();
+
+export function s3Client(backend: BackendConfig): S3Client {
+  let client = s3Clients.get(backend.id);
+  if (!client) {
+    client = instrument(new S3Client({ ...commonOptions(backend), forcePathStyle: backend.forcePathStyle }), 's3');
+    s3Clients.set(backend.id, client);
+  }
+  return client;
+}
+
+export function dynamoClient(backend: BackendConfig): DynamoDBClient {
+  let client = dynamoClients.get(backend.id);
+  if (!client) {
+    client = instrument(new DynamoDBClient(commonOptions(backend)), 'dynamodb');
+    dynamoClients.set(backend.id, client);
+  }
+  return client;
+}
+
+/** Tests only: forget the clients (after a configuration change). */
+export function resetClientsForTests(): void {
+  s3Clients.clear();
+  dynamoClients.clear();
+}

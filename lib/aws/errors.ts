@@ -1,0 +1,92 @@
+/**
+ * Maps AWS SDK failures to Lockboard's typed errors, naming the backend and the resource at fault.
+ */
+import { AppError } from '../errors';
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'KMS.AccessDeniedException',
+]);
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError', 'RequestTimeout']);
+
+export function sdkErrorName(e: unknown): string {
+  const err = (e ?? {}) as SdkErrorShape;
+  return err.name ?? err.code ?? 'Error';
+}
+
+export function isThrottling(e: unknown): boolean {
+  const err = (e ?? {}) as SdkErrorShape;
+  return THROTTLING.has(sdkErrorName(e)) || err.$metadata?.httpStatusCode === 429 || err.$metadata?.httpStatusCode === 503 && sdkErrorName(e) === 'SlowDown';
+}
+
+export function isConditionFailed(e: unknown): boolean {
+  const name = sdkErrorName(e);
+  const status = (e as SdkErrorShape | null)?.$metadata?.httpStatusCode;
+  return name === 'ConditionalCheckFailedException' || name === 'PreconditionFailed' || status === 412;
+}
+
+export function isNotFound(e: unknown): boolean {
+  const name = sdkErrorName(e);
+  const status = (e as SdkErrorShape | null)?.$metadata?.httpStatusCode;
+  return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion' || status === 404;
+}
+
+function isUnreachable(e: unknown): boolean {
+  const err = (e ?? {}) as SdkErrorShape & { cause?: unknown; errors?: unknown[] };
+  if (UNREACHABLE.has(sdkErrorName(e))) return true;
+  if (err.code && UNREACHABLE.has(err.code)) return true;
+  // Node wraps refused connections to several addresses in an AggregateError.
+  if (Array.isArray(err.errors) && err.errors.some(isUnreachable)) return true;
+  return err.cause !== undefined && err.cause !== e && isUnreachable(err.cause);
+}
+
+export interface AwsTarget {
+  backend: string;
+  service: 'DynamoDB' | 'S3';
+  /** The table or bucket (and key) the call was about. */
+  resource: string;
+}
+
+/** A typed AppError for any failure of an AWS call. AppErrors pass through unchanged. */
+export function toAwsError(e: unknown, target: AwsTarget): AppError {
+  if (e instanceof AppError) return e;
+  const name = sdkErrorName(e);
+  const detail = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
+  const where = `${target.service} ${target.resource} (backend "${target.backend}")`;
+  if (isUnreachable(e)) return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${name}).`, detail);
+  if (isThrottling(e)) return new AppError('aws_throttled', `${where}: AWS is throttling requests (${name}); retried with back-off, try again shortly.`, detail);
+  if (ACCESS_DENIED.has(name) || (e as SdkErrorShape)?.$metadata?.httpStatusCode === 403)
+    return new AppError('aws_access_denied', `${where}: access denied (${name}). Check the IAM policy of Lockboard's role.`, detail);
+  if (name === 'ResourceNotFoundException') return new AppError('table_not_found', `DynamoDB table ${target.resource} does not exist (backend "${target.backend}").`, detail);
+  if (name === 'NoSuchBucket') return new AppError('bucket_not_found', `S3 bucket ${target.resource} does not exist (backend "${target.backend}").`, detail);
+  const message = (e as SdkErrorShape)?.message;
+  return new AppError('aws_error', `${where}: ${name}${message && message !== name ? `: ${message}` : ''}`, detail);
+}

@@ -1,0 +1,46 @@
+import 'server-only';
+/**
+ * The shape every route handler shares: run one service call, answer JSON, turn typed errors into
+ * their status and JSON body, and never leak a stack trace (unknown failures are logged, the user
+ * gets a short message).
+ */
+import type { z } from 'zod';
+import { AppError } from './errors';
+import { observeRequest } from './metrics';
+
+export function errorResponse(error: AppError): Response {
+  return Response.json({ error: error.toJson() }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+}
+
+export async function handle(route: string, request: Request, run: () => Promise<Response | unknown>): Promise<Response> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    const result = await run();
+    response = result instanceof Response ? result : Response.json(result, { headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    if (e instanceof AppError) {
+      response = errorResponse(e);
+    } else {
+      console.error(`[lockboard] ${request.method} ${route} failed`, e);
+      response = errorResponse(new AppError('internal', 'Internal error; the server log has the details.'));
+    }
+  }
+  observeRequest(route, request.method, response.status, (performance.now() - started) / 1000);
+  return response;
+}
+
+/** Validates input with a zod schema; failures become a 400 listing each problem. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'input'}: ${i.message}`);
+    throw new AppError('bad_request', `Invalid request: ${problems.join('; ')}`, { problems });
+  }
+  return parsed.data;
+}
+
+/** The query string of a request as a plain object (first value of each name). */
+export function queryOf(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}

@@ -1,0 +1,50 @@
+import 'server-only';
+/**
+ * One read of a backend: a paginated Scan of the lock table and a paginated listing of the bucket,
+ * in parallel, shared by the locks and states views and cached for a poll interval. Each half fails
+ * on its own, so a missing table still leaves the `.tflock` locks visible (and vice versa).
+ */
+import { scanLockTable } from '../aws/lock-table';
+import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
+import { cachedRead, invalidate } from '../cache';
+import { getConfig, type BackendConfig } from '../config';
+import { AppError } from '../errors';
+import type { TableItem } from '../terraform/table-items';
+
+export interface BackendSnapshot {
+  /** Table items, [] when the backend has no table, null when the scan failed. */
+  tableItems: TableItem[] | null;
+  tableError: AppError | null;
+  objects: ObjectSummary[] | null;
+  bucketError: AppError | null;
+  fetchedAt: string;
+}
+
+function asAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  console.error('[lockboard] unexpected read failure', e);
+  return new AppError('internal', 'Unexpected failure while reading the backend.');
+}
+
+async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
+  const [table, bucket] = await Promise.allSettled([
+    backend.dynamodbTable ? scanLockTable(backend) : Promise.resolve([] as TableItem[]),
+    listAllObjects(backend),
+  ]);
+  return {
+    tableItems: table.status === 'fulfilled' ? table.value : null,
+    tableError: table.status === 'rejected' ? asAppError(table.reason) : null,
+    objects: bucket.status === 'fulfilled' ? bucket.value : null,
+    bucketError: bucket.status === 'rejected' ? asAppError(bucket.reason) : null,
+    fetchedAt: new Date().toISOString(),
+  };
+}
+
+export function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
+  return cachedRead('snapshot', backend.id, getConfig().cacheSeconds * 1000, () => readSnapshot(backend));
+}
+
+/** After a mutation: the next read goes to AWS. */
+export function invalidateSnapshot(backendId: string): void {
+  invalidate('snapshot', backendId);
+}

@@ -1,0 +1,89 @@
+import 'server-only';
+/**
+ * Live locks of one backend: DynamoDB lock items plus `.tflock` objects, merged.
+ */
+import crypto from 'node:crypto';
+import { getObjectBytes } from '../aws/state-bucket';
+import { getBackend } from '../backends';
+import { cachedRead } from '../cache';
+import { mapLimit } from '../concurrency';
+import { getConfig, type BackendConfig } from '../config';
+import { AppError, type ErrorJson } from '../errors';
+import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
+import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
+import { classifyTableItems } from '../terraform/table-items';
+import type { ObjectSummary } from '../aws/state-bucket';
+import { getSnapshot } from './backend-snapshot';
+
+export interface LocksResult {
+  locks: Lock[];
+  fetchedAt: string;
+  /** Partial failures (e.g. the table is missing but the bucket was listed). */
+  errors: ErrorJson[];
+}
+
+const LOCKFILE_BODY_TTL_MS = 10 * 60_000;
+const READ_CONCURRENCY = 8;
+
+function md5Hex(text: string): string {
+  return crypto.createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+/** A `.tflock` body: immutable for a given ETag, so it is read once per (key, ETag). */
+async function readLockfile(backend: BackendConfig, object: ObjectSummary, key: string): Promise<LockfileRecord | null> {
+  const base = { key, etag: object.etag, lastModified: object.lastModified };
+  try {
+    const body = await cachedRead('lockfile', `${backend.id}\u0000${object.key}\u0000${object.etag}`, LOCKFILE_BODY_TTL_MS, async () => {
+      const bytes = await getObjectBytes(backend, object.key);
+      return bytes === null ? null : new TextDecoder().decode(bytes.body);
+    });
+    // Deleted between listing and read: the lock was released.
+    return body === null ? null : { ...base, body };
+  } catch (e) {
+    const reason = e instanceof AppError ? e.message : String(e);
+    return { ...base, body: null, readError: reason };
+  }
+}
+
+export async function listLocks(backendId: string, nowMs = Date.now()): Promise<LocksResult> {
+  const backend = getBackend(backendId);
+  const snapshot = await getSnapshot(backend);
+  if (snapshot.tableError && snapshot.bucketError) throw snapshot.tableError;
+  if (snapshot.bucketError && !backend.dynamodbTable) throw snapshot.bucketError;
+
+  const { locks: items } = classifyTableItems(snapshot.tableItems ?? []);
+  const infoByKey = new Map<string, string>();
+  for (const item of items) {
+    const key = stateKeyOfLockId(item.lockId, backend.bucket);
+    if (key !== null && item.info !== null) infoByKey.set(key, item.info);
+  }
+
+  const lockfileObjects = (snapshot.objects ?? []).flatMap((object) => {
+    const key = stateKeyOfLockfile(object.key);
+    return key === null ? [] : [{ object, key }];
+  });
+  const lockfiles = await mapLimit(lockfileObjects, READ_CONCURRENCY, async ({ object, key }) => {
+    // Dual-mode fast path: Terraform writes the same JSON to both sides, and a single-PUT ETag is
+    // the MD5 of the body, so a matching DynamoDB Info means there is nothing more to download.
+    const info = infoByKey.get(key);
+    if (info !== undefined && md5Hex(info) === object.etag) {
+      return { key, etag: object.etag, lastModified: object.lastModified, body: info } satisfies LockfileRecord;
+    }
+    return readLockfile(backend, object, key);
+  });
+
+  const config = getConfig();
+  const locks = mergeLocks(
+    {
+      bucket: backend.bucket,
+      workspaceKeyPrefix: backend.workspaceKeyPrefix,
+      dualMode: backend.useLockfile && backend.dynamodbTable !== null,
+      staleAfterMinutes: config.staleAfterMinutes,
+      nowMs,
+    },
+    items,
+    lockfiles.filter((l): l is LockfileRecord => l !== null),
+  );
+  const errors = [snapshot.tableError, snapshot.bucketError].filter((e): e is AppError => e !== null).map((e) => e.toJson());
+  return { locks, fetchedAt: snapshot.fetchedAt, errors };
+}

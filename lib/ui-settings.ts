@@ -1,0 +1,21 @@
+import 'server-only';
+import { publicBackend, type PublicBackend } from './backends';
+import { getConfig } from './config';
+
+/** What server pages hand to client widgets. */
+export interface UiSettings {
+  backends: PublicBackend[];
+  pollMs: number;
+  authMode: 'none' | 'proxy';
+  readOnly: boolean;
+}
+
+export function uiSettings(): UiSettings {
+  const config = getConfig();
+  return {
+    backends: config.backends.map(publicBackend),
+    pollMs: config.pollIntervalSeconds * 1000,
+    authMode: config.authMode,
+    readOnly: config.readOnly,
+  };
+}

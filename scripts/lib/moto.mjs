@@ -1,0 +1,82 @@
+// Starts and stops a local moto server (the real AWS-API server used by tests, demo and benchmark).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || null;
+}
+
+/** Path of moto_server: on PATH, in the project venv, or installed into the project venv now. */
+export function motoBinary() {
+  const found = onPath('moto_server');
+  if (found) return found;
+  const venvBin = path.join(root, '.venv', 'bin', 'moto_server');
+  if (fs.existsSync(venvBin)) return venvBin;
+  console.log('[moto] moto_server not found: installing moto[server] into .venv');
+  const venv = spawnSync('python3', ['-m', 'venv', path.join(root, '.venv')], { stdio: 'inherit' });
+  if (venv.status !== 0) throw new Error('python3 -m venv failed; install moto with: python3 -m pip install "moto[server]>=5.2"');
+  const pip = spawnSync(path.join(root, '.venv', 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', 'moto[server]>=5.2'], { stdio: 'inherit' });
+  if (pip.status !== 0 || !fs.existsSync(venvBin)) throw new Error('installing moto[server] failed');
+  return venvBin;
+}
+
+async function waitReady(endpoint, child, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
+}
+
+/** Starts moto on 127.0.0.1 (given or free port). Returns { port, endpoint, stop }. */
+export async function startMoto({ port, logFile } = {}) {
+  const bin = motoBinary();
+  const chosen = port ?? (await freePort());
+  const endpoint = `http://127.0.0.1:${chosen}`;
+  const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(chosen)], { stdio: ['ignore', out, out], detached: false });
+  await waitReady(endpoint, child);
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    });
+  return { port: chosen, endpoint, stop, pid: child.pid };
+}
+
+/** Environment that points the AWS SDK (and Terraform) at a moto endpoint with dummy credentials. */
+export function awsEnv(endpoint) {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    MOTO_ENDPOINT: endpoint,
+  };
+}

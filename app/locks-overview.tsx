@@ -2,7 +2,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { ErrorBanner } from '@/components/error-banner';
+import { ErrorBanner, Notice } from '@/components/error-banner';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
 import type { PublicBackend } from '@/lib/backends';
 import { AppError } from '@/lib/errors';
@@ -106,6 +106,8 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
         const errors = r.error ? [r.error instanceof AppError ? { code: r.error.code, message: r.error.message } : { code: 'internal', message: String(r.error) }] : (r.data?.errors ?? []);
         return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read`} message={e.message} code={e.code} />);
       })}
+
+      {results.flatMap((r, i) => (r.data?.notices ?? []).map((n, j) => <Notice key={`${backends[i]!.id}-n${j}`}>{n}</Notice>))}
 
       {loading && rows.length === 0 ? (
         <p className="text-sm text-slate-500">Loading locks…</p>

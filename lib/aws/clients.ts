@@ -20,8 +20,15 @@ interface Stackable {
   };
 }
 
+const lastThrottled = new Map<string, number>();
+
+/** When AWS last throttled a request of this backend (epoch ms), or null. */
+export function lastThrottledAt(backendId: string): number | null {
+  return lastThrottled.get(backendId) ?? null;
+}
+
 /** Counts each attempt (inside the retry middleware) and each throttling answer. */
-function instrument<T>(client: T, service: string): T {
+function instrument<T>(client: T, service: string, backendId: string): T {
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
@@ -29,7 +36,10 @@ function instrument<T>(client: T, service: string): T {
       try {
         return await next(args);
       } catch (e) {
-        if (isThrottling(e)) recordThrottle(service, operation);
+        if (isThrottling(e)) {
+          recordThrottle(service, operation);
+          lastThrottled.set(backendId, Date.now());
+        }
         throw e;
       }
     },
@@ -57,7 +67,7 @@ const dynamoClients = new Map<string, DynamoDBClient>();
 export function s3Client(backend: BackendConfig): S3Client {
   let client = s3Clients.get(backend.id);
   if (!client) {
-    client = instrument(new S3Client({ ...commonOptions(backend), forcePathStyle: backend.forcePathStyle }), 's3');
+    client = instrument(new S3Client({ ...commonOptions(backend), forcePathStyle: backend.forcePathStyle }), 's3', backend.id);
     s3Clients.set(backend.id, client);
   }
   return client;
@@ -66,7 +76,7 @@ export function s3Client(backend: BackendConfig): S3Client {
 export function dynamoClient(backend: BackendConfig): DynamoDBClient {
   let client = dynamoClients.get(backend.id);
   if (!client) {
-    client = instrument(new DynamoDBClient(commonOptions(backend)), 'dynamodb');
+    client = instrument(new DynamoDBClient(commonOptions(backend)), 'dynamodb', backend.id);
     dynamoClients.set(backend.id, client);
   }
   return client;
@@ -76,4 +86,5 @@ export function dynamoClient(backend: BackendConfig): DynamoDBClient {
 export function resetClientsForTests(): void {
   s3Clients.clear();
   dynamoClients.clear();
+  lastThrottled.clear();
 }

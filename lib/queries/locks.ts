@@ -7,6 +7,7 @@ export interface LocksResponse {
   locks: Lock[];
   fetchedAt: string;
   errors: ErrorJson[];
+  notices: string[];
 }
 
 export const locksKeys = {

@@ -4,6 +4,7 @@ import 'server-only';
  * in parallel, shared by the locks and states views and cached for a poll interval. Each half fails
  * on its own, so a missing table still leaves the `.tflock` locks visible (and vice versa).
  */
+import { lastThrottledAt } from '../aws/clients';
 import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { cachedRead, invalidate } from '../cache';
@@ -18,6 +19,18 @@ export interface BackendSnapshot {
   objects: ObjectSummary[] | null;
   bucketError: AppError | null;
   fetchedAt: string;
+  /** Things worth telling the viewer that are not failures (e.g. AWS throttled and we backed off). */
+  notices: string[];
+}
+
+const THROTTLE_NOTICE_MS = 60_000;
+
+/** A notice when AWS throttled this backend's reads recently (they were retried with back-off). */
+export function throttleNotices(backend: BackendConfig, nowMs = Date.now()): string[] {
+  const at = lastThrottledAt(backend.id);
+  return at !== null && nowMs - at < THROTTLE_NOTICE_MS
+    ? [`AWS throttled requests for backend "${backend.name}" in the last minute; Lockboard retried with adaptive back-off and keeps polling slowly.`]
+    : [];
 }
 
 function asAppError(e: unknown): AppError {
@@ -37,6 +50,7 @@ async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
     objects: bucket.status === 'fulfilled' ? bucket.value : null,
     bucketError: bucket.status === 'rejected' ? asAppError(bucket.reason) : null,
     fetchedAt: new Date().toISOString(),
+    notices: throttleNotices(backend),
   };
 }
 

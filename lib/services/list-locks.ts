@@ -20,6 +20,7 @@ export interface LocksResult {
   fetchedAt: string;
   /** Partial failures (e.g. the table is missing but the bucket was listed). */
   errors: ErrorJson[];
+  notices: string[];
 }
 
 const LOCKFILE_BODY_TTL_MS = 10 * 60_000;
@@ -85,5 +86,5 @@ export async function listLocks(backendId: string, nowMs = Date.now()): Promise<
     lockfiles.filter((l): l is LockfileRecord => l !== null),
   );
   const errors = [snapshot.tableError, snapshot.bucketError].filter((e): e is AppError => e !== null).map((e) => e.toJson());
-  return { locks, fetchedAt: snapshot.fetchedAt, errors };
+  return { locks, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
 }

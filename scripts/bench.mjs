@@ -1,0 +1,18 @@
+// `npm run bench`: installs dependencies when missing, builds the app into .next-bench (skip with
+// BENCH_SKIP_BUILD=1), then runs the benchmark (scripts/bench.ts), which starts its own local stack.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
+const env = { ...process.env, LOCKBOARD_DIST_DIR: distDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NEXT_TELEMETRY_DISABLED: '1' };
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+if (!fs.existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
+if (process.env.BENCH_SKIP_BUILD !== '1' || !fs.existsSync(path.join(root, distDir, 'BUILD_ID'))) run('npx', ['next', 'build']);
+run('npx', ['tsx', 'scripts/bench.ts']);

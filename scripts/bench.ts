@@ -1,0 +1,535 @@
+/**
+ * Lockboard benchmark (`npm run bench`). Starts its own moto server, seeds it at scale through the
+ * real protocol, starts the built app, and measures each figure side by side with a raw SDK baseline
+ * in the same run. Prints a table and writes JSON to bench-results/. Figures, not assertions: the
+ * exact call counts are asserted by the integration tests instead.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { marshalLockInfo } from '../lib/terraform/lock-info';
+import { lockfileKey } from '../lib/terraform/paths';
+import { TerraformWriter, stateDocument } from '../lib/testing/terraform-writer';
+import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
+
+const root = path.resolve(__dirname, '..');
+const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
+const SEGMENTS = 4;
+const STATES = Number(process.env.BENCH_STATES ?? 5000);
+const LOCKS = Number(process.env.BENCH_LOCKS ?? 200);
+const FANIN_CLIENTS = Number(process.env.BENCH_FANIN_CLIENTS ?? 50);
+const FANIN_SECONDS = Number(process.env.BENCH_FANIN_SECONDS ?? 60);
+const FANIN_INTERVAL_MS = 2000;
+const VERSIONS_TARGET = Number(process.env.BENCH_TARGET_VERSIONS ?? 3000);
+const VERSIONS_OTHER = Number(process.env.BENCH_OTHER_VERSIONS ?? 30000);
+const DIFF_MB = Number(process.env.BENCH_DIFF_MB ?? 20);
+const RUNS = 5;
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------- helpers ----------
+
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+/** Counts the SDK requests a baseline makes (same middleware position as the app's counter). */
+function countCalls(writer: TerraformWriter) {
+  const counts: Record<string, number> = {};
+  for (const [client, service] of [
+    [writer.s3, 's3'],
+    [writer.ddb, 'dynamodb'],
+  ] as const) {
+    (client.middlewareStack as unknown as { add: (m: unknown, o: unknown) => void }).add(
+      (next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => async (args: unknown) => {
+        const key = `${service}:${(ctx.commandName ?? '').replace(/Command$/, '')}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'benchCounter', priority: 'low' },
+    );
+  }
+  return {
+    snapshot: () => ({ ...counts }),
+    reset: () => Object.keys(counts).forEach((k) => delete counts[k]),
+  };
+}
+
+async function appCalls(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/api/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^lockboard_aws_calls_total\{service="([^"]+)",operation="([^"]+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
+  return out;
+}
+
+function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+const fmtCalls = (c: Record<string, number>) =>
+  Object.entries(c)
+    .sort()
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || '(none)';
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} → HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res.json();
+}
+
+// ---------- app process ----------
+
+interface App {
+  base: string;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+async function startApp(configFile: string, endpoint: string, extraEnv: Record<string, string> = {}): Promise<App> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env: { ...process.env, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited: ${output}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    if (Date.now() > deadline) throw new Error(`app did not start: ${output}`);
+    await sleep(200);
+  }
+  return {
+    base,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak resident memory (VmHWM, MiB) of a process and its descendants (Linux /proc). */
+function peakRssMiB(pid: number): number {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const children = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim();
+      if (children) pids.push(...children.split(/\s+/).map(Number));
+    } catch {
+      // process gone
+    }
+  }
+  let max = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) max = Math.max(max, Number(m[1]) / 1024);
+    } catch {
+      // process gone
+    }
+  }
+  return Math.round(max);
+}
+
+// ---------- seeding ----------
+
+function smallState(i: number, lineage: string): string {
+  return stateDocument({
+    serial: 3,
+    lineage,
+    resources: [{ mode: 'managed', type: 'terraform_data', name: `svc${i}`, provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: crypto.randomUUID(), input: null, output: null, triggers_replace: null }, sensitive_attributes: [] }] }],
+  });
+}
+
+async function putSinglePartMultipart(w: TerraformWriter, bucket: string, key: string, body: string): Promise<void> {
+  // A one-part multipart upload: the ETag becomes "<md5 of md5s>-1", as with SSE-KMS it is not the MD5.
+  const { UploadId } = await w.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: 'application/json' }));
+  const part = await w.s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: Buffer.from(body) }));
+  await w.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }));
+}
+
+function bigState(targetBytes: number, lineage: string, serial: number, variant: number): string {
+  const resources: unknown[] = [];
+  let size = 0;
+  let i = 0;
+  while (size < targetBytes) {
+    // Variant 2 drops every 50th resource, changes every 20th and adds new ones at the end.
+    if (variant === 2 && i % 50 === 7) {
+      i++;
+      continue;
+    }
+    const changed = variant === 2 && i % 20 === 3;
+    const r = {
+      mode: 'managed',
+      type: 'aws_instance',
+      name: `web${i}`,
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [
+        {
+          schema_version: 1,
+          attributes: {
+            id: `i-${i.toString(16).padStart(17, '0')}`,
+            ami: changed ? 'ami-0new' : 'ami-0abcdef1234567890',
+            instance_type: changed ? 't3.large' : 't3.micro',
+            tags: { Name: `web-${i}`, Team: 'platform', CostCenter: String(1000 + (i % 97)) },
+            user_data: 'x'.repeat(600),
+            password: `secret-${i}`,
+          },
+          sensitive_attributes: [[{ type: 'get_attr', value: 'password' }]],
+        },
+      ],
+    };
+    const text = JSON.stringify(r);
+    size += text.length + 4;
+    resources.push(r);
+    i++;
+  }
+  if (variant === 2) for (let j = 0; j < 100; j++) resources.push({ mode: 'managed', type: 'aws_s3_bucket', name: `new${j}`, provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 0, attributes: { id: `new-${j}` }, sensitive_attributes: [] }] });
+  return stateDocument({ serial, lineage, resources, outputs: { db_password: { value: 'hunter2', type: 'string', sensitive: true } } });
+}
+
+// ---------- main ----------
+
+async function main() {
+  const results: Record<string, unknown> = { machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, startedAt: new Date().toISOString() };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-'));
+  const moto = await startMoto({ logFile: path.join(tmp, 'moto.log') });
+  log(`moto on ${moto.endpoint}`);
+  Object.assign(process.env, awsEnv(moto.endpoint));
+  const w = new TerraformWriter({ endpoint: moto.endpoint });
+  const counter = countCalls(w);
+  const apps: App[] = [];
+  try {
+    // ----- seed the main backend: 5,000 states, 10,000 digest items (+ a sibling bucket's), 200 dual locks
+    const bucket = 'bench-states';
+    const table = 'bench-locks';
+    await w.createBucket(bucket);
+    await w.createTable(table);
+    const seedStart = performance.now();
+    const keys = Array.from({ length: STATES }, (_, i) => (i % 5 === 0 ? `env:/ws${i % 7}/svc${i}/terraform.tfstate` : `teams/t${i % 40}/svc${i}/terraform.tfstate`));
+    const lineage = crypto.randomUUID();
+    const digestItems: Array<Record<string, string>> = [];
+    await pool(keys, 16, async (key) => {
+      const body = smallState(keys.indexOf(key), lineage);
+      await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+      digestItems.push({ LockID: `${bucket}/${key}-md5`, Digest: crypto.createHash('md5').update(body).digest('hex') });
+    });
+    // The same table also serves a sibling bucket (common in practice): 5,000 more digest items.
+    for (let i = 0; i < STATES; i++) digestItems.push({ LockID: `bench-sibling/app${i}/terraform.tfstate-md5`, Digest: crypto.createHash('md5').update(String(i)).digest('hex') });
+    const lockInfos = keys.slice(0, LOCKS).map((key) => TerraformWriter.lockInfo(bucket, key, { who: `runner${key.length}@ci` }, Date.now() - Math.random() * 86400_000));
+    for (const info of lockInfos) digestItems.push({ LockID: info.path, Info: marshalLockInfo(info) });
+    await w.putItemsBatch(table, digestItems);
+    await pool(lockInfos, 16, async (info) => {
+      await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: lockfileKey(info.path.slice(bucket.length + 1)), Body: marshalLockInfo(info), ContentType: 'application/json' }));
+    });
+    log(`seeded ${STATES} states, ${digestItems.length} table items, ${LOCKS} dual locks in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    // ----- seed versions and diff backends
+    const vBucket = 'bench-versions';
+    await w.createBucket(vBucket);
+    const vStart = performance.now();
+    const targetKey = 'core/network/terraform.tfstate';
+    const otherKeys = Array.from({ length: 300 }, (_, i) => `core/network${i}/terraform.tfstate`);
+    const writes: string[] = [...Array.from({ length: VERSIONS_TARGET }, () => targetKey), ...Array.from({ length: VERSIONS_OTHER }, (_, i) => otherKeys[i % otherKeys.length]!)];
+    // Interleave so the target's versions are spread through the listing, as in real buckets.
+    writes.sort(() => Math.random() - 0.5);
+    let v = 0;
+    await pool(writes, 24, async (key) => {
+      await w.s3.send(new PutObjectCommand({ Bucket: vBucket, Key: key, Body: `{"version":4,"serial":${v++}}\n` }));
+    });
+    log(`seeded ${writes.length} versions in ${((performance.now() - vStart) / 1000).toFixed(1)} s`);
+
+    const dBucket = 'bench-diff';
+    await w.createBucket(dBucket);
+    const diffLineage = crypto.randomUUID();
+    const v1 = bigState(DIFF_MB * 1024 * 1024, diffLineage, 10, 1);
+    const v2 = bigState(DIFF_MB * 1024 * 1024, diffLineage, 11, 2);
+    const p1 = await w.putState(dBucket, 'big/terraform.tfstate', v1);
+    const p2 = await w.putState(dBucket, 'big/terraform.tfstate', v2);
+    log(`seeded two states of ${(v1.length / 2 ** 20).toFixed(1)} and ${(v2.length / 2 ** 20).toFixed(1)} MiB`);
+
+    const configFile = path.join(tmp, 'config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        backends: [
+          { id: 'main', name: 'bench-states', region: 'us-east-1', bucket, dynamodbTable: table, useLockfile: true, forcePathStyle: true, scanSegments: SEGMENTS },
+          { id: 'versions', region: 'us-east-1', bucket: vBucket, forcePathStyle: true },
+          { id: 'diff', region: 'us-east-1', bucket: dBucket, forcePathStyle: true },
+        ],
+        cacheSeconds: FANIN_INTERVAL_MS / 1000,
+        pollIntervalSeconds: FANIN_INTERVAL_MS / 1000,
+      }),
+    );
+    const app = await startApp(configFile, moto.endpoint);
+    apps.push(app);
+    // Warm the route code (first request compiles nothing in production, but loads modules).
+    await getJson(`${app.base}/api/backends`);
+    const ttlWait = () => sleep(FANIN_INTERVAL_MS + 300);
+
+    // ----- baselines
+    async function baselineScanAndList(): Promise<number> {
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: SEGMENTS }, async (_, segment) => {
+          let start: Record<string, AttributeValue> | undefined;
+          do {
+            const page = await w.ddb.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: start }));
+            n += page.Items?.length ?? 0;
+            start = page.LastEvaluatedKey;
+          } while (start);
+        }).concat([
+          (async () => {
+            let token: string | undefined;
+            do {
+              const page = await w.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+              n += page.KeyCount ?? 0;
+              token = page.IsTruncated ? page.NextContinuationToken : undefined;
+            } while (token);
+          })(),
+        ]),
+      );
+      return n;
+    }
+
+    async function measureEndpoint(url: string): Promise<{ firstMs: number; medianMs: number; calls: Record<string, number> }> {
+      const times: number[] = [];
+      let calls: Record<string, number> = {};
+      for (let i = 0; i < RUNS; i++) {
+        await ttlWait();
+        const before = await appCalls(app.base);
+        const { ms } = await timed(() => getJson(url));
+        times.push(ms);
+        if (i === 0) calls = delta(await appCalls(app.base), before);
+      }
+      return { firstMs: times[0]!, medianMs: median(times), calls };
+    }
+
+    async function measureBaseline(fn: () => Promise<unknown>): Promise<{ medianMs: number; calls: Record<string, number> }> {
+      const times: number[] = [];
+      let calls: Record<string, number> = {};
+      for (let i = 0; i < RUNS; i++) {
+        counter.reset();
+        const { ms } = await timed(fn);
+        times.push(ms);
+        if (i === 0) calls = counter.snapshot();
+      }
+      return { medianMs: median(times), calls };
+    }
+
+    // (1) locks listing
+    log('(1) locks listing');
+    const locksApp = await measureEndpoint(`${app.base}/api/backends/main/locks`);
+    const locksBase = await measureBaseline(baselineScanAndList);
+    const lockCount = ((await getJson(`${app.base}/api/backends/main/locks`)) as { locks: unknown[] }).locks.length;
+    results.locks = { lockCount, app: locksApp, baseline: locksBase, ratio: locksApp.medianMs / locksBase.medianMs };
+
+    // (2) states listing with digest check
+    log('(2) states listing');
+    const statesApp = await measureEndpoint(`${app.base}/api/backends/main/states`);
+    const statesBase = await measureBaseline(baselineScanAndList);
+    const statesBody = (await getJson(`${app.base}/api/backends/main/states`)) as { states: Array<{ digestStatus: string }> };
+    const statusCounts = statesBody.states.reduce<Record<string, number>>((acc, s) => ((acc[s.digestStatus] = (acc[s.digestStatus] ?? 0) + 1), acc), {});
+    // 5% of the states rewritten so their ETag is not their MD5 (same bytes, multipart upload).
+    const kmsLike = keys.filter((_, i) => i % 20 === 1);
+    await pool(kmsLike, 16, async (key) => putSinglePartMultipart(w, bucket, key, smallState(keys.indexOf(key), lineage)));
+    await ttlWait();
+    const before5 = await appCalls(app.base);
+    const { ms: kmsMs, value: kmsBody } = await timed(() => getJson(`${app.base}/api/backends/main/states`) as Promise<{ states: Array<{ digestStatus: string }> }>);
+    const kmsCalls = delta(await appCalls(app.base), before5);
+    const kmsStatus = kmsBody.states.reduce<Record<string, number>>((acc, s) => ((acc[s.digestStatus] = (acc[s.digestStatus] ?? 0) + 1), acc), {});
+    results.states = {
+      stateCount: statesBody.states.length,
+      statusCounts,
+      app: statesApp,
+      baseline: statesBase,
+      ratio: statesApp.medianMs / statesBase.medianMs,
+      kmsLike: { objects: kmsLike.length, ms: kmsMs, calls: kmsCalls, getObjectCalls: kmsCalls['s3:GetObject'] ?? 0, statusCounts: kmsStatus },
+    };
+
+    // (3) fan-in
+    log(`(3) fan-in: ${FANIN_CLIENTS} clients every ${FANIN_INTERVAL_MS} ms for ${FANIN_SECONDS} s`);
+    const latencies: number[] = [];
+    let failures = 0;
+    const fanBefore = await appCalls(app.base);
+    const fanStart = Date.now();
+    const end = fanStart + FANIN_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: FANIN_CLIENTS }, async () => {
+        await sleep(Math.random() * FANIN_INTERVAL_MS);
+        while (Date.now() < end) {
+          const t = performance.now();
+          try {
+            const res = await fetch(`${app.base}/api/backends/main/locks`);
+            await res.arrayBuffer();
+            if (!res.ok) failures++;
+          } catch {
+            failures++;
+          }
+          const ms = performance.now() - t;
+          latencies.push(ms);
+          await sleep(Math.max(0, FANIN_INTERVAL_MS - ms));
+        }
+      }),
+    );
+    const fanSeconds = (Date.now() - fanStart) / 1000;
+    const fanCalls = delta(await appCalls(app.base), fanBefore);
+    const intervals = fanSeconds / (FANIN_INTERVAL_MS / 1000);
+    const pagesPerRead = { scan: (locksApp.calls['dynamodb:Scan'] ?? 1), list: (locksApp.calls['s3:ListObjectsV2'] ?? 1) };
+    results.fanIn = {
+      clients: FANIN_CLIENTS,
+      seconds: fanSeconds,
+      requests: latencies.length,
+      failures,
+      calls: fanCalls,
+      callsPerInterval: Object.fromEntries(Object.entries(fanCalls).map(([k, n]) => [k, n / intervals])),
+      readsPerInterval: { scan: (fanCalls['dynamodb:Scan'] ?? 0) / pagesPerRead.scan / intervals, list: (fanCalls['s3:ListObjectsV2'] ?? 0) / pagesPerRead.list / intervals },
+      p50ms: percentile(latencies, 50),
+      p95ms: percentile(latencies, 95),
+    };
+
+    // (4) version history
+    log('(4) version history');
+    const versionsApp = await measureEndpoint(`${app.base}/api/backends/versions/versions?key=${encodeURIComponent(targetKey)}`);
+    const versionsBase = await measureBaseline(async () => {
+      let keyMarker: string | undefined;
+      let versionMarker: string | undefined;
+      let n = 0;
+      do {
+        const page = await w.s3.send(new ListObjectVersionsCommand({ Bucket: vBucket, Prefix: targetKey, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+        n += (page.Versions ?? []).filter((x) => x.Key === targetKey).length;
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+      return n;
+    });
+    const versionCount = ((await getJson(`${app.base}/api/backends/versions/versions?key=${encodeURIComponent(targetKey)}`)) as { versions: unknown[] }).versions.length;
+    results.versions = { versionCount, otherVersions: VERSIONS_OTHER, app: versionsApp, baseline: versionsBase, ratio: versionsApp.medianMs / versionsBase.medianMs };
+
+    // (5) large diff, on a fresh server so its peak memory is the diff's own
+    log('(5) large diff');
+    const diffApp = await startApp(configFile, moto.endpoint);
+    apps.push(diffApp);
+    const rssBefore = peakRssMiB(diffApp.child.pid!);
+    const diffUrl = `${diffApp.base}/api/backends/diff/diff?key=${encodeURIComponent('big/terraform.tfstate')}&from=${p1.versionId}&to=${p2.versionId}`;
+    const { ms: diffMs, value: diffBody } = await timed(() => getJson(diffUrl));
+    const diffText = JSON.stringify(diffBody);
+    results.diff = {
+      sizesMiB: [v1.length / 2 ** 20, v2.length / 2 ** 20],
+      ms: diffMs,
+      peakRssMiB: peakRssMiB(diffApp.child.pid!),
+      idleRssMiB: rssBefore,
+      responseKiB: Math.round(diffText.length / 1024),
+      secretLeaked: diffText.includes('hunter2') || diffText.includes('secret-1'),
+      summary: (diffBody as { summary?: unknown }).summary ?? null,
+    };
+
+    // (6) client weight: gzip of the JS a first load of each page fetches
+    log('(6) client weight');
+    async function firstLoadJs(pagePath: string): Promise<{ files: number; gzipKiB: number }> {
+      const html = await (await fetch(`${app.base}${pagePath}`)).text();
+      const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js[^"]*)"/g)].map((m) => m[1]!))];
+      let gz = 0;
+      for (const src of srcs) gz += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, app.base))).arrayBuffer())).length;
+      return { files: srcs.length, gzipKiB: Math.round((gz / 1024) * 10) / 10 };
+    }
+    results.clientWeight = {
+      overview: await firstLoadJs('/'),
+      statePage: await firstLoadJs(`/state?backend=main&key=${encodeURIComponent(keys[0]!)}`),
+      statesPage: await firstLoadJs('/states'),
+    };
+  } finally {
+    for (const a of apps) await a.stop();
+    w.destroy();
+    await moto.stop();
+  }
+
+  results.finishedAt = new Date().toISOString();
+  printTable(results);
+  const outDir = path.join(root, 'bench-results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const outFile = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+  log(`results written to ${path.relative(root, outFile)}`);
+}
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function printTable(r: Any) {
+  const rows: string[][] = [['#', 'measure', 'Lockboard', 'baseline', 'ratio / figure', 'target', 'met']];
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const l = r.locks as Any;
+  rows.push(['1', `locks listing (${l.lockCount} locks), median cold`, ms(l.app.medianMs), ms(l.baseline.medianMs), `${l.ratio.toFixed(2)}×`, '≤ 1.3×', l.ratio <= 1.3 ? 'yes' : 'NO']);
+  rows.push(['1', 'locks listing AWS calls', fmtCalls(l.app.calls), fmtCalls(l.baseline.calls), '', 'equal', fmtCalls(l.app.calls) === fmtCalls(l.baseline.calls) ? 'yes' : 'NO']);
+  const s = r.states as Any;
+  rows.push(['2', `states listing (${s.stateCount} states), median cold`, ms(s.app.medianMs), ms(s.baseline.medianMs), `${s.ratio.toFixed(2)}×`, '≤ 1.3×', s.ratio <= 1.3 ? 'yes' : 'NO']);
+  rows.push(['2', 'states listing AWS calls', fmtCalls(s.app.calls), fmtCalls(s.baseline.calls), `status ${JSON.stringify(s.statusCounts)}`, 'equal, GetObject 0', fmtCalls(s.app.calls) === fmtCalls(s.baseline.calls) ? 'yes' : 'NO']);
+  rows.push(['2', `5% ETag≠MD5 (${s.kmsLike.objects} states)`, `${ms(s.kmsLike.ms)}, ${fmtCalls(s.kmsLike.calls)}`, '', `GetObject ${s.kmsLike.getObjectCalls}`, `GetObject = ${s.kmsLike.objects}`, s.kmsLike.getObjectCalls === s.kmsLike.objects ? 'yes' : 'NO']);
+  const f = r.fanIn as Any;
+  const maxReads = Math.max(f.readsPerInterval.scan, f.readsPerInterval.list);
+  rows.push(['3', `fan-in ${f.clients} clients, ${f.requests} requests, ${f.failures} failed`, `p50 ${ms(f.p50ms)}, p95 ${ms(f.p95ms)}`, '', `reads/interval scan ${f.readsPerInterval.scan.toFixed(2)}, list ${f.readsPerInterval.list.toFixed(2)}`, '≤ 1 read, p95 < 200 ms', maxReads <= 1.0001 && f.p95ms < 200 ? 'yes' : 'NO']);
+  const v = r.versions as Any;
+  rows.push(['4', `versions of one key (${v.versionCount} among ${v.otherVersions})`, ms(v.app.medianMs), ms(v.baseline.medianMs), `${v.ratio.toFixed(2)}×`, '≤ 1.3×', v.ratio <= 1.3 ? 'yes' : 'NO']);
+  const d = r.diff as Any;
+  rows.push(['5', `diff of ${d.sizesMiB.map((x: number) => x.toFixed(1)).join(' + ')} MiB`, `${ms(d.ms)}, peak RSS ${d.peakRssMiB} MiB`, '', `idle RSS ${d.idleRssMiB} MiB, secret leaked: ${d.secretLeaked}`, '< 5 s, < 600 MB', d.ms < 5000 && d.peakRssMiB < 600 && !d.secretLeaked ? 'yes' : 'NO']);
+  const c = r.clientWeight as Any;
+  rows.push(['6', 'first-load JS gzip: overview / state / states', `${c.overview.gzipKiB} / ${c.statePage.gzipKiB} / ${c.statesPage.gzipKiB} KiB`, '', '', '< 200 KB', Math.max(c.overview.gzipKiB, c.statePage.gzipKiB) * 1.024 < 200 ? 'yes' : 'NO']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  console.log(`\nLockboard benchmark — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}\n`);
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
+  console.log('');
+}
+
+main().catch((e) => {
+  console.error('[bench] failed:', e);
+  process.exit(1);
+});

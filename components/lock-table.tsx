@@ -88,7 +88,7 @@ export function LockTable({
               <td className="px-3 py-2 text-xs">{lock.version || '—'}</td>
               <td className="px-3 py-2 text-xs">
                 <div>{lock.created ? formatLocalTime(lock.created) : '—'}</div>
-                <div className="text-slate-500">{formatAge(lock.ageSeconds)} ago</div>
+                <div className="text-slate-500">{lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`}</div>
               </td>
               <td className="px-3 py-2">
                 <div className="flex items-center gap-1">

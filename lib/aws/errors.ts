@@ -59,6 +59,18 @@ export function isNotFound(e: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion' || status === 404;
 }
 
+/** The socket-level reason (ECONNREFUSED, …) buried in a network failure, when there is one. */
+function networkCode(e: unknown, depth = 0): string | null {
+  if (!e || typeof e !== 'object' || depth > 4) return null;
+  const err = e as SdkErrorShape & { cause?: unknown; errors?: unknown[] };
+  if (err.code && UNREACHABLE.has(err.code)) return err.code;
+  for (const inner of [...(err.errors ?? []), err.cause]) {
+    const code = networkCode(inner, depth + 1);
+    if (code) return code;
+  }
+  return null;
+}
+
 function isUnreachable(e: unknown): boolean {
   const err = (e ?? {}) as SdkErrorShape & { cause?: unknown; errors?: unknown[] };
   if (UNREACHABLE.has(sdkErrorName(e))) return true;
@@ -81,7 +93,10 @@ export function toAwsError(e: unknown, target: AwsTarget): AppError {
   const name = sdkErrorName(e);
   const detail = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
   const where = `${target.service} ${target.resource} (backend "${target.backend}")`;
-  if (isUnreachable(e)) return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${name}).`, detail);
+  if (isUnreachable(e)) {
+    const reason = networkCode(e) ?? name;
+    return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${reason}).`, { ...detail, awsError: reason });
+  }
   if (isThrottling(e)) return new AppError('aws_throttled', `${where}: AWS is throttling requests (${name}); retried with back-off, try again shortly.`, detail);
   if (ACCESS_DENIED.has(name) || (e as SdkErrorShape)?.$metadata?.httpStatusCode === 403)
     return new AppError('aws_access_denied', `${where}: access denied (${name}). Check the IAM policy of Lockboard's role.`, detail);

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+function configFile(content: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-config-')), 'c.json');
+  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig from the environment', () => {
+  it('builds one backend with Terraform-like defaults', () => {
+    const c = loadConfig({ LOCKBOARD_BUCKET: 'tf-state', LOCKBOARD_DYNAMODB_TABLE: 'tf-locks', AWS_REGION: 'eu-west-1' });
+    expect(c.backends).toEqual([
+      expect.objectContaining({ id: 'default', name: 'tf-state', bucket: 'tf-state', dynamodbTable: 'tf-locks', region: 'eu-west-1', workspaceKeyPrefix: 'env:', useLockfile: false, forcePathStyle: false, stateSuffixes: ['.tfstate'] }),
+    ]);
+    expect(c).toMatchObject({ staleAfterMinutes: 120, pollIntervalSeconds: 5, authMode: 'none', authUserHeader: 'x-forwarded-email', readOnly: false, auditPrefix: 'lockboard-audit/' });
+  });
+
+  it('locks with .tflock files only when there is no table', () => {
+    const c = loadConfig({ LOCKBOARD_BUCKET: 'tf-state', AWS_REGION: 'us-east-1', LOCKBOARD_S3_FORCE_PATH_STYLE: 'true', LOCKBOARD_WORKSPACE_KEY_PREFIX: 'workspaces' });
+    expect(c.backends[0]).toMatchObject({ dynamodbTable: null, useLockfile: true, forcePathStyle: true, workspaceKeyPrefix: 'workspaces' });
+  });
+
+  it('lists every problem with the variable at fault', () => {
+    const problems = problemsOf({ LOCKBOARD_S3_FORCE_PATH_STYLE: 'maybe', LOCKBOARD_STALE_AFTER_MINUTES: '-3', LOCKBOARD_AUTH_MODE: 'oidc' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^LOCKBOARD_BUCKET: required/),
+        expect.stringMatching(/^AWS_REGION: required/),
+        expect.stringMatching(/^LOCKBOARD_S3_FORCE_PATH_STYLE: expected true or false/),
+        expect.stringMatching(/^LOCKBOARD_STALE_AFTER_MINUTES: expected a number/),
+        expect.stringMatching(/^LOCKBOARD_AUTH_MODE: expected "none" or "proxy"/),
+      ]),
+    );
+  });
+
+  it('rejects a workspace prefix Terraform would reject', () => {
+    expect(problemsOf({ LOCKBOARD_BUCKET: 'tf-state', AWS_REGION: 'us-east-1', LOCKBOARD_WORKSPACE_KEY_PREFIX: '/env' })).toEqual([expect.stringMatching(/^LOCKBOARD_WORKSPACE_KEY_PREFIX: must not start or end/)]);
+  });
+
+  it('reads operators, read-only and the auth header', () => {
+    const c = loadConfig({ LOCKBOARD_BUCKET: 'b-1', AWS_REGION: 'us-east-1', LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_AUTH_USER_HEADER: 'X-Auth-Request-Email', LOCKBOARD_OPERATORS: 'a@x.io, b@x.io', LOCKBOARD_READ_ONLY: 'true' });
+    expect(c).toMatchObject({ authMode: 'proxy', authUserHeader: 'x-auth-request-email', operators: ['a@x.io', 'b@x.io'], readOnly: true });
+  });
+});
+
+describe('loadConfig from a JSON file', () => {
+  it('reads several backends, with the region falling back to AWS_REGION', () => {
+    const file = configFile({
+      backends: [
+        { id: 'prod', name: 'Production', bucket: 'prod-state', dynamodbTable: 'prod-locks', useLockfile: true, roleArn: 'arn:aws:iam::123456789012:role/lockboard' },
+        { id: 'dev', bucket: 'dev-state', region: 'eu-central-1', endpoint: 'http://127.0.0.1:4566', forcePathStyle: true },
+      ],
+      staleAfterMinutes: 30,
+      operators: ['ops@x.io'],
+    });
+    const c = loadConfig({ LOCKBOARD_CONFIG: file, AWS_REGION: 'us-east-2' });
+    expect(c.backends.map((b) => [b.id, b.region, b.useLockfile, b.roleArn, b.endpoint])).toEqual([
+      ['prod', 'us-east-2', true, 'arn:aws:iam::123456789012:role/lockboard', null],
+      ['dev', 'eu-central-1', true, null, 'http://127.0.0.1:4566'],
+    ]);
+    expect(c.staleAfterMinutes).toBe(30);
+    expect(c.operators).toEqual(['ops@x.io']);
+  });
+
+  it('names the JSON path of every problem', () => {
+    const file = configFile({ backends: [{ id: 'a', bucket: 'x' }, { id: 'a', bucket: 'ok-bucket', roleArn: 'nope', extra: 1 }], staleAfterMinutes: 'soon' });
+    const problems = problemsOf({ LOCKBOARD_CONFIG: file, AWS_REGION: 'us-east-1' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('backends[0].bucket'),
+        expect.stringContaining('backends[1].roleArn'),
+        expect.stringContaining('backends[1]'),
+        expect.stringContaining('staleAfterMinutes'),
+      ]),
+    );
+  });
+
+  it('reports an unreadable or invalid file', () => {
+    expect(problemsOf({ LOCKBOARD_CONFIG: '/nonexistent/lockboard.json' })).toEqual([expect.stringMatching(/^LOCKBOARD_CONFIG: cannot read .*ENOENT/)]);
+    expect(problemsOf({ LOCKBOARD_CONFIG: configFile('{ not json') })).toEqual([expect.stringMatching(/^LOCKBOARD_CONFIG: .* is not valid JSON/)]);
+  });
+
+  it('detects duplicate backend ids and a missing region', () => {
+    const file = configFile({ backends: [{ id: 'a', bucket: 'bucket-1' }, { id: 'a', bucket: 'bucket-2' }] });
+    const problems = problemsOf({ LOCKBOARD_CONFIG: file });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('backends[1].id: duplicate id "a"'), expect.stringContaining('backends[0].region: required')]));
+  });
+});

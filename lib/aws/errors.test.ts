@@ -16,6 +16,7 @@ describe('toAwsError', () => {
     ['ProvisionedThroughputExceededException', 400, 'aws_throttled', 503],
     ['SlowDown', 503, 'aws_throttled', 503],
     ['InternalError', 500, 'aws_error', 502],
+    ['InvalidObjectState', 403, 'aws_error', 502],
   ])('%s → %s', (name, status, code, httpStatus) => {
     const err = toAwsError(sdkError(name, status), target);
     expect(err.code).toBe(code);

@@ -98,6 +98,8 @@ export function toAwsError(e: unknown, target: AwsTarget): AppError {
     return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${reason}).`, { ...detail, awsError: reason });
   }
   if (isThrottling(e)) return new AppError('aws_throttled', `${where}: AWS is throttling requests (${name}); retried with back-off, try again shortly.`, detail);
+  // A 403 that is not about permissions: the object sits in an archive storage class (Glacier).
+  if (name === 'InvalidObjectState') return new AppError('aws_error', `${where}: the object is archived (InvalidObjectState); restore it before it can be read.`, detail);
   if (ACCESS_DENIED.has(name) || (e as SdkErrorShape)?.$metadata?.httpStatusCode === 403)
     return new AppError('aws_access_denied', `${where}: access denied (${name}). Check the IAM policy of Lockboard's role.`, detail);
   if (name === 'ResourceNotFoundException') return new AppError('table_not_found', `DynamoDB table ${target.resource} does not exist (backend "${target.backend}").`, detail);

@@ -12,7 +12,16 @@ import {
   type WriteRequest,
   BatchWriteItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { formatRfc3339Nano, marshalLockInfo, newLockId, type LockInfo } from '../terraform/lock-info';
 import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
 
@@ -110,6 +119,24 @@ export class TerraformWriter {
     const md5 = crypto.createHash('md5').update(bytes).digest('hex');
     if (table) await this.putDigest(table, bucket, key, md5);
     return { md5, versionId: out.VersionId };
+  }
+
+  /**
+   * State upload as TF >= 1.6's upload manager does for a body over 5 MiB: a multipart upload of
+   * 5 MiB parts (the last one smaller), so the ETag is `<hex>-<parts>`, then the digest.
+   */
+  async putStateMultipart(bucket: string, key: string, body: string | Uint8Array, table?: string | null, partSize = 5 * 1024 * 1024): Promise<{ md5: string; etag: string; versionId: string | undefined }> {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+    const { UploadId } = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: 'application/json' }));
+    const parts: Array<{ PartNumber: number; ETag: string | undefined }> = [];
+    for (let offset = 0, n = 1; offset < bytes.length; offset += partSize, n++) {
+      const out = await this.s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n, Body: bytes.subarray(offset, offset + partSize) }));
+      parts.push({ PartNumber: n, ETag: out.ETag });
+    }
+    const done = await this.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    const md5 = crypto.createHash('md5').update(bytes).digest('hex');
+    if (table) await this.putDigest(table, bucket, key, md5);
+    return { md5, etag: (done.ETag ?? '').replace(/"/g, ''), versionId: done.VersionId };
   }
 
   async putDigest(table: string, bucket: string, key: string, digest: string): Promise<void> {

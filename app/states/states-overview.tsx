@@ -1,0 +1,186 @@
+'use client';
+import { useQueries } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useId, useMemo, useState } from 'react';
+import { ErrorBanner, Notice } from '@/components/error-banner';
+import { StateTable, type StateRow } from '@/components/state-table';
+import type { PublicBackend } from '@/lib/backends';
+import { cn } from '@/lib/cn';
+import { AppError } from '@/lib/errors';
+import { statesQuery } from '@/lib/queries/states';
+import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
+
+/** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
+const PAGE_ROWS = 500;
+
+const COUNT_STYLE: Record<DigestStatus, string> = {
+  match: 'border-emerald-300 bg-emerald-50 text-emerald-900',
+  mismatch: 'border-red-300 bg-red-50 text-red-900',
+  orphan: 'border-red-300 bg-red-50 text-red-900',
+  missing: 'border-slate-300 bg-white text-slate-800',
+  unverified: 'border-amber-300 bg-amber-50 text-amber-900',
+};
+
+export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const text = params.get('q') ?? '';
+  const backendFilter = params.get('backend') ?? '';
+  const workspaceFilter = params.get('workspace') ?? '';
+  const statusParam = params.get('status') ?? '';
+  const statusFilter = (DIGEST_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as DigestStatus) : null;
+  const lockedParam = params.get('locked');
+  const lockedFilter = lockedParam === '1' ? true : lockedParam === '0' ? false : null;
+  const [showAll, setShowAll] = useState(false);
+  const id = useId();
+
+  function setParam(updates: Record<string, string | null>) {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(updates)) {
+      if (v === null || v === '') next.delete(k);
+      else next.set(k, v);
+    }
+    const qs = next.toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  }
+
+  const results = useQueries({ queries: backends.map((b) => statesQuery(b.id, pollMs)) });
+
+  const { rows, counts, workspaces } = useMemo(() => {
+    const all: StateRow[] = [];
+    results.forEach((r, i) => {
+      const backend = backends[i]!;
+      for (const state of r.data?.states ?? []) all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket });
+    });
+    const needle = text.trim().toLowerCase();
+    const inBackend = all.filter((s) => !backendFilter || s.backendId === backendFilter);
+    // Counts follow every filter but the status one, so each count says what clicking it shows.
+    const scoped = inBackend
+      .filter((s) => !workspaceFilter || s.workspace === workspaceFilter)
+      .filter((s) => lockedFilter === null || (s.lock !== null) === lockedFilter)
+      .filter((s) => !needle || [s.key, s.workspace, s.digest ?? '', s.lock?.who ?? '', s.lock?.id ?? ''].some((f) => f.toLowerCase().includes(needle)));
+    const counts = Object.fromEntries(DIGEST_STATUSES.map((st) => [st, 0])) as Record<DigestStatus, number>;
+    for (const s of scoped) counts[s.digestStatus]++;
+    return {
+      rows: scoped.filter((s) => !statusFilter || s.digestStatus === statusFilter),
+      counts,
+      workspaces: [...new Set(inBackend.map((s) => s.workspace))].sort(),
+    };
+  }, [results, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
+
+  const loading = results.some((r) => r.isPending);
+  const refreshing = results.some((r) => r.isFetching && !r.isPending);
+  const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
+  const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
+  const visible = showAll ? rows : rows.slice(0, PAGE_ROWS);
+
+  return (
+    <section aria-labelledby="states-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 id="states-heading" className="text-2xl font-semibold">
+            States and digests
+          </h1>
+          <p className="text-sm text-slate-600" aria-live="polite">
+            {updatedAt ? `Last refreshed ${new Date(updatedAt).toLocaleTimeString()}` : 'Loading…'}
+            {refreshing ? ' · refreshing…' : ''} · every {Math.round(pollMs / 1000)} s
+          </p>
+        </div>
+        <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter states">
+          <label className="flex items-center gap-1">
+            <span className="sr-only">Search states</span>
+            <input type="search" placeholder="Search key, digest, holder…" value={text} onChange={(e) => setParam({ q: e.target.value })} className="w-64 rounded border border-slate-300 px-2 py-1" />
+          </label>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-backend`}>Backend</label>
+            <select id={`${id}-backend`} value={backendFilter} onChange={(e) => setParam({ backend: e.target.value, workspace: null })} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">All</option>
+              {backends.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-workspace`}>Workspace</label>
+            <select id={`${id}-workspace`} value={workspaceFilter} onChange={(e) => setParam({ workspace: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">All</option>
+              {workspaceFilter && !workspaces.includes(workspaceFilter) ? <option value={workspaceFilter}>{workspaceFilter}</option> : null}
+              {workspaces.map((w) => (
+                <option key={w} value={w}>
+                  {w}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-status`}>Digest</label>
+            <select id={`${id}-status`} value={statusFilter ?? ''} onChange={(e) => setParam({ status: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">Any</option>
+              {DIGEST_STATUSES.map((st) => (
+                <option key={st} value={st}>
+                  {st}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-locked`}>Lock</label>
+            <select id={`${id}-locked`} value={lockedParam === '1' || lockedParam === '0' ? lockedParam : ''} onChange={(e) => setParam({ locked: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">Any</option>
+              <option value="1">Locked</option>
+              <option value="0">Unlocked</option>
+            </select>
+          </span>
+        </form>
+      </div>
+
+      <div role="group" aria-label="States per digest status" className="flex flex-wrap gap-2">
+        {DIGEST_STATUSES.map((st) => (
+          <button
+            key={st}
+            type="button"
+            data-testid={`status-count-${st}`}
+            aria-pressed={statusFilter === st}
+            title={DIGEST_STATUS_TEXT[st]}
+            onClick={() => setParam({ status: statusFilter === st ? null : st })}
+            className={cn('min-w-[7rem] rounded-md border px-3 py-2 text-left', COUNT_STYLE[st], statusFilter === st && 'ring-2 ring-sky-500', counts[st] === 0 && 'opacity-60')}
+          >
+            <span className="block text-2xl font-semibold tabular-nums" data-testid="status-count-value">
+              {counts[st]}
+            </span>
+            <span className="text-xs uppercase tracking-wide">{st}</span>
+          </button>
+        ))}
+      </div>
+
+      {results.map((r, i) => {
+        const backend = backends[i]!;
+        const errors = r.error ? [r.error instanceof AppError ? { code: r.error.code, message: r.error.message } : { code: 'internal', message: String(r.error) }] : (r.data?.errors ?? []);
+        return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read fully`} message={e.message} code={e.code} />);
+      })}
+
+      {results.flatMap((r, i) => (r.data?.notices ?? []).map((n, j) => <Notice key={`${backends[i]!.id}-n${j}`}>{n}</Notice>))}
+
+      {loading && rows.length === 0 ? (
+        <p className="text-sm text-slate-500">Loading states…</p>
+      ) : rows.length === 0 ? (
+        <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
+          {filtered ? 'No state matches these filters.' : 'No state files found.'}
+        </div>
+      ) : (
+        <StateTable rows={visible} />
+      )}
+      <p className="flex items-center gap-3 text-xs text-slate-500">
+        {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}
+        {visible.length < rows.length ? (
+          <button type="button" onClick={() => setShowAll(true)} className="rounded border border-slate-300 px-2 py-0.5 text-slate-700 hover:bg-slate-100">
+            Show all {rows.length}
+          </button>
+        ) : null}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,23 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { StatesResult } from '../services/list-states';
+import { fetchJson } from './fetch-json';
+
+export type StatesResponse = StatesResult;
+
+export const statesKeys = {
+  all: ['states'] as const,
+  backend: (backendId: string) => ['states', backendId] as const,
+};
+
+export function fetchStates(backendId: string): Promise<StatesResponse> {
+  return fetchJson<StatesResponse>(`/api/backends/${encodeURIComponent(backendId)}/states`);
+}
+
+export function statesQuery(backendId: string, pollMs: number) {
+  return queryOptions({
+    queryKey: statesKeys.backend(backendId),
+    queryFn: () => fetchStates(backendId),
+    refetchInterval: pollMs,
+    refetchIntervalInBackground: false,
+  });
+}

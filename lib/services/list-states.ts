@@ -1,0 +1,146 @@
+import 'server-only';
+/**
+ * Every state of one backend with its digest health and live lock. Costs the backend snapshot (one
+ * paginated listing, one paginated scan, shared with the locks view) plus a download only for the
+ * objects whose ETag cannot prove their MD5; those hashes are cached by (key, ETag).
+ */
+import crypto from 'node:crypto';
+import { getObjectBytes, type ObjectSummary } from '../aws/state-bucket';
+import { getBackend } from '../backends';
+import { cachedRead, invalidate } from '../cache';
+import { mapLimit } from '../concurrency';
+import type { BackendConfig } from '../config';
+import { AppError, type ErrorJson } from '../errors';
+import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
+import type { Lock } from '../terraform/locks';
+import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
+import { classifyTableItems } from '../terraform/table-items';
+import { getSnapshot } from './backend-snapshot';
+import { listLocks } from './list-locks';
+
+export interface StateEntry {
+  key: string;
+  workspace: string;
+  /** Null for an orphan digest (no object). */
+  size: number | null;
+  lastModified: string | null;
+  etag: string | null;
+  /** The raw `Digest` of `<bucket>/<key>-md5`, or null when there is no such item. */
+  digest: string | null;
+  digestStatus: DigestStatus;
+  digestReason?: string;
+  /** The MD5 of the object's bytes, when known (proven by the ETag or hashed after download). */
+  calculatedMd5?: string;
+  /** The live lock of this path (as in `/locks`), or null. */
+  lock: Lock | null;
+}
+
+export interface StatesResult {
+  states: StateEntry[];
+  fetchedAt: string;
+  /** Partial failures (e.g. the table is unreadable, so digests are unverified). */
+  errors: ErrorJson[];
+  notices: string[];
+}
+
+/** A hash is immutable for a given (key, ETag): keep it long. */
+const MD5_TTL_MS = 24 * 3600_000;
+/** Downloads at once per listing: a few large states must not starve the server. */
+const HASH_CONCURRENCY = 4;
+
+type Hash = { md5: string } | { error: string };
+
+/** MD5 of the object's current bytes; failures are not cached, so the next refresh retries. */
+async function objectMd5(backend: BackendConfig, object: ObjectSummary): Promise<string> {
+  const cacheKey = `${backend.id}\u0000${object.key}\u0000${object.etag}`;
+  try {
+    return await cachedRead('state-md5', cacheKey, MD5_TTL_MS, async () => {
+      const read = await getObjectBytes(backend, object.key);
+      if (read === null) throw new AppError('state_not_found', 'the object was deleted while it was being checked.');
+      // Overwritten since the listing: this hash belongs to another ETag, check again next refresh.
+      if (read.etag !== object.etag) throw new AppError('state_changed', 'the object changed while it was being checked; the next refresh checks the new version.');
+      return crypto.createHash('md5').update(read.body).digest('hex');
+    });
+  } catch (e) {
+    invalidate('state-md5', cacheKey);
+    throw e;
+  }
+}
+
+async function hashObject(backend: BackendConfig, object: ObjectSummary): Promise<Hash> {
+  try {
+    return { md5: await objectMd5(backend, object) };
+  } catch (e) {
+    if (e instanceof AppError) return { error: e.message };
+    console.error('[lockboard] unexpected failure hashing a state', e);
+    return { error: 'unexpected failure while downloading the object.' };
+  }
+}
+
+export async function listStates(backendId: string, nowMs = Date.now()): Promise<StatesResult> {
+  const backend = getBackend(backendId);
+  // Started together, both read the one cached (or in-flight) snapshot: the locks cost no extra listing.
+  const locksPromise = listLocks(backendId, nowMs);
+  const [snapshot] = await Promise.all([getSnapshot(backend), locksPromise.catch(() => null)]);
+  if (snapshot.bucketError) throw snapshot.bucketError;
+  // With the bucket readable, listLocks does not fail on AWS errors (they become its `errors`).
+  const { locks } = await locksPromise;
+
+  const lockByKey = new Map<string, Lock>();
+  for (const lock of locks) {
+    // A split lock gives two entries for one key: the first is shown (both carry the split_lock flag).
+    if (!lock.problems.includes('other_bucket') && !lockByKey.has(lock.key)) lockByKey.set(lock.key, lock);
+  }
+
+  const digestByKey = new Map<string, string>();
+  for (const item of classifyTableItems(snapshot.tableItems ?? []).digests) {
+    const key = stateKeyOfDigestId(item.lockId, backend.bucket);
+    if (key !== null) digestByKey.set(key, item.digest);
+  }
+
+  const objects = snapshot.objects ?? [];
+  const stateObjects = objects.filter((o) => isStateKey(o.key, backend.stateSuffixes));
+  const canCompare = backend.dynamodbTable !== null && snapshot.tableError === null;
+  const toHash = canCompare ? stateObjects.filter((o) => needsDownload(o, digestByKey.get(o.key))) : [];
+  const hashes = new Map<string, Hash>();
+  const results = await mapLimit(toHash, HASH_CONCURRENCY, (o) => hashObject(backend, o));
+  toHash.forEach((o, i) => hashes.set(o.key, results[i]!));
+
+  const common = { hasTable: backend.dynamodbTable !== null, ...(snapshot.tableError ? { tableError: snapshot.tableError.message } : {}) };
+  const entry = (key: string, object: ObjectSummary | null): StateEntry => {
+    const digest = digestByKey.get(key) ?? null;
+    const hash = hashes.get(key);
+    const verdict = digestStatus({
+      ...common,
+      object,
+      digest,
+      ...(hash && 'md5' in hash ? { calculatedMd5: hash.md5 } : {}),
+      ...(hash && 'error' in hash ? { downloadError: hash.error } : {}),
+    });
+    return {
+      key,
+      workspace: workspaceOfKey(key, backend.workspaceKeyPrefix),
+      size: object?.size ?? null,
+      lastModified: object?.lastModified ?? null,
+      etag: object?.etag ?? null,
+      digest,
+      digestStatus: verdict.status,
+      ...(verdict.reason !== undefined ? { digestReason: verdict.reason } : {}),
+      ...(verdict.calculatedMd5 !== null ? { calculatedMd5: verdict.calculatedMd5 } : {}),
+      lock: lockByKey.get(key) ?? null,
+    };
+  };
+
+  const states = stateObjects.map((o) => entry(o.key, o));
+  const objectKeys = new Set(objects.map((o) => o.key));
+  for (const key of digestByKey.keys()) {
+    if (objectKeys.has(key)) continue;
+    const orphan = entry(key, null);
+    // A malformed digest without an object is ignored by Terraform, and so here.
+    if (orphan.digestStatus === 'orphan') states.push(orphan);
+  }
+  states.sort((a, b) => a.key.localeCompare(b.key));
+
+  const errors = snapshot.tableError ? [snapshot.tableError.toJson()] : [];
+  return { states, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
+}

@@ -1,0 +1,13 @@
+import { handle, parseInput, queryOf } from '@/lib/http';
+import { listVersions } from '@/lib/services/list-versions';
+import { versionsQuerySchema } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return handle('/api/backends/[id]/versions', request, () => {
+    const query = parseInput(versionsQuerySchema, queryOf(request));
+    return listVersions(id, query.key, { writers: query.writers === '1' || query.writers === 'true' });
+  });
+}

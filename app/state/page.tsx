@@ -1,0 +1,36 @@
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { ErrorBanner } from '@/components/error-banner';
+import { uiSettings } from '@/lib/ui-settings';
+import { RestorableStateView } from './restore-action';
+
+export const dynamic = 'force-dynamic';
+
+/** One state, deep-linkable as /state?backend=<id>&key=<key>. */
+export default async function StatePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+  const backendId = one(params.backend);
+  const key = one(params.key);
+  const settings = uiSettings();
+  const backend = settings.backends.find((b) => b.id === backendId);
+  if (!backend || !key) {
+    return (
+      <div className="space-y-3">
+        <ErrorBanner
+          title="No such state"
+          message={!backend ? `No backend with id "${backendId}" is configured.` : 'The link names no state key (expected /state?backend=<id>&key=<key>).'}
+          code={!backend ? 'backend_not_found' : 'bad_request'}
+        />
+        <Link href="/states" className="text-sm text-sky-700 underline">
+          All states
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+      <RestorableStateView key={`${backend.id}\u0000${key}`} backend={backend} stateKey={key} pollMs={settings.pollMs} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,174 @@
+'use client';
+import { useState } from 'react';
+import { Badge } from '@/components/badge';
+import { Notice } from '@/components/error-banner';
+import { RestoreDialog, type RestoreErrorView, type RestoreSide } from '@/components/restore-dialog';
+import type { PublicBackend } from '@/lib/backends';
+import { AppError } from '@/lib/errors';
+import { useDiff } from '@/lib/queries/diff';
+import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
+import { useRestoreMarks } from '@/lib/queries/restore-marks';
+import { useCanMutate } from '@/lib/queries/session';
+import { useVersionMetadata } from '@/lib/queries/version-metadata';
+import { useVersions } from '@/lib/queries/versions';
+import type { StateVersion } from '@/lib/services/list-versions';
+import { StateView } from './state-view';
+
+/** Newest versions whose "restored from" mark is looked up (one HeadObject each, cached for good). */
+const MARKED_VERSIONS = 50;
+const DIFF_PAGE = 50;
+
+function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 12)}…` : id;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorView(error: unknown): RestoreErrorView | null {
+  if (!error) return null;
+  const e = error instanceof AppError ? error : new AppError('internal', String(error));
+  const d = e.details;
+  return {
+    code: e.code,
+    message: e.message,
+    changed: (d.changed as RestoreErrorView['changed']) ?? null,
+    setDigestTo: typeof d.setDigestTo === 'string' ? d.setDigestTo : null,
+    digestItem: typeof d.digestItem === 'string' ? d.digestItem : null,
+    forceUnlock: typeof d.forceUnlock === 'string' ? d.forceUnlock : null,
+  };
+}
+
+/** The dialog with its data: metadata of both ends, the masked diff now → chosen, the mutation. */
+function RestoreFlow({
+  backend,
+  stateKey,
+  chosen,
+  current,
+  onClose,
+  onRestored,
+}: {
+  backend: PublicBackend;
+  stateKey: string;
+  chosen: StateVersion;
+  current: StateVersion;
+  onClose: () => void;
+  onRestored: (result: RestoreResponse) => void;
+}) {
+  const [diffOffset, setDiffOffset] = useState(0);
+  const metaIds = current.deleteMarker ? [chosen.versionId] : [chosen.versionId, current.versionId];
+  const meta = useVersionMetadata(backend.id, stateKey, metaIds);
+  const diff = useDiff(backend.id, stateKey, current.deleteMarker ? null : { from: current.versionId, to: chosen.versionId, offset: diffOffset, limit: DIFF_PAGE });
+  const restore = useRestoreVersion(backend.id, stateKey);
+
+  const side = (v: StateVersion, i: number): RestoreSide => {
+    const m = v.deleteMarker ? undefined : meta[i]?.data?.metadata;
+    return { versionId: v.versionId, lastModified: v.lastModified, serial: m?.serial ?? null, lineage: m?.lineage ?? null, kind: m?.kind ?? null, deleteMarker: v.deleteMarker };
+  };
+
+  return (
+    <RestoreDialog
+      open
+      onClose={onClose}
+      stateKey={stateKey}
+      backendName={backend.name}
+      chosen={side(chosen, 0)}
+      current={side(current, 1)}
+      metadataLoading={meta.some((r) => r.isPending)}
+      diff={diff.data}
+      diffLoading={diff.isFetching}
+      diffError={diff.error ? message(diff.error) : null}
+      diffStale={diff.isPlaceholderData}
+      onDiffPage={setDiffOffset}
+      pending={restore.isPending}
+      error={errorView(restore.error)}
+      onConfirm={({ reason, allowLineageChange }) =>
+        restore.mutate(
+          { versionId: chosen.versionId, expectedCurrentVersionId: current.versionId, reason, ...(allowLineageChange ? { allowLineageChange } : {}) },
+          { onSuccess: onRestored },
+        )
+      }
+    />
+  );
+}
+
+/**
+ * The state page with restore: "Restore this version" on older versions (only for callers the
+ * server says may change things: never in read-only mode; the server checks again anyway), the
+ * restore dialog, and the "restored from" mark on versions Lockboard wrote by restoring.
+ */
+export function RestorableStateView({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
+  const canMutate = useCanMutate();
+  // Same query (and cache entry) as the timeline's plain listing.
+  const versions = useVersions(backend.id, stateKey, { pollMs: Math.max(pollMs, 15_000) });
+  const list = versions.data?.versions ?? [];
+  const latest = list.find((v) => v.isLatest) ?? null;
+  const markIds = list
+    .filter((v) => !v.deleteMarker)
+    .slice(0, MARKED_VERSIONS)
+    .map((v) => v.versionId);
+  const marks = useRestoreMarks(backend.id, stateKey, markIds);
+  const [target, setTarget] = useState<{ chosen: StateVersion; current: StateVersion; n: number } | null>(null);
+  const [restored, setRestored] = useState<RestoreResponse | null>(null);
+  const restorable = canMutate && versions.data?.versioning === 'Enabled' && latest !== null;
+
+  function renderActions(v: StateVersion) {
+    const from = marks.data?.marks[v.versionId];
+    const offer = restorable && !v.deleteMarker && !v.isLatest;
+    if (!from && !offer) return null;
+    return (
+      <div className="flex flex-col items-start gap-1">
+        {from ? (
+          <span data-testid="restored-from" data-restored-from={from} title={`Lockboard restored version ${from} as this version`}>
+            <Badge tone="blue">restored from {shortId(from)}</Badge>
+          </span>
+        ) : null}
+        {offer ? (
+          <button
+            type="button"
+            onClick={() => latest && setTarget({ chosen: v, current: latest, n: (target?.n ?? 0) + 1 })}
+            aria-label={`Restore version ${v.versionId}`}
+            className="whitespace-nowrap rounded border border-red-300 px-1.5 py-0.5 text-xs font-medium text-red-800 hover:bg-red-50"
+          >
+            Restore this version
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+
+  return (
+    <div className="space-y-4">
+      {restored ? (
+        <div data-testid="restore-result">
+          <Notice>
+            Version <code className="font-mono">{shortId(restored.restoredFrom)}</code> was restored as the new version <code className="font-mono">{shortId(restored.versionId)}</code>
+            {restored.serialBumped ? ` with serial ${restored.serial}` : ' (encrypted: copied unchanged, serial not bumped)'}
+            {restored.digest ? `; digest set to ${restored.digest}` : ''}. The next terraform plan shows the drift from real infrastructure.
+            {restored.warnings.map((w) => (
+              <span key={w} className="block">
+                {w}
+              </span>
+            ))}
+          </Notice>
+        </div>
+      ) : null}
+      <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} />
+      {target ? (
+        <RestoreFlow
+          key={target.n}
+          backend={backend}
+          stateKey={stateKey}
+          chosen={target.chosen}
+          current={target.current}
+          onClose={() => setTarget(null)}
+          onRestored={(result) => {
+            setRestored(result);
+            setTarget(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

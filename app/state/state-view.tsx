@@ -1,0 +1,239 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo, useState, type ReactNode } from 'react';
+import { Badge } from '@/components/badge';
+import { CopyButton } from '@/components/copy-button';
+import { DiffView } from '@/components/diff-view';
+import { DigestBadge } from '@/components/digest-badge';
+import { ErrorBanner, Notice } from '@/components/error-banner';
+import { HolderCard } from '@/components/holder-card';
+import { VersionTimeline, type CompareRole, type VersionMetaState } from '@/components/version-timeline';
+import type { PublicBackend } from '@/lib/backends';
+import { formatBytes, formatLocalTime } from '@/lib/format';
+import { useDiff } from '@/lib/queries/diff';
+import { locksQuery } from '@/lib/queries/locks';
+import { statesQuery } from '@/lib/queries/states';
+import { useVersionMetadata } from '@/lib/queries/version-metadata';
+import { useVersions } from '@/lib/queries/versions';
+import type { StateVersion } from '@/lib/services/list-versions';
+import { explainDigest } from '@/lib/terraform/digest';
+import { workspaceOfKey } from '@/lib/terraform/paths';
+import { DigestRepairAction } from '../digest-repair-action';
+import { UnlockAction } from '../unlock-action';
+
+const TIMELINE_PAGE = 20;
+const DIFF_PAGE = 50;
+/** Versions this large load their serial only on request (each read downloads the version). */
+const LARGE_BYTES = 5 * 1024 * 1024;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
+  const states = useQuery(statesQuery(backend.id, pollMs));
+  const entry = states.data?.states.find((s) => s.key === stateKey);
+  const explanation = entry ? explainDigest({ status: entry.digestStatus, bucket: backend.bucket, key: entry.key, digest: entry.digest, calculatedMd5: entry.calculatedMd5 ?? null, objectEmpty: entry.size === 0 }) : null;
+  return (
+    <section aria-labelledby="digest-heading" data-testid="digest-panel" className="rounded-md border border-slate-200 bg-white p-4 text-sm">
+      <h2 id="digest-heading" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
+        Digest
+      </h2>
+      {states.error ? (
+        <p className="text-red-800">The digest could not be read: {message(states.error)}</p>
+      ) : states.isPending ? (
+        <p className="text-slate-500">Loading…</p>
+      ) : !entry ? (
+        <p className="text-slate-600">This key is not in the current listing of states (deleted, or not a state object).</p>
+      ) : (
+        <div className="space-y-2">
+          <DigestBadge status={entry.digestStatus} reason={entry.digestReason} />
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+            <dt className="text-slate-500">Stored digest</dt>
+            <dd className="font-mono text-xs">{entry.digest ?? (backend.dynamodbTable ? '(no digest item)' : '(no DynamoDB table: not used)')}</dd>
+            <dt className="text-slate-500">Object MD5</dt>
+            <dd className="font-mono text-xs">{entry.calculatedMd5 ?? '—'}</dd>
+            <dt className="text-slate-500">Current object</dt>
+            <dd className="text-xs">{entry.size === null ? '(none)' : `${formatBytes(entry.size)} · ${entry.lastModified ? formatLocalTime(entry.lastModified) : '—'}`}</dd>
+          </dl>
+          {entry.digestReason ? <p className="text-xs text-slate-600">{entry.digestReason}</p> : null}
+          <DigestRepairAction target={entry} backendId={backend.id} backendName={backend.name} bucket={backend.bucket} />
+          {explanation ? (
+            <div role="note" className="space-y-1 border-l-2 border-red-300 pl-3 text-xs text-red-900">
+              <p>
+                <span className="font-semibold">What Terraform will do: </span>
+                {explanation.consequence}
+              </p>
+              <p>
+                <span className="font-semibold">Fix: </span>
+                {explanation.fix}
+              </p>
+              {explanation.setDigestTo ? (
+                <p className="flex items-center gap-2">
+                  Calculated MD5: <code className="font-mono">{explanation.setDigestTo}</code>
+                  <CopyButton text={explanation.setDigestTo} label="Copy the calculated MD5" />
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The state page: current lock and holder, digest health, version timeline with writers, and the
+ * diff of two selected versions (latest vs previous by default, kept in the URL).
+ */
+export function StateView({
+  backend,
+  stateKey,
+  pollMs,
+  renderVersionActions,
+}: {
+  backend: PublicBackend;
+  stateKey: string;
+  pollMs: number;
+  renderVersionActions?: (version: StateVersion) => ReactNode;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [timelinePage, setTimelinePage] = useState(0);
+  const [diffOffset, setDiffOffset] = useState(0);
+  const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
+  // The pick is kept here (so a radio answers at once) and mirrored into the URL (deep links).
+  const [picked, setPicked] = useState<{ from: string | null; to: string | null }>(() => ({ from: params.get('from'), to: params.get('to') }));
+
+  const locks = useQuery(locksQuery(backend.id, pollMs));
+  const lock = locks.data?.locks.find((l) => l.key === stateKey) ?? null;
+
+  const historyPollMs = Math.max(pollMs, 15_000);
+  const plain = useVersions(backend.id, stateKey, { pollMs: historyPollMs });
+  const withWriters = useVersions(backend.id, stateKey, { writers: true, pollMs: historyPollMs });
+
+  // The plain listing is fast; writers join in by version ID when they arrive.
+  const versions = useMemo<StateVersion[]>(() => {
+    const base = plain.data?.versions ?? withWriters.data?.versions ?? [];
+    const writers = new Map((withWriters.data?.versions ?? []).map((v) => [v.versionId, v]));
+    return base.map((v) => {
+      const w = writers.get(v.versionId);
+      return w ? { ...v, writer: w.writer, attribution: w.attribution } : v;
+    });
+  }, [plain.data, withWriters.data]);
+  const contentVersions = useMemo(() => versions.filter((v) => !v.deleteMarker), [versions]);
+
+  const from = picked.from ?? contentVersions[1]?.versionId ?? null;
+  const to = picked.to ?? contentVersions[0]?.versionId ?? null;
+
+  function setParams(updates: Record<string, string | null>) {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(updates)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  }
+
+  function select(role: CompareRole, versionId: string) {
+    const next = { from: role === 'from' ? versionId : from, to: role === 'to' ? versionId : to };
+    setDiffOffset(0);
+    setPicked(next);
+    setParams(next);
+  }
+
+  const visible = versions.slice(timelinePage * TIMELINE_PAGE, (timelinePage + 1) * TIMELINE_PAGE).filter((v) => !v.deleteMarker);
+  const metadataIds = visible.filter((v) => v.size < LARGE_BYTES || requested.has(v.versionId)).map((v) => v.versionId);
+  const metadataResults = useVersionMetadata(backend.id, stateKey, metadataIds);
+  const metadata: Record<string, VersionMetaState> = {};
+  metadataIds.forEach((id, i) => {
+    const r = metadataResults[i];
+    if (!r) return;
+    metadata[id] = r.data ? { status: 'ready', metadata: r.data.metadata } : r.error ? { status: 'error', error: message(r.error) } : { status: 'loading' };
+  });
+
+  const diff = useDiff(backend.id, stateKey, from && to && from !== to ? { from, to, offset: diffOffset, limit: DIFF_PAGE } : null);
+  const listing = plain.data ?? withWriters.data;
+  const workspace = workspaceOfKey(stateKey, backend.workspaceKeyPrefix);
+
+  return (
+    <section aria-labelledby="state-heading" className="space-y-5">
+      <div className="space-y-1">
+        <p className="text-xs text-slate-500">
+          <Link href="/states" className="underline">
+            States
+          </Link>{' '}
+          / {backend.name}
+        </p>
+        <h1 id="state-heading" className="break-all font-mono text-xl font-semibold">
+          {stateKey}
+        </h1>
+        <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
+          <Badge tone="blue" title="Terraform workspace">
+            {workspace}
+          </Badge>
+          <span>
+            s3://{backend.bucket}/{stateKey}
+          </span>
+          <CopyButton text={stateKey} label="Copy the state key" />
+        </div>
+      </div>
+
+      <div className="grid gap-4 md:grid-cols-2">
+        <HolderCard lock={lock} loading={locks.isPending} error={locks.error ? message(locks.error) : null}>
+          {lock ? <UnlockAction lock={lock} backendId={backend.id} backendName={backend.name} /> : null}
+        </HolderCard>
+        <DigestPanel backend={backend} stateKey={stateKey} pollMs={pollMs} />
+      </div>
+
+      <section aria-labelledby="versions-heading" className="space-y-2">
+        <h2 id="versions-heading" className="text-lg font-semibold">
+          Versions
+        </h2>
+        {plain.error ? <ErrorBanner title="The version history could not be read" message={message(plain.error)} code={(plain.error as { code?: string }).code} /> : null}
+        {listing && listing.versioning !== 'Enabled' ? (
+          <Notice>
+            Versioning is {listing.versioning === 'Suspended' ? 'suspended' : 'not enabled'} on bucket {backend.bucket}: S3 keeps no (new) history of this state, so older versions cannot be
+            listed, compared or restored.
+          </Notice>
+        ) : null}
+        {withWriters.data?.lockHistory?.note ? <p className="text-xs text-slate-600">{withWriters.data.lockHistory.note}</p> : null}
+        {withWriters.error ? <p className="text-xs text-amber-800">Writers could not be determined: {message(withWriters.error)}</p> : null}
+        {plain.isPending && !listing ? (
+          <p className="text-sm text-slate-500">Loading versions…</p>
+        ) : versions.length > 0 ? (
+          <VersionTimeline
+            versions={versions}
+            page={timelinePage}
+            pageSize={TIMELINE_PAGE}
+            onPage={setTimelinePage}
+            metadata={metadata}
+            largeBytes={LARGE_BYTES}
+            onLoadMetadata={(id) => setRequested((prev) => new Set(prev).add(id))}
+            writersLoading={withWriters.isPending}
+            selection={{ from, to }}
+            onSelect={select}
+            downloadHref={(v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}`}
+            renderActions={renderVersionActions}
+          />
+        ) : null}
+      </section>
+
+      <section aria-labelledby="diff-heading" className="space-y-2">
+        <h2 id="diff-heading" className="text-lg font-semibold">
+          Changes
+        </h2>
+        {contentVersions.length < 2 && !picked.from ? (
+          <p className="text-sm text-slate-500">Only one version exists: there is nothing to compare yet.</p>
+        ) : from === to ? (
+          <p className="text-sm text-slate-500">Pick two different versions to compare.</p>
+        ) : (
+          <DiffView diff={diff.data} loading={diff.isFetching} error={diff.error ? message(diff.error) : null} stale={diff.isPlaceholderData} onPage={setDiffOffset} />
+        )}
+      </section>
+    </section>
+  );
+}

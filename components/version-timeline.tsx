@@ -1,0 +1,198 @@
+import type { ReactNode } from 'react';
+import { Badge } from './badge';
+import { formatBytes, formatLocalTime } from '@/lib/format';
+import type { StateVersion } from '@/lib/services/list-versions';
+import type { VersionMetadata } from '@/lib/services/state-version';
+
+export interface VersionMetaState {
+  status: 'idle' | 'loading' | 'error' | 'ready';
+  metadata?: VersionMetadata;
+  error?: string;
+}
+
+export type CompareRole = 'from' | 'to';
+
+const WRITER_NOTE: Record<string, string> = {
+  lock_nearby: 'Written within 2 seconds of this lock (S3 timestamps have whole seconds).',
+  lock_likely: 'Another lock was taken in the same second; Terraform writes the state just before releasing its lock, which points to this holder.',
+  ambiguous: 'Several locks were held in the same second as this write: the writer cannot be told apart.',
+  unreadable: 'The .tflock body of the lock held at that time could not be read.',
+  none: 'No .tflock history covers this version (written without a lock, with DynamoDB-only locking, or the lock history expired).',
+};
+
+function Writer({ version, loading }: { version: StateVersion; loading: boolean }) {
+  if (version.writer === undefined) return <span className="text-slate-400">{loading ? '…' : '—'}</span>;
+  if (version.writer === null) {
+    return (
+      <span className="text-slate-500" title={WRITER_NOTE[version.attribution ?? 'none']} data-testid="writer">
+        unknown
+      </span>
+    );
+  }
+  const w = version.writer;
+  return (
+    <span data-testid="writer" title={`${w.operation} · Terraform ${w.version} · lock ${w.id}${version.attribution && version.attribution !== 'lock' ? ` · ${WRITER_NOTE[version.attribution]}` : ''}`}>
+      <span className="font-mono text-xs">{w.who || '(no Who)'}</span>
+      {version.attribution === 'lock_nearby' || version.attribution === 'lock_likely' ? <span className="text-slate-500"> ≈</span> : null}
+      <div className="text-xs text-slate-500">{w.operation}</div>
+    </span>
+  );
+}
+
+function Serial({ meta, large, onLoad }: { meta: VersionMetaState | undefined; large: boolean; onLoad: () => void }) {
+  if (!meta || meta.status === 'idle') {
+    return large ? (
+      <button type="button" onClick={onLoad} className="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100" title="Downloads this version to read its serial">
+        Load
+      </button>
+    ) : (
+      <span className="text-slate-400">…</span>
+    );
+  }
+  if (meta.status === 'loading') return <span className="text-slate-400">…</span>;
+  if (meta.status === 'error') return <span className="text-red-700" title={meta.error}>error</span>;
+  const m = meta.metadata!;
+  return (
+    <span className="flex flex-wrap items-center gap-1" data-testid="serial">
+      <span className="font-mono">{m.serial ?? '—'}</span>
+      {m.kind === 'encrypted' ? (
+        <Badge tone="blue" title={m.note}>
+          encrypted
+        </Badge>
+      ) : m.kind !== 'plaintext' ? (
+        <Badge tone="amber" title={m.note}>
+          {m.kind.replace('_', ' ')}
+        </Badge>
+      ) : null}
+    </span>
+  );
+}
+
+/**
+ * The versions of one state, newest first, one page at a time: time, size, serial (metadata loaded
+ * for the visible rows), writer or "unknown", raw download, and two radio columns to pick the
+ * versions to compare.
+ */
+export function VersionTimeline({
+  versions,
+  page,
+  pageSize,
+  onPage,
+  metadata,
+  largeBytes,
+  onLoadMetadata,
+  writersLoading,
+  selection,
+  onSelect,
+  downloadHref,
+  renderActions,
+}: {
+  versions: StateVersion[];
+  page: number;
+  pageSize: number;
+  onPage: (page: number) => void;
+  metadata: Record<string, VersionMetaState | undefined>;
+  /** Versions at least this large load their metadata only when asked. */
+  largeBytes: number;
+  onLoadMetadata: (versionId: string) => void;
+  writersLoading: boolean;
+  selection: { from: string | null; to: string | null };
+  onSelect: (role: CompareRole, versionId: string) => void;
+  downloadHref: (version: StateVersion) => string;
+  renderActions?: (version: StateVersion) => ReactNode;
+}) {
+  const pages = Math.max(1, Math.ceil(versions.length / pageSize));
+  const rows = versions.slice(page * pageSize, (page + 1) * pageSize);
+  return (
+    <div className="space-y-2">
+      <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                Written
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Size
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Serial
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Writer
+              </th>
+              <th scope="col" className="px-3 py-2" title="Pick the older (from) and newer (to) version to compare">
+                From / To
+              </th>
+              <th scope="col" className="px-3 py-2" title="Raw file, includes sensitive values">
+                Raw file
+              </th>
+              {renderActions ? <th scope="col" className="px-3 py-2" /> : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((v) => (
+              <tr key={v.versionId} data-testid="version-row" data-version-id={v.versionId} data-delete-marker={v.deleteMarker ? 'true' : 'false'} className={v.deleteMarker ? 'bg-slate-50 text-slate-500' : undefined}>
+                <td className="px-3 py-2 text-xs">
+                  <div>{v.lastModified ? formatLocalTime(v.lastModified) : '—'}</div>
+                  <div className="flex flex-wrap gap-1 pt-0.5">
+                    {v.isLatest ? <Badge tone="green">current</Badge> : null}
+                    {v.deleteMarker ? <Badge tone="amber">deleted (delete marker)</Badge> : null}
+                    <code className="font-mono text-[11px] text-slate-400" title="S3 version ID">
+                      {v.versionId.length > 14 ? `${v.versionId.slice(0, 12)}…` : v.versionId}
+                    </code>
+                  </div>
+                </td>
+                <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : formatBytes(v.size)}</td>
+                <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : <Serial meta={metadata[v.versionId]} large={v.size >= largeBytes} onLoad={() => onLoadMetadata(v.versionId)} />}</td>
+                <td className="px-3 py-2 text-xs">
+                  <Writer version={v} loading={writersLoading} />
+                </td>
+                <td className="px-3 py-2">
+                  {v.deleteMarker ? null : (
+                    <div className="flex gap-3 text-xs">
+                      <label className="flex items-center gap-1">
+                        <input type="radio" name="compare-from" checked={selection.from === v.versionId} onChange={() => onSelect('from', v.versionId)} aria-label={`Compare from version ${v.versionId}`} />
+                        from
+                      </label>
+                      <label className="flex items-center gap-1">
+                        <input type="radio" name="compare-to" checked={selection.to === v.versionId} onChange={() => onSelect('to', v.versionId)} aria-label={`Compare to version ${v.versionId}`} />
+                        to
+                      </label>
+                    </div>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-xs">
+                  {v.deleteMarker ? null : (
+                    <a href={downloadHref(v)} download className="text-sky-700 underline hover:text-sky-900" title="Raw file, includes sensitive values" data-testid="download-version">
+                      Download
+                    </a>
+                  )}
+                </td>
+                {renderActions ? <td className="px-3 py-2">{renderActions(v)}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600">
+        <span>
+          {versions.length} version(s) · downloads are the raw file and include sensitive values
+        </span>
+        {pages > 1 ? (
+          <span className="flex items-center gap-2">
+            <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)} className="rounded border border-slate-300 px-2 py-0.5 disabled:opacity-40">
+              Newer
+            </button>
+            <span>
+              Page {page + 1} of {pages}
+            </span>
+            <button type="button" disabled={page >= pages - 1} onClick={() => onPage(page + 1)} className="rounded border border-slate-300 px-2 py-0.5 disabled:opacity-40">
+              Older
+            </button>
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}

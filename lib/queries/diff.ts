@@ -1,0 +1,37 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import type { DiffResult } from '../services/diff-versions';
+import { fetchJson } from './fetch-json';
+
+export type DiffResponse = DiffResult;
+
+export interface DiffParams {
+  from: string;
+  to: string;
+  offset: number;
+  limit: number;
+}
+
+export const diffKeys = {
+  all: ['diff'] as const,
+  page: (backendId: string, key: string, p: DiffParams) => ['diff', backendId, key, p.from, p.to, p.offset, p.limit] as const,
+};
+
+export function fetchDiff(backendId: string, key: string, p: DiffParams): Promise<DiffResponse> {
+  const query = new URLSearchParams({ key, from: p.from, to: p.to, offset: String(p.offset), limit: String(p.limit) });
+  return fetchJson<DiffResponse>(`/api/backends/${encodeURIComponent(backendId)}/diff?${query}`);
+}
+
+/** One page of the diff between two versions (immutable, so never refetched). */
+export function diffQuery(backendId: string, key: string, p: DiffParams) {
+  return queryOptions({
+    queryKey: diffKeys.page(backendId, key, p),
+    queryFn: () => fetchDiff(backendId, key, p),
+    staleTime: p.from === 'null' || p.to === 'null' ? 5_000 : Number.POSITIVE_INFINITY,
+    // Keep the previous page on screen while the next one loads.
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDiff(backendId: string, key: string, p: DiffParams | null) {
+  return useQuery({ ...diffQuery(backendId, key, p ?? { from: '', to: '', offset: 0, limit: 1 }), enabled: p !== null });
+}

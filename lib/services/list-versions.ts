@@ -1,0 +1,107 @@
+import 'server-only';
+/**
+ * The version history of one state: every version and delete marker of exactly that key, newest
+ * first. Without writers this costs exactly the ListObjectVersions pages. With writers, the
+ * `.tflock` history from the same listing attributes each version to the lock held when it was
+ * written; the lock bodies needed are read by version ID (immutable, so cached without expiry) a few
+ * at a time.
+ */
+import { getBucketVersioning, listKeyVersions, openObjectVersion, type BucketVersioning, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
+import { getBackend } from '../backends';
+import { cachedRead, invalidate } from '../cache';
+import { mapLimit } from '../concurrency';
+import { getConfig, type BackendConfig } from '../config';
+import { AppError } from '../errors';
+import { LruCache } from '../lru-cache';
+import { attributeVersions, lockVersionsToRead, type AttributionBasis, type LockHolder } from '../terraform/attribution';
+import { lockfileKey } from '../terraform/paths';
+import { assertStateKey, NULL_VERSION_ID } from './state-version';
+
+export interface StateVersion extends ObjectVersion {
+  /** Only with `writers`: the lock holder when this version was written, null = unknown. */
+  writer?: LockHolder | null;
+  attribution?: AttributionBasis;
+}
+
+export interface VersionsResult {
+  key: string;
+  versions: StateVersion[];
+  versioning: BucketVersioning;
+  fetchedAt: string;
+  /** Only with `writers`: how many `.tflock` entries were found, and what that means. */
+  lockHistory?: { entries: number; note: string | null };
+}
+
+const LOCK_BODY_CONCURRENCY = 8;
+const VERSIONING_TTL_MS = 5 * 60_000;
+
+/** `.tflock` bodies by version ID: a version never changes. Each is ~250 bytes. */
+const lockBodies = new LruCache<string | null>(50_000);
+
+async function readLockBody(backend: BackendConfig, key: string, versionId: string): Promise<string | null> {
+  const load = async () => {
+    const opened = await openObjectVersion(backend, lockfileKey(key), versionId);
+    return opened === null ? null : new TextDecoder().decode(await opened.bytes());
+  };
+  if (versionId === NULL_VERSION_ID) return load();
+  try {
+    return await lockBodies.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+  } catch {
+    // Unreadable (access denied on the lock's KMS key…): that version's writer stays unknown.
+    return null;
+  }
+}
+
+/**
+ * Versioning status. A listing whose newest entry has a real version ID was written with versioning
+ * on, which answers without a request (the common case); only a history of "null" IDs (never
+ * versioned, or suspended) needs GetBucketVersioning, cached for a few minutes.
+ */
+async function versioningOf(backend: BackendConfig, listed: KeyVersions): Promise<BucketVersioning> {
+  const newest = listed.versions[0];
+  if (newest && newest.versionId !== NULL_VERSION_ID) return 'Enabled';
+  return cachedRead('bucket-versioning', backend.id, VERSIONING_TTL_MS, () => getBucketVersioning(backend));
+}
+
+function listCached(backend: BackendConfig, key: string, lockfile: boolean): Promise<KeyVersions> {
+  return cachedRead('key-versions', `${backend.id}\u0000${key}\u0000${lockfile ? 1 : 0}`, getConfig().cacheSeconds * 1000, () => listKeyVersions(backend, key, { lockfile }));
+}
+
+/** After a write to the state (a restore): the next listing goes to S3. */
+export function invalidateVersions(backendId: string, key: string): void {
+  invalidate('key-versions', `${backendId}\u0000${key}\u0000`);
+}
+
+export async function listVersions(backendId: string, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
+  const backend = getBackend(backendId);
+  assertStateKey(backend, key);
+  const writers = opts.writers === true;
+  const listed = await listCached(backend, key, writers);
+  if (listed.versions.length === 0) throw new AppError('state_not_found', `There is no object and no version history at ${key} in backend "${backend.id}".`, { backend: backend.id, key });
+  const versioning = await versioningOf(backend, listed);
+  const result: VersionsResult = { key, versions: listed.versions.map((v) => ({ ...v })), versioning, fetchedAt: new Date().toISOString() };
+  if (!writers) return result;
+
+  const lockEntries = listed.lockfileVersions;
+  const needed = lockVersionsToRead(listed.versions, lockEntries);
+  const bodies = new Map<string, string | null>();
+  await mapLimit(needed, LOCK_BODY_CONCURRENCY, async (versionId) => {
+    bodies.set(versionId, await readLockBody(backend, key, versionId));
+  });
+  const attribution = attributeVersions(listed.versions, lockEntries, bodies);
+  for (const v of result.versions) {
+    const a = attribution.get(v.versionId);
+    v.writer = a?.writer ?? null;
+    v.attribution = a?.basis ?? 'none';
+  }
+  result.lockHistory = {
+    entries: lockEntries.length,
+    note:
+      lockEntries.length === 0
+        ? versioning === 'Enabled'
+          ? 'No .tflock history for this state (the backend does not use use_lockfile, or its lock versions were expired by a lifecycle rule): writers are unknown.'
+          : 'Writers can only be told from the .tflock history of a versioned bucket.'
+        : null,
+  };
+  return result;
+}

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { NavBar } from '@/components/nav-bar';
 import './globals.css';
 import { Providers } from './providers';
+import { SessionNotice } from './session-notice';
 
 export const metadata: Metadata = {
   title: 'Lockboard',
@@ -15,6 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen">
         <Providers>
           <NavBar />
+          <SessionNotice />
           <main className="mx-auto max-w-[1400px] px-4 py-6">{children}</main>
         </Providers>
       </body>

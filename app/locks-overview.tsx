@@ -1,12 +1,13 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo } from 'react';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
 import type { PublicBackend } from '@/lib/backends';
 import { AppError } from '@/lib/errors';
 import { locksQuery } from '@/lib/queries/locks';
+import { UnlockAction } from './unlock-action';
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
 
@@ -26,10 +27,16 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
 }
 
 export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const text = params.get('q') ?? '';
+  // The text box keeps its own state: were it driven by the URL, a keystroke made before the URL
+  // caught up would be lost. Back/forward navigation puts the URL's value back.
+  const [text, setText] = useState(() => params.get('q') ?? '');
+  useEffect(() => {
+    const onPop = () => setText(new URLSearchParams(window.location.search).get('q') ?? '');
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
   const sortParam = params.get('sort') ?? 'age';
@@ -37,13 +44,15 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const desc = params.get('dir') !== 'asc';
 
   function setParam(updates: Record<string, string | null>) {
-    const next = new URLSearchParams(params.toString());
+    // From the live URL, not the last render's params: several changes may land before a re-render.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(updates)) {
       if (v === null || v === '') next.delete(k);
       else next.set(k, v);
     }
     const qs = next.toString();
-    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+    // Native replaceState updates useSearchParams without a server round trip per keystroke.
+    window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
   }
 
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
@@ -81,7 +90,16 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search">
           <label className="flex items-center gap-1">
             <span className="sr-only">Filter locks</span>
-            <input type="search" placeholder="Filter by path, who, ID…" value={text} onChange={(e) => setParam({ q: e.target.value })} className="w-64 rounded border border-slate-300 px-2 py-1" />
+            <input
+              type="search"
+              placeholder="Filter by path, who, ID…"
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setParam({ q: e.target.value });
+              }}
+              className="w-64 rounded border border-slate-300 px-2 py-1"
+            />
           </label>
           <label className="flex items-center gap-1">
             Backend
@@ -116,7 +134,12 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
           {text || backendFilter || staleOnly ? 'No lock matches these filters.' : 'No live locks. Every state is free.'}
         </div>
       ) : (
-        <LockTable rows={rows} sort={{ key: sortKey, desc }} onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })} />
+        <LockTable
+          rows={rows}
+          sort={{ key: sortKey, desc }}
+          onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
+          renderActions={(row) => <UnlockAction lock={row} backendId={row.backendId} backendName={row.backendName} />}
+        />
       )}
       <p className="text-xs text-slate-500">{rows.length} lock(s) shown.</p>
     </section>

@@ -9,6 +9,7 @@ import { cn } from '@/lib/cn';
 import { AppError } from '@/lib/errors';
 import { statesQuery } from '@/lib/queries/states';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
+import { DigestRepairAction } from '../digest-repair-action';
 
 /** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
 const PAGE_ROWS = 500;
@@ -171,7 +172,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
           {filtered ? 'No state matches these filters.' : 'No state files found.'}
         </div>
       ) : (
-        <StateTable rows={visible} />
+        <StateTable rows={visible} renderActions={(row) => <DigestRepairAction target={row} backendId={row.backendId} backendName={row.backendName} bucket={row.bucket} />} />
       )}
       <p className="flex items-center gap-3 text-xs text-slate-500">
         {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}

@@ -3,11 +3,11 @@ import 'server-only';
  * The Terraform lock table (DynamoDB): paginated, parallel Scan and single-item reads. Conditional
  * writes for mutations live here too; nothing else talks to DynamoDB.
  */
-import { GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { BackendConfig } from '../config';
 import type { TableItem } from '../terraform/table-items';
 import { dynamoClient } from './clients';
-import { toAwsError } from './errors';
+import { isConditionFailed, toAwsError } from './errors';
 
 const PROJECTION = { ProjectionExpression: '#l, #i, #d', ExpressionAttributeNames: { '#l': 'LockID', '#i': 'Info', '#d': 'Digest' } };
 
@@ -68,4 +68,79 @@ export async function getTableItem(backend: BackendConfig, lockId: string): Prom
   } catch (e) {
     throw toAwsError(e, { backend: backend.id, service: 'DynamoDB', resource: table });
   }
+}
+
+/** Outcome of a conditional write: done, or the condition no longer held (someone changed the item). */
+export type ConditionalResult = 'written' | 'condition_failed';
+
+async function conditional(backend: BackendConfig, table: string, send: () => Promise<unknown>): Promise<ConditionalResult> {
+  try {
+    await send();
+    return 'written';
+  } catch (e) {
+    if (isConditionFailed(e)) return 'condition_failed';
+    throw toAwsError(e, { backend: backend.id, service: 'DynamoDB', resource: table });
+  }
+}
+
+/**
+ * Deletes a lock item only if it still holds exactly the `Info` string read (OpenTofu's stricter
+ * unlock, never an unconditional delete). `seenInfo` null: the item had no `Info` (a malformed lock):
+ * the condition is then that it still has neither `Info` nor `Digest`.
+ */
+export async function deleteLockItemIfInfo(backend: BackendConfig, lockId: string, seenInfo: string | null): Promise<ConditionalResult> {
+  const table = requireTable(backend);
+  const condition: Pick<DeleteItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+    seenInfo === null
+      ? { ConditionExpression: 'attribute_exists(#l) AND attribute_not_exists(#i) AND attribute_not_exists(#d)', ExpressionAttributeNames: { '#l': 'LockID', '#i': 'Info', '#d': 'Digest' } }
+      : { ConditionExpression: '#i = :seen', ExpressionAttributeNames: { '#i': 'Info' }, ExpressionAttributeValues: { ':seen': { S: seenInfo } } };
+  return conditional(backend, table, () => dynamoClient(backend).send(new DeleteItemCommand({ TableName: table, Key: { LockID: { S: lockId } }, ...condition })));
+}
+
+/**
+ * Writes a digest item `{LockID, Digest}` only if its `Digest` is still `expected` (or, expected
+ * null, only if the item does not exist).
+ */
+export async function putDigestIfUnchanged(backend: BackendConfig, lockId: string, digest: string, expected: string | null): Promise<ConditionalResult> {
+  const table = requireTable(backend);
+  const condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+    expected === null
+      ? { ConditionExpression: 'attribute_not_exists(#l)', ExpressionAttributeNames: { '#l': 'LockID' } }
+      : { ConditionExpression: '#d = :expected', ExpressionAttributeNames: { '#d': 'Digest' }, ExpressionAttributeValues: { ':expected': { S: expected } } };
+  return conditional(backend, table, () =>
+    dynamoClient(backend).send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockId }, Digest: { S: digest } }, ...condition })),
+  );
+}
+
+/** Deletes a digest item only if its `Digest` is still `expected`. */
+export async function deleteDigestIfUnchanged(backend: BackendConfig, lockId: string, expected: string): Promise<ConditionalResult> {
+  const table = requireTable(backend);
+  return conditional(backend, table, () =>
+    dynamoClient(backend).send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: { LockID: { S: lockId } },
+        ConditionExpression: '#d = :expected',
+        ExpressionAttributeNames: { '#d': 'Digest' },
+        ExpressionAttributeValues: { ':expected': { S: expected } },
+      }),
+    ),
+  );
+}
+
+/**
+ * Takes a lock the way Terraform does: PutItem `{LockID, Info}` with `attribute_not_exists(LockID)`.
+ * `condition_failed` means someone holds (or left) a lock item there.
+ */
+export async function putLockItemIfAbsent(backend: BackendConfig, lockId: string, infoJson: string): Promise<ConditionalResult> {
+  const table = requireTable(backend);
+  return conditional(backend, table, () =>
+    dynamoClient(backend).send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { LockID: { S: lockId }, Info: { S: infoJson } },
+        ConditionExpression: 'attribute_not_exists(LockID)',
+      }),
+    ),
+  );
 }

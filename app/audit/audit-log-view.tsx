@@ -1,0 +1,115 @@
+'use client';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useId } from 'react';
+import { AuditTable } from '@/components/audit-table';
+import { ErrorBanner, Notice } from '@/components/error-banner';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/audit-record';
+import type { PublicBackend } from '@/lib/backends';
+import { AppError } from '@/lib/errors';
+import { useAudit } from '@/lib/queries/audit';
+
+const LIMITS = [50, 100, 200, 500];
+
+/** The audit log with its filters, all kept in the URL so a filtered view can be shared. */
+export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const id = useId();
+  const filters = {
+    backend: params.get('backend') ?? '',
+    action: params.get('action') ?? '',
+    outcome: params.get('outcome') ?? '',
+    user: params.get('user') ?? '',
+    limit: LIMITS.includes(Number(params.get('limit'))) ? Number(params.get('limit')) : 50,
+  };
+  const audit = useAudit(filters, Math.max(pollMs, 10_000));
+
+  function setParam(name: string, value: string) {
+    // From the live URL, and with native replaceState (which Next.js syncs into useSearchParams): no
+    // server round trip per keystroke in the user filter.
+    const next = new URLSearchParams(window.location.search);
+    if (value === '') next.delete(name);
+    else next.set(name, value);
+    const qs = next.toString();
+    window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
+  }
+
+  const names = new Map(backends.map((b) => [b.id, b.name]));
+  const error = audit.error ? (audit.error instanceof AppError ? audit.error : new AppError('internal', String(audit.error))) : null;
+
+  return (
+    <section aria-labelledby="audit-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 id="audit-heading" className="text-2xl font-semibold">
+            Audit log
+          </h1>
+          <p className="text-sm text-slate-600">Every unlock, digest repair and restore attempt, newest first: allowed or refused, succeeded or failed.</p>
+        </div>
+        <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter the audit log">
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-backend`}>Backend</label>
+            <select id={`${id}-backend`} value={filters.backend} onChange={(e) => setParam('backend', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">All</option>
+              {backends.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-action`}>Action</label>
+            <select id={`${id}-action`} value={filters.action} onChange={(e) => setParam('action', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">Any</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-outcome`}>Outcome</label>
+            <select id={`${id}-outcome`} value={filters.outcome} onChange={(e) => setParam('outcome', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              <option value="">Any</option>
+              {AUDIT_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-user`}>User</label>
+            <input id={`${id}-user`} type="search" defaultValue={filters.user} onChange={(e) => setParam('user', e.target.value.trim())} className="w-48 rounded border border-slate-300 px-2 py-1" />
+          </span>
+          <span className="flex items-center gap-1">
+            <label htmlFor={`${id}-limit`}>Show</label>
+            <select id={`${id}-limit`} value={filters.limit} onChange={(e) => setParam('limit', e.target.value === '50' ? '' : e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              {LIMITS.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </span>
+        </form>
+      </div>
+
+      {error ? <ErrorBanner title="The audit log could not be read" message={error.message} code={error.code} /> : null}
+      {(audit.data?.errors ?? []).map((e, i) => (
+        <ErrorBanner key={i} title={`Audit records of backend "${names.get(e.backend ?? '') ?? e.backend}" could not be read`} message={e.message} code={e.code} />
+      ))}
+      {audit.data?.truncated ? <Notice>Only the most recent records of each backend were searched for this filter; narrow it (backend, action) to look further back.</Notice> : null}
+
+      {audit.isPending ? (
+        <p className="text-sm text-slate-500">Loading the audit log…</p>
+      ) : (audit.data?.records.length ?? 0) === 0 ? (
+        <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">No audit record matches.</div>
+      ) : (
+        <AuditTable records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,14 @@
+import { Suspense } from 'react';
+import { uiSettings } from '@/lib/ui-settings';
+import { AuditLogView } from './audit-log-view';
+
+export const dynamic = 'force-dynamic';
+
+export default function AuditPage() {
+  const settings = uiSettings();
+  return (
+    <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+      <AuditLogView backends={settings.backends} pollMs={settings.pollMs} />
+    </Suspense>
+  );
+}

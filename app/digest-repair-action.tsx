@@ -1,0 +1,55 @@
+'use client';
+import { useState } from 'react';
+import { DigestRepairDialog, type DigestRepairTarget } from '@/components/digest-repair-dialog';
+import { AppError } from '@/lib/errors';
+import { useRepairDigest } from '@/lib/queries/repair-digest';
+import { useCanMutate } from '@/lib/queries/session';
+
+/** Whether a repair makes sense: Terraform fails on this state, or its digest item is malformed. */
+export function digestNeedsRepair(target: Pick<DigestRepairTarget, 'digestStatus' | 'digest'>): boolean {
+  return target.digestStatus === 'mismatch' || target.digestStatus === 'orphan' || (target.digestStatus === 'missing' && target.digest !== null);
+}
+
+/** The "Repair digest" action of one state and its confirmation dialog (operators only). */
+export function DigestRepairAction({ target, backendId, backendName, bucket }: { target: DigestRepairTarget; backendId: string; backendName: string; bucket: string }) {
+  const canMutate = useCanMutate();
+  const repair = useRepairDigest(backendId);
+  const [shown, setShown] = useState<DigestRepairTarget | null>(null);
+  const [opened, setOpened] = useState(0);
+  if (!canMutate || !digestNeedsRepair(target)) return null;
+
+  const error = repair.error ? (repair.error instanceof AppError ? repair.error : new AppError('internal', String(repair.error))) : null;
+  const current = error?.details.current as { digest?: string | null } | undefined;
+  const conflict = error?.code === 'digest_changed' ? { message: error.message, currentDigest: current?.digest ?? null } : null;
+
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          repair.reset();
+          setShown(target);
+          setOpened((n) => n + 1);
+        }}
+        aria-label={`Repair the digest of ${target.key}`}
+        className="rounded border border-red-300 px-1.5 py-0.5 text-xs font-medium text-red-800 hover:bg-red-50"
+      >
+        Repair digest
+      </button>
+      {shown ? (
+        <DigestRepairDialog
+          key={opened}
+          open
+          onClose={() => setShown(null)}
+          target={shown}
+          bucket={bucket}
+          backendName={backendName}
+          pending={repair.isPending}
+          error={conflict ? null : error ? { code: error.code, message: error.message } : null}
+          conflict={conflict}
+          onConfirm={(reason) => repair.mutate({ key: shown.key, expected: shown.digest, reason }, { onSuccess: () => setShown(null) })}
+        />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+'use client';
+import { useState } from 'react';
+import { ModalDialog } from './modal-dialog';
+import { formatBytes, formatLocalTime } from '@/lib/format';
+import type { DigestStatus } from '@/lib/terraform/digest';
+import { digestLockId } from '@/lib/terraform/paths';
+
+export interface DigestRepairTarget {
+  key: string;
+  /** The raw stored Digest (null: no digest item). */
+  digest: string | null;
+  calculatedMd5?: string | null;
+  digestStatus: DigestStatus;
+  /** Object size (null: no object). */
+  size: number | null;
+  lastModified: string | null;
+}
+
+/** Setting the digest to the object's MD5, or deleting it when there is no usable object. */
+export function digestRepairAction(target: Pick<DigestRepairTarget, 'size'>): 'set' | 'delete' {
+  return target.size === null || target.size === 0 ? 'delete' : 'set';
+}
+
+/** What the operator types back: the first 8 characters of the stored digest (`repair` when there is none). */
+export function digestConfirmationToken(target: Pick<DigestRepairTarget, 'digest'>): string {
+  return target.digest ? target.digest.slice(0, 8) : 'repair';
+}
+
+export interface DigestRepairDialogProps {
+  open: boolean;
+  onClose: () => void;
+  target: DigestRepairTarget;
+  bucket: string;
+  backendName: string;
+  pending: boolean;
+  error: { code: string; message: string } | null;
+  /** After a 409: why, and the digest stored now. */
+  conflict: { message: string; currentDigest: string | null } | null;
+  onConfirm: (reason: string) => void;
+}
+
+/** Confirms a digest repair: what is stored, what will be written or deleted, a reason, the digest typed back. */
+export function DigestRepairDialog({ open, onClose, target, bucket, backendName, pending, error, conflict, onConfirm }: DigestRepairDialogProps) {
+  const [reason, setReason] = useState('');
+  const [typed, setTyped] = useState('');
+  const action = digestRepairAction(target);
+  const token = digestConfirmationToken(target);
+  const confirmed = typed.trim().toLowerCase() === token.toLowerCase() || (target.digest !== null && typed.trim() === target.digest);
+  const ready = confirmed && reason.trim() !== '' && !pending && conflict === null;
+  const item = digestLockId(bucket, target.key);
+
+  return (
+    <ModalDialog open={open} onClose={onClose} title={action === 'set' ? 'Set the digest to the current object?' : 'Delete the orphan digest?'} testId="digest-repair-dialog">
+      <p className="break-all text-xs text-slate-600">
+        <span className="font-mono">{target.key}</span> · backend {backendName}
+      </p>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+        <dt className="text-slate-500">Digest item</dt>
+        <dd className="break-all font-mono text-xs">{item}</dd>
+        <dt className="text-slate-500">Stored digest</dt>
+        <dd className="font-mono text-xs" data-testid="repair-stored">
+          {target.digest ?? '(none)'}
+        </dd>
+        <dt className="text-slate-500">State object</dt>
+        <dd className="text-xs">{target.size === null ? '(none)' : `${formatBytes(target.size)}${target.lastModified ? ` · ${formatLocalTime(target.lastModified)}` : ''}`}</dd>
+        <dt className="text-slate-500">{action === 'set' ? 'New digest' : 'Change'}</dt>
+        <dd className="font-mono text-xs" data-testid="repair-new">
+          {action === 'set' ? (target.calculatedMd5 ?? 'the MD5 of the current object, computed when you confirm') : 'delete the digest item'}
+        </dd>
+      </dl>
+      <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
+        {action === 'set' ? (
+          <p>
+            Terraform will then accept <strong>the object that is in S3 now</strong> as the state. Do this only if it is the state you want (for example after an intended manual upload). If
+            it is not, restore the right version instead.
+          </p>
+        ) : (
+          <p>
+            Do this only if the state was removed on purpose. If it was not, restore the state object instead: its MD5 must equal the stored digest.
+          </p>
+        )}
+        <p className="mt-1">The change is made only if the digest and the object are still exactly as shown.</p>
+      </div>
+      {conflict ? (
+        <div role="alert" data-testid="repair-conflict" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
+          <p className="font-semibold">Something changed: nothing was repaired.</p>
+          <p>{conflict.message}</p>
+          <p>
+            Stored digest now: <span className="font-mono">{conflict.currentDigest ?? '(none)'}</span>
+          </p>
+        </div>
+      ) : null}
+      {error ? (
+        <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
+          {error.message} <span className="font-mono text-xs">[{error.code}]</span>
+        </div>
+      ) : null}
+      <form
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) onConfirm(reason.trim());
+        }}
+      >
+        <label className="block">
+          <span className="font-medium">Reason</span> <span className="text-slate-500">(required, kept in the audit log)</span>
+          <textarea required data-autofocus value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="block">
+          <span className="font-medium">{target.digest ? 'Type the first 8 characters of the stored digest to confirm' : 'Type "repair" to confirm'}</span>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} placeholder={token} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" />
+        </label>
+        <div className="flex justify-end gap-2">
+          <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
+            {conflict ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" disabled={!ready} className="rounded bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
+            {pending ? 'Repairing…' : action === 'set' ? 'Set digest' : 'Delete digest'}
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The audit record and where it is stored. Pure: no I/O.
+ *
+ * Key scheme: `<prefix><backend id>/<inverted ms>-<UTC time>-<record id>.json`. S3 lists keys in
+ * ascending byte order, so the first 13 digits are `9999999999999 - epoch ms` (zero-padded): the
+ * newest record of a backend is the first key listed, and "the latest 50" is one ListObjectsV2 call
+ * with MaxKeys 50, however long the history. The readable UTC time is there for people browsing the
+ * bucket. One object per attempt: begun before the change, overwritten in place when it completes
+ * (in a versioned bucket the begun version stays as a noncurrent version; nothing is deleted).
+ */
+
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `pending`: written before the change and not completed (still running, or the server died mid-way). */
+export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditRecord {
+  id: string;
+  /** When the attempt was received (ISO 8601 UTC). */
+  time: string;
+  /** When the outcome was known (null while pending). */
+  completedAt: string | null;
+  user: string;
+  anonymous: boolean;
+  backend: string;
+  /** The state key the change was about (null when the request did not say). */
+  key: string | null;
+  action: AuditAction;
+  reason: string | null;
+  /** What the operator saw before deciding (full lock info, digest, version…), as sent. */
+  seen: unknown;
+  outcome: AuditOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** What the server found and did (sides released, digest written, the newer lock on a 409…). */
+  details: Record<string, unknown> | null;
+}
+
+const MAX_MS = 9_999_999_999_999;
+
+/** The folder of one backend's records under the configured prefix (a missing trailing "/" is added). */
+export function auditFolder(prefix: string, backendId: string): string {
+  const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return `${base}${backendId}/`;
+}
+
+/** `20260105T101530123Z` */
+function compactUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:.]/g, '');
+}
+
+/** The object key of a record: sorts newest first within a backend's folder. */
+export function auditObjectKey(prefix: string, backendId: string, timeMs: number, id: string): string {
+  const inverted = String(MAX_MS - Math.floor(timeMs)).padStart(13, '0');
+  return `${auditFolder(prefix, backendId)}${inverted}-${compactUtc(timeMs)}-${id}.json`;
+}
+
+/** Epoch ms encoded in a record key, or null for a key that is not one. */
+export function timeOfAuditKey(key: string): number | null {
+  const m = /(?:^|\/)(\d{13})-[0-9TZ]+-[^/]+\.json$/.exec(key);
+  return m ? MAX_MS - Number(m[1]) : null;
+}
+
+/** A stored record, checked enough to display safely; null when the object is not a record. */
+export function parseAuditRecord(text: string): AuditRecord | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== 'object' || doc === null) return null;
+  const r = doc as Partial<AuditRecord>;
+  if (typeof r.id !== 'string' || typeof r.time !== 'string' || typeof r.user !== 'string' || typeof r.backend !== 'string') return null;
+  if (!AUDIT_ACTIONS.includes(r.action as AuditAction) || !AUDIT_OUTCOMES.includes(r.outcome as AuditOutcome)) return null;
+  return {
+    id: r.id,
+    time: r.time,
+    completedAt: typeof r.completedAt === 'string' ? r.completedAt : null,
+    user: r.user,
+    anonymous: r.anonymous === true,
+    backend: r.backend,
+    key: typeof r.key === 'string' ? r.key : null,
+    action: r.action as AuditAction,
+    reason: typeof r.reason === 'string' ? r.reason : null,
+    seen: r.seen ?? null,
+    outcome: r.outcome as AuditOutcome,
+    errorCode: typeof r.errorCode === 'string' ? r.errorCode : null,
+    errorMessage: typeof r.errorMessage === 'string' ? r.errorMessage : null,
+    details: typeof r.details === 'object' && r.details !== null ? (r.details as Record<string, unknown>) : null,
+  };
+}
+
+export interface AuditFilter {
+  action?: AuditAction;
+  outcome?: AuditOutcome;
+  /** Case-insensitive substring of the user. */
+  user?: string;
+  /** Exact state key. */
+  key?: string;
+}
+
+export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): boolean {
+  if (filter.action && record.action !== filter.action) return false;
+  if (filter.outcome && record.outcome !== filter.outcome) return false;
+  if (filter.user && !record.user.toLowerCase().includes(filter.user.toLowerCase())) return false;
+  if (filter.key !== undefined && record.key !== filter.key) return false;
+  return true;
+}
+
+/** Newest first; ties (same millisecond) by id so the order is stable. */
+export function compareAuditRecords(a: AuditRecord, b: AuditRecord): number {
+  return Date.parse(b.time) - Date.parse(a.time) || a.id.localeCompare(b.id);
+}

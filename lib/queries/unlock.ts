@@ -1,0 +1,52 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { UnlockResult } from '../services/force-unlock';
+import type { Lock, LockSource } from '../terraform/locks';
+import { auditKeys } from './audit';
+import { fetchJson } from './fetch-json';
+import { locksKeys, type LocksResponse } from './locks';
+import { statesKeys } from './states';
+
+export type UnlockResponse = UnlockResult;
+
+export interface UnlockRequest {
+  key: string;
+  id: string;
+  reason: string;
+  source?: LockSource;
+  seen?: { dynamodbInfo?: string | null; lockfileEtag?: string };
+}
+
+export function postUnlock(backendId: string, body: UnlockRequest): Promise<UnlockResponse> {
+  return fetchJson<UnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock`, { method: 'POST', body: JSON.stringify(body) });
+}
+
+/** The request for exactly the lock shown: its ID, the raw values read, and its side when it has one. */
+export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
+  const seen: UnlockRequest['seen'] = {};
+  if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
+  if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
+  return { key: lock.key, id: lock.id, reason, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
+}
+
+/**
+ * Force-unlocks one lock. On success the lock leaves the cached listing at once (the row disappears)
+ * and the locks and states of the backend are refetched; on a failure they are refetched too, so the
+ * page shows whatever holds the lock now.
+ */
+export function useUnlock(backendId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ lock, reason }: { lock: Lock; reason: string }) => postUnlock(backendId, unlockRequestFor(lock, reason)),
+    onSuccess: (_result, { lock }) => {
+      client.setQueryData<LocksResponse>(locksKeys.backend(backendId), (old) =>
+        old ? { ...old, locks: old.locks.filter((l) => !(l.key === lock.key && l.id === lock.id && l.sources.join() === lock.sources.join())) } : old,
+      );
+    },
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: locksKeys.backend(backendId) }),
+        client.invalidateQueries({ queryKey: statesKeys.backend(backendId) }),
+        client.invalidateQueries({ queryKey: auditKeys.all }),
+      ]),
+  });
+}

@@ -1,0 +1,254 @@
+'use client';
+import { useState } from 'react';
+import { Badge } from './badge';
+import { CopyButton } from './copy-button';
+import { DiffView } from './diff-view';
+import { ModalDialog } from './modal-dialog';
+import { formatLocalTime } from '@/lib/format';
+import type { DiffResult } from '@/lib/services/diff-versions';
+import type { StateKind } from '@/lib/terraform/state-file';
+
+/** One end of the restore: the version chosen, or the current one. */
+export interface RestoreSide {
+  versionId: string;
+  lastModified: string | null;
+  /** From the version's metadata (null while loading or unknown). */
+  serial: number | null;
+  lineage: string | null;
+  kind: StateKind | null;
+  /** The current "version" is a delete marker: the state was deleted. */
+  deleteMarker?: boolean;
+}
+
+/** What a failed restore says it did (the server's `changed`). */
+export interface RestoreChangedView {
+  objectWritten: boolean | null;
+  newVersionId: string | null;
+  digestUpdated: boolean;
+  lockReleased: boolean;
+}
+
+export interface RestoreErrorView {
+  code: string;
+  message: string;
+  changed?: RestoreChangedView | null;
+  setDigestTo?: string | null;
+  digestItem?: string | null;
+  forceUnlock?: string | null;
+}
+
+/** The typed confirmation: the exact state key (surrounding spaces forgiven). */
+export function restoreConfirmationMatches(stateKey: string, typed: string): boolean {
+  return typed.trim() === stateKey;
+}
+
+/** Serial of the restored document as the dialog announces it; null when it cannot be bumped or is not known yet. */
+export function plannedSerial(current: Pick<RestoreSide, 'serial' | 'deleteMarker'>, chosen: Pick<RestoreSide, 'serial' | 'kind'>): { from: number; to: number } | null {
+  if (chosen.kind === 'encrypted') return null;
+  const base = current.deleteMarker ? chosen.serial : (current.serial ?? chosen.serial);
+  return base === null ? null : { from: base, to: base + 1 };
+}
+
+/** Both lineages known and different: the restore needs the explicit override. */
+export function lineageDiffers(current: Pick<RestoreSide, 'lineage'>, chosen: Pick<RestoreSide, 'lineage'>): boolean {
+  return !!current.lineage && !!chosen.lineage && current.lineage !== chosen.lineage;
+}
+
+function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 12)}…` : id;
+}
+
+function Changed({ error }: { error: RestoreErrorView }) {
+  const c = error.changed;
+  if (!c) return null;
+  return (
+    <ul data-testid="restore-changed" className="mt-2 list-disc space-y-0.5 pl-5">
+      <li>
+        {c.objectWritten === null ? 'Whether a new version was written could not be determined: check the history.' : c.objectWritten ? `A new version WAS written: ${c.newVersionId ?? '(unknown ID)'}.` : 'No new version was written.'}
+      </li>
+      {c.objectWritten ? <li>{c.digestUpdated ? 'The digest was updated.' : 'The digest was NOT updated.'}</li> : null}
+      <li>{c.lockReleased ? 'The lock Lockboard took was released.' : 'The lock Lockboard took could NOT be released.'}</li>
+      {error.setDigestTo ? (
+        <li className="flex flex-wrap items-center gap-2">
+          Set the digest{error.digestItem ? <> of <code className="font-mono text-xs">{error.digestItem}</code></> : null} to <code className="font-mono text-xs">{error.setDigestTo}</code>
+          <CopyButton text={error.setDigestTo} label="Copy the digest value to set" />
+        </li>
+      ) : null}
+      {error.forceUnlock ? (
+        <li className="flex flex-wrap items-center gap-2">
+          <code className="font-mono text-xs">{error.forceUnlock}</code>
+          <CopyButton text={error.forceUnlock} label="Copy the force-unlock command" />
+        </li>
+      ) : null}
+    </ul>
+  );
+}
+
+export interface RestoreDialogProps {
+  open: boolean;
+  onClose: () => void;
+  stateKey: string;
+  backendName: string;
+  chosen: RestoreSide;
+  current: RestoreSide;
+  /** The metadata (serial, lineage, kind) of the two versions is still loading. */
+  metadataLoading: boolean;
+  diff: DiffResult | undefined;
+  diffLoading: boolean;
+  diffError: string | null;
+  diffStale: boolean;
+  onDiffPage: (offset: number) => void;
+  pending: boolean;
+  error: RestoreErrorView | null;
+  onConfirm: (input: { reason: string; allowLineageChange: boolean }) => void;
+}
+
+/**
+ * Confirms a restore: what the state will contain compared with now (the masked diff), the serial
+ * change, the lineage check, a reminder that only the state changes, a required reason and the state
+ * key typed back. Built on the native modal dialog: keyboard only works (Tab stays inside, Esc closes).
+ */
+export function RestoreDialog(props: RestoreDialogProps) {
+  const { open, onClose, stateKey, backendName, chosen, current, metadataLoading, pending, error, onConfirm } = props;
+  const [reason, setReason] = useState('');
+  const [typed, setTyped] = useState('');
+  const [allowLineage, setAllowLineage] = useState(false);
+  const serial = plannedSerial(current, chosen);
+  const differs = lineageDiffers(current, chosen);
+  const confirmed = restoreConfirmationMatches(stateKey, typed);
+  const ready = confirmed && reason.trim() !== '' && !pending && !metadataLoading && (!differs || allowLineage);
+
+  return (
+    <ModalDialog open={open} onClose={onClose} title="Restore this version?" testId="restore-dialog" wide>
+      <p className="break-all text-xs text-slate-600">
+        <span className="font-mono">{stateKey}</span> · backend {backendName}
+      </p>
+
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+        <dt className="text-slate-500">Restore</dt>
+        <dd>
+          version <code className="font-mono text-xs">{shortId(chosen.versionId)}</code>
+          {chosen.lastModified ? <span className="text-slate-500"> · written {formatLocalTime(chosen.lastModified)}</span> : null}
+          {chosen.serial !== null ? <span className="text-slate-500"> · serial {chosen.serial}</span> : null}
+        </dd>
+        <dt className="text-slate-500">Over</dt>
+        <dd>
+          {current.deleteMarker ? (
+            <Badge tone="amber">the state is deleted (delete marker)</Badge>
+          ) : (
+            <>
+              current version <code className="font-mono text-xs">{shortId(current.versionId)}</code>
+              {current.serial !== null ? <span className="text-slate-500"> · serial {current.serial}</span> : null}
+            </>
+          )}
+        </dd>
+        <dt className="text-slate-500">Serial</dt>
+        <dd data-testid="restore-serial">
+          {metadataLoading ? (
+            <span className="text-slate-500">reading…</span>
+          ) : chosen.kind === 'encrypted' ? (
+            <span>
+              <Badge tone="blue">encrypted</Badge> The version is OpenTofu-encrypted: its bytes are copied unchanged and the serial cannot be bumped.
+            </span>
+          ) : serial ? (
+            <span>
+              <span className="font-mono">{serial.from}</span> → <span className="font-mono font-semibold">{serial.to}</span>
+              <span className="text-slate-500"> (the restored copy gets the next serial, as terraform state push does)</span>
+            </span>
+          ) : (
+            <span className="text-slate-500">unknown</span>
+          )}
+        </dd>
+        <dt className="text-slate-500">Lineage</dt>
+        <dd className="break-all font-mono text-xs" data-testid="restore-lineage">
+          {metadataLoading ? '…' : differs ? `${current.lineage} → ${chosen.lineage}` : (chosen.lineage ?? current.lineage ?? '—')}
+        </dd>
+      </dl>
+
+      {differs ? (
+        <div role="alert" className="space-y-1 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
+          <p className="font-semibold">This version belongs to another state history (another lineage).</p>
+          <p>terraform state push refuses this without -force. Restore it only if you mean to replace the state&apos;s history.</p>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={allowLineage} onChange={(e) => setAllowLineage(e.target.checked)} />
+            Restore it anyway (the lineage changes)
+          </label>
+        </div>
+      ) : null}
+
+      <div role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
+        <p className="font-semibold">Only the state file changes: real infrastructure is not touched.</p>
+        <p className="mt-1">
+          The next <code className="font-mono">terraform plan</code> compares the restored state with what really exists and shows the drift: resources that reappear in the state but no longer
+          exist are planned for creation; resources that disappear from the state keep running unmanaged, and if the configuration still declares them the plan proposes to create them again.
+        </p>
+      </div>
+
+      <section aria-labelledby="restore-diff-heading" className="space-y-2">
+        <h3 id="restore-diff-heading" className="font-semibold">
+          The state after the restore, compared with now
+        </h3>
+        <p className="text-xs text-slate-600">
+          <Badge tone="green">+ added</Badge> reappears in the state · <Badge tone="red">− removed</Badge> disappears from the state · <Badge tone="amber">~ changed</Badge> attributes go back.
+          Sensitive values are masked. The serials below are those of the two versions compared{serial ? `; the restored copy itself gets serial ${serial.to}` : ''}.
+        </p>
+        {current.deleteMarker ? (
+          <p className="text-slate-600">The state is currently deleted: everything in the chosen version reappears.</p>
+        ) : (
+          <div className="max-h-80 overflow-auto rounded-md border border-slate-200 p-2">
+            <DiffView diff={props.diff} loading={props.diffLoading} error={props.diffError} stale={props.diffStale} onPage={props.onDiffPage} />
+          </div>
+        )}
+      </section>
+
+      {error ? (
+        <div role="alert" data-testid="restore-error" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
+          <p>
+            {error.message} <span className="font-mono text-xs">[{error.code}]</span>
+          </p>
+          <Changed error={error} />
+        </div>
+      ) : null}
+
+      <form
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) onConfirm({ reason: reason.trim(), allowLineageChange: differs && allowLineage });
+        }}
+      >
+        <label className="block">
+          <span className="font-medium">Reason</span> <span className="text-slate-500">(required, kept in the audit log)</span>
+          <textarea
+            required
+            data-autofocus
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            rows={2}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+            placeholder="e.g. apply 4711 wrote a broken state; going back to the state before it"
+          />
+        </label>
+        <label className="block">
+          <span className="font-medium">Type the state key to confirm</span>
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono"
+            placeholder={stateKey}
+          />
+        </label>
+        <div className="flex justify-end gap-2">
+          <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
+            Cancel
+          </button>
+          <button type="submit" disabled={!ready} className="rounded bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
+            {pending ? 'Restoring…' : 'Restore version'}
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}

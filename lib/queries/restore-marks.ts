@@ -1,0 +1,30 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { RestoreMarks } from '../services/restore-marks';
+import { fetchJson } from './fetch-json';
+
+export type RestoreMarksResponse = RestoreMarks;
+
+export const restoreMarksKeys = {
+  all: ['restore-marks'] as const,
+  state: (backendId: string, key: string) => ['restore-marks', backendId, key] as const,
+  list: (backendId: string, key: string, versionIds: readonly string[]) => ['restore-marks', backendId, key, ...versionIds] as const,
+};
+
+export function fetchRestoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarksResponse> {
+  const query = new URLSearchParams({ key });
+  for (const id of versionIds) query.append('v', id);
+  return fetchJson<RestoreMarksResponse>(`/api/backends/${encodeURIComponent(backendId)}/restore-marks?${query}`);
+}
+
+/** "Restored from" marks of these versions (a version's metadata never changes: never refetched). */
+export function restoreMarksQuery(backendId: string, key: string, versionIds: readonly string[]) {
+  return queryOptions({
+    queryKey: restoreMarksKeys.list(backendId, key, versionIds),
+    queryFn: () => fetchRestoreMarks(backendId, key, versionIds),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useRestoreMarks(backendId: string, key: string, versionIds: readonly string[]) {
+  return useQuery({ ...restoreMarksQuery(backendId, key, versionIds), enabled: versionIds.length > 0 });
+}

@@ -1,0 +1,50 @@
+import 'server-only';
+/**
+ * Which versions of a state Lockboard wrote by restoring another one, for the timeline's "restored
+ * from <version>" mark.
+ *
+ * The mark lives on the version itself, as S3 user metadata (`x-amz-meta-lockboard-restored-from`)
+ * written by the restore's PutObject: it travels with the object, is visible to any S3 tool, does not
+ * depend on where (or whether) the audit log is kept, and cannot disagree with the history. The
+ * listing does not return metadata, so each asked version costs one HeadObject; a version's metadata
+ * never changes, so the answer is cached by version ID without expiry, and a timeline that keeps
+ * polling costs nothing after the first look. The caller asks only for the versions it shows.
+ */
+import { headObject } from '../aws/state-bucket';
+import { getBackend } from '../backends';
+import { mapLimit } from '../concurrency';
+import { LruCache } from '../lru-cache';
+import { RESTORED_FROM_METADATA } from './restore-version';
+import { assertStateKey, NULL_VERSION_ID } from './state-version';
+
+export const MAX_MARKED_VERSIONS = 100;
+const HEAD_CONCURRENCY = 8;
+
+/** restored-from by (bucket, key, version ID); null = not a restore. */
+const marks = new LruCache<string | null>(50_000);
+
+export interface RestoreMarks {
+  key: string;
+  /** Version ID → the version it restored, only for versions written by a restore. */
+  marks: Record<string, string>;
+  /** Versions whose metadata could not be read (no mark shown for them). */
+  unreadable: string[];
+}
+
+export async function restoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
+  const backend = getBackend(backendId);
+  assertStateKey(backend, key);
+  const ids = [...new Set(versionIds)].slice(0, MAX_MARKED_VERSIONS);
+  const result: RestoreMarks = { key, marks: {}, unreadable: [] };
+  await mapLimit(ids, HEAD_CONCURRENCY, async (versionId) => {
+    const load = async () => (await headObject(backend, key, versionId))?.metadata[RESTORED_FROM_METADATA] ?? null;
+    try {
+      // The "null" version can be overwritten, so it is never cached.
+      const from = versionId === NULL_VERSION_ID ? await load() : await marks.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+      if (from) result.marks[versionId] = from;
+    } catch {
+      result.unreadable.push(versionId);
+    }
+  });
+  return result;
+}

@@ -1,12 +1,13 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
+import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
 import type { PublicBackend } from '@/lib/backends';
 import { AppError } from '@/lib/errors';
 import { locksQuery } from '@/lib/queries/locks';
+import { useUrlParams } from '@/lib/use-url-params';
 import { UnlockAction } from './unlock-action';
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
@@ -27,8 +28,7 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
 }
 
 export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { params, setParams: setParam } = useUrlParams();
   // The text box keeps its own state: were it driven by the URL, a keystroke made before the URL
   // caught up would be lost. Back/forward navigation puts the URL's value back.
   const [text, setText] = useState(() => params.get('q') ?? '');
@@ -43,17 +43,6 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
   const desc = params.get('dir') !== 'asc';
 
-  function setParam(updates: Record<string, string | null>) {
-    // From the live URL, not the last render's params: several changes may land before a re-render.
-    const next = new URLSearchParams(window.location.search);
-    for (const [k, v] of Object.entries(updates)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    const qs = next.toString();
-    // Native replaceState updates useSearchParams without a server round trip per keystroke.
-    window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
-  }
 
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
 
@@ -101,17 +90,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
               className="w-64 rounded border border-slate-300 px-2 py-1"
             />
           </label>
-          <label className="flex items-center gap-1">
-            Backend
-            <select value={backendFilter} onChange={(e) => setParam({ backend: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">All</option>
-              {backends.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Backend" value={backendFilter} onChange={(v) => setParam({ backend: v })} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
           <label className="flex items-center gap-1">
             <input type="checkbox" checked={staleOnly} onChange={(e) => setParam({ stale: e.target.checked ? '1' : null })} />
             Stale only

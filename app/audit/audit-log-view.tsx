@@ -1,19 +1,19 @@
 'use client';
-import { usePathname, useSearchParams } from 'next/navigation';
 import { useId } from 'react';
 import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
+import { FilterSelect } from '@/components/filter-select';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/audit-record';
 import type { PublicBackend } from '@/lib/backends';
 import { AppError } from '@/lib/errors';
 import { useAudit } from '@/lib/queries/audit';
+import { useUrlParams } from '@/lib/use-url-params';
 
 const LIMITS = [50, 100, 200, 500];
 
 /** The audit log with its filters, all kept in the URL so a filtered view can be shared. */
 export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { params, setParams } = useUrlParams();
   const id = useId();
   const filters = {
     backend: params.get('backend') ?? '',
@@ -24,15 +24,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
   };
   const audit = useAudit(filters, Math.max(pollMs, 10_000));
 
-  function setParam(name: string, value: string) {
-    // From the live URL, and with native replaceState (which Next.js syncs into useSearchParams): no
-    // server round trip per keystroke in the user filter.
-    const next = new URLSearchParams(window.location.search);
-    if (value === '') next.delete(name);
-    else next.set(name, value);
-    const qs = next.toString();
-    window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
-  }
+  const setParam = (name: string, value: string) => setParams({ [name]: value });
 
   const names = new Map(backends.map((b) => [b.id, b.name]));
   const error = audit.error ? (audit.error instanceof AppError ? audit.error : new AppError('internal', String(audit.error))) : null;
@@ -47,39 +39,9 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
           <p className="text-sm text-slate-600">Every unlock, digest repair and restore attempt, newest first: allowed or refused, succeeded or failed.</p>
         </div>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter the audit log">
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-backend`}>Backend</label>
-            <select id={`${id}-backend`} value={filters.backend} onChange={(e) => setParam('backend', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">All</option>
-              {backends.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-action`}>Action</label>
-            <select id={`${id}-action`} value={filters.action} onChange={(e) => setParam('action', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">Any</option>
-              {AUDIT_ACTIONS.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-outcome`}>Outcome</label>
-            <select id={`${id}-outcome`} value={filters.outcome} onChange={(e) => setParam('outcome', e.target.value)} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">Any</option>
-              {AUDIT_OUTCOMES.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </span>
+          <FilterSelect label="Backend" value={filters.backend} onChange={(v) => setParam('backend', v)} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
+          <FilterSelect label="Action" value={filters.action} onChange={(v) => setParam('action', v)} options={AUDIT_ACTIONS} emptyLabel="Any" />
+          <FilterSelect label="Outcome" value={filters.outcome} onChange={(v) => setParam('outcome', v)} options={AUDIT_OUTCOMES} emptyLabel="Any" />
           <span className="flex items-center gap-1">
             <label htmlFor={`${id}-user`}>User</label>
             <input id={`${id}-user`} type="search" defaultValue={filters.user} onChange={(e) => setParam('user', e.target.value.trim())} className="w-48 rounded border border-slate-300 px-2 py-1" />

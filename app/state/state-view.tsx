@@ -1,7 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/badge';
 import { CopyButton } from '@/components/copy-button';
@@ -20,6 +19,7 @@ import { useVersions } from '@/lib/queries/versions';
 import type { StateVersion } from '@/lib/services/list-versions';
 import { explainDigest } from '@/lib/terraform/digest';
 import { workspaceOfKey } from '@/lib/terraform/paths';
+import { useUrlParams } from '@/lib/use-url-params';
 import { DigestRepairAction } from '../digest-repair-action';
 import { UnlockAction } from '../unlock-action';
 
@@ -99,9 +99,7 @@ export function StateView({
   pollMs: number;
   renderVersionActions?: (version: StateVersion) => ReactNode;
 }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { params, setParams } = useUrlParams();
   const [timelinePage, setTimelinePage] = useState(0);
   const [diffOffset, setDiffOffset] = useState(0);
   const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
@@ -128,15 +126,6 @@ export function StateView({
 
   const from = picked.from ?? contentVersions[1]?.versionId ?? null;
   const to = picked.to ?? contentVersions[0]?.versionId ?? null;
-
-  function setParams(updates: Record<string, string | null>) {
-    const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(updates)) {
-      if (v === null) next.delete(k);
-      else next.set(k, v);
-    }
-    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-  }
 
   function select(role: CompareRole, versionId: string) {
     const next = { from: role === 'from' ? versionId : from, to: role === 'to' ? versionId : to };

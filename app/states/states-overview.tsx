@@ -1,15 +1,21 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
+import { FilterSelect } from '@/components/filter-select';
 import { StateTable, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/backends';
 import { cn } from '@/lib/cn';
 import { AppError } from '@/lib/errors';
 import { statesQuery } from '@/lib/queries/states';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
+import { useUrlParams } from '@/lib/use-url-params';
 import { DigestRepairAction } from '../digest-repair-action';
+
+const LOCK_OPTIONS = [
+  { value: '1', label: 'Locked' },
+  { value: '0', label: 'Unlocked' },
+];
 
 /** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
 const PAGE_ROWS = 500;
@@ -23,9 +29,7 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
 };
 
 export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { params, setParams: setParam } = useUrlParams();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const workspaceFilter = params.get('workspace') ?? '';
@@ -34,17 +38,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
   const lockedParam = params.get('locked');
   const lockedFilter = lockedParam === '1' ? true : lockedParam === '0' ? false : null;
   const [showAll, setShowAll] = useState(false);
-  const id = useId();
 
-  function setParam(updates: Record<string, string | null>) {
-    const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(updates)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    const qs = next.toString();
-    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-  }
 
   const results = useQueries({ queries: backends.map((b) => statesQuery(b.id, pollMs)) });
 
@@ -93,48 +87,10 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
             <span className="sr-only">Search states</span>
             <input type="search" placeholder="Search key, digest, holder…" value={text} onChange={(e) => setParam({ q: e.target.value })} className="w-64 rounded border border-slate-300 px-2 py-1" />
           </label>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-backend`}>Backend</label>
-            <select id={`${id}-backend`} value={backendFilter} onChange={(e) => setParam({ backend: e.target.value, workspace: null })} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">All</option>
-              {backends.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-workspace`}>Workspace</label>
-            <select id={`${id}-workspace`} value={workspaceFilter} onChange={(e) => setParam({ workspace: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">All</option>
-              {workspaceFilter && !workspaces.includes(workspaceFilter) ? <option value={workspaceFilter}>{workspaceFilter}</option> : null}
-              {workspaces.map((w) => (
-                <option key={w} value={w}>
-                  {w}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-status`}>Digest</label>
-            <select id={`${id}-status`} value={statusFilter ?? ''} onChange={(e) => setParam({ status: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">Any</option>
-              {DIGEST_STATUSES.map((st) => (
-                <option key={st} value={st}>
-                  {st}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="flex items-center gap-1">
-            <label htmlFor={`${id}-locked`}>Lock</label>
-            <select id={`${id}-locked`} value={lockedParam === '1' || lockedParam === '0' ? lockedParam : ''} onChange={(e) => setParam({ locked: e.target.value })} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">Any</option>
-              <option value="1">Locked</option>
-              <option value="0">Unlocked</option>
-            </select>
-          </span>
+          <FilterSelect label="Backend" value={backendFilter} onChange={(v) => setParam({ backend: v, workspace: null })} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
+          <FilterSelect label="Workspace" value={workspaceFilter} onChange={(v) => setParam({ workspace: v })} options={workspaceFilter && !workspaces.includes(workspaceFilter) ? [workspaceFilter, ...workspaces] : workspaces} />
+          <FilterSelect label="Digest" value={statusFilter ?? ''} onChange={(v) => setParam({ status: v })} options={DIGEST_STATUSES} emptyLabel="Any" />
+          <FilterSelect label="Lock" value={lockedParam === '1' || lockedParam === '0' ? lockedParam : ''} onChange={(v) => setParam({ locked: v })} options={LOCK_OPTIONS} emptyLabel="Any" />
         </form>
       </div>
 

@@ -1,6 +1,6 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
@@ -29,20 +29,12 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
 
 export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
   const { params, setParams: setParam } = useUrlParams();
-  // The text box keeps its own state: were it driven by the URL, a keystroke made before the URL
-  // caught up would be lost. Back/forward navigation puts the URL's value back.
-  const [text, setText] = useState(() => params.get('q') ?? '');
-  useEffect(() => {
-    const onPop = () => setText(new URLSearchParams(window.location.search).get('q') ?? '');
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
+  const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
   const sortParam = params.get('sort') ?? 'age';
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
   const desc = params.get('dir') !== 'asc';
-
 
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
 
@@ -83,10 +75,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
               type="search"
               placeholder="Filter by path, who, ID…"
               value={text}
-              onChange={(e) => {
-                setText(e.target.value);
-                setParam({ q: e.target.value });
-              }}
+              onChange={(e) => setParam({ q: e.target.value })}
               className="w-64 rounded border border-slate-300 px-2 py-1"
             />
           </label>

@@ -1,0 +1,2 @@
+export function hasBuild(distDir: string): boolean;
+export function nextBuild(distDir: string, env?: NodeJS.ProcessEnv): number;

@@ -1,9 +1,13 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { DigestRepairDialog, type DigestRepairTarget } from '@/components/digest-repair-dialog';
+import type { DigestRepairTarget } from '@/components/digest-repair-dialog';
 import { AppError } from '@/lib/errors';
 import { useRepairDigest } from '@/lib/queries/repair-digest';
 import { useCanMutate } from '@/lib/queries/session';
+
+// Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
+const DigestRepairDialog = dynamic(() => import('@/components/digest-repair-dialog').then((m) => m.DigestRepairDialog), { ssr: false });
 
 /** Whether a repair makes sense: Terraform fails on this state, or its digest item is malformed. */
 export function digestNeedsRepair(target: Pick<DigestRepairTarget, 'digestStatus' | 'digest'>): boolean {

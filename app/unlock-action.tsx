@@ -1,10 +1,13 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { UnlockDialog } from '@/components/unlock-dialog';
 import { AppError } from '@/lib/errors';
 import { useCanMutate } from '@/lib/queries/session';
 import { useUnlock } from '@/lib/queries/unlock';
 import type { Lock } from '@/lib/terraform/locks';
+
+// Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
+const UnlockDialog = dynamic(() => import('@/components/unlock-dialog').then((m) => m.UnlockDialog), { ssr: false });
 
 function asAppError(error: unknown): AppError | null {
   if (!error) return null;

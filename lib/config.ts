@@ -36,6 +36,7 @@ const fileSchema = z
     staleAfterMinutes: z.number().positive().optional(),
     pollIntervalSeconds: z.number().min(1).optional(),
     cacheSeconds: z.number().min(0).optional(),
+    cacheStaleSeconds: z.number().min(0).optional(),
     authMode: z.enum(['none', 'proxy']).optional(),
     authUserHeader: z.string().min(1).optional(),
     operators: z.array(z.string().min(1)).optional(),
@@ -66,6 +67,8 @@ export interface AppConfig {
   staleAfterMinutes: number;
   pollIntervalSeconds: number;
   cacheSeconds: number;
+  /** How long past `cacheSeconds` a listing may still be served while it is refreshed (0: never). */
+  cacheStaleSeconds: number;
   authMode: 'none' | 'proxy';
   authUserHeader: string;
   operators: string[];
@@ -194,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staleAfterMinutes: envNumber(env, 'LOCKBOARD_STALE_AFTER_MINUTES', problems, 1) ?? file?.staleAfterMinutes ?? 120,
     pollIntervalSeconds: envNumber(env, 'LOCKBOARD_POLL_INTERVAL_SECONDS', problems, 1) ?? file?.pollIntervalSeconds ?? 5,
     cacheSeconds: envNumber(env, 'LOCKBOARD_CACHE_SECONDS', problems, 0) ?? file?.cacheSeconds ?? 4,
+    cacheStaleSeconds: envNumber(env, 'LOCKBOARD_CACHE_STALE_SECONDS', problems, 0) ?? file?.cacheStaleSeconds ?? 60,
     authMode: authMode === 'proxy' ? 'proxy' : 'none',
     authUserHeader: (env.LOCKBOARD_AUTH_USER_HEADER || file?.authUserHeader || 'x-forwarded-email').toLowerCase(),
     operators: envList(env, 'LOCKBOARD_OPERATORS') ?? file?.operators ?? [],

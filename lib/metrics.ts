@@ -43,7 +43,7 @@ export function recordThrottle(service: string, operation: string): void {
   metrics().awsThrottleRetries.inc({ service, operation });
 }
 
-export function recordCache(cache: string, result: 'hit' | 'miss'): void {
+export function recordCache(cache: string, result: 'hit' | 'miss' | 'stale'): void {
   metrics().cacheRequests.inc({ cache, result });
 }
 

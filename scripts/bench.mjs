@@ -1,8 +1,10 @@
 // `npm run bench`: installs dependencies when missing, builds the app into .next-bench (skip with
-// BENCH_SKIP_BUILD=1), then runs the benchmark (scripts/bench.ts), which starts its own local stack.
+// BENCH_SKIP_BUILD=1 when that build exists), then runs the benchmark (scripts/bench.ts), which
+// starts its own local stack.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasBuild, nextBuild } from './lib/next-build.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
@@ -14,5 +16,8 @@ function run(cmd, args) {
 }
 
 if (!fs.existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
-if (process.env.BENCH_SKIP_BUILD !== '1' || !fs.existsSync(path.join(root, distDir, 'BUILD_ID'))) run('npx', ['next', 'build']);
+if (process.env.BENCH_SKIP_BUILD !== '1' || !hasBuild(distDir)) {
+  const status = nextBuild(distDir, env);
+  if (status !== 0) process.exit(status);
+}
 run('npx', ['tsx', 'scripts/bench.ts']);

@@ -307,8 +307,13 @@ async function main() {
         ],
         cacheSeconds: FANIN_INTERVAL_MS / 1000,
         pollIntervalSeconds: FANIN_INTERVAL_MS / 1000,
+        // Cold-read measurements: never answer from a stale listing.
+        cacheStaleSeconds: 0,
       }),
     );
+    // The fan-in runs the shipped default: an expired listing is served while one read refreshes it.
+    const fanInConfigFile = path.join(tmp, 'config-fanin.json');
+    fs.writeFileSync(fanInConfigFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), cacheStaleSeconds: undefined }));
     const app = await startApp(configFile, moto.endpoint);
     apps.push(app);
     // Warm the route code (first request compiles nothing in production, but loads modules).
@@ -397,9 +402,12 @@ async function main() {
 
     // (3) fan-in
     log(`(3) fan-in: ${FANIN_CLIENTS} clients every ${FANIN_INTERVAL_MS} ms for ${FANIN_SECONDS} s`);
+    const fanApp = await startApp(fanInConfigFile, moto.endpoint);
+    apps.push(fanApp);
+    await getJson(`${fanApp.base}/api/backends/main/locks`); // the first viewer waits for the first read
     const latencies: number[] = [];
     let failures = 0;
-    const fanBefore = await appCalls(app.base);
+    const fanBefore = await appCalls(fanApp.base);
     const fanStart = Date.now();
     const end = fanStart + FANIN_SECONDS * 1000;
     await Promise.all(
@@ -408,7 +416,7 @@ async function main() {
         while (Date.now() < end) {
           const t = performance.now();
           try {
-            const res = await fetch(`${app.base}/api/backends/main/locks`);
+            const res = await fetch(`${fanApp.base}/api/backends/main/locks`);
             await res.arrayBuffer();
             if (!res.ok) failures++;
           } catch {
@@ -421,7 +429,8 @@ async function main() {
       }),
     );
     const fanSeconds = (Date.now() - fanStart) / 1000;
-    const fanCalls = delta(await appCalls(app.base), fanBefore);
+    const fanCalls = delta(await appCalls(fanApp.base), fanBefore);
+    await fanApp.stop();
     const intervals = fanSeconds / (FANIN_INTERVAL_MS / 1000);
     const pagesPerRead = { scan: (locksApp.calls['dynamodb:Scan'] ?? 1), list: (locksApp.calls['s3:ListObjectsV2'] ?? 1) };
     results.fanIn = {

@@ -1,8 +1,9 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { Badge } from '@/components/badge';
 import { Notice } from '@/components/error-banner';
-import { RestoreDialog, type RestoreErrorView, type RestoreSide } from '@/components/restore-dialog';
+import type { RestoreErrorView, RestoreSide } from '@/components/restore-dialog';
 import type { PublicBackend } from '@/lib/backends';
 import { AppError } from '@/lib/errors';
 import { useDiff } from '@/lib/queries/diff';
@@ -13,6 +14,9 @@ import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
 import type { StateVersion } from '@/lib/services/list-versions';
 import { StateView } from './state-view';
+
+// Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
+const RestoreDialog = dynamic(() => import('@/components/restore-dialog').then((m) => m.RestoreDialog), { ssr: false });
 
 /** Newest versions whose "restored from" mark is looked up (one HeadObject each, cached for good). */
 const MARKED_VERSIONS = 50;

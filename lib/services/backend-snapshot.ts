@@ -55,7 +55,8 @@ async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
 }
 
 export function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
-  return cachedRead('snapshot', backend.id, getConfig().cacheSeconds * 1000, () => readSnapshot(backend));
+  const { cacheSeconds, cacheStaleSeconds } = getConfig();
+  return cachedRead('snapshot', backend.id, cacheSeconds * 1000, () => readSnapshot(backend), { staleMs: cacheStaleSeconds * 1000 });
 }
 
 /** After a mutation: the next read goes to AWS. */

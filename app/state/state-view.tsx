@@ -1,14 +1,14 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/badge';
 import { CopyButton } from '@/components/copy-button';
-import { DiffView } from '@/components/diff-view';
 import { DigestBadge } from '@/components/digest-badge';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
-import { VersionTimeline, type CompareRole, type VersionMetaState } from '@/components/version-timeline';
+import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/backends';
 import { formatBytes, formatLocalTime } from '@/lib/format';
 import { useDiff } from '@/lib/queries/diff';
@@ -22,6 +22,10 @@ import { workspaceOfKey } from '@/lib/terraform/paths';
 import { useUrlParams } from '@/lib/use-url-params';
 import { DigestRepairAction } from '../digest-repair-action';
 import { UnlockAction } from '../unlock-action';
+
+// Both render only once their data has arrived, so their code need not be in the first load.
+const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
+const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
 
 const TIMELINE_PAGE = 20;
 const DIFF_PAGE = 50;

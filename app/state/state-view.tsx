@@ -20,12 +20,12 @@ import type { StateVersion } from '@/lib/services/list-versions';
 import { explainDigest } from '@/lib/terraform/digest';
 import { workspaceOfKey } from '@/lib/terraform/paths';
 import { useUrlParams } from '@/lib/use-url-params';
-import { DigestRepairAction } from '../digest-repair-action';
-import { UnlockAction } from '../unlock-action';
 
-// Both render only once their data has arrived, so their code need not be in the first load.
+// These render only once their data has arrived, so their code need not be in the first load.
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
 const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
+const DigestRepairAction = dynamic(() => import('../digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
+const UnlockAction = dynamic(() => import('../unlock-action').then((m) => m.UnlockAction), { ssr: false });
 
 const TIMELINE_PAGE = 20;
 const DIFF_PAGE = 50;

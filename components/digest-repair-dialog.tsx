@@ -4,6 +4,7 @@ import { ModalDialog } from './modal-dialog';
 import { formatBytes, formatLocalTime } from '@/lib/format';
 import type { DigestStatus } from '@/lib/terraform/digest';
 import { digestLockId } from '@/lib/terraform/paths';
+import { ReasonField } from './reason-field';
 
 export interface DigestRepairTarget {
   key: string;
@@ -102,10 +103,7 @@ export function DigestRepairDialog({ open, onClose, target, bucket, backendName,
           if (ready) onConfirm(reason.trim());
         }}
       >
-        <label className="block">
-          <span className="font-medium">Reason</span> <span className="text-slate-500">(required, kept in the audit log)</span>
-          <textarea required data-autofocus value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
-        </label>
+        <ReasonField value={reason} onChange={setReason} />
         <label className="block">
           <span className="font-medium">{target.digest ? 'Type the first 8 characters of the stored digest to confirm' : 'Type "repair" to confirm'}</span>
           <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} placeholder={token} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" />

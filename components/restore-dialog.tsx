@@ -7,6 +7,7 @@ import { ModalDialog } from './modal-dialog';
 import { formatLocalTime } from '@/lib/format';
 import type { DiffResult } from '@/lib/services/diff-versions';
 import type { StateKind } from '@/lib/terraform/state-file';
+import { ReasonField } from './reason-field';
 
 /** One end of the restore: the version chosen, or the current one. */
 export interface RestoreSide {
@@ -217,18 +218,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
           if (ready) onConfirm({ reason: reason.trim(), allowLineageChange: differs && allowLineage });
         }}
       >
-        <label className="block">
-          <span className="font-medium">Reason</span> <span className="text-slate-500">(required, kept in the audit log)</span>
-          <textarea
-            required
-            data-autofocus
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            rows={2}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
-            placeholder="e.g. apply 4711 wrote a broken state; going back to the state before it"
-          />
-        </label>
+        <ReasonField value={reason} onChange={setReason} placeholder="e.g. apply 4711 wrote a broken state; going back to the state before it" />
         <label className="block">
           <span className="font-medium">Type the state key to confirm</span>
           <input

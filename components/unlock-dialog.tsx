@@ -4,6 +4,7 @@ import { Badge } from './badge';
 import { ModalDialog } from './modal-dialog';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/format';
 import type { Lock } from '@/lib/terraform/locks';
+import { ReasonField } from './reason-field';
 
 /** What the operator must type: the lock ID or its first 8 characters (`unlock` for a lock without ID). */
 export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string): boolean {
@@ -115,18 +116,7 @@ export function UnlockDialog({ open, onClose, lock, backendName, pending, error,
           if (ready) onConfirm(reason.trim());
         }}
       >
-        <label className="block">
-          <span className="font-medium">Reason</span> <span className="text-slate-500">(required, kept in the audit log)</span>
-          <textarea
-            required
-            data-autofocus
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            rows={2}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
-            placeholder="e.g. CI job 4711 was cancelled; its runner is gone"
-          />
-        </label>
+        <ReasonField value={reason} onChange={setReason} placeholder="e.g. CI job 4711 was cancelled; its runner is gone" />
         <label className="block">
           <span className="font-medium">{lock.id ? 'Type the lock ID, or its first 8 characters, to confirm' : 'This lock has no ID: type "unlock" to confirm'}</span>
           <input

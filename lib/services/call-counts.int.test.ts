@@ -3,8 +3,7 @@
  * a locks listing costs exactly the pages of one Scan and one ListObjectsV2, whatever the number of
  * viewers asking at once.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearCache } from '../cache';
 import { awsCallCounts, resetAwsCallCounts } from '../metrics';
@@ -22,27 +21,6 @@ const table = uniqueName('callstable');
 const SEGMENTS = 2;
 const PAGE = 150;
 
-/** Page counts of the minimal raw reads, made directly with the SDK. */
-async function baselinePages(): Promise<{ scan: number; list: number }> {
-  let scan = 0;
-  for (let segment = 0; segment < SEGMENTS; segment++) {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await w.ddb.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: SEGMENTS, Limit: PAGE, ExclusiveStartKey: start }));
-      scan++;
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
-  let list = 0;
-  let token: string | undefined;
-  do {
-    const page = await w.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    list++;
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return { scan, list };
-}
-
 beforeAll(async () => {
   await w.createBucket(bucket);
   await w.createTable(table);
@@ -58,7 +36,7 @@ beforeAll(async () => {
 
 describe('AWS calls of a locks listing', () => {
   it('equal the baseline page counts, with no GetObject for dual-mode locks', async () => {
-    const expected = await baselinePages();
+    const expected = await w.baselinePages(bucket, table, SEGMENTS, PAGE);
     expect(expected.scan).toBeGreaterThan(SEGMENTS); // several pages, so pagination is exercised
     clearCache();
     resetAwsCallCounts();
@@ -69,7 +47,7 @@ describe('AWS calls of a locks listing', () => {
   });
 
   it('do not grow with the number of concurrent viewers', async () => {
-    const expected = await baselinePages();
+    const expected = await w.baselinePages(bucket, table, SEGMENTS, PAGE);
     clearCache();
     resetAwsCallCounts();
     const answers = await Promise.all(Array.from({ length: 50 }, () => listLocks('calls')));

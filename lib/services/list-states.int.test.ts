@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearCache } from '../cache';
 import { AppError } from '../errors';
@@ -15,27 +14,6 @@ afterAll(() => w.destroy());
 
 const md5 = (data: string | Uint8Array) => crypto.createHash('md5').update(data).digest('hex');
 const lineage = () => crypto.randomUUID();
-
-/** Page counts of the minimal raw reads (one Scan over all segments, one listing), made with the SDK directly. */
-async function baselinePages(bucket: string, table: string, segments: number, pageSize: number): Promise<{ scan: number; list: number }> {
-  let scan = 0;
-  for (let segment = 0; segment < segments; segment++) {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await w.ddb.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, Limit: pageSize, ExclusiveStartKey: start }));
-      scan++;
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
-  let list = 0;
-  let token: string | undefined;
-  do {
-    const page = await w.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    list++;
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return { scan, list };
-}
 
 function byKey(states: StateEntry[]): Map<string, StateEntry> {
   return new Map(states.map((s) => [s.key, s]));
@@ -186,7 +164,7 @@ describe('listStates: cost', () => {
       [small, 30],
       [large, 300],
     ] as const) {
-      const expected = await baselinePages(backend.bucket, backend.table, SEGMENTS, PAGE);
+      const expected = await w.baselinePages(backend.bucket, backend.table, SEGMENTS, PAGE);
       clearCache();
       resetAwsCallCounts();
       const { states } = await listStates(backend.id);
@@ -197,7 +175,7 @@ describe('listStates: cost', () => {
       expect(awsCallCounts()).toEqual({ 'dynamodb:Scan': expected.scan, 's3:ListObjectsV2': expected.list });
     }
     // Pagination is exercised on the larger table.
-    expect((await baselinePages(large.bucket, large.table, SEGMENTS, PAGE)).scan).toBeGreaterThan(SEGMENTS * 2);
+    expect((await w.baselinePages(large.bucket, large.table, SEGMENTS, PAGE)).scan).toBeGreaterThan(SEGMENTS * 2);
   });
 });
 

@@ -9,6 +9,8 @@ import {
   DeleteItemCommand,
   DynamoDBClient,
   PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
   type WriteRequest,
   BatchWriteItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -17,6 +19,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
@@ -152,6 +155,27 @@ export class TerraformWriter {
         requests = out.UnprocessedItems?.[table] ?? [];
       }
     }
+  }
+
+  /** Page counts of the minimal raw reads of a backend (a segmented Scan and a full listing): the baseline its AWS cost is compared with. */
+  async baselinePages(bucket: string, table: string, segments: number, pageSize: number): Promise<{ scan: number; list: number }> {
+    let scan = 0;
+    for (let segment = 0; segment < segments; segment++) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.ddb.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, Limit: pageSize, ExclusiveStartKey: start }));
+        scan++;
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    let list = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      list++;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { scan, list };
   }
 
   destroy(): void {

@@ -9,7 +9,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   CompleteMultipartUploadCommand,
@@ -22,6 +21,7 @@ import {
 import { marshalLockInfo } from '../lib/terraform/lock-info';
 import { lockfileKey } from '../lib/terraform/paths';
 import { TerraformWriter, stateDocument } from '../lib/testing/terraform-writer';
+import { measurePageWeight, type PageWeight } from './lib/client-weight';
 import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
 
 const root = path.resolve(__dirname, '..');
@@ -35,7 +35,7 @@ const FANIN_INTERVAL_MS = 2000;
 const VERSIONS_TARGET = Number(process.env.BENCH_TARGET_VERSIONS ?? 3000);
 const VERSIONS_OTHER = Number(process.env.BENCH_OTHER_VERSIONS ?? 30000);
 const DIFF_MB = Number(process.env.BENCH_DIFF_MB ?? 20);
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -345,42 +345,51 @@ async function main() {
       return n;
     }
 
-    async function measureEndpoint(url: string): Promise<{ firstMs: number; medianMs: number; calls: Record<string, number> }> {
-      const times: number[] = [];
-      let calls: Record<string, number> = {};
-      for (let i = 0; i < RUNS; i++) {
+    type Measured = { medianMs: number; times: number[]; calls: Record<string, number> };
+
+    /**
+     * The endpoint (cold cache each time) and the raw baseline, RUNS times each, interleaved and
+     * alternating which goes first, so a drift in moto's speed during the run weighs on both sides alike.
+     */
+    async function sideBySide(url: string, baseline: () => Promise<unknown>): Promise<{ app: Measured & { firstMs: number }; baseline: Measured; ratio: number }> {
+      const appTimes: number[] = [];
+      const baseTimes: number[] = [];
+      let appCallsFirst: Record<string, number> = {};
+      let baseCallsFirst: Record<string, number> = {};
+      const runApp = async (i: number) => {
         await ttlWait();
         const before = await appCalls(app.base);
-        const { ms } = await timed(() => getJson(url));
-        times.push(ms);
-        if (i === 0) calls = delta(await appCalls(app.base), before);
-      }
-      return { firstMs: times[0]!, medianMs: median(times), calls };
-    }
-
-    async function measureBaseline(fn: () => Promise<unknown>): Promise<{ medianMs: number; calls: Record<string, number> }> {
-      const times: number[] = [];
-      let calls: Record<string, number> = {};
-      for (let i = 0; i < RUNS; i++) {
+        appTimes.push((await timed(() => getJson(url))).ms);
+        if (i === 0) appCallsFirst = delta(await appCalls(app.base), before);
+      };
+      const runBaseline = async (i: number) => {
         counter.reset();
-        const { ms } = await timed(fn);
-        times.push(ms);
-        if (i === 0) calls = counter.snapshot();
+        baseTimes.push((await timed(baseline)).ms);
+        if (i === 0) baseCallsFirst = counter.snapshot();
+      };
+      for (let i = 0; i < RUNS; i++) {
+        if (i % 2 === 0) {
+          await runApp(i);
+          await runBaseline(i);
+        } else {
+          await runBaseline(i);
+          await runApp(i);
+        }
       }
-      return { medianMs: median(times), calls };
+      const appResult = { firstMs: appTimes[0]!, medianMs: median(appTimes), times: appTimes, calls: appCallsFirst };
+      const baseResult = { medianMs: median(baseTimes), times: baseTimes, calls: baseCallsFirst };
+      return { app: appResult, baseline: baseResult, ratio: appResult.medianMs / baseResult.medianMs };
     }
 
     // (1) locks listing
     log('(1) locks listing');
-    const locksApp = await measureEndpoint(`${app.base}/api/backends/main/locks`);
-    const locksBase = await measureBaseline(baselineScanAndList);
+    const locksSide = await sideBySide(`${app.base}/api/backends/main/locks`, baselineScanAndList);
     const lockCount = ((await getJson(`${app.base}/api/backends/main/locks`)) as { locks: unknown[] }).locks.length;
-    results.locks = { lockCount, app: locksApp, baseline: locksBase, ratio: locksApp.medianMs / locksBase.medianMs };
+    results.locks = { lockCount, ...locksSide };
 
     // (2) states listing with digest check
     log('(2) states listing');
-    const statesApp = await measureEndpoint(`${app.base}/api/backends/main/states`);
-    const statesBase = await measureBaseline(baselineScanAndList);
+    const statesSide = await sideBySide(`${app.base}/api/backends/main/states`, baselineScanAndList);
     const statesBody = (await getJson(`${app.base}/api/backends/main/states`)) as { states: Array<{ digestStatus: string }> };
     const statusCounts = statesBody.states.reduce<Record<string, number>>((acc, s) => ((acc[s.digestStatus] = (acc[s.digestStatus] ?? 0) + 1), acc), {});
     // 5% of the states rewritten so their ETag is not their MD5 (same bytes, multipart upload).
@@ -394,9 +403,7 @@ async function main() {
     results.states = {
       stateCount: statesBody.states.length,
       statusCounts,
-      app: statesApp,
-      baseline: statesBase,
-      ratio: statesApp.medianMs / statesBase.medianMs,
+      ...statesSide,
       kmsLike: { objects: kmsLike.length, ms: kmsMs, calls: kmsCalls, getObjectCalls: kmsCalls['s3:GetObject'] ?? 0, statusCounts: kmsStatus },
     };
 
@@ -432,7 +439,7 @@ async function main() {
     const fanCalls = delta(await appCalls(fanApp.base), fanBefore);
     await fanApp.stop();
     const intervals = fanSeconds / (FANIN_INTERVAL_MS / 1000);
-    const pagesPerRead = { scan: (locksApp.calls['dynamodb:Scan'] ?? 1), list: (locksApp.calls['s3:ListObjectsV2'] ?? 1) };
+    const pagesPerRead = { scan: (locksSide.app.calls['dynamodb:Scan'] ?? 1), list: (locksSide.app.calls['s3:ListObjectsV2'] ?? 1) };
     results.fanIn = {
       clients: FANIN_CLIENTS,
       seconds: fanSeconds,
@@ -447,8 +454,7 @@ async function main() {
 
     // (4) version history
     log('(4) version history');
-    const versionsApp = await measureEndpoint(`${app.base}/api/backends/versions/versions?key=${encodeURIComponent(targetKey)}`);
-    const versionsBase = await measureBaseline(async () => {
+    const versionsSide = await sideBySide(`${app.base}/api/backends/versions/versions?key=${encodeURIComponent(targetKey)}`, async () => {
       let keyMarker: string | undefined;
       let versionMarker: string | undefined;
       let n = 0;
@@ -461,7 +467,7 @@ async function main() {
       return n;
     });
     const versionCount = ((await getJson(`${app.base}/api/backends/versions/versions?key=${encodeURIComponent(targetKey)}`)) as { versions: unknown[] }).versions.length;
-    results.versions = { versionCount, otherVersions: VERSIONS_OTHER, app: versionsApp, baseline: versionsBase, ratio: versionsApp.medianMs / versionsBase.medianMs };
+    results.versions = { versionCount, otherVersions: VERSIONS_OTHER, ...versionsSide };
 
     // (5) large diff, on a fresh server so its peak memory is the diff's own
     log('(5) large diff');
@@ -481,19 +487,13 @@ async function main() {
       summary: (diffBody as { summary?: unknown }).summary ?? null,
     };
 
-    // (6) client weight: gzip of the JS a first load of each page fetches
+    // (6) client weight: gzip of the JS a first load of each page fetches (see client-weight.ts)
     log('(6) client weight');
-    async function firstLoadJs(pagePath: string): Promise<{ files: number; gzipKiB: number }> {
-      const html = await (await fetch(`${app.base}${pagePath}`)).text();
-      const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js[^"]*)"/g)].map((m) => m[1]!))];
-      let gz = 0;
-      for (const src of srcs) gz += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, app.base))).arrayBuffer())).length;
-      return { files: srcs.length, gzipKiB: Math.round((gz / 1024) * 10) / 10 };
-    }
+    const gzCache = new Map<string, number>();
     results.clientWeight = {
-      overview: await firstLoadJs('/'),
-      statePage: await firstLoadJs(`/state?backend=main&key=${encodeURIComponent(keys[0]!)}`),
-      statesPage: await firstLoadJs('/states'),
+      overview: await measurePageWeight(app.base, '/', gzCache),
+      statePage: await measurePageWeight(app.base, `/state?backend=main&key=${encodeURIComponent(keys[0]!)}`, gzCache),
+      statesPage: await measurePageWeight(app.base, '/states', gzCache),
     };
   } finally {
     for (const a of apps) await a.stop();
@@ -516,29 +516,38 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 function printTable(r: Any) {
   const rows: string[][] = [['#', 'measure', 'Lockboard', 'baseline', 'ratio / figure', 'target', 'met']];
   const ms = (n: number) => `${n.toFixed(0)} ms`;
+  // The median ratio is the target; best-of-N shows the intrinsic overhead once moto's noise is set aside.
+  const ratios = (m: Any) => `${m.ratio.toFixed(2)}× (best of ${m.app.times.length}: ${(Math.min(...m.app.times) / Math.min(...m.baseline.times)).toFixed(2)}×)`;
   const l = r.locks as Any;
-  rows.push(['1', `locks listing (${l.lockCount} locks), median cold`, ms(l.app.medianMs), ms(l.baseline.medianMs), `${l.ratio.toFixed(2)}×`, '≤ 1.3×', l.ratio <= 1.3 ? 'yes' : 'NO']);
+  rows.push(['1', `locks listing (${l.lockCount} locks), median cold`, ms(l.app.medianMs), ms(l.baseline.medianMs), ratios(l), '≤ 1.3×', l.ratio <= 1.3 ? 'yes' : 'NO']);
   rows.push(['1', 'locks listing AWS calls', fmtCalls(l.app.calls), fmtCalls(l.baseline.calls), '', 'equal', fmtCalls(l.app.calls) === fmtCalls(l.baseline.calls) ? 'yes' : 'NO']);
   const s = r.states as Any;
-  rows.push(['2', `states listing (${s.stateCount} states), median cold`, ms(s.app.medianMs), ms(s.baseline.medianMs), `${s.ratio.toFixed(2)}×`, '≤ 1.3×', s.ratio <= 1.3 ? 'yes' : 'NO']);
+  rows.push(['2', `states listing (${s.stateCount} states), median cold`, ms(s.app.medianMs), ms(s.baseline.medianMs), ratios(s), '≤ 1.3×', s.ratio <= 1.3 ? 'yes' : 'NO']);
   rows.push(['2', 'states listing AWS calls', fmtCalls(s.app.calls), fmtCalls(s.baseline.calls), `status ${JSON.stringify(s.statusCounts)}`, 'equal, GetObject 0', fmtCalls(s.app.calls) === fmtCalls(s.baseline.calls) ? 'yes' : 'NO']);
   rows.push(['2', `5% ETag≠MD5 (${s.kmsLike.objects} states)`, `${ms(s.kmsLike.ms)}, ${fmtCalls(s.kmsLike.calls)}`, '', `GetObject ${s.kmsLike.getObjectCalls}`, `GetObject = ${s.kmsLike.objects}`, s.kmsLike.getObjectCalls === s.kmsLike.objects ? 'yes' : 'NO']);
   const f = r.fanIn as Any;
   const maxReads = Math.max(f.readsPerInterval.scan, f.readsPerInterval.list);
   rows.push(['3', `fan-in ${f.clients} clients, ${f.requests} requests, ${f.failures} failed`, `p50 ${ms(f.p50ms)}, p95 ${ms(f.p95ms)}`, '', `reads/interval scan ${f.readsPerInterval.scan.toFixed(2)}, list ${f.readsPerInterval.list.toFixed(2)}`, '≤ 1 read, p95 < 200 ms', maxReads <= 1.0001 && f.p95ms < 200 ? 'yes' : 'NO']);
   const v = r.versions as Any;
-  rows.push(['4', `versions of one key (${v.versionCount} among ${v.otherVersions})`, ms(v.app.medianMs), ms(v.baseline.medianMs), `${v.ratio.toFixed(2)}×`, '≤ 1.3×', v.ratio <= 1.3 ? 'yes' : 'NO']);
+  rows.push(['4', `versions of one key (${v.versionCount} among ${v.otherVersions})`, ms(v.app.medianMs), ms(v.baseline.medianMs), ratios(v), '≤ 1.3×', v.ratio <= 1.3 ? 'yes' : 'NO']);
   const d = r.diff as Any;
   rows.push(['5', `diff of ${d.sizesMiB.map((x: number) => x.toFixed(1)).join(' + ')} MiB`, `${ms(d.ms)}, peak RSS ${d.peakRssMiB} MiB`, '', `idle RSS ${d.idleRssMiB} MiB, secret leaked: ${d.secretLeaked}`, '< 5 s, < 600 MB', d.ms < 5000 && d.peakRssMiB < 600 && !d.secretLeaked ? 'yes' : 'NO']);
-  const c = r.clientWeight as Any;
-  rows.push(['6', 'first-load JS gzip: overview / state / states', `${c.overview.gzipKiB} / ${c.statePage.gzipKiB} / ${c.statesPage.gzipKiB} KiB`, '', '', '< 200 KB', Math.max(c.overview.gzipKiB, c.statePage.gzipKiB) * 1.024 < 200 ? 'yes' : 'NO']);
+  const c = r.clientWeight as Record<'overview' | 'statePage' | 'statesPage', PageWeight>;
+  const pages = [c.overview, c.statePage, c.statesPage];
+  const chromiumSeen = pages.every((p) => p.chromium)
+    ? `Chromium fetched ${pages.map((p) => p.chromium!.initialKB).join(' / ')} kB first, then ${pages.map((p) => p.chromium!.onDemandKB).join(' / ')} kB on demand; noModule fetched: ${pages.some((p) => p.chromium!.fetchedNoModule)}`
+    : 'Chromium not found: not cross-checked';
+  rows.push(['6', 'first-load JS gzip: overview / state / states', pages.map((p) => p.gzipKB).join(' / ') + ' kB', '', `${chromiumSeen}; noModule polyfills ${c.overview.noModuleKB} kB not counted`, '< 200 KB', Math.max(...pages.map((p) => p.gzipKB)) < 200 ? 'yes' : 'NO']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(`\nLockboard benchmark — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
   console.log('');
 }
 
-main().catch((e) => {
+// `npx tsx scripts/bench.ts --print bench-results/latest.json` re-prints the table of an earlier run.
+const printArg = process.argv.indexOf('--print');
+if (printArg !== -1) printTable(JSON.parse(fs.readFileSync(process.argv[printArg + 1] ?? path.join(root, 'bench-results/latest.json'), 'utf8')));
+else main().catch((e) => {
   console.error('[bench] failed:', e);
   process.exit(1);
 });

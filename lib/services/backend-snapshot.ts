@@ -29,7 +29,7 @@ const THROTTLE_NOTICE_MS = 60_000;
 export function throttleNotices(backend: BackendConfig, nowMs = Date.now()): string[] {
   const at = lastThrottledAt(backend.id);
   return at !== null && nowMs - at < THROTTLE_NOTICE_MS
-    ? [`AWS throttled requests for backend "${backend.name}" in the last minute; Lockboard retried with adaptive back-off and keeps polling slowly.`]
+    ? [`AWS throttled requests for backend "${backend.name}" in the last minute; Lockboard retried with adaptive back-off and now paces its requests to this backend.`]
     : [];
 }
 

@@ -241,8 +241,9 @@ function bigState(targetBytes: number, lineage: string, serial: number, variant:
 async function main() {
   const results: Record<string, unknown> = { machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, startedAt: new Date().toISOString() };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-'));
-  const moto = await startMoto({ logFile: path.join(tmp, 'moto.log') });
-  log(`moto on ${moto.endpoint}`);
+  const moto = await startMoto({ logFile: path.join(tmp, 'moto.log'), manualGc: true });
+  log(`moto on ${moto.endpoint}${moto.manualGc ? ' (cyclic GC between timed runs only)' : ''}`);
+  (results.machine as Record<string, unknown>).motoManualGc = moto.manualGc;
   Object.assign(process.env, awsEnv(moto.endpoint));
   const w = new TerraformWriter({ endpoint: moto.endpoint });
   const counter = countCalls(w);
@@ -358,11 +359,13 @@ async function main() {
       let baseCallsFirst: Record<string, number> = {};
       const runApp = async (i: number) => {
         await ttlWait();
+        await moto.collectGarbage();
         const before = await appCalls(app.base);
         appTimes.push((await timed(() => getJson(url))).ms);
         if (i === 0) appCallsFirst = delta(await appCalls(app.base), before);
       };
       const runBaseline = async (i: number) => {
+        await moto.collectGarbage();
         counter.reset();
         baseTimes.push((await timed(baseline)).ms);
         if (i === 0) baseCallsFirst = counter.snapshot();
@@ -396,6 +399,7 @@ async function main() {
     const kmsLike = keys.filter((_, i) => i % 20 === 1);
     await pool(kmsLike, 16, async (key) => putSinglePartMultipart(w, bucket, key, smallState(keys.indexOf(key), lineage)));
     await ttlWait();
+    await moto.collectGarbage();
     const before5 = await appCalls(app.base);
     const { ms: kmsMs, value: kmsBody } = await timed(() => getJson(`${app.base}/api/backends/main/states`) as Promise<{ states: Array<{ digestStatus: string }> }>);
     const kmsCalls = delta(await appCalls(app.base), before5);
@@ -473,6 +477,7 @@ async function main() {
     log('(5) large diff');
     const diffApp = await startApp(configFile, moto.endpoint);
     apps.push(diffApp);
+    await moto.collectGarbage();
     const rssBefore = peakRssMiB(diffApp.child.pid!);
     const diffUrl = `${diffApp.base}/api/backends/diff/diff?key=${encodeURIComponent('big/terraform.tfstate')}&from=${p1.versionId}&to=${p2.versionId}`;
     const { ms: diffMs, value: diffBody } = await timed(() => getJson(diffUrl));
@@ -495,6 +500,8 @@ async function main() {
       statePage: await measurePageWeight(app.base, `/state?backend=main&key=${encodeURIComponent(keys[0]!)}`, gzCache),
       statesPage: await measurePageWeight(app.base, '/states', gzCache),
     };
+    // With moto's GC manual, its memory is worth knowing (cycles pile up between collections).
+    (results.machine as Record<string, unknown>).motoPeakRssMiB = moto.pid ? peakRssMiB(moto.pid) : null;
   } finally {
     for (const a of apps) await a.stop();
     w.destroy();
@@ -541,7 +548,8 @@ function printTable(r: Any) {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(`\nLockboard benchmark — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
-  console.log('');
+  const gc = r.machine.motoManualGc ? 'collected between timed runs' : 'automatic (python3 cannot import moto: GC pauses add noise)';
+  console.log(`\nmoto: cyclic GC ${gc}; moto peak RSS ${r.machine.motoPeakRssMiB ?? '?'} MiB\n`);
 }
 
 // `npx tsx scripts/bench.ts --print bench-results/latest.json` re-prints the table of an earlier run.

@@ -5,7 +5,7 @@ export function startMoto(opts?: { port?: number; logFile?: string; manualGc?: b
   endpoint: string;
   pid: number | undefined;
   stop: () => Promise<void>;
-  /** True when moto's cyclic GC is off and runs only on collectGarbage(). */
+  /** True when collectGarbage() works: it collects, and from then on moto's cyclic GC runs only on it. */
   manualGc: boolean;
   collectGarbage: () => Promise<void>;
 }>;

@@ -54,7 +54,8 @@ async function waitReady(endpoint, child, timeoutMs = 20_000) {
 // Python's cyclic garbage collector pauses moto for hundreds of milliseconds at random once it holds
 // tens of thousands of objects (the same ListObjectVersions took 6.6-10.9 s with it, 6.1-6.6 s
 // without). The benchmark collects on SIGUSR1 between its timed runs, which also turns automatic
-// collection off from then on; seeding runs with it on (off, moto grew to 5.5 GiB of cycles).
+// collection off from then on; seeding runs with it on, as usual. (Moto peaks near 5.4 GiB in the
+// benchmark either way: that is its in-memory copy of the seeded data, not uncollected cycles.)
 const MANUAL_GC_LAUNCHER = [
   'import gc, signal, sys',
   'from moto.server import main',

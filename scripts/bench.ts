@@ -500,7 +500,7 @@ async function main() {
       statePage: await measurePageWeight(app.base, `/state?backend=main&key=${encodeURIComponent(keys[0]!)}`, gzCache),
       statesPage: await measurePageWeight(app.base, '/states', gzCache),
     };
-    // With moto's GC manual, its memory is worth knowing (cycles pile up between collections).
+    // Moto keeps every seeded object in memory: how much the benchmark needs free.
     (results.machine as Record<string, unknown>).motoPeakRssMiB = moto.pid ? peakRssMiB(moto.pid) : null;
   } finally {
     for (const a of apps) await a.stop();

@@ -32,6 +32,9 @@ function sample(body: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
+/** The locks route, as the browser calls it. */
+const getLocks = () => locksGet(new Request('http://localhost/api/backends/throttled/locks'), { params: Promise.resolve({ id: 'throttled' }) });
+
 const scanRetries = 'lockboard_aws_throttle_retries_total{service="dynamodb",operation="Scan"}';
 const listRetries = 'lockboard_aws_throttle_retries_total{service="s3",operation="ListObjectsV2"}';
 
@@ -71,7 +74,7 @@ describe('when AWS throttles', () => {
     resetAwsCallCounts();
     const seenBefore = proxy.seen('s3:ListObjectsV2');
     proxy.throttleNext('s3:ListObjectsV2', 100);
-    const response = await locksGet(new Request('http://localhost/api/backends/throttled/locks'), { params: Promise.resolve({ id: 'throttled' }) });
+    const response = await getLocks();
     proxy.throttleNext('s3:ListObjectsV2', 0);
     expect(response.status).toBe(200);
     const body = (await response.json()) as Awaited<ReturnType<typeof listLocks>>;
@@ -102,10 +105,9 @@ describe('GET /api/metrics', () => {
   it('exposes AWS calls, cache results and request durations in Prometheus text format', async () => {
     useBackends([backend()], { cacheSeconds: 30 });
     const route = '/api/backends/[id]/locks';
-    const request = () => locksGet(new Request('http://localhost/api/backends/throttled/locks'), { params: Promise.resolve({ id: 'throttled' }) });
     const before = await metricsBody();
-    expect((await request()).status).toBe(200);
-    expect((await request()).status).toBe(200);
+    expect((await getLocks()).status).toBe(200);
+    expect((await getLocks()).status).toBe(200);
     const after = await metricsBody();
 
     for (const name of ['lockboard_aws_calls_total', 'lockboard_aws_throttle_retries_total', 'lockboard_cache_requests_total', 'lockboard_http_request_duration_seconds']) {

@@ -4,7 +4,7 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { validateConfigOrExit } = await import('./lib/startup');
+    const { validateConfigOrExit } = await import('./lib/server/startup');
     validateConfigOrExit();
   }
 }

@@ -2,7 +2,7 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { DigestRepairTarget } from '@/components/digest-repair-dialog';
-import { AppError } from '@/lib/errors';
+import { AppError } from '@/lib/api/errors';
 import { useRepairDigest } from '@/lib/queries/repair-digest';
 import { useCanMutate } from '@/lib/queries/session';
 

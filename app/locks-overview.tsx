@@ -4,10 +4,10 @@ import { useMemo } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
-import type { PublicBackend } from '@/lib/backends';
-import { AppError } from '@/lib/errors';
+import type { PublicBackend } from '@/lib/server/backends';
+import { AppError } from '@/lib/api/errors';
 import { locksQuery } from '@/lib/queries/locks';
-import { useUrlParams } from '@/lib/use-url-params';
+import { useUrlParams } from '@/lib/client/use-url-params';
 import { UnlockAction } from './unlock-action';
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];

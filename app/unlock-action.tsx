@@ -1,7 +1,7 @@
 'use client';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { AppError } from '@/lib/errors';
+import { AppError } from '@/lib/api/errors';
 import { useCanMutate } from '@/lib/queries/session';
 import { useUnlock } from '@/lib/queries/unlock';
 import type { Lock } from '@/lib/terraform/locks';

@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { Badge } from './badge';
-import { formatLocalTime } from '@/lib/format';
+import { formatLocalTime } from '@/lib/client/format';
 import type { AuditOutcome, AuditRecord } from '@/lib/audit/audit-record';
 
 const OUTCOME_TONE: Record<AuditOutcome, 'green' | 'red' | 'amber' | 'gray'> = {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 const TONES = {
   gray: 'bg-slate-100 text-slate-700 ring-slate-300',

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Badge } from './badge';
 import { Notice } from './error-banner';
-import { formatLocalTime } from '@/lib/format';
+import { formatLocalTime } from '@/lib/client/format';
 import type { DiffResult } from '@/lib/services/diff-versions';
 import { SENSITIVE_MASK, type AttributeChange, type ChangeAction, type OutputChange, type ResourceChange } from '@/lib/terraform/state-diff';
 

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { ModalDialog } from './modal-dialog';
-import { formatBytes, formatLocalTime } from '@/lib/format';
+import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { DigestStatus } from '@/lib/terraform/digest';
 import { digestLockId } from '@/lib/terraform/paths';
 import { ReasonField } from './reason-field';

@@ -3,7 +3,7 @@ import { Fragment, type ReactNode } from 'react';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { DigestBadge } from './digest-badge';
-import { formatAge, formatBytes, formatLocalTime } from '@/lib/format';
+import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { StateEntry } from '@/lib/services/list-states';
 import { explainDigest } from '@/lib/terraform/digest';
 

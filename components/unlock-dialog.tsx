@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Badge } from './badge';
 import { ModalDialog } from './modal-dialog';
-import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/format';
+import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import type { Lock } from '@/lib/terraform/locks';
 import { ReasonField } from './reason-field';
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
-import { formatBytes, formatLocalTime } from '@/lib/format';
+import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { StateVersion } from '@/lib/services/list-versions';
 import type { VersionMetadata } from '@/lib/services/state-version';
 

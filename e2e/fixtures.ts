@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { LockInfo } from '../lib/terraform/lock-info';
-import { TerraformWriter } from '../lib/testing/terraform-writer';
+import { TerraformWriter } from '../scripts/lib/terraform-writer';
 
 export { expect };
 

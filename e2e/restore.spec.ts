@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { stateDocument } from '../lib/testing/terraform-writer';
+import { stateDocument } from '../scripts/lib/terraform-writer';
 import { e2eEnv, expect, test } from './fixtures';
 
 const SECRET = `e2e-restore-secret-${crypto.randomBytes(4).toString('hex')}`;

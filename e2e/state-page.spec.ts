@@ -4,7 +4,7 @@
  * every sensitive value masked.
  */
 import crypto from 'node:crypto';
-import { stateDocument } from '../lib/testing/terraform-writer';
+import { stateDocument } from '../scripts/lib/terraform-writer';
 import { expect, test } from './fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

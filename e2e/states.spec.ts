@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from '@playwright/test';
-import { stateDocument } from '../lib/testing/terraform-writer';
+import { stateDocument } from '../scripts/lib/terraform-writer';
 import { expect, flaky, test } from './fixtures';
 
 const md5 = (text: string) => crypto.createHash('md5').update(text).digest('hex');

@@ -4,7 +4,7 @@
  * ends. Skipped, with the reason in the report, where terraform >= 1.10 is not on PATH.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo } from '../lib/testing/terraform-cli';
+import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo } from '../scripts/lib/terraform-cli';
 import { expect, lockRow, openOverview, test } from './fixtures';
 
 const tf = terraformInfo();

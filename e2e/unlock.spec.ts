@@ -4,7 +4,7 @@
  * hand-uploaded state, and no actions at all in read-only mode.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { stateDocument, TerraformWriter } from '../lib/testing/terraform-writer';
+import { stateDocument, TerraformWriter } from '../scripts/lib/terraform-writer';
 import { marshalLockInfo } from '../lib/terraform/lock-info';
 import { lockfileKey, lockPath } from '../lib/terraform/paths';
 import { e2eEnv, expect, lockRow, openOverview, test } from './fixtures';

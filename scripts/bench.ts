@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { marshalLockInfo } from '../lib/terraform/lock-info';
 import { lockfileKey } from '../lib/terraform/paths';
-import { TerraformWriter, stateDocument } from '../lib/testing/terraform-writer';
+import { TerraformWriter, stateDocument } from './lib/terraform-writer';
 import { measurePageWeight, type PageWeight } from './lib/client-weight';
 import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
 

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { marshalLockInfo, type LockInfo } from '../lib/terraform/lock-info';
-import { TerraformDir, terraformInfo, type RunningTerraform } from '../lib/testing/terraform-cli';
-import { TerraformWriter } from '../lib/testing/terraform-writer';
+import { TerraformDir, terraformInfo, type RunningTerraform } from './lib/terraform-cli';
+import { TerraformWriter } from './lib/terraform-writer';
 import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
 
 const root = path.resolve(__dirname, '..');

@@ -4,10 +4,10 @@ import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/audit-record';
-import type { PublicBackend } from '@/lib/backends';
-import { AppError } from '@/lib/errors';
+import type { PublicBackend } from '@/lib/server/backends';
+import { AppError } from '@/lib/api/errors';
 import { useAudit } from '@/lib/queries/audit';
-import { useUrlParams } from '@/lib/use-url-params';
+import { useUrlParams } from '@/lib/client/use-url-params';
 
 const LIMITS = [50, 100, 200, 500];
 

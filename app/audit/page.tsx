@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { uiSettings } from '@/lib/ui-settings';
+import { uiSettings } from '@/lib/server/ui-settings';
 import { AuditLogView } from './audit-log-view';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
-import { uiSettings } from '@/lib/ui-settings';
+import { uiSettings } from '@/lib/server/ui-settings';
 import { RestorableStateView } from './restore-action';
 
 export const dynamic = 'force-dynamic';

@@ -9,8 +9,8 @@ import { DigestBadge } from '@/components/digest-badge';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
-import type { PublicBackend } from '@/lib/backends';
-import { formatBytes, formatLocalTime } from '@/lib/format';
+import type { PublicBackend } from '@/lib/server/backends';
+import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import { useDiff } from '@/lib/queries/diff';
 import { locksQuery } from '@/lib/queries/locks';
 import { statesQuery } from '@/lib/queries/states';
@@ -19,7 +19,7 @@ import { useVersions } from '@/lib/queries/versions';
 import type { StateVersion } from '@/lib/services/list-versions';
 import { explainDigest } from '@/lib/terraform/digest';
 import { workspaceOfKey } from '@/lib/terraform/paths';
-import { useUrlParams } from '@/lib/use-url-params';
+import { useUrlParams } from '@/lib/client/use-url-params';
 
 // These render only once their data has arrived, so their code need not be in the first load.
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });

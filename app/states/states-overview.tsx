@@ -4,12 +4,12 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { StateTable, type StateRow } from '@/components/state-table';
-import type { PublicBackend } from '@/lib/backends';
-import { cn } from '@/lib/cn';
-import { AppError } from '@/lib/errors';
+import type { PublicBackend } from '@/lib/server/backends';
+import { cn } from '@/lib/client/cn';
+import { AppError } from '@/lib/api/errors';
 import { statesQuery } from '@/lib/queries/states';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
-import { useUrlParams } from '@/lib/use-url-params';
+import { useUrlParams } from '@/lib/client/use-url-params';
 import { DigestRepairAction } from '../digest-repair-action';
 
 const LOCK_OPTIONS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 import { assertCanMutate, canMutate, identify } from './identity';
 
 const base = { authMode: 'none' as const, authUserHeader: 'x-forwarded-email', operators: [] as string[], readOnly: false };

@@ -3,8 +3,8 @@
  * an authenticating proxy in front of it (oauth2-proxy, ALB/OIDC, IAP) sets a trusted header naming
  * the user; with `none` (the demo default) everyone is an anonymous operator, and the page says so.
  */
-import type { AppConfig } from '../config';
-import { AppError } from '../errors';
+import type { AppConfig } from '../server/config';
+import { AppError } from '../api/errors';
 
 export interface Identity {
   user: string;

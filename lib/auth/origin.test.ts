@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 import { assertSameOriginJson } from './origin';
 
 function post(headers: Record<string, string>, url = 'http://lockboard.test:3000/api/backends/main/unlock') {

@@ -5,7 +5,7 @@
  * such requests with `Origin` and `Sec-Fetch-Site`. Both are checked here; hiding a button in the UI
  * is never the protection.
  */
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
 

@@ -5,7 +5,7 @@ import 'server-only';
  * objects are never deleted.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { BackendConfig } from '../config';
+import type { BackendConfig } from '../server/config';
 import { s3Client } from './clients';
 import { isNotFound, toAwsError } from './errors';
 import { unquoteEtag } from './state-bucket';

@@ -7,8 +7,8 @@ import 'server-only';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { BackendConfig } from '../config';
-import { recordAwsCall, recordThrottle } from '../metrics';
+import type { BackendConfig } from '../server/config';
+import { recordAwsCall, recordThrottle } from '../server/metrics';
 import { isThrottling } from './errors';
 
 interface Stackable {

@@ -1,7 +1,7 @@
 /**
  * Maps AWS SDK failures to Lockboard's typed errors, naming the backend and the resource at fault.
  */
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 
 interface SdkErrorShape {
   name?: string;

@@ -4,7 +4,7 @@ import 'server-only';
  * writes for mutations live here too; nothing else talks to DynamoDB.
  */
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { BackendConfig } from '../config';
+import type { BackendConfig } from '../server/config';
 import type { TableItem } from '../terraform/table-items';
 import { dynamoClient } from './clients';
 import { isConditionFailed, toAwsError } from './errors';

@@ -15,7 +15,7 @@ import {
   type PutObjectCommandInput,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import type { BackendConfig } from '../config';
+import type { BackendConfig } from '../server/config';
 import { s3Client } from './clients';
 import { isConditionFailed, isNotFound, sdkErrorName, toAwsError } from './errors';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 
 /** Fetches JSON from Lockboard's API; any failure becomes a typed AppError with a readable message. */
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ErrorJson } from '../errors';
+import type { ErrorJson } from '../api/errors';
 import type { Lock } from '../terraform/locks';
 import { fetchJson } from './fetch-json';
 

@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { AppError } from '../errors';
+import { AppError } from '../api/errors';
 
 /** One QueryClient factory: short staleTime (the server caches too), no retry storms on typed errors. */
 export function makeQueryClient(): QueryClient {

@@ -7,9 +7,9 @@ import 'server-only';
 import { lastThrottledAt } from '../aws/clients';
 import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
-import { cachedRead, invalidate } from '../cache';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError } from '../errors';
+import { cachedRead, invalidate } from '../server/cache';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
 
 export interface BackendSnapshot {

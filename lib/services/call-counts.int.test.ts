@@ -5,12 +5,12 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearCache } from '../cache';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { clearCache } from '../server/cache';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { lockfileKey } from '../terraform/paths';
 import { useBackends } from '../testing/integration-env';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();

@@ -6,10 +6,10 @@ import 'server-only';
  * `to` it compares the latest version with the one before.
  */
 import { listKeyVersions } from '../aws/state-bucket';
-import { getBackend } from '../backends';
-import type { BackendConfig } from '../config';
-import { AppError } from '../errors';
-import { LruCache } from '../lru-cache';
+import { getBackend } from '../server/backends';
+import type { BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
+import { LruCache } from '../server/lru-cache';
 import { diffStates, pageOfDiff, type DiffPage, type DiffSide, type StateDiff } from '../terraform/state-diff';
 import { parseStateFile } from '../terraform/state-file';
 import { assertStateKey, NULL_VERSION_ID, readStateVersion } from './state-version';

@@ -4,7 +4,7 @@ import 'server-only';
  * is the operator's explicit "raw file" download, so it necessarily includes sensitive values; every
  * other view masks them.
  */
-import { getBackend } from '../backends';
+import { getBackend } from '../server/backends';
 import { openStateVersion } from './state-version';
 
 export interface VersionDownload {

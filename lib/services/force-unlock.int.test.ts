@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
-import { getBackend } from '../backends';
-import { AppError } from '../errors';
+import { getBackend } from '../server/backends';
+import { AppError } from '../api/errors';
 import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { lockfileKey, lockPath } from '../terraform/paths';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, headObject, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { forceUnlock } from './force-unlock';
 import { listLocks } from './list-locks';
 

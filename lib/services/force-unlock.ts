@@ -14,8 +14,8 @@ import 'server-only';
  */
 import { getTableItem, deleteLockItemIfInfo } from '../aws/lock-table';
 import { deleteObjectIfMatch, getObjectBytes } from '../aws/state-bucket';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError } from '../errors';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
 import { planUnlock, type LockSideRead, type SeenSide } from '../terraform/lock-match';
 import { mergeLocks, type Lock, type LockSource, type LockfileRecord } from '../terraform/locks';
 import { lockfileKey, lockPath } from '../terraform/paths';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { AppError } from '../api/errors';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
-import { clearCache } from '../cache';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+import { clearCache } from '../server/cache';
 import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();

@@ -4,11 +4,11 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { getObjectBytes } from '../aws/state-bucket';
-import { getBackend } from '../backends';
-import { cachedRead } from '../cache';
-import { mapLimit } from '../concurrency';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError, type ErrorJson } from '../errors';
+import { getBackend } from '../server/backends';
+import { cachedRead } from '../server/cache';
+import { mapLimit } from '../server/concurrency';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError, type ErrorJson } from '../api/errors';
 import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
 import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';

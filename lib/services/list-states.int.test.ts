@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearCache } from '../cache';
-import { AppError } from '../errors';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { clearCache } from '../server/cache';
+import { AppError } from '../api/errors';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { useBackends } from '../testing/integration-env';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
 import { listStates, type StateEntry } from './list-states';
 

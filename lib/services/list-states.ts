@@ -6,11 +6,11 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { getObjectBytes, type ObjectSummary } from '../aws/state-bucket';
-import { getBackend } from '../backends';
-import { cachedRead, invalidate } from '../cache';
-import { mapLimit } from '../concurrency';
-import type { BackendConfig } from '../config';
-import { AppError, type ErrorJson } from '../errors';
+import { getBackend } from '../server/backends';
+import { cachedRead, invalidate } from '../server/cache';
+import { mapLimit } from '../server/concurrency';
+import type { BackendConfig } from '../server/config';
+import { AppError, type ErrorJson } from '../api/errors';
 import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';

@@ -1,12 +1,12 @@
 import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapLimit } from '../concurrency';
-import { AppError } from '../errors';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { mapLimit } from '../server/concurrency';
+import { AppError } from '../api/errors';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { useBackends } from '../testing/integration-env';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listKeyVersions } from '../aws/state-bucket';
-import { getBackend } from '../backends';
+import { getBackend } from '../server/backends';
 import { listVersions } from './list-versions';
 
 const w = new TerraformWriter();

@@ -7,12 +7,12 @@ import 'server-only';
  * at a time.
  */
 import { getBucketVersioning, listKeyVersions, openObjectVersion, type BucketVersioning, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
-import { getBackend } from '../backends';
-import { cachedRead, invalidate } from '../cache';
-import { mapLimit } from '../concurrency';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError } from '../errors';
-import { LruCache } from '../lru-cache';
+import { getBackend } from '../server/backends';
+import { cachedRead, invalidate } from '../server/cache';
+import { mapLimit } from '../server/concurrency';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
+import { LruCache } from '../server/lru-cache';
 import { attributeVersions, lockVersionsToRead, type AttributionBasis, type LockHolder } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';

@@ -7,7 +7,7 @@ import { listAudit } from '../audit/audit-log';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { guardedMutation } from './mutation-guard';
 
 const w = new TerraformWriter();

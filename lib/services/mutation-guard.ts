@@ -12,10 +12,10 @@ import type { z } from 'zod';
 import { beginAudit, completeAudit, recordRefusal, type AuditAction } from '../audit/audit-log';
 import { assertCanMutate, identify, type Identity } from '../auth/identity';
 import { assertSameOriginJson } from '../auth/origin';
-import { getBackend } from '../backends';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError } from '../errors';
-import { parseInput } from '../http';
+import { getBackend } from '../server/backends';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
+import { parseInput } from '../http/handle';
 import { invalidateSnapshot } from './backend-snapshot';
 
 export type MutationAction = AuditAction;

@@ -2,11 +2,11 @@ import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as digestRoute } from '@/app/api/backends/[id]/digest/route';
-import { getBackend } from '../backends';
-import { AppError } from '../errors';
+import { getBackend } from '../server/backends';
+import { AppError } from '../api/errors';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, headObject, readAuditObjects, readDigestItem } from '../testing/mutation-requests';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listStates } from './list-states';
 import { repairDigest } from './repair-digest';
 

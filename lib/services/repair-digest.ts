@@ -19,8 +19,8 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { deleteDigestIfUnchanged, getTableItem, putDigestIfUnchanged } from '../aws/lock-table';
 import { getObjectBytes, objectStillIs } from '../aws/state-bucket';
-import type { BackendConfig } from '../config';
-import { AppError } from '../errors';
+import type { BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
 import { planDigestRepair } from '../terraform/digest-repair';
 import { digestLockId } from '../terraform/paths';
 

@@ -11,9 +11,9 @@ import 'server-only';
  * polling costs nothing after the first look. The caller asks only for the versions it shows.
  */
 import { headObject } from '../aws/state-bucket';
-import { getBackend } from '../backends';
-import { mapLimit } from '../concurrency';
-import { LruCache } from '../lru-cache';
+import { getBackend } from '../server/backends';
+import { mapLimit } from '../server/concurrency';
+import { LruCache } from '../server/lru-cache';
 import { RESTORED_FROM_METADATA } from './restore-version';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 

@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as restoreRoute } from '@/app/api/backends/[id]/restore/route';
-import { getBackend } from '../backends';
-import { AppError } from '../errors';
+import { getBackend } from '../server/backends';
+import { AppError } from '../api/errors';
 import { marshalLockInfo, parseLockInfo } from '../terraform/lock-info';
 import { lockfileKey } from '../terraform/paths';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { RESTORED_FROM_METADATA, restoreVersion, type RestoreHooks } from './restore-version';
 
 const w = new TerraformWriter();

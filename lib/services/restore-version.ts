@@ -34,14 +34,14 @@ import {
   type ObjectEncryption,
   type ObjectVersion,
 } from '../aws/state-bucket';
-import { invalidate } from '../cache';
-import { getConfig, type BackendConfig } from '../config';
-import { AppError } from '../errors';
+import { invalidate } from '../server/cache';
+import { getConfig, type BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
 import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
 import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
 import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
-import { LOCKBOARD_VERSION } from '../version';
+import { LOCKBOARD_VERSION } from '../server/version';
 import { invalidateSnapshot } from './backend-snapshot';
 import { assertStateKey } from './state-version';
 

@@ -4,8 +4,8 @@ import 'server-only';
  * server enforces the same rules on every mutation; this only decides what the UI shows.
  */
 import { canMutate, identify } from '../auth/identity';
-import { getConfig } from '../config';
-import { AppError } from '../errors';
+import { getConfig } from '../server/config';
+import { AppError } from '../api/errors';
 
 export interface SessionInfo {
   /** null in proxy mode when the identity header is missing (reads still work; changes do not). */

@@ -5,9 +5,9 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { openObjectVersion, type OpenedObject } from '../aws/state-bucket';
-import type { BackendConfig } from '../config';
-import { AppError } from '../errors';
-import { LruCache } from '../lru-cache';
+import type { BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
+import { LruCache } from '../server/lru-cache';
 import { isStateKey } from '../terraform/paths';
 import { parseStateFile, type ParsedState, type StateMetadata } from '../terraform/state-file';
 

@@ -8,8 +8,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackends, motoEndpoint } from '../testing/integration-env';
-import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../testing/terraform-cli';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
 
 const tf = terraformInfo();

@@ -10,8 +10,8 @@ import { POST as digestRoute } from '@/app/api/backends/[id]/digest/route';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { callMutation, readLockfile, readLockItem } from '../testing/mutation-requests';
-import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../testing/terraform-cli';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
 import { listStates } from './list-states';
 

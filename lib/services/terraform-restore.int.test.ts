@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as restoreRoute } from '@/app/api/backends/[id]/restore/route';
 import { listKeyVersions } from '../aws/state-bucket';
-import { getBackend } from '../backends';
+import { getBackend } from '../server/backends';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { callMutation, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
-import { TERRAFORM_SKIP_REASON, TerraformDir, terraformInfo } from '../testing/terraform-cli';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { TERRAFORM_SKIP_REASON, TerraformDir, terraformInfo } from '../../scripts/lib/terraform-cli';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 
 const tf = terraformInfo();
 if (!tf) console.warn(`[skipped] lib/services/terraform-restore.int.test.ts: ${TERRAFORM_SKIP_REASON}`);

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as locksGet } from '@/app/api/backends/[id]/locks/route';
 import { GET as metricsGet } from '@/app/api/metrics/route';
-import { clearCache } from '../cache';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { clearCache } from '../server/cache';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
-import { TerraformWriter, uniqueName } from '../testing/terraform-writer';
-import { startThrottlingProxy, type ThrottlingProxy } from '../testing/throttling-proxy';
+import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+import { startThrottlingProxy, type ThrottlingProxy } from '../../scripts/lib/throttling-proxy';
 import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();

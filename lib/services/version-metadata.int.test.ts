@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
-import { awsCallCounts, resetAwsCallCounts } from '../metrics';
+import { AppError } from '../api/errors';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { useBackends } from '../testing/integration-env';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { getVersionMetadata } from './version-metadata';
 
 const w = new TerraformWriter();

@@ -3,7 +3,7 @@ import 'server-only';
  * Metadata of one version of a state (kind, serial, lineage, terraform_version, counts, encrypted,
  * layout, MD5), read by downloading that version only when asked, cached by version ID.
  */
-import { getBackend } from '../backends';
+import { getBackend } from '../server/backends';
 import { stateVersionMetadata, type VersionMetadata } from './state-version';
 
 export interface VersionMetadataResult {

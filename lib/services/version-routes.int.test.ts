@@ -9,7 +9,7 @@ import { GET as objectGet } from '@/app/api/backends/[id]/object/route';
 import { GET as metadataGet } from '@/app/api/backends/[id]/version-metadata/route';
 import { GET as versionsGet } from '@/app/api/backends/[id]/versions/route';
 import { useBackends } from '../testing/integration-env';
-import { stateDocument, TerraformWriter, uniqueName } from '../testing/terraform-writer';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());

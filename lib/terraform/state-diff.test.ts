@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stateDocument } from '../testing/terraform-writer';
+import { stateDocument } from '../../scripts/lib/terraform-writer';
 import { diffStates, instanceAddress, jsonEqual, pageOfDiff, presentValue, SENSITIVE_MASK, sensitiveMask, type StateDiff } from './state-diff';
 import { parseStateFile } from './state-file';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stateDocument } from '../testing/terraform-writer';
+import { stateDocument } from '../../scripts/lib/terraform-writer';
 import { detectLayout, parseStateFile, readStateMetadata } from './state-file';
 
 const LINEAGE = '3f1c2a7e-1b2c-4d5e-8f90-a1b2c3d4e5f6';

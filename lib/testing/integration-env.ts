@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resetClientsForTests } from '../aws/clients';
-import { clearCache } from '../cache';
-import { resetConfigForTests } from '../config';
-import { resetAwsCallCounts } from '../metrics';
+import { clearCache } from '../server/cache';
+import { resetConfigForTests } from '../server/config';
+import { resetAwsCallCounts } from '../server/metrics';
 
 export function motoEndpoint(): string {
   const endpoint = process.env.MOTO_ENDPOINT;

@@ -7,7 +7,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { AuditRecord } from '../audit/audit-record';
 import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
-import type { TerraformWriter } from './terraform-writer';
+import type { TerraformWriter } from '../../scripts/lib/terraform-writer';
 
 export const APP_ORIGIN = 'http://lockboard.test';
 

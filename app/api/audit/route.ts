@@ -1,5 +1,5 @@
 import { listAudit } from '@/lib/audit/audit-log';
-import { handle, parseInput, queryOf } from '@/lib/http';
+import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { auditQuerySchema } from './schema';
 
 export const dynamic = 'force-dynamic';

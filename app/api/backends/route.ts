@@ -1,6 +1,6 @@
-import { publicBackend } from '@/lib/backends';
-import { getConfig } from '@/lib/config';
-import { handle } from '@/lib/http';
+import { publicBackend } from '@/lib/server/backends';
+import { getConfig } from '@/lib/server/config';
+import { handle } from '@/lib/http/handle';
 
 export const dynamic = 'force-dynamic';
 

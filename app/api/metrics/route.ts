@@ -1,4 +1,4 @@
-import { metricsText } from '@/lib/metrics';
+import { metricsText } from '@/lib/server/metrics';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { handle } from '@/lib/http';
+import { handle } from '@/lib/http/handle';
 import { sessionOf } from '@/lib/services/session';
 
 export const dynamic = 'force-dynamic';

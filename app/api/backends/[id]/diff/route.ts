@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http';
+import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { diffVersions, MAX_DIFF_LIMIT } from '@/lib/services/diff-versions';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 

@@ -1,4 +1,4 @@
-import { handle } from '@/lib/http';
+import { handle } from '@/lib/http/handle';
 import { listLocks } from '@/lib/services/list-locks';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http';
+import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { downloadVersion } from '@/lib/services/download-version';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, parseInput } from '@/lib/http';
+import { handle, parseInput } from '@/lib/http/handle';
 import { MAX_MARKED_VERSIONS, restoreMarks } from '@/lib/services/restore-marks';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 

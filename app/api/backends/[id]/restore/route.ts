@@ -1,4 +1,4 @@
-import { handle } from '@/lib/http';
+import { handle } from '@/lib/http/handle';
 import { guardedMutation, readMutationBody } from '@/lib/services/mutation-guard';
 import { restoreVersion } from '@/lib/services/restore-version';
 import { restoreBodySchema } from './schema';

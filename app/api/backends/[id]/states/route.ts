@@ -1,4 +1,4 @@
-import { handle } from '@/lib/http';
+import { handle } from '@/lib/http/handle';
 import { listStates } from '@/lib/services/list-states';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { handle } from '@/lib/http';
+import { handle } from '@/lib/http/handle';
 import { forceUnlock } from '@/lib/services/force-unlock';
 import { guardedMutation, readMutationBody } from '@/lib/services/mutation-guard';
 import { unlockBodySchema } from './schema';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http';
+import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { getVersionMetadata } from '@/lib/services/version-metadata';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 

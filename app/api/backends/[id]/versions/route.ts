@@ -1,4 +1,4 @@
-import { handle, parseInput, queryOf } from '@/lib/http';
+import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { listVersions } from '@/lib/services/list-versions';
 import { versionsQuerySchema } from './schema';
 

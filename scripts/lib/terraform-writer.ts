@@ -25,8 +25,8 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { formatRfc3339Nano, marshalLockInfo, newLockId, type LockInfo } from '../terraform/lock-info';
-import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
+import { formatRfc3339Nano, marshalLockInfo, newLockId, type LockInfo } from '../../lib/terraform/lock-info';
+import { digestLockId, lockfileKey, lockPath } from '../../lib/terraform/paths';
 
 export interface WriterOptions {
   endpoint?: string;

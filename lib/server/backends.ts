@@ -1,5 +1,5 @@
 import { getConfig, type BackendConfig } from './config';
-import { AppError } from './errors';
+import { AppError } from '../api/errors';
 
 /** The configured backend with this id, or a 404-typed error. */
 export function getBackend(id: string): BackendConfig {

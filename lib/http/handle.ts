@@ -5,8 +5,8 @@ import 'server-only';
  * gets a short message).
  */
 import type { z } from 'zod';
-import { AppError } from './errors';
-import { observeRequest } from './metrics';
+import { AppError } from '../api/errors';
+import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
   return Response.json({ error: error.toJson() }, { status: error.status, headers: { 'cache-control': 'no-store' } });

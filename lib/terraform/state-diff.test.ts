@@ -214,6 +214,27 @@ describe('masking sensitive values', () => {
     expect(JSON.stringify(diffStates(a, b))).not.toContain('copied-secret-1');
   });
 
+  it('masks a secret of one resource embedded in a longer string of another, and in outputs', () => {
+    const pw = (v: string) => resource('random_password', 'pw', [{ attributes: { result: v }, sensitive_attributes: [[getAttr('result')]] }]);
+    const dsn = (v: string) => resource('t', 'app', [{ attributes: { url: v, port: '5432' } }]);
+    const a = state(1, [pw('embedded-s3cret'), dsn('postgres://app@db')], { url: { value: 'plain', type: 'string' } });
+    const b = state(2, [pw('embedded-s3cret'), dsn('postgres://app:embedded-s3cret@db:5432/x')], { url: { value: 'u=embedded-s3cret', type: 'string' } });
+    const diff = diffStates(a, b);
+    const text = JSON.stringify(diff);
+    expect(text).not.toContain('embedded-s3cret');
+    const app = diff.resources.find((r) => r.address === 't.app');
+    expect(app?.changes.find((c) => c.path === 'url')).toMatchObject({ before: 'postgres://app@db', after: SENSITIVE_MASK });
+    expect(diff.outputs.find((o) => o.name === 'url')).toMatchObject({ before: 'plain', after: SENSITIVE_MASK });
+  });
+
+  it('does not mask unrelated strings that merely contain a short marked value', () => {
+    const pin = (v: string) => resource('random_password', 'pin', [{ attributes: { result: v }, sensitive_attributes: [[getAttr('result')]] }]);
+    const a = state(1, [pin('42'), resource('t', 'n', [{ attributes: { name: 'node-1' } }])]);
+    const b = state(2, [pin('42'), resource('t', 'n', [{ attributes: { name: 'node-42' } }])]);
+    const change = diffStates(a, b).resources.find((r) => r.address === 't.n')?.changes.find((c) => c.path === 'name');
+    expect(change).toMatchObject({ before: 'node-1', after: 'node-42' });
+  });
+
   it('mask tree: prefixes mask their subtree', () => {
     const mask = sensitiveMask([[getAttr('a')], [getAttr('a'), getAttr('b')], [getAttr('x'), index(1)]]);
     expect(presentValue({ a: { b: 1, c: 2 }, x: ['ok', 'no'], y: 'ok' }, mask)).toEqual({ a: SENSITIVE_MASK, x: ['ok', SENSITIVE_MASK], y: 'ok' });

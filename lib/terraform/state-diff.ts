@@ -13,6 +13,7 @@
  * the documents. Values shown are capped so a huge attribute cannot flood the response.
  */
 import { isRecord, type ParsedState, type StateKind } from './state-file';
+import { SubstringMatcher } from './substring-matcher';
 
 export const SENSITIVE_MASK = '(sensitive)';
 /** Attribute changes kept per instance; the rest are counted in `omittedChanges`. */
@@ -206,20 +207,27 @@ function childMask(mask: MaskNode | undefined, key: string | number, wrapper: bo
 
 // ---------- secrets by value ----------
 
+/** Shorter marked strings are masked only where a displayed string equals them ("true", "80"…). */
+const MIN_INSIDE = 4;
+
 /**
  * The string values marked sensitive anywhere in a document. A provider can copy a secret into an
  * attribute that is not marked (`terraform_data.output` mirrors its sensitive `input`, and
- * `terraform state show` prints it); any displayed string equal to a marked one is masked too.
+ * `terraform state show` prints it, and a connection string or user data can embed it); any displayed
+ * string equal to a marked one, or containing one, is masked too.
  */
 export class SecretValues {
   private readonly values = new Set<string>();
+  /** Marked strings long enough to be told apart inside a longer string (shorter ones match exactly). */
+  private readonly inside = new SubstringMatcher();
 
   has(value: string): boolean {
     return this.values.has(value);
   }
 
-  strings(): IterableIterator<string> {
-    return this.values.values();
+  /** The string is a marked secret, or contains one of at least MIN_INSIDE characters. */
+  hides(value: string): boolean {
+    return this.values.has(value) || this.inside.matches(value);
   }
 
   get size(): number {
@@ -229,7 +237,9 @@ export class SecretValues {
   /** Every non-empty string leaf of a value. */
   addAll(value: unknown): void {
     if (typeof value === 'string') {
-      if (value !== '') this.values.add(value);
+      if (value === '' || this.values.has(value)) return;
+      this.values.add(value);
+      if (value.length >= MIN_INSIDE) this.inside.add(value);
     } else if (Array.isArray(value)) {
       for (const v of value) this.addAll(v);
     } else if (isRecord(value)) {
@@ -278,11 +288,11 @@ function isSensitiveOutput(output: Record<string, unknown>): boolean {
 /** Secrets in force while presenting values: marked strings of both documents, and of this instance. */
 interface SecretContext {
   global: SecretValues;
-  /** Marked strings of the instance being shown (≥ 4 characters): masked inside longer strings too. */
-  local: string[];
+  /** This instance's values under a path marked in either version (a mark may exist in one only). */
+  local?: SecretValues;
 }
 
-const NO_SECRETS: SecretContext = { global: new SecretValues(), local: [] };
+const NO_SECRETS: SecretContext = { global: new SecretValues() };
 
 // ---------- values ----------
 
@@ -311,7 +321,7 @@ export function presentValue(value: unknown, mask?: MaskNode, secrets: SecretCon
   if (mask?.terminal) return SENSITIVE_MASK;
   if (budget.nodes-- <= 0) return '…';
   if (typeof value === 'string') {
-    if (secrets.global.has(value) || secrets.local.some((secret) => value.includes(secret))) return SENSITIVE_MASK;
+    if (secrets.global.hides(value) || secrets.local?.hides(value)) return SENSITIVE_MASK;
     return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value;
   }
   if (Array.isArray(value)) return value.map((v, i) => presentValue(v, childOf(mask, i), secrets, budget));
@@ -448,7 +458,7 @@ function diffInstance(a: InstanceRef, b: InstanceRef, global: SecretValues): Cha
   const own = new SecretValues();
   own.addMasked(a.instance.attributes, mask);
   own.addMasked(b.instance.attributes, mask);
-  const secrets: SecretContext = { global, local: [...own.strings()].filter((v) => v.length >= 4) };
+  const secrets: SecretContext = { global, local: own };
   if (!jsonEqual(a.provider, b.provider)) record(out, '(provider)', a.provider ?? ABSENT, b.provider ?? ABSENT, undefined, secrets);
   for (const f of META_FIELDS) {
     const before = a.instance[f];
@@ -488,7 +498,7 @@ function outputsOf(doc: Record<string, unknown> | null): Map<string, Record<stri
 }
 
 function diffOutputs(before: Map<string, Record<string, unknown>>, after: Map<string, Record<string, unknown>>, counts: ChangeCounts, global: SecretValues): OutputChange[] {
-  const secrets: SecretContext = { global, local: [] };
+  const secrets: SecretContext = { global };
   const changes: OutputChange[] = [];
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   const masked = { terminal: true, children: new Map<string, MaskNode>() };

@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   aws_error: 502,
   aws_throttled: 503,
   aws_unreachable: 503,
+  aws_timeout: 504,
   audit_unavailable: 503,
   config_invalid: 500,
   internal: 500,

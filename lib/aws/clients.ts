@@ -48,6 +48,16 @@ function instrument<T>(client: T, service: string, backendId: string): T {
   return client;
 }
 
+/**
+ * Real deadlines per attempt: without `throwOnRequestTimeout` the SDK only logs a warning when
+ * `requestTimeout` passes and keeps waiting on an endpoint that accepted the connection but never
+ * answers. `socketTimeout` bounds each pause of a streamed body (a GetObject that stalls mid-way).
+ * With maxAttempts 3, a call fails with a typed `aws_timeout` after at most about 3 deadlines.
+ */
+function deadlines(ms: number) {
+  return { connectionTimeout: Math.min(3_000, ms), requestTimeout: ms, socketTimeout: ms, throwOnRequestTimeout: true };
+}
+
 function commonOptions(backend: BackendConfig) {
   return {
     region: backend.region,
@@ -57,7 +67,7 @@ function commonOptions(backend: BackendConfig) {
       : {}),
     retryMode: 'adaptive',
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+    requestHandler: deadlines(backend.awsTimeoutSeconds * 1000),
   } as const;
 }
 

@@ -35,7 +35,9 @@ const ACCESS_DENIED = new Set([
   'KMS.AccessDeniedException',
 ]);
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError', 'RequestTimeout']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** The endpoint accepted the connection (or never completed it) but did not answer within the deadline. */
+const TIMED_OUT = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
 
 export function sdkErrorName(e: unknown): string {
   const err = (e ?? {}) as SdkErrorShape;
@@ -71,6 +73,12 @@ function networkCode(e: unknown, depth = 0): string | null {
   return null;
 }
 
+function isTimeout(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 4) return false;
+  const err = e as SdkErrorShape & { cause?: unknown };
+  return TIMED_OUT.has(sdkErrorName(e)) || (err.code !== undefined && TIMED_OUT.has(err.code)) || (err.cause !== e && isTimeout(err.cause, depth + 1));
+}
+
 function isUnreachable(e: unknown): boolean {
   const err = (e ?? {}) as SdkErrorShape & { cause?: unknown; errors?: unknown[] };
   if (UNREACHABLE.has(sdkErrorName(e))) return true;
@@ -93,6 +101,9 @@ export function toAwsError(e: unknown, target: AwsTarget): AppError {
   const name = sdkErrorName(e);
   const detail = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
   const where = `${target.service} ${target.resource} (backend "${target.backend}")`;
+  if (isTimeout(e)) {
+    return new AppError('aws_timeout', `The ${target.service} endpoint for backend "${target.backend}" did not answer in time (${where}); Lockboard gave up after its deadline and retries. Check the endpoint and the network path (VPC endpoint, proxy).`, detail);
+  }
   if (isUnreachable(e)) {
     const reason = networkCode(e) ?? name;
     return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${reason}).`, { ...detail, awsError: reason });

@@ -27,6 +27,7 @@ const backendSchema = z
     stateSuffixes: z.array(z.string().min(1)).min(1).default([...DEFAULT_STATE_SUFFIXES]),
     scanSegments: z.int().min(1).max(32).default(4),
     scanPageSize: z.int().min(1).optional(),
+    awsTimeoutSeconds: z.number().positive().max(300).default(10),
   })
   .strict();
 
@@ -60,6 +61,8 @@ export interface BackendConfig {
   stateSuffixes: string[];
   scanSegments: number;
   scanPageSize: number | null;
+  /** Deadline of one AWS request attempt (connect, headers, and each pause of a streamed body). */
+  awsTimeoutSeconds: number;
 }
 
 export interface AppConfig {
@@ -226,6 +229,7 @@ function toBackend(b: z.infer<typeof backendSchema>, region: string): BackendCon
     stateSuffixes: b.stateSuffixes,
     scanSegments: b.scanSegments,
     scanPageSize: b.scanPageSize ?? null,
+    awsTimeoutSeconds: b.awsTimeoutSeconds,
   };
 }
 

@@ -10,13 +10,13 @@ import { clearCache } from '../server/cache';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { startThrottlingProxy, type ThrottlingProxy } from '../../scripts/lib/throttling-proxy';
+import { startAwsFaultProxy, type AwsFaultProxy } from '../../scripts/lib/aws-fault-proxy';
 import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();
 const bucket = uniqueName('throttle');
 const table = uniqueName('throttletable');
-let proxy: ThrottlingProxy;
+let proxy: AwsFaultProxy;
 // One Scan segment, so a listing is exactly one Scan and one ListObjectsV2 request.
 const backend = () => ({ id: 'throttled', bucket, dynamodbTable: table, useLockfile: true, endpoint: proxy.endpoint, scanSegments: 1 });
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await w.createTable(table);
   await w.lockDynamo(table, bucket, 'app/terraform.tfstate', TerraformWriter.lockInfo(bucket, 'app/terraform.tfstate'));
   await w.lockFile(bucket, 'net/terraform.tfstate', TerraformWriter.lockInfo(bucket, 'net/terraform.tfstate'));
-  proxy = await startThrottlingProxy(motoEndpoint());
+  proxy = await startAwsFaultProxy(motoEndpoint());
   useBackends([backend()]);
 });
 

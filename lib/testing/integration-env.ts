@@ -26,6 +26,7 @@ export interface TestBackend {
   scanPageSize?: number;
   stateSuffixes?: string[];
   workspaceKeyPrefix?: string;
+  awsTimeoutSeconds?: number;
 }
 
 /** Writes a config file for these backends and makes the app load it fresh. */

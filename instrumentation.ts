@@ -1,10 +1,21 @@
 /**
  * Runs once when the server starts (Next.js calls `register` before serving any request): refuse to
- * start on a bad configuration, printing every problem.
+ * start on a bad configuration, logging every problem. `onRequestError` puts what Next.js itself
+ * caught (a page that failed to render, a route handler that threw past `handle`) in the same
+ * structured log.
  */
+import type { Instrumentation } from 'next';
+
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { validateConfigOrExit } = await import('./lib/server/startup');
     validateConfigOrExit();
   }
 }
+
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { logger } = await import('./lib/server/logger');
+  // The path only, never the query string or headers (they may carry identities or tokens).
+  logger.error('request error', { method: request.method, path: request.path.split('?')[0], route: context.routePath, routeType: context.routeType, error });
+};

@@ -2,7 +2,7 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { DigestRepairTarget } from '@/components/digest-repair-dialog';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useRepairDigest } from '@/lib/queries/repair-digest';
 import { useCanMutate } from '@/lib/queries/session';
 
@@ -22,9 +22,8 @@ export function DigestRepairAction({ target, backendId, backendName, bucket }: {
   const [opened, setOpened] = useState(0);
   if (!canMutate || !digestNeedsRepair(target)) return null;
 
-  const error = repair.error ? (repair.error instanceof AppError ? repair.error : new AppError('internal', String(repair.error))) : null;
-  const current = error?.details.current as { digest?: string | null } | undefined;
-  const conflict = error?.code === 'digest_changed' ? { message: error.message, currentDigest: current?.digest ?? null } : null;
+  const error = toClientError(repair.error);
+  const conflict = error?.code === 'digest_changed' ? { message: error.message, currentDigest: error.details.current.digest } : null;
 
   return (
     <>

@@ -5,7 +5,7 @@ import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
 import type { PublicBackend } from '@/lib/server/backends';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { UnlockAction } from './unlock-action';
@@ -89,7 +89,8 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
 
       {results.map((r, i) => {
         const backend = backends[i]!;
-        const errors = r.error ? [r.error instanceof AppError ? { code: r.error.code, message: r.error.message } : { code: 'internal', message: String(r.error) }] : (r.data?.errors ?? []);
+        const failed = toClientError(r.error);
+        const errors = failed ? [{ code: failed.code, message: failed.message }] : (r.data?.errors ?? []);
         return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read`} message={e.message} code={e.code} />);
       })}
 

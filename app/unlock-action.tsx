@@ -1,18 +1,13 @@
 'use client';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useCanMutate } from '@/lib/queries/session';
 import { useUnlock } from '@/lib/queries/unlock';
 import type { Lock } from '@/lib/terraform/locks';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
 const UnlockDialog = dynamic(() => import('@/components/unlock-dialog').then((m) => m.UnlockDialog), { ssr: false });
-
-function asAppError(error: unknown): AppError | null {
-  if (!error) return null;
-  return error instanceof AppError ? error : new AppError('internal', String(error));
-}
 
 /**
  * The "Unlock" action of one lock and its confirmation dialog. Shown only to callers the server says
@@ -27,8 +22,8 @@ export function UnlockAction({ lock, backendId, backendName }: { lock: Lock; bac
   // A lock of another bucket (shared table) belongs to another backend's configuration.
   if (!canMutate || lock.problems.includes('other_bucket')) return null;
 
-  const error = asAppError(unlock.error);
-  const conflict = error?.code === 'lock_changed' ? { message: error.message, current: (error.details.current as Lock | null | undefined) ?? null } : null;
+  const error = toClientError(unlock.error);
+  const conflict = error?.code === 'lock_changed' ? { message: error.message, current: error.details.current } : null;
 
   return (
     <>

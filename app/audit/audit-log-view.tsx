@@ -5,8 +5,8 @@ import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/audit-record';
 import type { PublicBackend } from '@/lib/server/backends';
-import { AppError } from '@/lib/api/errors';
 import { useAudit } from '@/lib/queries/audit';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useUrlParams } from '@/lib/client/use-url-params';
 
 const LIMITS = [50, 100, 200, 500];
@@ -27,7 +27,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
   const setParam = (name: string, value: string) => setParams({ [name]: value });
 
   const names = new Map(backends.map((b) => [b.id, b.name]));
-  const error = audit.error ? (audit.error instanceof AppError ? audit.error : new AppError('internal', String(audit.error))) : null;
+  const error = toClientError(audit.error);
 
   return (
     <section aria-labelledby="audit-heading" className="space-y-4">

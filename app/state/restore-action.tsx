@@ -5,8 +5,8 @@ import { Badge } from '@/components/badge';
 import { Notice } from '@/components/error-banner';
 import type { RestoreErrorView, RestoreSide } from '@/components/restore-dialog';
 import type { PublicBackend } from '@/lib/server/backends';
-import { AppError } from '@/lib/api/errors';
 import { useDiff } from '@/lib/queries/diff';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
 import { useRestoreMarks } from '@/lib/queries/restore-marks';
 import { useCanMutate } from '@/lib/queries/session';
@@ -31,16 +31,16 @@ function message(error: unknown): string {
 }
 
 function errorView(error: unknown): RestoreErrorView | null {
-  if (!error) return null;
-  const e = error instanceof AppError ? error : new AppError('internal', String(error));
-  const d = e.details;
+  const e = toClientError(error);
+  if (!e) return null;
+  const digest = e.code === 'digest_not_updated' ? e.details : null;
   return {
     code: e.code,
     message: e.message,
-    changed: (d.changed as RestoreErrorView['changed']) ?? null,
-    setDigestTo: typeof d.setDigestTo === 'string' ? d.setDigestTo : null,
-    digestItem: typeof d.digestItem === 'string' ? d.digestItem : null,
-    forceUnlock: typeof d.forceUnlock === 'string' ? d.forceUnlock : null,
+    changed: e.details.changed ?? null,
+    setDigestTo: digest?.setDigestTo ?? null,
+    digestItem: digest?.digestItem ?? null,
+    forceUnlock: e.details.forceUnlock ?? null,
   };
 }
 

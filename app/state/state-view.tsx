@@ -12,6 +12,7 @@ import type { CompareRole, VersionMetaState } from '@/components/version-timelin
 import type { PublicBackend } from '@/lib/server/backends';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import { useDiff } from '@/lib/queries/diff';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { statesQuery } from '@/lib/queries/states';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
@@ -186,7 +187,7 @@ export function StateView({
         <h2 id="versions-heading" className="text-lg font-semibold">
           Versions
         </h2>
-        {plain.error ? <ErrorBanner title="The version history could not be read" message={message(plain.error)} code={(plain.error as { code?: string }).code} /> : null}
+        {plain.error ? <ErrorBanner title="The version history could not be read" message={message(plain.error)} code={toClientError(plain.error)?.code} /> : null}
         {listing && listing.versioning !== 'Enabled' ? (
           <Notice>
             Versioning is {listing.versioning === 'Suspended' ? 'suspended' : 'not enabled'} on bucket {backend.bucket}: S3 keeps no (new) history of this state, so older versions cannot be

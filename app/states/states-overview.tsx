@@ -6,7 +6,7 @@ import { FilterSelect } from '@/components/filter-select';
 import { StateTable, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/server/backends';
 import { cn } from '@/lib/client/cn';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { statesQuery } from '@/lib/queries/states';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
@@ -115,7 +115,8 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
 
       {results.map((r, i) => {
         const backend = backends[i]!;
-        const errors = r.error ? [r.error instanceof AppError ? { code: r.error.code, message: r.error.message } : { code: 'internal', message: String(r.error) }] : (r.data?.errors ?? []);
+        const failed = toClientError(r.error);
+        const errors = failed ? [{ code: failed.code, message: failed.message }] : (r.data?.errors ?? []);
         return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read fully`} message={e.message} code={e.code} />);
       })}
 

@@ -10,6 +10,8 @@ import { getBackend } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
+import { toAppError } from '../server/errors';
+import { logger } from '../server/logger';
 import { AppError, type ErrorJson } from '../api/errors';
 import {
   auditFolder,
@@ -54,8 +56,9 @@ interface Located {
 /** Begun and not yet completed, by record id (the same process completes what it began). */
 const pending = new Map<string, Located>();
 
-function logLine(phase: 'begin' | 'complete' | 'refused', record: AuditRecord, extra: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ type: 'lockboard.audit', phase, ...record, ...extra }));
+/** The server log's copy of each audit step (bounded like every log line: long values are cut). */
+function logLine(phase: 'begin' | 'complete' | 'refused', record: AuditRecord, extra: { stored: boolean; storeError?: string }): void {
+  logger.info('audit', { phase, ...extra, record });
 }
 
 function locate(input: AuditInput, nowMs: number): Located {
@@ -105,7 +108,7 @@ export async function beginAudit(input: AuditInput): Promise<string> {
 export async function completeAudit(id: string, completion: AuditCompletion): Promise<void> {
   const located = pending.get(id);
   if (!located) {
-    console.error(JSON.stringify({ type: 'lockboard.audit', phase: 'complete', id, error: 'unknown audit record id', ...completion }));
+    logger.error('audit completion for an unknown record id', { phase: 'complete', id, ...completion });
     return;
   }
   pending.delete(id);
@@ -214,8 +217,7 @@ export async function listAudit(query: AuditQuery): Promise<AuditListing> {
       records.push(...result.value.records);
       truncated ||= result.value.truncated;
     } else {
-      const e = result.reason instanceof AppError ? result.reason : new AppError('internal', 'Unexpected failure while reading the audit log.');
-      if (!(result.reason instanceof AppError)) console.error('[lockboard] audit read failed', result.reason);
+      const e = toAppError(result.reason, 'audit read failed', { backend: backends[i]!.id });
       errors.push({ ...e.toJson(), backend: backends[i]!.id });
     }
   });

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { BackendConfig } from '../server/config';
+import { logger } from '../server/logger';
 import { recordAwsCall, recordThrottle } from '../server/metrics';
 import { isThrottling } from './errors';
 
@@ -22,12 +23,15 @@ interface Stackable {
 
 const lastThrottled = new Map<string, number>();
 
+/** A throttled backend is logged once per quiet period, not once per retried call. */
+const THROTTLE_LOG_QUIET_MS = 60_000;
+
 /** When AWS last throttled a request of this backend (epoch ms), or null. */
 export function lastThrottledAt(backendId: string): number | null {
   return lastThrottled.get(backendId) ?? null;
 }
 
-/** Counts each attempt (inside the retry middleware) and each throttling answer. */
+/** Counts each attempt (inside the retry middleware) and each throttling answer; logs the first throttling after a quiet minute. */
 function instrument<T>(client: T, service: string, backendId: string): T {
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
@@ -38,7 +42,10 @@ function instrument<T>(client: T, service: string, backendId: string): T {
       } catch (e) {
         if (isThrottling(e)) {
           recordThrottle(service, operation);
-          lastThrottled.set(backendId, Date.now());
+          const now = Date.now();
+          const previous = lastThrottled.get(backendId);
+          if (previous === undefined || now - previous > THROTTLE_LOG_QUIET_MS) logger.warn('aws throttled', { backend: backendId, service, operation, awsError: e });
+          lastThrottled.set(backendId, now);
         }
         throw e;
       }

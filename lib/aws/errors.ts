@@ -1,7 +1,7 @@
 /**
  * Maps AWS SDK failures to Lockboard's typed errors, naming the backend and the resource at fault.
  */
-import { AppError } from '../api/errors';
+import { AppError, type AwsDetails } from '../api/errors';
 
 interface SdkErrorShape {
   name?: string;
@@ -99,7 +99,7 @@ export interface AwsTarget {
 export function toAwsError(e: unknown, target: AwsTarget): AppError {
   if (e instanceof AppError) return e;
   const name = sdkErrorName(e);
-  const detail = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
+  const detail: AwsDetails = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
   const where = `${target.service} ${target.resource} (backend "${target.backend}")`;
   if (isTimeout(e)) {
     return new AppError('aws_timeout', `The ${target.service} endpoint for backend "${target.backend}" did not answer in time (${where}); Lockboard gave up after its deadline and retries. Check the endpoint and the network path (VPC endpoint, proxy).`, detail);

@@ -6,6 +6,7 @@ import 'server-only';
  */
 import type { z } from 'zod';
 import { AppError } from '../api/errors';
+import { toAppError } from '../server/errors';
 import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
@@ -19,12 +20,7 @@ export async function handle(route: string, request: Request, run: () => Promise
     const result = await run();
     response = result instanceof Response ? result : Response.json(result, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
-    if (e instanceof AppError) {
-      response = errorResponse(e);
-    } else {
-      console.error(`[lockboard] ${request.method} ${route} failed`, e);
-      response = errorResponse(new AppError('internal', 'Internal error; the server log has the details.'));
-    }
+    response = errorResponse(toAppError(e, 'request failed', { method: request.method, route }));
   }
   observeRequest(route, request.method, response.status, (performance.now() - started) / 1000);
   return response;

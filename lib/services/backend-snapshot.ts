@@ -9,7 +9,8 @@ import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { cachedRead, invalidate } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
-import { AppError } from '../api/errors';
+import { toAppError } from '../server/errors';
+import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
 
 export interface BackendSnapshot {
@@ -33,12 +34,6 @@ export function throttleNotices(backend: BackendConfig, nowMs = Date.now()): str
     : [];
 }
 
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  console.error('[lockboard] unexpected read failure', e);
-  return new AppError('internal', 'Unexpected failure while reading the backend.');
-}
-
 async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
   const [table, bucket] = await Promise.allSettled([
     backend.dynamodbTable ? scanLockTable(backend) : Promise.resolve([] as TableItem[]),
@@ -46,9 +41,9 @@ async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
   ]);
   return {
     tableItems: table.status === 'fulfilled' ? table.value : null,
-    tableError: table.status === 'rejected' ? asAppError(table.reason) : null,
+    tableError: table.status === 'rejected' ? toAppError(table.reason, 'backend read failed', { backend: backend.id, read: 'lock table' }) : null,
     objects: bucket.status === 'fulfilled' ? bucket.value : null,
-    bucketError: bucket.status === 'rejected' ? asAppError(bucket.reason) : null,
+    bucketError: bucket.status === 'rejected' ? toAppError(bucket.reason, 'backend read failed', { backend: backend.id, read: 'state bucket' }) : null,
     fetchedAt: new Date().toISOString(),
     notices: throttleNotices(backend),
   };

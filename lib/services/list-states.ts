@@ -11,6 +11,7 @@ import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
 import { AppError, type ErrorJson } from '../api/errors';
+import { logger } from '../server/logger';
 import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
@@ -72,7 +73,7 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
     return { md5: await objectMd5(backend, object) };
   } catch (e) {
     if (e instanceof AppError) return { error: e.message };
-    console.error('[lockboard] unexpected failure hashing a state', e);
+    logger.error('state hash failed', { backend: backend.id, key: object.key, error: e });
     return { error: 'unexpected failure while downloading the object.' };
   }
 }

@@ -91,7 +91,7 @@ export async function beginAudit(input: AuditInput): Promise<string> {
   try {
     await write(located);
   } catch (e) {
-    const cause = e instanceof AppError ? e.message : String(e);
+    const cause = toAppError(e, 'audit write failed', { phase: 'begin', id: located.record.id }).message;
     logLine('begin', located.record, { stored: false, storeError: cause });
     throw new AppError('audit_unavailable', `The audit record could not be written, so nothing was changed: ${cause}`, { backend: input.backend, auditBucket: located.bucket });
   }
@@ -127,7 +127,7 @@ export async function completeAudit(id: string, completion: AuditCompletion): Pr
       storeError = null;
       break;
     } catch (e) {
-      storeError = e instanceof AppError ? e.message : String(e);
+      storeError = toAppError(e, 'audit write failed', { phase: 'complete', id }).message;
     }
   }
   logLine('complete', located.record, storeError === null ? { stored: true } : { stored: false, storeError });
@@ -152,7 +152,7 @@ export async function recordRefusal(input: AuditInput, error: AppError): Promise
     await write(located);
     logLine('refused', located.record, { stored: true });
   } catch (e) {
-    logLine('refused', located.record, { stored: false, storeError: e instanceof AppError ? e.message : String(e) });
+    logLine('refused', located.record, { stored: false, storeError: toAppError(e, 'audit write failed', { phase: 'refused', id: located.record.id }).message });
   }
 }
 

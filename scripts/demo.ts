@@ -1,6 +1,8 @@
 /**
- * The demo (`npm run demo`, via scripts/demo.mjs): moto on 127.0.0.1, two seeded backends, the built
- * dashboard pointed at them, and (where `terraform` is on PATH) a real apply holding a lock for a
+ * The demo (`npm run demo`, through scripts/bootstrap.mjs, which installs dependencies on a fresh
+ * clone): builds the app when there is no build or it is older than the sources (skipping the type
+ * check, which `npm test` runs, so that the demo starts sooner), then moto on 127.0.0.1, two seeded
+ * backends, the built dashboard pointed at them, and (where `terraform` is on PATH) a real apply holding a lock for a
  * minute. Everything is written through the real protocol (TerraformWriter), as Terraform would.
  * Ctrl-C stops it all.
  */
@@ -14,7 +16,8 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { marshalLockInfo, type LockInfo } from '../lib/terraform/lock-info';
 import { TerraformDir, terraformInfo, type RunningTerraform } from './lib/terraform-cli';
 import { TerraformWriter } from './lib/terraform-writer';
-import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
+import { awsEnv, freePort, startMoto } from './lib/moto';
+import { QUIET_ENV, buildIsStale, nextBuild } from './lib/next-build';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
@@ -335,6 +338,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    Object.assign(process.env, QUIET_ENV);
+    const stale = buildIsStale(distDir);
+    if (stale) {
+      log(`building the app into ${distDir} (${stale})`);
+      if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK ?? '1' }) !== 0) throw new Error('next build failed');
+    } else log(`using the build in ${distDir} (up to date)`);
+
     const motoPort = (await portIsFree(4566)) ? 4566 : await freePort();
     const moto = await startMoto({ port: motoPort, logFile: path.join(os.tmpdir(), 'lockboard-demo-moto.log') });
     stops.push(() => moto.stop());

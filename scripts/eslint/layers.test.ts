@@ -116,6 +116,27 @@ describe('lockboard/layers: direction and tooling', () => {
   });
 });
 
+describe('lockboard/layers: server layers in order', () => {
+  const files = {
+    'lib/services/use-case.ts': "import 'server-only';\nexport const run = () => 1;\n",
+    'lib/audit/log.ts': "import 'server-only';\nexport const audit = () => 1;\n",
+    'lib/queries/locks.ts': 'export const useLocks = () => 1;\n',
+    'lib/terraform/paths.ts': 'export const p = 1;\n',
+  };
+  it('reports an adapter importing a use case or the audit log, and server code importing browser hooks', async () => {
+    const bad = "import { run } from '../services/use-case';\nimport { audit } from '@/lib/audit/log';\nimport { useLocks } from '../queries/locks';\nexport const a = [run, audit, useLocks];\n";
+    expect(await lint({ ...files, 'lib/aws/x.ts': bad }, 'lib/aws/x.ts')).toEqual([
+      'lockboard/layers: lib/aws sits below lib/services and imports nothing from it (found lib/services/use-case.ts)',
+      'lockboard/layers: lib/aws sits below lib/audit and imports nothing from it (found lib/audit/log.ts)',
+      'lockboard/layers: server code imports nothing from lib/queries (browser code): lib/queries/locks.ts',
+    ]);
+  });
+  it('accepts a use case importing the layers below it', async () => {
+    const good = "import { audit } from '../audit/log';\nimport { p } from '../terraform/paths';\nexport const a = [audit, p];\n";
+    expect(await lint({ ...files, 'lib/services/x.ts': good }, 'lib/services/x.ts')).toEqual([]);
+  });
+});
+
 describe('lockboard/no-server-in-client', () => {
   const files = {
     ...serverOnly,

@@ -32,14 +32,23 @@ export function isClientFolder(rel: string): boolean {
 }
 
 interface Check {
-  name: 'terraform-pure' | 'api-contract' | 'aws-sdk' | 'client-contract' | 'app-on-top' | 'lib-below-components' | 'no-tooling';
+  name: 'terraform-pure' | 'api-contract' | 'aws-sdk' | 'client-contract' | 'server-order' | 'server-not-client' | 'app-on-top' | 'lib-below-components' | 'no-tooling';
   /** Applies to production files whose project-relative path this matches. */
   from: (rel: string, ctx: { client: boolean }) => boolean;
-  /** An error message when the import is not allowed, else null. */
-  check: (t: Target, typeOnly: boolean) => string | null;
+  /** An error message when the import of `t` from the file `rel` is not allowed, else null. */
+  check: (t: Target, typeOnly: boolean, rel: string) => string | null;
 }
 
 const inFolder = (t: Target, folder: string) => t.kind === 'file' && t.rel.startsWith(folder);
+
+/** Server layers and the server layers above them, which they never import (adapters at the bottom, HTTP at the top). */
+const SERVER_ABOVE: Record<string, string[]> = {
+  'lib/server/': ['lib/aws/', 'lib/auth/', 'lib/audit/', 'lib/services/', 'lib/http/'],
+  'lib/aws/': ['lib/auth/', 'lib/audit/', 'lib/services/', 'lib/http/'],
+  'lib/auth/': ['lib/audit/', 'lib/services/', 'lib/http/'],
+  'lib/audit/': ['lib/services/', 'lib/http/'],
+};
+const serverLayerOf = (rel: string) => SERVER_FOLDERS.find((f) => rel.startsWith(f)) ?? (rel.startsWith('lib/terraform/') ? 'lib/terraform/' : null);
 
 /** The table of who may import whom (production code only). */
 export const LAYER_RULES: Check[] = [
@@ -80,6 +89,25 @@ export const LAYER_RULES: Check[] = [
     check: (t) => {
       const folder = SERVER_FOLDERS.find((f) => inFolder(t, f));
       return folder && t.kind === 'file' ? `client code imports nothing from ${folder.slice(0, -1)}, not even types: the browser–server contract is lib/api (found ${t.rel})` : null;
+    },
+  },
+  {
+    name: 'server-order',
+    // Adapters at the bottom, HTTP at the top: a server layer never imports one above it.
+    from: (rel) => Object.keys(SERVER_ABOVE).some((f) => rel.startsWith(f)),
+    check: (t, _typeOnly, rel) => {
+      const layer = Object.keys(SERVER_ABOVE).find((f) => rel.startsWith(f))!;
+      const above = SERVER_ABOVE[layer]!.find((f) => inFolder(t, f));
+      return above && t.kind === 'file' ? `${layer.slice(0, -1)} sits below ${above.slice(0, -1)} and imports nothing from it (found ${t.rel})` : null;
+    },
+  },
+  {
+    name: 'server-not-client',
+    // Server layers never import browser code (hooks, browser helpers).
+    from: (rel) => serverLayerOf(rel) !== null,
+    check: (t) => {
+      const folder = ['lib/client/', 'lib/queries/'].find((f) => inFolder(t, f));
+      return folder && t.kind === 'file' ? `server code imports nothing from ${folder.slice(0, -1)} (browser code): ${t.rel}` : null;
     },
   },
   {
@@ -170,7 +198,7 @@ const layers: Rule.RuleModule = {
     return importListener((node, specifier, typeOnly) => {
       const target = resolveImport(root, file, specifier);
       for (const c of checks) {
-        const message = c.check(target, typeOnly);
+        const message = c.check(target, typeOnly, rel);
         if (!message) continue;
         if (c.name === 'client-contract' && allowContract.has(rel)) continue;
         context.report({ node, messageId: 'layer', data: { message } });

@@ -134,8 +134,9 @@ export function factsOf(abs: string): ModuleFacts {
   return facts;
 }
 
-/** Packages that only run on a server (Node libraries), besides Node's own modules. */
-export const SERVER_PACKAGES = [/^@aws-sdk\//, /^prom-client$/, /^server-only$/];
+/** Packages that only run on a server (Node libraries, the `server-only` guard), besides Node's own modules. */
+const SERVER_PACKAGES = [/^@aws-sdk\//, /^prom-client$/, /^server-only$/];
+export const isServerPackage = (name: string) => SERVER_PACKAGES.some((re) => re.test(name));
 
 /** Why a module cannot go to the browser, or null: `server-only`, a Node built-in, a server package. */
 export function serverReason(root: string, abs: string): string | null {
@@ -145,7 +146,7 @@ export function serverReason(root: string, abs: string): string | null {
     if (imp.typeOnly) continue;
     const t = resolveImport(root, abs, imp.specifier);
     if (t.kind === 'builtin') return `imports Node's ${imp.specifier}`;
-    if (t.kind === 'package' && SERVER_PACKAGES.some((re) => re.test(t.name))) return `imports ${t.name}`;
+    if (t.kind === 'package' && isServerPackage(t.name)) return `imports ${t.name}`;
   }
   return null;
 }

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import type { ESLint, Rule } from 'eslint';
-import { findServerChain, pathsBackTo, resolveImport, toRel, type Target } from './import-graph';
+import { findServerChain, isServerPackage, pathsBackTo, resolveImport, toRel, type Target } from './import-graph';
 
 /** A module of the browser bundle: by folder, or by its 'use client' directive. */
 const CLIENT_FOLDERS = ['components/', 'lib/client/', 'lib/queries/', 'lib/api/'];
@@ -225,7 +225,7 @@ const noServerInClient: Rule.RuleModule = {
       const target = resolveImport(root, file, specifier);
       let found: { chain: string[]; reason: string } | null = null;
       if (target.kind === 'builtin') found = { chain: [], reason: "(a Node module)" };
-      else if (target.kind === 'package' && (/^@aws-sdk\//.test(target.name) || target.name === 'prom-client' || target.name === 'server-only')) found = { chain: [], reason: '(a server-only package)' };
+      else if (target.kind === 'package' && isServerPackage(target.name)) found = { chain: [], reason: '(a server-only package)' };
       else if (target.kind === 'file') found = findServerChain(root, target.abs);
       if (found) context.report({ node, messageId: 'server', data: { specifier, chain: found.chain.join(' → '), reason: found.reason } });
     });

@@ -7,6 +7,10 @@ const nextConfig = {
   // (tsc --noEmit), so the build need not repeat it. Production builds keep it.
   typescript: { ignoreBuildErrors: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK === '1' },
   reactStrictMode: true,
+  // Route types reach the type check through next-env.d.ts (written per build, git-ignored) rather
+  // than through tsconfig.json's `include`: without this Next adds `<distDir>/types/**` there for
+  // every dist dir it builds into, rewriting the committed file.
+  experimental: { strictRouteTypes: true },
   // The AWS SDK and prom-client are Node libraries: keep them out of the server bundle.
   serverExternalPackages: ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/credential-providers', 'prom-client'],
 };

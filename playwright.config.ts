@@ -1,6 +1,6 @@
 /**
  * Playwright end-to-end tests against the built app. Run them with `npm run test:e2e`
- * (scripts/e2e.mjs): it builds, starts the local AWS stack, writes the backends config and sets the
+ * (scripts/e2e.ts): it builds, starts the local AWS stack, writes the backends config and sets the
  * variables read here. See e2e/README.md.
  */
 import { defineConfig, devices } from '@playwright/test';

@@ -1,5 +1,5 @@
 /**
- * Shared Playwright fixtures for Lockboard's end-to-end specs. `scripts/e2e.mjs` starts the local AWS
+ * Shared Playwright fixtures for Lockboard's end-to-end specs. `scripts/e2e.ts` starts the local AWS
  * stack and sets the variables read here; see e2e/README.md for the conventions.
  */
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ function required(name: string): string {
   return value;
 }
 
-/** Where things are, as set by scripts/e2e.mjs. */
+/** Where things are, as set by scripts/e2e.ts. */
 export const e2eEnv = {
   get motoEndpoint() {
     return required('E2E_MOTO_ENDPOINT');

@@ -1,5 +1,6 @@
 /**
- * Lockboard benchmark (`npm run bench`). Starts its own moto server, seeds it at scale through the
+ * Lockboard benchmark (`npm run bench`, through scripts/bootstrap.mjs). Builds the app into
+ * .next-bench (skip with BENCH_SKIP_BUILD=1 when that build exists), starts its own moto server, seeds it at scale through the
  * real protocol, starts the built app, and measures each figure side by side with a raw SDK baseline
  * in the same run. Prints a table and writes JSON to bench-results/. Figures, not assertions: the
  * exact call counts are asserted by the integration tests instead.
@@ -22,7 +23,8 @@ import { marshalLockInfo } from '../lib/terraform/lock-info';
 import { lockfileKey } from '../lib/terraform/paths';
 import { TerraformWriter, stateDocument } from './lib/terraform-writer';
 import { measurePageWeight, type PageWeight } from './lib/client-weight';
-import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
+import { awsEnv, freePort, startMoto } from './lib/moto';
+import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
@@ -239,6 +241,10 @@ function bigState(targetBytes: number, lineage: string, serial: number, variant:
 // ---------- main ----------
 
 async function main() {
+  Object.assign(process.env, QUIET_ENV);
+  if (process.env.BENCH_SKIP_BUILD !== '1' || !hasBuild(distDir)) {
+    if (nextBuild(distDir) !== 0) throw new Error(`next build into ${distDir} failed`);
+  }
   const results: Record<string, unknown> = { machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, startedAt: new Date().toISOString() };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-'));
   const moto = await startMoto({ logFile: path.join(tmp, 'moto.log'), manualGc: true });
@@ -552,7 +558,7 @@ function printTable(r: Any) {
   console.log(`\nmoto: cyclic GC ${gc}; moto peak RSS ${r.machine.motoPeakRssMiB ?? '?'} MiB\n`);
 }
 
-// `npx tsx scripts/bench.ts --print bench-results/latest.json` re-prints the table of an earlier run.
+// `node --import tsx scripts/bench.ts --print bench-results/latest.json` re-prints the table of an earlier run.
 const printArg = process.argv.indexOf('--print');
 if (printArg !== -1) printTable(JSON.parse(fs.readFileSync(process.argv[printArg + 1] ?? path.join(root, 'bench-results/latest.json'), 'utf8')));
 else main().catch((e) => {

@@ -1,6 +1,8 @@
 /**
- * The demo (`npm run demo`, via scripts/demo.mjs): moto on 127.0.0.1, two seeded backends, the built
- * dashboard pointed at them, and (where `terraform` is on PATH) a real apply holding a lock for a
+ * The demo (`npm run demo`, through scripts/bootstrap.mjs, which installs dependencies on a fresh
+ * clone): builds the app when there is no build or it is older than the sources (skipping the type
+ * check, which `npm test` runs, so that the demo starts sooner), then moto on 127.0.0.1, two seeded
+ * backends, the built dashboard pointed at them, and (where `terraform` is on PATH) a real apply holding a lock for a
  * minute. Everything is written through the real protocol (TerraformWriter), as Terraform would.
  * Ctrl-C stops it all.
  */
@@ -14,7 +16,8 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { marshalLockInfo, type LockInfo } from '../lib/terraform/lock-info';
 import { TerraformDir, terraformInfo, type RunningTerraform } from './lib/terraform-cli';
 import { TerraformWriter } from './lib/terraform-writer';
-import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
+import { awsEnv, freePort, startMoto } from './lib/moto';
+import { QUIET_ENV, buildIsStale, nextBuild } from './lib/next-build';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
@@ -205,39 +208,27 @@ async function seed(prod: Writer, platform: Writer): Promise<void> {
     ]),
     history([
       () => run(prod, 'app/terraform.tfstate', stateDoc(1, app, [marker('release', 'v1.0.0'), appServer(1, 'ami-0aa11')]), PEOPLE.ci, 'both'),
-      () =>
-        run(
-          prod,
-          'app/terraform.tfstate',
-          stateDoc(2, app, [marker('release', 'v1.1.0'), appServer(2, 'ami-0aa11'), database('db.t3.medium', 's3cr3t-Passw0rd')], {
-            db_password: { value: 's3cr3t-Passw0rd', type: 'string', sensitive: true },
-            app_url: { value: 'https://app.acme.example', type: 'string' },
-          }),
-          PEOPLE.maria,
-          'both',
-        ),
-      () =>
-        run(
-          prod,
-          'app/terraform.tfstate',
-          stateDoc(3, app, [marker('release', 'v1.2.0'), appServer(3, 'ami-0bb22'), database('db.t3.large', 'rotated-9f8e7d')], {
-            db_password: { value: 'rotated-9f8e7d', type: 'string', sensitive: true },
-            app_url: { value: 'https://app.acme.example', type: 'string' },
-          }),
-          PEOPLE.ci,
-          'both',
-        ),
-      () =>
-        run(
-          prod,
-          'app/terraform.tfstate',
-          stateDoc(4, app, [marker('release', 'v1.3.0'), appServer(2, 'ami-0bb22'), database('db.t3.large', 'rotated-9f8e7d')], {
-            db_password: { value: 'rotated-9f8e7d', type: 'string', sensitive: true },
-            app_url: { value: 'https://app.acme.example', type: 'string' },
-          }),
-          PEOPLE.ci,
-          'both',
-        ),
+      // Releases with a database: its password is a sensitive output (masked in every diff).
+      ...(
+        [
+          [2, 'v1.1.0', 2, 'ami-0aa11', 'db.t3.medium', 's3cr3t-Passw0rd', PEOPLE.maria],
+          [3, 'v1.2.0', 3, 'ami-0bb22', 'db.t3.large', 'rotated-9f8e7d', PEOPLE.ci],
+          [4, 'v1.3.0', 2, 'ami-0bb22', 'db.t3.large', 'rotated-9f8e7d', PEOPLE.ci],
+        ] as const
+      ).map(
+        ([serial, release, servers, ami, dbClass, password, who]) =>
+          () =>
+            run(
+              prod,
+              'app/terraform.tfstate',
+              stateDoc(serial, app, [marker('release', release), appServer(servers, ami), database(dbClass, password)], {
+                db_password: { value: password, type: 'string', sensitive: true },
+                app_url: { value: 'https://app.acme.example', type: 'string' },
+              }),
+              who,
+              'both',
+            ),
+      ),
     ]),
     history([
       () => run(prod, 'env:/staging/app/terraform.tfstate', stateDoc(1, stagingApp, [marker('release', 'v1.3.0-rc1'), appServer(1, 'ami-0bb22')]), PEOPLE.ci, 'both'),
@@ -335,6 +326,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    Object.assign(process.env, QUIET_ENV);
+    const stale = buildIsStale(distDir);
+    if (stale) {
+      log(`building the app into ${distDir} (${stale})`);
+      if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK ?? '1' }) !== 0) throw new Error('next build failed');
+    } else log(`using the build in ${distDir} (up to date)`);
+
     const motoPort = (await portIsFree(4566)) ? 4566 : await freePort();
     const moto = await startMoto({ port: motoPort, logFile: path.join(os.tmpdir(), 'lockboard-demo-moto.log') });
     stops.push(() => moto.stop());

@@ -1,6 +1,6 @@
 /**
  * Integration-test plumbing: points Lockboard at backends on the moto server started by
- * `scripts/with-moto.mjs` (MOTO_ENDPOINT), and resets every process-wide cache between tests.
+ * `scripts/with-moto.ts` (MOTO_ENDPOINT), and resets every process-wide cache between tests.
  */
 import fs from 'node:fs';
 import os from 'node:os';

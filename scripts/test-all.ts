@@ -1,46 +1,47 @@
-// `npm test`: every check, in order — typecheck, lint, unit, integration (against a moto server it
-// starts), build, Playwright end-to-end. It keeps going after a failure so the summary is complete,
-// prints the wall time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
+/**
+ * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
+ * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
+ * Playwright end-to-end. It keeps going after a failure so the summary is complete, prints the wall
+ * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
+ */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { hasBuild, nextBuild } from './lib/next-build.mjs';
+import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
+  ...QUIET_ENV,
   LOCKBOARD_DIST_DIR: distDir,
-  NEXT_TELEMETRY_DISABLED: '1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // The typecheck step covers the whole project; the build need not repeat it.
   LOCKBOARD_SKIP_BUILD_TYPECHECK: '1',
 };
 
-// A fresh clone: install the locked dependencies first (what `npm run demo` does too).
-if (!fs.existsSync(path.join(root, 'node_modules'))) {
-  console.log('[test] node_modules is missing: npm ci');
-  const r = spawnSync('npm', ['ci'], { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
+/** Exit status of a step, or null when it was not run. */
+type Status = number | null;
 
-const command = (cmd, args, extraEnv = {}) => () => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
+const command =
+  (cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
+  (): Status =>
+    spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
+const tsxScript = (script: string, args: string[] = [], extraEnv: Record<string, string> = {}) => command(process.execPath, ['--import', 'tsx', script, ...args], extraEnv);
 
-const steps = [
+const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status }> = [
   { name: 'typecheck', run: command('npx', ['tsc', '--noEmit']) },
   { name: 'lint', run: command('npx', ['eslint', '--max-warnings=0', '.']) },
   { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit']) },
-  { name: 'integration', run: command('node', ['scripts/with-moto.mjs', '--', 'npx', 'vitest', 'run', '--project', 'integration']) },
+  { name: 'integration', run: tsxScript('scripts/with-moto.ts', ['--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
   {
     name: 'e2e',
     // Without a build of this run there is nothing to test: counted as failed, not run.
-    run: (results) => (results.build === 0 && hasBuild(distDir) ? command('node', ['scripts/e2e.mjs'], { E2E_SKIP_BUILD: '1' })() : null),
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/e2e.ts', [], { E2E_SKIP_BUILD: '1' })() : null),
   },
 ];
 
-const results = {};
-const rows = [];
+const results: Record<string, Status> = {};
+const rows: Array<{ name: string; result: string; ok: boolean; seconds: number }> = [];
 const started = Date.now();
 for (const step of steps) {
   console.log(`\n=== ${step.name} ===`);
@@ -51,7 +52,7 @@ for (const step of steps) {
   rows.push({ name: step.name, result: status === null ? 'not run (build failed)' : status === 0 ? 'passed' : `FAILED (exit ${status})`, ok: status === 0, seconds });
 }
 
-const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)}m ${(s % 60).toFixed(0).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
+const fmt = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m ${(s % 60).toFixed(0).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
 const width = Math.max(...rows.map((r) => r.result.length), 6);
 console.log('\n=== summary ===');
 console.log(`${'step'.padEnd(12)} ${'result'.padEnd(width)} ${'time'.padStart(8)}`);

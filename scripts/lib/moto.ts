@@ -1,29 +1,29 @@
 // Starts and stops a local moto server (the real AWS-API server used by tests, demo and benchmark).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const root = path.resolve(__dirname, '..', '..');
 
 /** A free TCP port on 127.0.0.1. */
-export function freePort() {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-function onPath(cmd) {
+function onPath(cmd: string): string | null {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || null;
 }
 
 /** Path of moto_server: on PATH, in the project venv, or installed into the project venv now. */
-export function motoBinary() {
+export function motoBinary(): string {
   const found = onPath('moto_server');
   if (found) return found;
   const venvBin = path.join(root, '.venv', 'bin', 'moto_server');
@@ -36,7 +36,7 @@ export function motoBinary() {
   return venvBin;
 }
 
-async function waitReady(endpoint, child, timeoutMs = 20_000) {
+async function waitReady(endpoint: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
@@ -67,7 +67,7 @@ const MANUAL_GC_LAUNCHER = [
 ].join('\n');
 
 /** A Python interpreter that can import moto (for the manual-GC launcher), or null. */
-function motoPython() {
+function motoPython(): string | null {
   for (const python of [path.join(root, '.venv', 'bin', 'python'), 'python3']) {
     if (python.includes(path.sep) && !fs.existsSync(python)) continue;
     if (spawnSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0) return python;
@@ -75,12 +75,21 @@ function motoPython() {
   return null;
 }
 
+export interface Moto {
+  port: number;
+  endpoint: string;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+  /** True when collectGarbage() works: it collects, and from then on moto's cyclic GC runs only on it. */
+  manualGc: boolean;
+  collectGarbage: () => Promise<void>;
+}
+
 /**
- * Starts moto on 127.0.0.1 (given or free port). Returns { port, endpoint, stop, pid, manualGc,
- * collectGarbage }. With `manualGc`, once collectGarbage() has run, moto's cyclic GC runs only when
- * it asks.
+ * Starts moto on 127.0.0.1 (given or free port). With `manualGc`, once collectGarbage() has run,
+ * moto's cyclic GC runs only when it asks.
  */
-export async function startMoto({ port, logFile, manualGc = false } = {}) {
+export async function startMoto({ port, logFile, manualGc = false }: { port?: number; logFile?: string; manualGc?: boolean } = {}): Promise<Moto> {
   const bin = motoBinary();
   const python = manualGc ? motoPython() : null;
   const chosen = port ?? (await freePort());
@@ -92,7 +101,7 @@ export async function startMoto({ port, logFile, manualGc = false } = {}) {
     : spawn(bin, args, { stdio: ['ignore', out, out], detached: false });
   await waitReady(endpoint, child);
   const stop = () =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -108,7 +117,7 @@ export async function startMoto({ port, logFile, manualGc = false } = {}) {
 }
 
 /** Environment that points the AWS SDK (and Terraform) at a moto endpoint with dummy credentials. */
-export function awsEnv(endpoint) {
+export function awsEnv(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: 'test',

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   unsupported_media_type: 415,
   not_found: 404,
+  misdirected_request: 421,
   backend_not_found: 404,
   lock_not_found: 404,
   state_not_found: 404,

@@ -33,6 +33,11 @@ const steps = [
   { name: 'integration', run: command('node', ['scripts/with-moto.mjs', '--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
   {
+    // The Docker image's files (parsed from the Dockerfile), run as `nobody`, smoke-tested in Chromium.
+    name: 'standalone',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['tsx', 'scripts/standalone-smoke.ts'], { STANDALONE_SKIP_BUILD: '1' })() : null),
+  },
+  {
     name: 'e2e',
     // Without a build of this run there is nothing to test: counted as failed, not run.
     run: (results) => (results.build === 0 && hasBuild(distDir) ? command('node', ['scripts/e2e.mjs'], { E2E_SKIP_BUILD: '1' })() : null),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proxy } from '@/proxy';
+import { GET as sessionRoute } from '@/app/api/session/route';
 import { resetConfigForTests } from '../server/config';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -136,6 +137,17 @@ describe('scoped reads', () => {
     expect(passed(await call('/api/backends/main/object?key=team-a/app.tfstate', { headers: lead }))).toBe(true);
     expect((await call('/api/backends/main/object?key=team-b/app.tfstate', { headers: lead })).status).toBe(403);
     expect(passed(await call('/api/backends/other/object?key=x.tfstate', { headers: as('OPS@example.com') }))).toBe(true);
+  });
+
+  it('GET /api/session says per backend what the caller may do (for the UI)', async () => {
+    useConfig({ ...rules, readOnly: false });
+    const res = await sessionRoute(new Request('http://127.0.0.1:3000/api/session', { headers: as('l@x', 'team-a,team-a-leads') }));
+    const body = await res.json();
+    expect(body).toMatchObject({ user: 'l@x', groups: ['team-a', 'team-a-leads'], canMutate: false });
+    expect(body.backends.main).toMatchObject({ role: 'stateReader', baseRole: 'none', canView: true, canDownload: true, canMutate: false, rules: [{ keys: ['**'], role: 'viewer' }, { keys: ['team-a/**'], role: 'stateReader' }] });
+    expect(body.backends.other).toMatchObject({ role: 'none', canView: false, canDownload: false });
+    const ops = await (await sessionRoute(new Request('http://127.0.0.1:3000/api/session', { headers: as('ops@example.com') }))).json();
+    expect(ops.backends.other).toMatchObject({ role: 'operator', canMutate: true, canDownload: true });
   });
 
   it('default config: everyone authenticated views; raw downloads are operator-only', async () => {

@@ -16,7 +16,7 @@ import { awsEnv, freePort, startMoto } from './lib/moto.mjs';
 import { hasBuild, nextBuild } from './lib/next-build.mjs';
 import { TerraformWriter, uniqueName } from './lib/terraform-writer';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
 const log = (msg: string) => console.log(`[standalone] ${msg}`);
 

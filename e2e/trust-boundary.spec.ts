@@ -3,7 +3,20 @@
  * and a nonce CSP under which every page still hydrates (no CSP violation in Chromium), and a
  * DNS-rebinding Host refused with 421 on reads and on a mutation.
  */
+import http from 'node:http';
 import { expect, lockRow, openOverview, test } from './fixtures';
+
+/** A request with a chosen Host header (fetch() would replace it), as a rebinding page's browser sends it. */
+function send(url: string, host: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? 'GET', headers: { ...init.headers, host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
 
 test('every page hydrates under the nonce CSP, with the security headers', async ({ page, seed, backends, prefix }) => {
   const violations: string[] = [];
@@ -36,17 +49,17 @@ test('every page hydrates under the nonce CSP, with the security headers', async
 
 test('a DNS-rebinding Host gets 421 on reads and mutations; health still answers', async ({ baseURL }) => {
   const port = new URL(baseURL!).port;
-  const rebind = { host: `rebind.example:${port}` };
-  const read = await fetch(`${baseURL}/api/backends/e2e-main/locks`, { headers: rebind });
-  expect(read.status).toBe(421);
-  const page = await fetch(`${baseURL}/`, { headers: rebind });
-  expect(page.status).toBe(421);
-  const unlock = await fetch(`${baseURL}/api/backends/e2e-main/unlock`, {
+  const rebind = `rebind.example:${port}`;
+  expect(await send(`${baseURL}/api/backends/e2e-main/locks`, rebind)).toBe(421);
+  expect(await send(`${baseURL}/api/backends/e2e-main/object?key=x/terraform.tfstate`, rebind)).toBe(421);
+  expect(await send(`${baseURL}/`, rebind)).toBe(421);
+  const unlock = await send(`${baseURL}/api/backends/e2e-main/unlock`, rebind, {
     method: 'POST',
-    headers: { ...rebind, 'content-type': 'application/json', origin: `http://rebind.example:${port}`, 'sec-fetch-site': 'same-origin' },
+    headers: { 'content-type': 'application/json', origin: `http://${rebind}`, 'sec-fetch-site': 'same-origin' },
     body: JSON.stringify({ key: 'x/terraform.tfstate', id: 'x', reason: 'rebind' }),
   });
-  expect(unlock.status).toBe(421);
-  expect((await fetch(`${baseURL}/api/health`, { headers: rebind })).status).toBe(200);
-  expect((await fetch(`${baseURL}/api/backends/e2e-main/locks`)).status).toBe(200);
+  expect(unlock).toBe(421);
+  expect(await send(`${baseURL}/api/health`, rebind)).toBe(200);
+  expect(await send(`${baseURL}/api/backends/e2e-main/locks`, `127.0.0.1:${port}`)).toBe(200);
+  expect(await send(`${baseURL}/api/backends/e2e-main/locks`, `localhost:${port}`)).toBe(200);
 });

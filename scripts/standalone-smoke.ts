@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -101,6 +102,17 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   throw new Error(`server not healthy within 60 s:\n${output()}`);
 }
 
+/** Status of a GET with this Host header (fetch() would replace Host). */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
 function uidOf(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
@@ -127,6 +139,7 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
+    Object.assign(process.env, awsEnv(moto.endpoint));
     const w = new TerraformWriter({ endpoint: moto.endpoint });
     const bucket = uniqueName('standalone');
     const table = uniqueName('standalonelocks');
@@ -173,8 +186,8 @@ async function main(): Promise<void> {
     await page.getByText('smoke@standalone').first().waitFor({ timeout: 10_000 });
     if (cspViolations.length > 0) throw new Error(`CSP violations in the browser:\n${cspViolations.join('\n')}`);
     log('overview loaded in Chromium and lists the seeded lock; no CSP violation');
-    const rebind = await fetch(`${base}/api/backends/smoke/locks`, { headers: { host: `rebind.example:${port}` } });
-    if (rebind.status !== 421) throw new Error(`a rebinding Host got ${rebind.status}, expected 421`);
+    const rebind = await statusWithHost(`${base}/api/backends/smoke/locks`, `rebind.example:${port}`);
+    if (rebind !== 421) throw new Error(`a rebinding Host got ${rebind}, expected 421`);
     log('a rebinding Host is refused with 421');
   } finally {
     await browser.close();

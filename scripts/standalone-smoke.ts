@@ -88,6 +88,13 @@ function assemble(copies: Copy[], buildWorkdir: string, runtimeWorkdir: string, 
   return copied;
 }
 
+/** Every route file under app/api as a URL (dynamic segments → the smoke backend, a state key). */
+function apiRouteUrls(): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name === 'route.ts' ? [dir] : []));
+  return walk(path.join(root, 'app', 'api')).map((dir) => `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/').replace(/\[[^\]]+\]/g, 'smoke')}?key=smoke/x.tfstate`.replace('/api/health?key=smoke/x.tfstate', '/api/health'));
+}
+
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -154,17 +161,31 @@ async function main(): Promise<void> {
     const configFile = path.join(tmp, 'config.json');
     fs.writeFileSync(configFile, JSON.stringify({ backends: [{ id: 'smoke', name: 'Smoke', bucket, dynamodbTable: table, useLockfile: true, region: 'us-east-1', forcePathStyle: true, endpoint: moto.endpoint }] }));
     fs.chmodSync(configFile, 0o644);
-    const port = await freePort();
     const [cmd, ...args] = spec.cmd;
     if (cmd !== 'node') throw new Error(`expected the image to run node, got ${spec.cmd.join(' ')}`);
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), LOCKBOARD_CONFIG: configFile, ...awsEnv(moto.endpoint), HOSTNAME: 'container-id-as-docker-sets-it' };
-    let output = '';
-    const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const base = `http://127.0.0.1:${port}`;
-    await waitHealthy(`${base}/api/health`, child, () => output);
+    /** Starts the image's CMD as nobody; resolves once /api/health answers. */
+    const start = async (extra: Record<string, string>) => {
+      const port = await freePort();
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), LOCKBOARD_CONFIG: configFile, ...awsEnv(moto.endpoint), HOSTNAME: 'container-id-as-docker-sets-it', ...extra } as NodeJS.ProcessEnv;
+      const state = { output: '' };
+      const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      server = child;
+      child.stdout!.on('data', (d: Buffer) => (state.output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (state.output += d.toString()));
+      await waitHealthy(`http://127.0.0.1:${port}/api/health`, child, () => state.output);
+      return { child, port, base: `http://127.0.0.1:${port}`, state };
+    };
+    const stop = async () => {
+      const child = server;
+      if (child && child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      server = null;
+    };
+    const first = await start({});
+    const { child, port, base } = first;
+    const output = first.state.output;
     const uid = uidOf(child.pid!);
     if (uid === 0) throw new Error('the server runs as root');
     log(`healthy on ${base}, uid ${uid}`);
@@ -189,11 +210,29 @@ async function main(): Promise<void> {
     const rebind = await statusWithHost(`${base}/api/backends/smoke/locks`, `rebind.example:${port}`);
     if (rebind !== 421) throw new Error(`a rebinding Host got ${rebind}, expected 421`);
     log('a rebinding Host is refused with 421');
+    await stop();
+
+    // Mode proxy on the same files: every route but /api/health is 401 without the identity header.
+    const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com' });
+    const routes = apiRouteUrls();
+    const unauthenticated: string[] = [];
+    for (const url of [...routes, '/', '/states', '/state', '/audit']) {
+      const status = (await fetch(`${proxied.base}${url}`)).status;
+      if (url === '/api/health' ? status !== 200 : status !== 401) unauthenticated.push(`${url} → ${status}`);
+    }
+    if (unauthenticated.length > 0) throw new Error(`mode proxy without identity:\n${unauthenticated.join('\n')}`);
+    const viewer = { 'x-forwarded-email': 'viewer@example.com' };
+    const locks = await fetch(`${proxied.base}/api/backends/smoke/locks`, { headers: viewer });
+    if (locks.status !== 200 || !(await locks.text()).includes(key)) throw new Error(`a viewer's /locks got ${locks.status}`);
+    const raw = await fetch(`${proxied.base}/api/backends/smoke/object?key=${encodeURIComponent(key)}`, { headers: viewer });
+    if (raw.status !== 403) throw new Error(`a viewer's raw download got ${raw.status}, expected 403`);
+    log(`mode proxy: ${routes.length} API routes and 4 pages are 401 without identity; a viewer lists locks, is 403 on raw downloads`);
   } finally {
     await browser.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r));
+    const last = server as ChildProcess | null;
+    if (last && last.exitCode === null) {
+      last.kill('SIGTERM');
+      await new Promise((r) => last.once('exit', r));
     }
     await moto.stop();
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -3,6 +3,12 @@ const nextConfig = {
   // A separate build directory lets several builds (tests, benchmark) coexist.
   distDir: process.env.LOCKBOARD_DIST_DIR || '.next',
   poweredByHeader: false,
+  // A self-contained server (`.next/standalone/server.js` + its traced node_modules) for the Docker
+  // image: see Dockerfile. Security headers are set by proxy.ts on every answer (a CSP with a
+  // per-request nonce cannot be a static header here, and two CSP headers would both apply).
+  output: 'standalone',
+  // Trace from this folder (not a parent with its own lockfile): standalone/server.js at the top.
+  outputFileTracingRoot: __dirname,
   // Test builds (npm test, npm run test:e2e) set this: the type check is its own step of `npm test`
   // (tsc --noEmit), so the build need not repeat it. Production builds keep it.
   typescript: { ignoreBuildErrors: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK === '1' },

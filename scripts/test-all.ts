@@ -34,6 +34,11 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
   { name: 'integration', run: tsxScript('scripts/with-moto.ts', ['--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
   {
+    // The Docker image's files (parsed from the Dockerfile), run as `nobody`, smoke-tested in Chromium.
+    name: 'standalone',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['tsx', 'scripts/standalone-smoke.ts'], { STANDALONE_SKIP_BUILD: '1' })() : null),
+  },
+  {
     name: 'e2e',
     // Without a build of this run there is nothing to test: counted as failed, not run.
     run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/e2e.ts', [], { E2E_SKIP_BUILD: '1' })() : null),

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   not_found: 404,
+  misdirected_request: 421,
   backend_not_found: 404,
   lock_not_found: 404,
   state_not_found: 404,
@@ -82,13 +83,15 @@ export interface AwsDetails {
   awsError: string;
 }
 
-export type RefusalReason = 'read_only' | 'not_operator' | 'cross_site' | 'cross_origin' | 'content_type';
+export type RefusalReason = 'read_only' | 'not_operator' | 'not_allowed' | 'cross_site' | 'cross_origin' | 'content_type';
 
 /** The details of each code, as sent in the JSON body next to `code` and `message`. */
 export interface ErrorDetailsMap {
   bad_request: { problems?: string[]; backend?: string; key?: string; versionId?: string };
   unauthorized: NoDetails;
-  forbidden: { reason: Exclude<RefusalReason, 'content_type'> };
+  forbidden: { reason: Exclude<RefusalReason, 'content_type'>; role?: string };
+  /** The request's Host is not one Lockboard serves (DNS rebinding guard). */
+  misdirected_request: { reason: 'host_not_allowed' };
   unsupported_media_type: { reason: 'content_type' };
   payload_too_large: { limitBytes?: number };
   not_found: NoDetails;

@@ -9,7 +9,8 @@
  * (in a versioned bucket the begun version stays as a noncurrent version; nothing is deleted).
  */
 
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore'] as const;
+/** `download`: a raw state download (who read which version's plaintext). */
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `pending`: written before the change and not completed (still running, or the server died mid-way). */

@@ -8,13 +8,13 @@ const req = (headers: Record<string, string> = {}) => new Request('http://lockbo
 describe('identify', () => {
   it('mode none: everyone is the anonymous operator', () => {
     const id = identify(req({ 'x-forwarded-email': 'alice@example.com' }), base);
-    expect(id).toEqual({ user: 'anonymous', anonymous: true });
+    expect(id).toEqual({ user: 'anonymous', anonymous: true, groups: [] });
     expect(canMutate(id, base)).toBe(true);
   });
 
   it('mode proxy: the user comes from the trusted header', () => {
     const config = { ...base, authMode: 'proxy' as const };
-    expect(identify(req({ 'x-forwarded-email': ' alice@example.com ' }), config)).toEqual({ user: 'alice@example.com', anonymous: false });
+    expect(identify(req({ 'x-forwarded-email': ' alice@example.com ' }), config)).toEqual({ user: 'alice@example.com', anonymous: false, groups: [] });
   });
 
   it('mode proxy: a missing or empty header is 401', () => {

@@ -23,8 +23,18 @@ describe('assertSameOriginJson', () => {
   });
 
   it('accepts the origin of a reverse proxy named by Host / X-Forwarded-Host', () => {
-    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', host: 'locks.example.com' }, 'http://10.0.0.5:3000/api/x'))).toBeNull();
-    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', 'x-forwarded-host': 'locks.example.com' }, 'http://127.0.0.1:3000/api/x'))).toBeNull();
+    // A TLS-terminating proxy says the scheme with X-Forwarded-Proto (the origin check compares scheme too).
+    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', host: 'locks.example.com', 'x-forwarded-proto': 'https' }, 'http://10.0.0.5:3000/api/x'))).toBeNull();
+    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', 'x-forwarded-host': 'locks.example.com', 'x-forwarded-proto': 'https' }, 'http://127.0.0.1:3000/api/x'))).toBeNull();
+  });
+
+  it('compares the scheme: http:// on the same host is another origin; the configured public URL is accepted', () => {
+    expect(codeOf(post({ 'content-type': 'application/json', origin: 'http://lockboard.test:3000' }, 'https://lockboard.test:3000/api/x'))).toBe('forbidden');
+    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', host: 'locks.example.com' }, 'http://10.0.0.5:3000/api/x'))).toBe('forbidden');
+    const req = post({ 'content-type': 'application/json', origin: 'https://locks.example.com', host: 'locks.example.com' }, 'http://10.0.0.5:3000/api/x');
+    expect(() => assertSameOriginJson(req, 'https://locks.example.com/')).not.toThrow();
+    // Default ports are the same origin.
+    expect(codeOf(post({ 'content-type': 'application/json', origin: 'https://locks.example.com', host: 'locks.example.com:443', 'x-forwarded-proto': 'https' }, 'http://10.0.0.5:3000/api/x'))).toBeNull();
   });
 
   it('refuses a body that is not JSON with 415', () => {

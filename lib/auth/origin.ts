@@ -9,21 +9,55 @@ import { AppError } from '../api/errors';
 
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
 
-/** The hosts this request may legitimately come from: its own URL's, the Host header's, a proxy's X-Forwarded-Host. */
-function ownHosts(request: Request): Set<string> {
-  const hosts = new Set<string>();
+/**
+ * The origins (scheme://host) this request may legitimately come from: its own URL's; the Host
+ * header's and a proxy's X-Forwarded-Host, each with the request's scheme or the proxy's
+ * X-Forwarded-Proto; and the configured public URL's. Scheme counts: a page on http:// cannot post
+ * to the https:// app.
+ */
+function ownOrigins(request: Request, publicUrl: string | null): Set<string> {
+  const origins = new Set<string>();
+  const schemes = new Set<string>();
   try {
-    hosts.add(new URL(request.url).host.toLowerCase());
+    const url = new URL(request.url);
+    origins.add(url.origin.toLowerCase());
+    schemes.add(url.protocol.replace(/:$/, '').toLowerCase());
   } catch {
     // A relative URL cannot happen in a route handler; ignore.
   }
+  const proto = request.headers.get('x-forwarded-proto');
+  if (proto) for (const p of proto.split(',')) if (/^https?$/i.test(p.trim())) schemes.add(p.trim().toLowerCase());
+  const hosts = new Set<string>();
   const host = request.headers.get('host');
   if (host) hosts.add(host.trim().toLowerCase());
   // Behind a reverse proxy the browser's origin is the proxy's host. Browsers cannot set this header
   // cross-site without a preflight, so trusting it does not reopen the hole.
   const forwarded = request.headers.get('x-forwarded-host');
   if (forwarded) for (const h of forwarded.split(',')) if (h.trim()) hosts.add(h.trim().toLowerCase());
-  return hosts;
+  for (const h of hosts) for (const s of schemes) origins.add(`${s}://${h}`);
+  if (publicUrl) {
+    try {
+      origins.add(new URL(publicUrl).origin.toLowerCase());
+    } catch {
+      // Validated by the config loader.
+    }
+  }
+  return origins;
+}
+
+/** `scheme://host` of an Origin header with default ports dropped (as URL.origin does); null for "null" or garbage. */
+function normalisedOrigin(origin: string): string | null {
+  if (origin === 'null') return null;
+  try {
+    const url = new URL(origin);
+    return url.origin === 'null' ? null : url.origin.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+function withoutDefaultPort(origin: string): string {
+  return origin.replace(/^http:\/\/(.*):80$/, 'http://$1').replace(/^https:\/\/(.*):443$/, 'https://$1');
 }
 
 /** The media type of the body, lowercase, without parameters. */
@@ -36,7 +70,7 @@ function mediaType(request: Request): string {
  * Origin is another site. A request with neither header comes from a non-browser client (curl, a
  * script): no browser can be tricked into sending it, so it passes.
  */
-export function assertSameOriginJson(request: Request): void {
+export function assertSameOriginJson(request: Request, publicUrl: string | null = null): void {
   if (mediaType(request) !== 'application/json') {
     throw new AppError('unsupported_media_type', 'Changes must be sent as application/json.', { reason: 'content_type' });
   }
@@ -46,14 +80,10 @@ export function assertSameOriginJson(request: Request): void {
   }
   const origin = request.headers.get('origin');
   if (origin !== null) {
-    let host: string | null = null;
-    try {
-      host = origin === 'null' ? null : new URL(origin).host.toLowerCase();
-    } catch {
-      host = null;
-    }
-    if (host === null || !ownHosts(request).has(host)) {
-      throw new AppError('forbidden', `Cross-origin request refused (Origin: ${origin}). Changes can only be made from Lockboard's own pages.`, { reason: 'cross_origin' });
+    const seen = normalisedOrigin(origin);
+    const own = new Set([...ownOrigins(request, publicUrl)].map(withoutDefaultPort));
+    if (seen === null || !own.has(withoutDefaultPort(seen))) {
+      throw new AppError('forbidden', `Cross-origin request refused (Origin: ${origin.slice(0, 200)}). Changes can only be made from Lockboard's own pages.`, { reason: 'cross_origin' });
     }
   }
 }

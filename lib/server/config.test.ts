@@ -100,3 +100,35 @@ describe('loadConfig from a JSON file', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('backends[1].id: duplicate id "a"'), expect.stringContaining('backends[0].region: required')]));
   });
 });
+
+describe('trust-boundary settings', () => {
+  const env = { LOCKBOARD_BUCKET: 'tf-state', AWS_REGION: 'us-east-1' };
+
+  it('defaults: groups header, viewer for everyone, loopback hosts, 127.0.0.1 in mode none and 0.0.0.0 in mode proxy', () => {
+    const c = loadConfig(env);
+    expect(c).toMatchObject({ authGroupsHeader: 'x-forwarded-groups', defaultRole: 'viewer', accessRules: [], authJwt: null, publicUrl: null, listenHost: '127.0.0.1', metricsToken: null });
+    expect(c.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(loadConfig({ ...env, LOCKBOARD_AUTH_MODE: 'proxy' }).listenHost).toBe('0.0.0.0');
+    expect(loadConfig({ ...env, LOCKBOARD_LISTEN_HOST: '0.0.0.0' }).listenHost).toBe('0.0.0.0');
+    expect(loadConfig({ ...env, LOCKBOARD_PUBLIC_URL: 'https://Locks.Example.com:8443/x' }).allowedHosts).toContain('locks.example.com:8443');
+  });
+
+  it('validates rules, authJwt and the metrics token', () => {
+    const file = configFile({
+      backends: [{ id: 'a', bucket: 'tf-state', region: 'us-east-1' }],
+      accessRules: [{ role: 'admin', users: ['x'] }, { role: 'viewer' }],
+      authJwt: { type: 'jwks', jwksUrl: 'not a url', issuer: 'i', audience: 'a' },
+    });
+    const problems = problemsOf({ LOCKBOARD_CONFIG: file, LOCKBOARD_DEFAULT_ROLE: 'root', LOCKBOARD_METRICS_TOKEN: 'short' });
+    expect(problems.join('\n')).toMatch(/accessRules\[0\]\.role/);
+    expect(problems.join('\n')).toMatch(/accessRules\[1\].*at least one user or group/);
+    expect(problems.join('\n')).toMatch(/authJwt\.jwksUrl/);
+    expect(problems.join('\n')).toMatch(/LOCKBOARD_DEFAULT_ROLE/);
+    expect(problems.join('\n')).toMatch(/LOCKBOARD_METRICS_TOKEN/);
+  });
+
+  it('an ALB verifier gets the AWS key endpoint and header by default', () => {
+    const file = configFile({ backends: [{ id: 'a', bucket: 'tf-state', region: 'us-east-1' }], authMode: 'proxy', authJwt: { type: 'alb', region: 'eu-west-1' } });
+    expect(loadConfig({ LOCKBOARD_CONFIG: file }).authJwt).toMatchObject({ type: 'alb', header: 'x-amzn-oidc-data', keyUrlTemplate: 'https://public-keys.auth.elb.{region}.amazonaws.com/{kid}', userClaim: 'email', clockSkewSeconds: 30 });
+  });
+});

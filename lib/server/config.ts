@@ -31,6 +31,49 @@ const backendSchema = z
   })
   .strict();
 
+export const ROLES = ['viewer', 'stateReader', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const accessRuleSchema = z
+  .object({
+    backends: z.array(z.string().min(1)).min(1).default(['*']),
+    keys: z.array(z.string().min(1)).min(1).default(['**']),
+    users: z.array(z.string().min(1)).default([]),
+    groups: z.array(z.string().min(1)).default([]),
+    role: z.enum(ROLES),
+  })
+  .strict()
+  .refine((r) => r.users.length + r.groups.length > 0, 'a rule names at least one user or group');
+
+const jwtCommon = {
+  header: z.string().min(1).optional(),
+  userClaim: z.string().min(1).default('email'),
+  groupsClaim: z.string().min(1).nullable().optional(),
+  clockSkewSeconds: z.number().min(0).max(600).default(30),
+  fetchTimeoutMs: z.int().min(100).max(30_000).default(3000),
+};
+
+const jwtSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('alb'),
+      region: z.string().min(1),
+      keyUrlTemplate: z.string().includes('{kid}').default('https://public-keys.auth.elb.{region}.amazonaws.com/{kid}'),
+      signer: z.string().min(1).optional(),
+      ...jwtCommon,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('jwks'),
+      jwksUrl: z.url(),
+      issuer: z.string().min(1),
+      audience: z.string().min(1),
+      ...jwtCommon,
+    })
+    .strict(),
+]);
+
 const fileSchema = z
   .object({
     backends: z.array(backendSchema).min(1, 'at least one backend is required'),
@@ -44,8 +87,54 @@ const fileSchema = z
     readOnly: z.boolean().optional(),
     auditBucket: z.string().min(3).optional(),
     auditPrefix: z.string().optional(),
+    authGroupsHeader: z.string().min(1).optional(),
+    defaultRole: z.enum(['none', ...ROLES]).optional(),
+    accessRules: z.array(accessRuleSchema).optional(),
+    authJwt: jwtSchema.optional(),
+    publicUrl: z.url().optional(),
+    allowedHosts: z.array(z.string().min(1)).optional(),
+    listenHost: z.string().min(1).optional(),
+    metricsToken: z.string().min(16).optional(),
   })
   .strict();
+
+/** One grant: these users/groups have this role on these backends' keys (globs: `*` within a path segment, `**` across). */
+export interface AccessRule {
+  backends: string[];
+  keys: string[];
+  users: string[];
+  groups: string[];
+  role: Role;
+}
+
+/** How a signed identity is verified instead of trusting a plain header (proxy mode only). */
+export type JwtConfig =
+  | {
+      type: 'alb';
+      /** The header the ALB sets. */
+      header: string;
+      region: string;
+      /** Where the PEM public key of a `kid` is fetched; `{region}` and `{kid}` are substituted. */
+      keyUrlTemplate: string;
+      /** The ALB's ARN: when set, the token's `signer` must be it. */
+      signer: string | null;
+      userClaim: string;
+      groupsClaim: string | null;
+      clockSkewSeconds: number;
+      fetchTimeoutMs: number;
+    }
+  | {
+      type: 'jwks';
+      /** The header carrying the token (`authorization` means `Bearer <token>`). */
+      header: string;
+      jwksUrl: string;
+      issuer: string;
+      audience: string;
+      userClaim: string;
+      groupsClaim: string | null;
+      clockSkewSeconds: number;
+      fetchTimeoutMs: number;
+    };
 
 export interface BackendConfig {
   id: string;
@@ -78,6 +167,21 @@ export interface AppConfig {
   readOnly: boolean;
   auditBucket: string | null;
   auditPrefix: string;
+  /** The header a proxy puts the caller's groups in (comma-separated). */
+  authGroupsHeader: string;
+  /** The role of every authenticated caller no rule names (`viewer`: today's behaviour; `none`: rules only). */
+  defaultRole: Role | 'none';
+  accessRules: AccessRule[];
+  /** Verify a signed identity instead of trusting the user header (proxy mode); null: plain header. */
+  authJwt: JwtConfig | null;
+  /** The URL people open Lockboard at (its host is allowed; https turns on HSTS). */
+  publicUrl: string | null;
+  /** Host headers served (lowercase; an entry without a port matches any port; `*`: any host). */
+  allowedHosts: string[];
+  /** The address the server listens on (127.0.0.1 in mode none unless set). */
+  listenHost: string;
+  /** When set, `/api/metrics` also answers a scraper sending `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   source: string;
 }
 
@@ -195,6 +299,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const authMode = env.LOCKBOARD_AUTH_MODE || file?.authMode || 'none';
   if (authMode !== 'none' && authMode !== 'proxy') problems.push(`LOCKBOARD_AUTH_MODE: expected "none" or "proxy", got "${authMode}"`);
 
+  let publicUrl: string | null = env.LOCKBOARD_PUBLIC_URL || file?.publicUrl || null;
+  if (publicUrl !== null && !URL.canParse(publicUrl)) {
+    problems.push(`LOCKBOARD_PUBLIC_URL: not a URL: "${publicUrl}"`);
+    publicUrl = null;
+  }
+
   const config: AppConfig = {
     backends,
     staleAfterMinutes: envNumber(env, 'LOCKBOARD_STALE_AFTER_MINUTES', problems, 1) ?? file?.staleAfterMinutes ?? 120,
@@ -207,10 +317,46 @@ export function loadConfig(env: Env = process.env): AppConfig {
     readOnly: envBool(env, 'LOCKBOARD_READ_ONLY', problems) ?? file?.readOnly ?? false,
     auditBucket: env.LOCKBOARD_AUDIT_BUCKET || file?.auditBucket || null,
     auditPrefix: env.LOCKBOARD_AUDIT_PREFIX ?? file?.auditPrefix ?? 'lockboard-audit/',
+    authGroupsHeader: (env.LOCKBOARD_AUTH_GROUPS_HEADER || file?.authGroupsHeader || 'x-forwarded-groups').toLowerCase(),
+    defaultRole: defaultRoleOf(env, file, problems),
+    accessRules: (file?.accessRules ?? []).map((r) => ({ ...r, users: r.users.map((u) => u.toLowerCase()) })),
+    authJwt: file?.authJwt ? toJwtConfig(file.authJwt) : null,
+    publicUrl,
+    allowedHosts: allowedHostsOf(env, file, publicUrl),
+    listenHost: env.LOCKBOARD_LISTEN_HOST || file?.listenHost || (authMode === 'proxy' ? '0.0.0.0' : '127.0.0.1'),
+    metricsToken: env.LOCKBOARD_METRICS_TOKEN || file?.metricsToken || null,
     source,
   };
+  if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');
+  if (config.authJwt && config.authMode !== 'proxy') problems.push('authJwt: needs authMode "proxy"');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function defaultRoleOf(env: Env, file: z.infer<typeof fileSchema> | null, problems: string[]): Role | 'none' {
+  const raw = env.LOCKBOARD_DEFAULT_ROLE || file?.defaultRole || 'viewer';
+  if (raw === 'none' || (ROLES as readonly string[]).includes(raw)) return raw as Role | 'none';
+  problems.push(`LOCKBOARD_DEFAULT_ROLE: expected none, ${ROLES.join(', ')}; got "${raw}"`);
+  return 'viewer';
+}
+
+/** The loopback names, always allowed: a browser on the machine itself is not a rebinding victim. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+function allowedHostsOf(env: Env, file: z.infer<typeof fileSchema> | null, publicUrl: string | null): string[] {
+  const listed = envList(env, 'LOCKBOARD_ALLOWED_HOSTS') ?? file?.allowedHosts;
+  const hosts = new Set<string>(LOOPBACK_HOSTS);
+  if (publicUrl) hosts.add(new URL(publicUrl).host.toLowerCase());
+  for (const h of listed ?? []) hosts.add(h.toLowerCase());
+  return [...hosts];
+}
+
+function toJwtConfig(j: z.infer<typeof jwtSchema>): JwtConfig {
+  const common = { userClaim: j.userClaim, groupsClaim: j.groupsClaim ?? null, clockSkewSeconds: j.clockSkewSeconds, fetchTimeoutMs: j.fetchTimeoutMs };
+  if (j.type === 'alb') {
+    return { type: 'alb', header: (j.header ?? 'x-amzn-oidc-data').toLowerCase(), region: j.region, keyUrlTemplate: j.keyUrlTemplate, signer: j.signer ?? null, ...common };
+  }
+  return { type: 'jwks', header: (j.header ?? 'authorization').toLowerCase(), jwksUrl: j.jwksUrl, issuer: j.issuer, audience: j.audience, ...common };
 }
 
 function toBackend(b: z.infer<typeof backendSchema>, region: string): BackendConfig {

@@ -4,7 +4,10 @@ import 'server-only';
  * is the operator's explicit "raw file" download, so it necessarily includes sensitive values; every
  * other view masks them.
  */
+import { beginAudit, completeAudit } from '../audit/audit-log';
+import { assertAllowed, identify } from '../auth/identity';
 import { getBackend } from '../server/backends';
+import { getConfig } from '../server/config';
 import { openStateVersion } from './state-version';
 
 export interface VersionDownload {
@@ -36,4 +39,26 @@ export async function downloadVersion(backendId: string, key: string, versionId?
     etag: opened.etag,
     versionId: opened.versionId,
   };
+}
+
+/**
+ * The raw download as a caller asks for it: needs the stateReader role on the key (proxy.ts checks
+ * it too), and is audited before a byte is sent (who, which key, which version and ETag); if the
+ * record cannot be stored the download is refused (503), as a mutation would be.
+ */
+export async function auditedDownload(request: Request, backendId: string, key: string, versionId?: string): Promise<VersionDownload> {
+  const config = getConfig();
+  const identity = identify(request, config);
+  assertAllowed(identity, 'stateReader', backendId, key, config);
+  const download = await downloadVersion(backendId, key, versionId);
+  const seen = { versionId: download.versionId ?? versionId ?? null, etag: download.etag, bytes: download.contentLength };
+  let auditId: string;
+  try {
+    auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backendId, key, action: 'download', reason: null, seen });
+  } catch (e) {
+    await download.stream.cancel().catch(() => undefined);
+    throw e;
+  }
+  await completeAudit(auditId, { outcome: 'succeeded', details: seen });
+  return download;
 }

@@ -10,7 +10,7 @@ import 'server-only';
  */
 import type { z } from 'zod';
 import { beginAudit, completeAudit, recordRefusal, type AuditAction } from '../audit/audit-log';
-import { assertCanMutate, identify, type Identity } from '../auth/identity';
+import { assertAllowed, assertCanMutate, identify, type Identity } from '../auth/identity';
 import { assertSameOriginJson } from '../auth/origin';
 import { getBackend } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
@@ -62,6 +62,8 @@ async function authorise(request: Request, m: Omit<MutationMeta, 'seen'> & { see
     assertSameOriginJson(request);
     const identity = identify(request, config);
     assertCanMutate(identity, config);
+    // Scoped: operator on this backend (and key, when the body named one), per the access rules.
+    assertAllowed(identity, 'operator', m.backendId, m.key || null, config);
     return identity;
   } catch (e) {
     const error = toAppError(e);

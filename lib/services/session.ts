@@ -1,28 +1,39 @@
 import 'server-only';
 /**
- * What the page needs to know about the caller: who they are and whether to offer changes. The
- * server enforces the same rules on every mutation; this only decides what the UI shows.
+ * What the page needs to know about the caller: who they are and what to offer, per backend. The
+ * server enforces the same rules on every request (proxy.ts for reads, the mutation routes for
+ * changes); this only decides what the UI shows.
  */
+import { backendAccess, roleAtLeast } from '../auth/access';
 import { canMutate, identify } from '../auth/identity';
 import { getConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { BackendPermissions, SessionInfo } from '../api/session';
 
-export interface SessionInfo {
-  /** null in proxy mode when the identity header is missing (reads still work; changes do not). */
-  user: string | null;
-  anonymous: boolean;
-  authMode: 'none' | 'proxy';
-  canMutate: boolean;
-  readOnly: boolean;
-}
+export type { BackendPermissions, SessionInfo } from '../api/session';
 
 export function sessionOf(request: Request): SessionInfo {
   const config = getConfig();
+  let identity;
   try {
-    const identity = identify(request, config);
-    return { user: identity.user, anonymous: identity.anonymous, authMode: config.authMode, canMutate: canMutate(identity, config), readOnly: config.readOnly };
+    identity = identify(request, config);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'unauthorized') return { user: null, anonymous: true, authMode: config.authMode, canMutate: false, readOnly: config.readOnly };
-    throw e;
+    if (!(e instanceof AppError && e.code === 'unauthorized')) throw e;
+    const none: BackendPermissions = { role: 'none', baseRole: 'none', rules: [], canView: false, canDownload: false, canMutate: false };
+    return { user: null, anonymous: true, groups: [], authMode: config.authMode, canMutate: false, readOnly: config.readOnly, backends: Object.fromEntries(config.backends.map((b) => [b.id, none])) };
   }
+  const caller = { ...identity, groups: identity.groups ?? [] };
+  const backends: Record<string, BackendPermissions> = {};
+  for (const b of config.backends) {
+    const access = backendAccess(caller, b.id, config);
+    backends[b.id] = {
+      role: access.role,
+      baseRole: access.baseRole,
+      rules: access.rules,
+      canView: roleAtLeast(access.role, 'viewer'),
+      canDownload: roleAtLeast(access.role, 'stateReader'),
+      canMutate: !config.readOnly && roleAtLeast(access.role, 'operator'),
+    };
+  }
+  return { user: identity.user, anonymous: identity.anonymous, groups: caller.groups, authMode: config.authMode, canMutate: canMutate(identity, config), readOnly: config.readOnly, backends };
 }

@@ -1,3 +1,4 @@
+import { identify, isAllowed } from '@/lib/auth/identity';
 import { publicBackend } from '@/lib/server/backends';
 import { getConfig } from '@/lib/server/config';
 import { handle } from '@/lib/http/handle';
@@ -5,5 +6,10 @@ import { handle } from '@/lib/http/handle';
 export const dynamic = 'force-dynamic';
 
 export function GET(request: Request) {
-  return handle('/api/backends', request, async () => ({ backends: getConfig().backends.map(publicBackend) }));
+  return handle('/api/backends', request, async () => {
+    const config = getConfig();
+    const identity = identify(request, config);
+    // Only the backends the caller may view (proxy.ts refuses reads of the others with 403).
+    return { backends: config.backends.filter((b) => isAllowed(identity, 'viewer', b.id, null, config)).map(publicBackend) };
+  });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
-import { downloadVersion } from '@/lib/services/download-version';
+import { auditedDownload } from '@/lib/services/download-version';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
 export const dynamic = 'force-dynamic';
@@ -17,7 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   return handle('/api/backends/[id]/object', request, async () => {
     const query = parseInput(querySchema, queryOf(request));
-    const download = await downloadVersion(id, query.key, query.versionId);
+    const download = await auditedDownload(request, id, query.key, query.versionId);
     const headers: Record<string, string> = {
       'content-type': download.contentType,
       'content-disposition': contentDisposition(download.filename),

@@ -5,7 +5,7 @@ import { CopyButton } from './copy-button';
 import { DiffView } from './diff-view';
 import { ModalDialog } from './modal-dialog';
 import { formatLocalTime } from '@/lib/client/format';
-import type { DiffResult } from '@/lib/services/diff-versions';
+import type { DiffResult } from '@/lib/api/diff';
 import type { StateKind } from '@/lib/terraform/state-file';
 import { ReasonField } from './reason-field';
 

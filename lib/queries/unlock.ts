@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { UnlockResult } from '../services/force-unlock';
-import type { Lock, LockSource } from '../terraform/locks';
+import type { UnlockBody, UnlockResult } from '../api/unlock';
+import type { Lock } from '../api/locks';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys, type LocksResponse } from './locks';
@@ -8,13 +8,8 @@ import { statesKeys } from './states';
 
 export type UnlockResponse = UnlockResult;
 
-export interface UnlockRequest {
-  key: string;
-  id: string;
-  reason: string;
-  source?: LockSource;
-  seen?: { dynamodbInfo?: string | null; lockfileEtag?: string };
-}
+/** The body of `POST …/unlock` (lib/api/unlock.ts is its schema). */
+export type UnlockRequest = UnlockBody;
 
 export function postUnlock(backendId: string, body: UnlockRequest): Promise<UnlockResponse> {
   return fetchJson<UnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock`, { method: 'POST', body: JSON.stringify(body) });

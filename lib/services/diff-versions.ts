@@ -8,26 +8,13 @@ import 'server-only';
 import { listKeyVersions } from '../aws/state-bucket';
 import { getBackend } from '../server/backends';
 import type { BackendConfig } from '../server/config';
+import { DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT, type DiffEnd, type DiffResult } from '../api/diff';
 import { AppError } from '../api/errors';
 import { LruCache } from '../server/lru-cache';
-import { diffStates, pageOfDiff, type DiffPage, type DiffSide, type StateDiff } from '../terraform/state-diff';
+import { diffStates, pageOfDiff, type DiffPage, type StateDiff } from '../terraform/state-diff';
 import { parseStateFile } from '../terraform/state-file';
 import { assertStateKey, NULL_VERSION_ID, readStateVersion } from './state-version';
 
-export interface DiffEnd extends DiffSide {
-  versionId: string;
-  lastModified: string | null;
-}
-
-export interface DiffResult extends Omit<StateDiff, 'from' | 'to'> {
-  key: string;
-  from: DiffEnd;
-  to: DiffEnd;
-  page: DiffPage;
-}
-
-export const DEFAULT_DIFF_LIMIT = 100;
-export const MAX_DIFF_LIMIT = 1000;
 
 type FullDiff = Omit<DiffResult, 'page'>;
 

@@ -16,6 +16,7 @@ import { getTableItem, deleteLockItemIfInfo } from '../aws/lock-table';
 import { deleteObjectIfMatch, getObjectBytes } from '../aws/state-bucket';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { UnlockResult } from '../api/unlock';
 import { planUnlock, type LockSideRead, type SeenSide } from '../terraform/lock-match';
 import { mergeLocks, type Lock, type LockSource, type LockfileRecord } from '../terraform/locks';
 import { lockfileKey, lockPath } from '../terraform/paths';
@@ -30,15 +31,7 @@ export interface UnlockInput {
   seen?: SeenSide;
 }
 
-export interface UnlockResult {
-  unlocked: true;
-  key: string;
-  id: string;
-  /** The sides this request released. */
-  sources: LockSource[];
-  /** Targeted sides found already released by someone else during this request. */
-  alreadyReleased: LockSource[];
-}
+export type { UnlockResult } from '../api/unlock';
 
 export interface UnlockHooks {
   /** Test seam: runs after the fresh read and before the conditional deletes (to stage a race). */

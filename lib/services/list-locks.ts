@@ -8,20 +8,14 @@ import { getBackend } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
-import { AppError, type ErrorJson } from '../api/errors';
-import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
+import { AppError } from '../api/errors';
+import type { LocksResult } from '../api/locks';
+import { mergeLocks, type LockfileRecord } from '../terraform/locks';
 import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import type { ObjectSummary } from '../aws/state-bucket';
 import { getSnapshot } from './backend-snapshot';
 
-export interface LocksResult {
-  locks: Lock[];
-  fetchedAt: string;
-  /** Partial failures (e.g. the table is missing but the bucket was listed). */
-  errors: ErrorJson[];
-  notices: string[];
-}
 
 const LOCKFILE_BODY_TTL_MS = 10 * 60_000;
 const READ_CONCURRENCY = 8;

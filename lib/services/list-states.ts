@@ -10,7 +10,8 @@ import { getBackend } from '../server/backends';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
-import { AppError, type ErrorJson } from '../api/errors';
+import { AppError } from '../api/errors';
+import type { StateEntry, StatesResult } from '../api/states';
 import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
@@ -18,30 +19,7 @@ import { classifyTableItems } from '../terraform/table-items';
 import { getSnapshot } from './backend-snapshot';
 import { listLocks } from './list-locks';
 
-export interface StateEntry {
-  key: string;
-  workspace: string;
-  /** Null for an orphan digest (no object). */
-  size: number | null;
-  lastModified: string | null;
-  etag: string | null;
-  /** The raw `Digest` of `<bucket>/<key>-md5`, or null when there is no such item. */
-  digest: string | null;
-  digestStatus: DigestStatus;
-  digestReason?: string;
-  /** The MD5 of the object's bytes, when known (proven by the ETag or hashed after download). */
-  calculatedMd5?: string;
-  /** The live lock of this path (as in `/locks`), or null. */
-  lock: Lock | null;
-}
-
-export interface StatesResult {
-  states: StateEntry[];
-  fetchedAt: string;
-  /** Partial failures (e.g. the table is unreadable, so digests are unverified). */
-  errors: ErrorJson[];
-  notices: string[];
-}
+export type { StateEntry, StatesResult } from '../api/states';
 
 /** A hash is immutable for a given (key, ETag): keep it long. */
 const MD5_TTL_MS = 24 * 3600_000;

@@ -12,25 +12,13 @@ import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { StateVersion, VersionsResult } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
 import { attributeVersions, lockVersionsToRead, type AttributionBasis, type LockHolder } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
-export interface StateVersion extends ObjectVersion {
-  /** Only with `writers`: the lock holder when this version was written, null = unknown. */
-  writer?: LockHolder | null;
-  attribution?: AttributionBasis;
-}
-
-export interface VersionsResult {
-  key: string;
-  versions: StateVersion[];
-  versioning: BucketVersioning;
-  fetchedAt: string;
-  /** Only with `writers`: how many `.tflock` entries were found, and what that means. */
-  lockHistory?: { entries: number; note: string | null };
-}
+export type { StateVersion, VersionsResult } from '../api/versions';
 
 const LOCK_BODY_CONCURRENCY = 8;
 const VERSIONING_TTL_MS = 5 * 60_000;

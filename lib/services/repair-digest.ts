@@ -20,6 +20,7 @@ import crypto from 'node:crypto';
 import { deleteDigestIfUnchanged, getTableItem, putDigestIfUnchanged } from '../aws/lock-table';
 import { getObjectBytes, objectStillIs } from '../aws/state-bucket';
 import type { BackendConfig } from '../server/config';
+import type { RepairDigestResult } from '../api/digest';
 import { AppError } from '../api/errors';
 import { planDigestRepair } from '../terraform/digest-repair';
 import { digestLockId } from '../terraform/paths';
@@ -30,17 +31,7 @@ export interface RepairDigestInput {
   expected: string | null;
 }
 
-export interface RepairDigestResult {
-  repaired: true;
-  key: string;
-  /** `set`: Digest written; `delete`: digest item removed. */
-  action: 'set' | 'delete';
-  /** The new Digest (null after a delete). */
-  digest: string | null;
-  previous: string | null;
-  /** The state object the digest now agrees with (null when there is none). */
-  object: { etag: string; versionId: string | null; size: number } | null;
-}
+export type { RepairDigestResult } from '../api/digest';
 
 export interface RepairHooks {
   /** Test seam: runs after the object was hashed and before the checks and write. */

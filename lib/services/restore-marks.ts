@@ -10,6 +10,7 @@ import 'server-only';
  * never changes, so the answer is cached by version ID without expiry, and a timeline that keeps
  * polling costs nothing after the first look. The caller asks only for the versions it shows.
  */
+import { MAX_MARKED_VERSIONS, type RestoreMarks } from '../api/versions';
 import { headObject } from '../aws/state-bucket';
 import { getBackend } from '../server/backends';
 import { mapLimit } from '../server/concurrency';
@@ -17,19 +18,12 @@ import { LruCache } from '../server/lru-cache';
 import { RESTORED_FROM_METADATA } from './restore-version';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
-export const MAX_MARKED_VERSIONS = 100;
 const HEAD_CONCURRENCY = 8;
 
 /** restored-from by (bucket, key, version ID); null = not a restore. */
 const marks = new LruCache<string | null>(50_000);
 
-export interface RestoreMarks {
-  key: string;
-  /** Version ID → the version it restored, only for versions written by a restore. */
-  marks: Record<string, string>;
-  /** Versions whose metadata could not be read (no mark shown for them). */
-  unreadable: string[];
-}
+export type { RestoreMarks } from '../api/versions';
 
 export async function restoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
   const backend = getBackend(backendId);

@@ -6,15 +6,9 @@ import 'server-only';
 import { canMutate, identify } from '../auth/identity';
 import { getConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { SessionInfo } from '../api/session';
 
-export interface SessionInfo {
-  /** null in proxy mode when the identity header is missing (reads still work; changes do not). */
-  user: string | null;
-  anonymous: boolean;
-  authMode: 'none' | 'proxy';
-  canMutate: boolean;
-  readOnly: boolean;
-}
+export type { SessionInfo } from '../api/session';
 
 export function sessionOf(request: Request): SessionInfo {
   const config = getConfig();

@@ -7,9 +7,10 @@ import crypto from 'node:crypto';
 import { openObjectVersion, type OpenedObject } from '../aws/state-bucket';
 import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { VersionMetadata } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
 import { isStateKey } from '../terraform/paths';
-import { parseStateFile, type ParsedState, type StateMetadata } from '../terraform/state-file';
+import { parseStateFile, type ParsedState } from '../terraform/state-file';
 
 /** A version ID of an object written without versioning: it can be overwritten, so never cached. */
 export const NULL_VERSION_ID = 'null';
@@ -43,13 +44,7 @@ export async function readStateVersion(backend: BackendConfig, key: string, vers
   return { bytes: await opened.bytes(), etag: opened.etag, versionId: opened.versionId, lastModified: opened.lastModified };
 }
 
-export interface VersionMetadata extends StateMetadata {
-  versionId: string | null;
-  etag: string;
-  lastModified: string | null;
-  /** Lowercase hex MD5 of the bytes: what a `-md5` digest item must hold for this version. */
-  md5: string;
-}
+export type { VersionMetadata } from '../api/versions';
 
 /** Reads and parses one version; the document is the caller's to drop as soon as it is done. */
 export async function parseStateVersion(backend: BackendConfig, key: string, versionId?: string): Promise<{ parsed: ParsedState; metadata: VersionMetadata }> {

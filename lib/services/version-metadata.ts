@@ -4,13 +4,10 @@ import 'server-only';
  * layout, MD5), read by downloading that version only when asked, cached by version ID.
  */
 import { getBackend } from '../server/backends';
-import { stateVersionMetadata, type VersionMetadata } from './state-version';
+import type { VersionMetadataResult } from '../api/versions';
+import { stateVersionMetadata } from './state-version';
 
-export interface VersionMetadataResult {
-  key: string;
-  versionId: string;
-  metadata: VersionMetadata;
-}
+export type { VersionMetadataResult } from '../api/versions';
 
 export async function getVersionMetadata(backendId: string, key: string, versionId: string): Promise<VersionMetadataResult> {
   const backend = getBackend(backendId);

@@ -1,11 +1,8 @@
-import { z } from 'zod';
+import { objectQuerySchema } from '@/lib/api/versions';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { downloadVersion } from '@/lib/services/download-version';
-import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
 export const dynamic = 'force-dynamic';
-
-const querySchema = z.object({ key: stateKeySchema, versionId: versionIdSchema.optional() });
 
 /** RFC 6266: an ASCII fallback plus the exact UTF-8 name. */
 function contentDisposition(filename: string): string {
@@ -16,7 +13,7 @@ function contentDisposition(filename: string): string {
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return handle('/api/backends/[id]/object', request, async () => {
-    const query = parseInput(querySchema, queryOf(request));
+    const query = parseInput(objectQuerySchema, queryOf(request));
     const download = await downloadVersion(id, query.key, query.versionId);
     const headers: Record<string, string> = {
       'content-type': download.contentType,

@@ -1,6 +1,6 @@
+import { versionsQuerySchema } from '@/lib/api/versions';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { listVersions } from '@/lib/services/list-versions';
-import { versionsQuerySchema } from './schema';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import { getBackend } from '../server/backends';
 import { AppError } from '../api/errors';
 import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { lockfileKey, lockPath } from '../terraform/paths';
+import { faults } from '../testing/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, headObject, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -14,6 +15,7 @@ import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
+afterEach(() => faults.reset());
 
 const bucket = uniqueName('unlock');
 const table = uniqueName('unlocktable');
@@ -261,7 +263,9 @@ describe('force-unlock races', () => {
         if (sides !== 'dynamodb') await w.lockFile(backend.bucket, key, next);
         if (sides !== 's3') await w.lockDynamo(table, backend.bucket, key, next);
       };
-      const err = await forceUnlock(backend, { key, id: old.id, seen }, { afterRead: replace }).catch((e: unknown) => e);
+      faults.arm('unlock:after-read', replace);
+      const err = await forceUnlock(backend, { key, id: old.id, seen }).catch((e: unknown) => e);
+      faults.reset();
       expect(err, backendId).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe('lock_changed');
       expect((err as AppError).details.current).toMatchObject({ id: next.id, who: 'new@run' });

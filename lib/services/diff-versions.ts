@@ -8,10 +8,10 @@ import 'server-only';
 import { listKeyVersions } from '../aws/state-bucket';
 import { getBackend } from '../server/backends';
 import type { BackendConfig } from '../server/config';
-import { DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT, type DiffEnd, type DiffResult } from '../api/diff';
+import { DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT, type DiffResult } from '../api/diff';
 import { AppError } from '../api/errors';
 import { LruCache } from '../server/lru-cache';
-import { diffStates, pageOfDiff, type DiffPage, type StateDiff } from '../terraform/state-diff';
+import { diffStates, pageOfDiff } from '../terraform/state-diff';
 import { parseStateFile } from '../terraform/state-file';
 import { assertStateKey, NULL_VERSION_ID, readStateVersion } from './state-version';
 

@@ -12,7 +12,7 @@ import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { StateEntry, StatesResult } from '../api/states';
-import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
+import { digestStatus, needsDownload } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';

@@ -6,21 +6,26 @@ import 'server-only';
  * written; the lock bodies needed are read by version ID (immutable, so cached without expiry) a few
  * at a time.
  */
-import { getBucketVersioning, listKeyVersions, openObjectVersion, type BucketVersioning, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
+import { getBucketVersioning, listKeyVersions, openObjectVersion, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
 import { getBackend } from '../server/backends';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
-import type { StateVersion, VersionsResult } from '../api/versions';
+import type { BucketVersioning, StateVersion, VersionsResult } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
-import { attributeVersions, lockVersionsToRead, type AttributionBasis, type LockHolder } from '../terraform/attribution';
+import { attributeVersions, lockVersionsToRead } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
 export type { StateVersion, VersionsResult } from '../api/versions';
 
 const LOCK_BODY_CONCURRENCY = 8;
+
+/** The adapter's listing entry mapped into the API contract (field by field: an adapter change never leaks out). */
+function toStateVersion(v: ObjectVersion): StateVersion {
+  return { versionId: v.versionId, lastModified: v.lastModified, size: v.size, etag: v.etag, isLatest: v.isLatest, deleteMarker: v.deleteMarker };
+}
 const VERSIONING_TTL_MS = 5 * 60_000;
 
 /** `.tflock` bodies by version ID: a version never changes. Each is ~250 bytes. */
@@ -67,7 +72,7 @@ export async function listVersions(backendId: string, key: string, opts: { write
   const listed = await listCached(backend, key, writers);
   if (listed.versions.length === 0) throw new AppError('state_not_found', `There is no object and no version history at ${key} in backend "${backend.id}".`, { backend: backend.id, key });
   const versioning = await versioningOf(backend, listed);
-  const result: VersionsResult = { key, versions: listed.versions.map((v) => ({ ...v })), versioning, fetchedAt: new Date().toISOString() };
+  const result: VersionsResult = { key, versions: listed.versions.map(toStateVersion), versioning, fetchedAt: new Date().toISOString() };
   if (!writers) return result;
 
   const lockEntries = listed.lockfileVersions;

@@ -4,7 +4,9 @@ import type { LockSource } from '../terraform/locks';
 import { reasonSchema, stateKeySchema } from './common';
 
 /** Largest raw lock value echoed back as `seen` (Terraform writes a few hundred bytes). */
-export const MAX_SEEN_LOCK_BYTES = 65_536;
+export const MAX_SEEN_LOCK_BYTES = 16_384;
+/** Body cap of `POST …/unlock`: room for the key, reason and the raw values seen (the other mutations take 16 KiB). */
+export const UNLOCK_BODY_LIMIT = 64 * 1024;
 
 export const unlockBodySchema = z
   .object({

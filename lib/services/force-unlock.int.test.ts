@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
@@ -201,6 +202,30 @@ describe('force-unlock through POST /api/backends/{id}/unlock', () => {
     expect(n.seen.dynamodbInfo).toBeNull();
     expect((await unlock({ key: noInfo, id: '', reason: 'broken', seen: n.seen })).body).toMatchObject({ unlocked: true, sources: ['dynamodb'] });
     expect(await readLockItem(w, table, bucket, noInfo)).toBeUndefined();
+
+    // An Info that is not a string (number, map, NULL): removable by the exact attribute seen.
+    const typed: Array<[string, AttributeValue, AttributeValue]> = [
+      ['malformed/number/terraform.tfstate', { N: '42' }, { N: '43' }],
+      ['malformed/map/terraform.tfstate', { M: { ID: { S: 'x' }, n: { N: '1' } } }, { M: { ID: { S: 'x' }, n: { N: '2' } } }],
+      ['malformed/null/terraform.tfstate', { NULL: true }, { S: TerraformWriter.lockInfo(bucket, 'x').id }],
+    ];
+    for (const [typedKey, value, replacement] of typed) {
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: value } }));
+      const seenTyped = await listed('main', typedKey);
+      expect(seenTyped.seen.dynamodbInfoJson, typedKey).toBeDefined();
+      expect(seenTyped.problems).toContain('malformed_info');
+      // Replaced in between: refused, the new value stays.
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: replacement } }));
+      const changed = await unlock({ key: typedKey, id: '', reason: 'broken', seen: seenTyped.seen });
+      expect(changed.status, typedKey).toBe(409);
+      expect((await w.ddb.send(new GetItemCommand({ TableName: table, Key: { LockID: { S: lockPath(bucket, typedKey) } }, ConsistentRead: true }))).Item?.Info).toEqual(replacement);
+      // Put back what was seen: removed by exactly that value.
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: value } }));
+      const removed = await unlock({ key: typedKey, id: '', reason: 'broken', seen: seenTyped.seen });
+      expect(removed.status, typedKey).toBe(200);
+      expect(removed.body).toMatchObject({ unlocked: true, sources: ['dynamodb'] });
+      expect(await readLockItem(w, table, bucket, typedKey)).toBeUndefined();
+    }
 
     const f = await listed('main', badFile);
     expect((await unlock({ key: badFile, id: '', reason: 'broken', seen: f.seen })).body).toMatchObject({ unlocked: true, sources: ['s3'] });

@@ -1,4 +1,4 @@
-import { unlockBodySchema } from '@/lib/api/unlock';
+import { UNLOCK_BODY_LIMIT, unlockBodySchema } from '@/lib/api/unlock';
 import { mutationRoute } from '@/lib/http/mutation-route';
 import { forceUnlock } from '@/lib/services/force-unlock';
 
@@ -8,6 +8,7 @@ export const POST = mutationRoute({
   route: '/api/backends/[id]/unlock',
   action: 'force-unlock',
   schema: unlockBodySchema,
+  maxBodyBytes: UNLOCK_BODY_LIMIT,
   audit: (body) => ({ key: body.key, reason: body.reason, seen: { id: body.id, source: body.source ?? null, ...body.seen } }),
   run: (body, ctx) => forceUnlock(ctx.backend, { key: body.key, id: body.id, source: body.source, seen: body.seen }, ctx),
 });

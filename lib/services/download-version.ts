@@ -4,7 +4,7 @@ import 'server-only';
  * is the operator's explicit "raw file" download, so it necessarily includes sensitive values; every
  * other view masks them.
  */
-import { getBackend } from '../server/backends';
+import type { BackendConfig } from '../server/config';
 import { openStateVersion } from './state-version';
 
 export interface VersionDownload {
@@ -25,8 +25,7 @@ export function downloadFilename(key: string, versionId: string | null): string 
   return dot > 0 ? `${flat.slice(0, dot)}-${safeVersion}${flat.slice(dot)}` : `${flat}-${safeVersion}`;
 }
 
-export async function downloadVersion(backendId: string, key: string, versionId?: string): Promise<VersionDownload> {
-  const backend = getBackend(backendId);
+export async function downloadVersion(backend: BackendConfig, key: string, versionId?: string): Promise<VersionDownload> {
   const opened = await openStateVersion(backend, key, versionId);
   return {
     stream: opened.stream(),

@@ -39,7 +39,7 @@ const unlock = (body: unknown, backendId = 'main', opts = {}) => callMutation(un
 
 /** The lock as the locks page shows it (with its `seen`), found by state key and source. */
 async function listed(backendId: string, key: string, source?: 'dynamodb' | 's3') {
-  const { locks } = await listLocks(backendId);
+  const { locks } = await listLocks(getBackend(backendId));
   const lock = locks.find((l) => l.key === key && (!source || l.sources.includes(source)));
   if (!lock) throw new Error(`no listed lock on ${key}`);
   return lock;
@@ -87,7 +87,7 @@ describe('force-unlock through POST /api/backends/{id}/unlock', () => {
     expect(record?.details).toMatchObject({ released: ['dynamodb', 's3'] });
 
     // The lock is gone from the listing too (the snapshot cache was dropped).
-    expect((await listLocks('main')).locks.some((l) => l.key === key)).toBe(false);
+    expect((await listLocks(getBackend('main'))).locks.some((l) => l.key === key)).toBe(false);
   });
 
   it('answers 404 lock_not_found for a lock that is already released, and records it', async () => {

@@ -6,7 +6,6 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { getObjectBytes, type ObjectSummary } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
@@ -17,6 +16,7 @@ import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import { getSnapshot } from './backend-snapshot';
+import { cacheKey } from './cache-keys';
 import { listLocks } from './list-locks';
 
 export type { StateEntry, StatesResult } from '../api/states';
@@ -30,9 +30,9 @@ type Hash = { md5: string } | { error: string };
 
 /** MD5 of the object's current bytes; failures are not cached, so the next refresh retries. */
 async function objectMd5(backend: BackendConfig, object: ObjectSummary): Promise<string> {
-  const cacheKey = `${backend.id}\u0000${object.key}\u0000${object.etag}`;
+  const key = cacheKey(backend.id, object.key, object.etag);
   try {
-    return await cachedRead('state-md5', cacheKey, MD5_TTL_MS, async () => {
+    return await cachedRead('state-md5', key, MD5_TTL_MS, async () => {
       const read = await getObjectBytes(backend, object.key);
       if (read === null) throw new AppError('state_not_found', 'the object was deleted while it was being checked.');
       // Overwritten since the listing: this hash belongs to another ETag, check again next refresh.
@@ -40,7 +40,7 @@ async function objectMd5(backend: BackendConfig, object: ObjectSummary): Promise
       return crypto.createHash('md5').update(read.body).digest('hex');
     });
   } catch (e) {
-    invalidate('state-md5', cacheKey);
+    invalidate('state-md5', key);
     throw e;
   }
 }
@@ -55,10 +55,9 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
   }
 }
 
-export async function listStates(backendId: string, nowMs = Date.now()): Promise<StatesResult> {
-  const backend = getBackend(backendId);
+export async function listStates(backend: BackendConfig, nowMs = Date.now()): Promise<StatesResult> {
   // Started together, both read the one cached (or in-flight) snapshot: the locks cost no extra listing.
-  const locksPromise = listLocks(backendId, nowMs);
+  const locksPromise = listLocks(backend, nowMs);
   const [snapshot] = await Promise.all([getSnapshot(backend), locksPromise.catch(() => null)]);
   if (snapshot.bucketError) throw snapshot.bucketError;
   // With the bucket readable, listLocks does not fail on AWS errors (they become its `errors`).

@@ -7,7 +7,6 @@ import 'server-only';
  * at a time.
  */
 import { getBucketVersioning, listKeyVersions, openObjectVersion, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
@@ -16,6 +15,7 @@ import type { BucketVersioning, StateVersion, VersionsResult } from '../api/vers
 import { LruCache } from '../server/lru-cache';
 import { attributeVersions, lockVersionsToRead } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
+import { cacheKey, cacheKeyPrefix } from './cache-keys';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
 export type { StateVersion, VersionsResult } from '../api/versions';
@@ -38,7 +38,7 @@ async function readLockBody(backend: BackendConfig, key: string, versionId: stri
   };
   if (versionId === NULL_VERSION_ID) return load();
   try {
-    return await lockBodies.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+    return await lockBodies.get(cacheKey(backend.bucket, key, versionId), load);
   } catch {
     // Unreadable (access denied on the lock's KMS key…): that version's writer stays unknown.
     return null;
@@ -57,16 +57,15 @@ async function versioningOf(backend: BackendConfig, listed: KeyVersions): Promis
 }
 
 function listCached(backend: BackendConfig, key: string, lockfile: boolean): Promise<KeyVersions> {
-  return cachedRead('key-versions', `${backend.id}\u0000${key}\u0000${lockfile ? 1 : 0}`, getConfig().cacheSeconds * 1000, () => listKeyVersions(backend, key, { lockfile }));
+  return cachedRead('key-versions', cacheKey(backend.id, key, lockfile), getConfig().cacheSeconds * 1000, () => listKeyVersions(backend, key, { lockfile }));
 }
 
 /** After a write to the state (a restore): the next listing goes to S3. */
 export function invalidateVersions(backendId: string, key: string): void {
-  invalidate('key-versions', `${backendId}\u0000${key}\u0000`);
+  invalidate('key-versions', cacheKeyPrefix(backendId, key));
 }
 
-export async function listVersions(backendId: string, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
-  const backend = getBackend(backendId);
+export async function listVersions(backend: BackendConfig, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
   assertStateKey(backend, key);
   const writers = opts.writers === true;
   const listed = await listCached(backend, key, writers);

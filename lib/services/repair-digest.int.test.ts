@@ -63,7 +63,7 @@ describe('digest repair through POST /api/backends/{id}/digest', () => {
     const first = await w.putState(bucket, key, stateDocument({ serial: 1, lineage: 'l' }), table);
     await overwriteByHand(key, stateDocument({ serial: 5, lineage: 'l' }));
     expect((await repair({ key, expected: first.md5, reason: 'fix' })).status).toBe(200);
-    const entry = (await listStates('main')).states.find((s) => s.key === key);
+    const entry = (await listStates(getBackend('main'))).states.find((s) => s.key === key);
     expect(entry?.digestStatus).toBe('match');
   });
 

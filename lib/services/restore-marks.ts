@@ -12,9 +12,10 @@ import 'server-only';
  */
 import { MAX_MARKED_VERSIONS, type RestoreMarks } from '../api/versions';
 import { headObject } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
+import type { BackendConfig } from '../server/config';
 import { mapLimit } from '../server/concurrency';
 import { LruCache } from '../server/lru-cache';
+import { cacheKey } from './cache-keys';
 import { RESTORED_FROM_METADATA } from './restore-version';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
@@ -25,8 +26,7 @@ const marks = new LruCache<string | null>(50_000);
 
 export type { RestoreMarks } from '../api/versions';
 
-export async function restoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
-  const backend = getBackend(backendId);
+export async function restoreMarks(backend: BackendConfig, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
   assertStateKey(backend, key);
   const ids = [...new Set(versionIds)].slice(0, MAX_MARKED_VERSIONS);
   const result: RestoreMarks = { key, marks: {}, unreadable: [] };
@@ -34,7 +34,7 @@ export async function restoreMarks(backendId: string, key: string, versionIds: r
     const load = async () => (await headObject(backend, key, versionId))?.metadata[RESTORED_FROM_METADATA] ?? null;
     try {
       // The "null" version can be overwritten, so it is never cached.
-      const from = versionId === NULL_VERSION_ID ? await load() : await marks.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+      const from = versionId === NULL_VERSION_ID ? await load() : await marks.get(cacheKey(backend.bucket, key, versionId), load);
       if (from) result.marks[versionId] = from;
     } catch {
       result.unreadable.push(versionId);

@@ -503,7 +503,7 @@ describe('restored-from marks', () => {
     const res = await restore({ key: h.key, versionId: h.ids[1], expectedCurrentVersionId: h.ids[2] });
     expect(res.status).toBe(200);
     const newId = res.body.versionId as string;
-    const marks = await restoreMarks('main', h.key, [newId, ...h.ids]);
+    const marks = await restoreMarks(getBackend('main'), h.key, [newId, ...h.ids]);
     expect(marks).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, unreadable: [] });
 
     const url = `http://lockboard.test/api/backends/main/restore-marks?${new URLSearchParams([['key', h.key], ['v', newId], ['v', h.ids[0]!]])}`;

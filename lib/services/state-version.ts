@@ -10,6 +10,7 @@ import { AppError } from '../api/errors';
 import type { VersionMetadata } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
 import { isStateKey } from '../terraform/paths';
+import { cacheKey } from './cache-keys';
 import { parseStateFile, type ParsedState } from '../terraform/state-file';
 
 /** A version ID of an object written without versioning: it can be overwritten, so never cached. */
@@ -60,7 +61,7 @@ const metadataCache = new LruCache<VersionMetadata>(5000);
 /** Metadata of one version, downloaded only on demand and cached by version ID. */
 export function stateVersionMetadata(backend: BackendConfig, key: string, versionId: string): Promise<VersionMetadata> {
   if (versionId === NULL_VERSION_ID) return parseStateVersion(backend, key, versionId).then((r) => r.metadata);
-  return metadataCache.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, async () => (await parseStateVersion(backend, key, versionId)).metadata);
+  return metadataCache.get(cacheKey(backend.bucket, key, versionId), async () => (await parseStateVersion(backend, key, versionId)).metadata);
 }
 
 /** Tests only. */

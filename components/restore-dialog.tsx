@@ -6,7 +6,7 @@ import { DiffView } from './diff-view';
 import { ModalDialog } from './modal-dialog';
 import { formatLocalTime } from '@/lib/client/format';
 import type { DiffResult } from '@/lib/api/diff';
-import type { StateKind } from '@/lib/terraform/state-file';
+import type { StateKind } from '@/lib/api/versions';
 import { ReasonField } from './reason-field';
 
 /** One end of the restore: the version chosen, or the current one. */

@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import type { AttributionBasis, LockHolder } from '../terraform/attribution';
-import type { StateMetadata } from '../terraform/state-file';
+import type { StateKind, StateMetadata } from '../terraform/state-file';
 import { stateKeySchema, versionIdSchema } from './common';
 
 export { stateKeySchema, versionIdSchema };
+export type { StateKind };
 
 /** `GET /api/backends/{id}/versions?key=&writers=1` */
 export const versionsQuerySchema = z.object({

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
-import type { PublicBackend } from '@/lib/server/backends';
+import type { PublicBackend } from '@/lib/api/backends';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { useUrlParams } from '@/lib/client/use-url-params';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { useCanMutate } from '@/lib/queries/session';
 import { useUnlock } from '@/lib/queries/unlock';
-import type { Lock } from '@/lib/terraform/locks';
+import type { Lock } from '@/lib/api/locks';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
 const UnlockDialog = dynamic(() => import('@/components/unlock-dialog').then((m) => m.UnlockDialog), { ssr: false });

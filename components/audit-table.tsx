@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { Badge } from './badge';
 import { formatLocalTime } from '@/lib/client/format';
-import type { AuditOutcome, AuditRecord } from '@/lib/audit/audit-record';
+import type { AuditOutcome, AuditRecord } from '@/lib/api/audit';
 
 const OUTCOME_TONE: Record<AuditOutcome, 'green' | 'red' | 'amber' | 'gray'> = {
   succeeded: 'green',

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Badge } from './badge';
 import { Notice } from './error-banner';
 import { formatLocalTime } from '@/lib/client/format';
-import type { DiffResult } from '@/lib/services/diff-versions';
+import type { DiffResult } from '@/lib/api/diff';
 import { SENSITIVE_MASK, type AttributeChange, type ChangeAction, type OutputChange, type ResourceChange } from '@/lib/terraform/state-diff';
 
 const ACTION_TONE = { added: 'green', removed: 'red', changed: 'amber' } as const;

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { ModalDialog } from './modal-dialog';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
-import type { DigestStatus } from '@/lib/terraform/digest';
+import type { DigestStatus } from '@/lib/api/states';
 import { digestLockId } from '@/lib/terraform/paths';
 import { ReasonField } from './reason-field';
 

@@ -3,7 +3,7 @@ import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
-import type { Lock } from '@/lib/terraform/locks';
+import type { Lock } from '@/lib/api/locks';
 
 /** The current lock of one state and who holds it, or that it is free. */
 export function HolderCard({ lock, loading, error, children }: { lock: Lock | null; loading?: boolean; error?: string | null; children?: ReactNode }) {

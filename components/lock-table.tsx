@@ -2,7 +2,7 @@ import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
-import type { Lock } from '@/lib/terraform/locks';
+import type { Lock } from '@/lib/api/locks';
 import type { ReactNode } from 'react';
 
 export interface LockRow extends Lock {

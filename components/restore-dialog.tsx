@@ -5,8 +5,8 @@ import { CopyButton } from './copy-button';
 import { DiffView } from './diff-view';
 import { ModalDialog } from './modal-dialog';
 import { formatLocalTime } from '@/lib/client/format';
-import type { DiffResult } from '@/lib/services/diff-versions';
-import type { StateKind } from '@/lib/terraform/state-file';
+import type { DiffResult } from '@/lib/api/diff';
+import type { StateKind } from '@/lib/api/versions';
 import { ReasonField } from './reason-field';
 
 /** One end of the restore: the version chosen, or the current one. */

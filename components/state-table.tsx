@@ -4,7 +4,7 @@ import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { DigestBadge } from './digest-badge';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
-import type { StateEntry } from '@/lib/services/list-states';
+import type { StateEntry } from '@/lib/api/states';
 import { explainDigest } from '@/lib/terraform/digest';
 
 export interface StateRow extends StateEntry {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Badge } from './badge';
 import { ModalDialog } from './modal-dialog';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
-import type { Lock } from '@/lib/terraform/locks';
+import type { Lock } from '@/lib/api/locks';
 import { ReasonField } from './reason-field';
 
 /** What the operator must type: the lock ID or its first 8 characters (`unlock` for a lock without ID). */

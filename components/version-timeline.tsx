@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
-import type { StateVersion } from '@/lib/services/list-versions';
-import type { VersionMetadata } from '@/lib/services/state-version';
+import type { StateVersion } from '@/lib/api/versions';
+import type { VersionMetadata } from '@/lib/api/versions';
 
 export interface VersionMetaState {
   status: 'idle' | 'loading' | 'error' | 'ready';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Badge } from '@/components/badge';
 import { Notice } from '@/components/error-banner';
 import type { RestoreErrorView, RestoreSide } from '@/components/restore-dialog';
-import type { PublicBackend } from '@/lib/server/backends';
+import type { PublicBackend } from '@/lib/api/backends';
 import { useDiff } from '@/lib/queries/diff';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
@@ -12,7 +12,7 @@ import { useRestoreMarks } from '@/lib/queries/restore-marks';
 import { useCanMutate } from '@/lib/queries/session';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
-import type { StateVersion } from '@/lib/services/list-versions';
+import type { StateVersion } from '@/lib/api/versions';
 import { StateView } from './state-view';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { StateTable, type StateRow } from '@/components/state-table';
-import type { PublicBackend } from '@/lib/server/backends';
+import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { statesQuery } from '@/lib/queries/states';

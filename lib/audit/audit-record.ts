@@ -9,35 +9,9 @@
  * (in a versioned bucket the begun version stays as a noncurrent version; nothing is deleted).
  */
 
-/** `download`: a raw state download (who read which version's plaintext). */
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** `pending`: written before the change and not completed (still running, or the server died mid-way). */
-export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
-
-export interface AuditRecord {
-  id: string;
-  /** When the attempt was received (ISO 8601 UTC). */
-  time: string;
-  /** When the outcome was known (null while pending). */
-  completedAt: string | null;
-  user: string;
-  anonymous: boolean;
-  backend: string;
-  /** The state key the change was about (null when the request did not say). */
-  key: string | null;
-  action: AuditAction;
-  reason: string | null;
-  /** What the operator saw before deciding (full lock info, digest, version…), as sent. */
-  seen: unknown;
-  outcome: AuditOutcome;
-  errorCode: string | null;
-  errorMessage: string | null;
-  /** What the server found and did (sides released, digest written, the newer lock on a 409…). */
-  details: Record<string, unknown> | null;
-}
+// The record's shape is part of the JSON API contract (GET /api/audit), owned by lib/api/audit.ts.
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome, type AuditRecord } from '../api/audit';
+export { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome, type AuditRecord } from '../api/audit';
 
 const MAX_MS = 9_999_999_999_999;
 

@@ -15,10 +15,39 @@ function str(value: AttributeValue | undefined): string | null {
   return value && 'S' in value && typeof value.S === 'string' ? value.S : null;
 }
 
+/** JSON with object keys sorted at every level: one spelling per attribute value, so it can be compared. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 export function toTableItem(item: Record<string, AttributeValue>): TableItem | null {
   const lockId = str(item.LockID);
   if (lockId === null) return null;
-  return { lockId, info: str(item.Info), digest: str(item.Digest) };
+  const info = str(item.Info);
+  // A malformed lock whose Info is a number, map, NULL…: kept exactly, so it can be removed by what was seen.
+  const infoJson = info === null && item.Info !== undefined ? canonicalJson(item.Info) : undefined;
+  return { lockId, info, ...(infoJson !== undefined ? { infoJson } : {}), digest: str(item.Digest) };
+}
+
+/** The attribute value a canonical JSON spelling stands for (binary values come back from base64). */
+function attributeOfJson(json: string): AttributeValue {
+  const revive = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(revive);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.B === 'string' && Object.keys(o).length === 1) return { B: Buffer.from(o.B, 'base64') };
+      if (Array.isArray(o.BS) && Object.keys(o).length === 1) return { BS: o.BS.map((b) => Buffer.from(String(b), 'base64')) };
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x)]));
+    }
+    return v;
+  };
+  return revive(JSON.parse(json)) as AttributeValue;
 }
 
 function requireTable(backend: BackendConfig): string {
@@ -87,14 +116,24 @@ async function conditional(backend: BackendConfig, table: string, send: () => Pr
 /**
  * Deletes a lock item only if it still holds exactly the `Info` string read (OpenTofu's stricter
  * unlock, never an unconditional delete). `seenInfo` null: the item had no `Info` (a malformed lock):
- * the condition is then that it still has neither `Info` nor `Digest`.
+ * the condition is then that it still has neither `Info` nor `Digest`. `{ json }`: the item's `Info`
+ * was not a string (its canonical JSON from `toTableItem`): the condition is that exact value (a
+ * NULL-typed `Info` by its type, since NULL compares equal to nothing).
  */
-export async function deleteLockItemIfInfo(backend: BackendConfig, lockId: string, seenInfo: string | null): Promise<ConditionalResult> {
+export async function deleteLockItemIfInfo(backend: BackendConfig, lockId: string, seenInfo: string | null | { json: string }): Promise<ConditionalResult> {
   const table = requireTable(backend);
-  const condition: Pick<DeleteItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
-    seenInfo === null
-      ? { ConditionExpression: 'attribute_exists(#l) AND attribute_not_exists(#i) AND attribute_not_exists(#d)', ExpressionAttributeNames: { '#l': 'LockID', '#i': 'Info', '#d': 'Digest' } }
-      : { ConditionExpression: '#i = :seen', ExpressionAttributeNames: { '#i': 'Info' }, ExpressionAttributeValues: { ':seen': { S: seenInfo } } };
+  let condition: Pick<DeleteItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+  if (seenInfo === null) {
+    condition = { ConditionExpression: 'attribute_exists(#l) AND attribute_not_exists(#i) AND attribute_not_exists(#d)', ExpressionAttributeNames: { '#l': 'LockID', '#i': 'Info', '#d': 'Digest' } };
+  } else if (typeof seenInfo === 'string') {
+    condition = { ConditionExpression: '#i = :seen', ExpressionAttributeNames: { '#i': 'Info' }, ExpressionAttributeValues: { ':seen': { S: seenInfo } } };
+  } else {
+    const seen = attributeOfJson(seenInfo.json);
+    condition =
+      'NULL' in seen && seen.NULL !== undefined
+        ? { ConditionExpression: 'attribute_type(#i, :type)', ExpressionAttributeNames: { '#i': 'Info' }, ExpressionAttributeValues: { ':type': { S: 'NULL' } } }
+        : { ConditionExpression: '#i = :seen', ExpressionAttributeNames: { '#i': 'Info' }, ExpressionAttributeValues: { ':seen': seen } };
+  }
   return conditional(backend, table, () => dynamoClient(backend).send(new DeleteItemCommand({ TableName: table, Key: { LockID: { S: lockId } }, ...condition })));
 }
 

@@ -15,7 +15,9 @@ import {
   type PutObjectCommandInput,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
+import { AppError } from '../api/errors';
 import type { BackendConfig } from '../server/config';
+import { lockfileKey } from '../terraform/paths';
 import { s3Client } from './clients';
 import { isConditionFailed, isNotFound, sdkErrorName, toAwsError } from './errors';
 
@@ -139,6 +141,8 @@ export interface ConditionalPut {
   encryption: ObjectEncryption;
   /** User metadata (`x-amz-meta-*`), names without the prefix. */
   metadata?: Record<string, string>;
+  /** Abort the request when S3 has not answered within this time (a typed `aws_unreachable`, `timedOut: true`). */
+  deadlineMs?: number;
 }
 
 export type ConditionalPutResult = { result: 'written'; etag: string; versionId: string | null } | { result: 'precondition_failed' };
@@ -149,6 +153,8 @@ export type ConditionalPutResult = { result: 'written'; etag: string; versionId:
  * 404 AWS answers to `If-Match` when there is no current object) is `precondition_failed`.
  */
 export async function putObjectConditionally(backend: BackendConfig, key: string, body: Uint8Array | string, put: ConditionalPut): Promise<ConditionalPutResult> {
+  const deadline = put.deadlineMs !== undefined ? new AbortController() : null;
+  const timer = deadline ? setTimeout(() => deadline.abort(), put.deadlineMs) : null;
   try {
     const out = await s3Client(backend).send(
       new PutObjectCommand({
@@ -160,11 +166,22 @@ export async function putObjectConditionally(backend: BackendConfig, key: string
         ...encryptionParams(put.encryption),
         ...(put.metadata ? { Metadata: put.metadata } : {}),
       }),
+      deadline ? { abortSignal: deadline.signal } : {},
     );
     return { result: 'written', etag: unquoteEtag(out.ETag), versionId: out.VersionId ?? null };
   } catch (e) {
     if (isConditionFailed(e) || ('ifMatch' in put.condition && isNotFound(e))) return { result: 'precondition_failed' };
+    if (deadline?.signal.aborted) {
+      throw new AppError('aws_timeout', `S3 did not answer the write of s3://${backend.bucket}/${key} within ${Math.round((put.deadlineMs ?? 0) / 1000)} s (backend "${backend.id}").`, {
+        backend: backend.id,
+        service: 'S3',
+        resource: `s3://${backend.bucket}/${key}`,
+        awsError: 'Timeout',
+      });
+    }
     throw toAwsError(e, { backend: backend.id, service: 'S3', resource: `s3://${backend.bucket}/${key}` });
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }
 
@@ -233,7 +250,7 @@ function mergeNewestFirst(a: ObjectVersion[], b: ObjectVersion[]): ObjectVersion
  * last key of interest.
  */
 export async function listKeyVersions(backend: BackendConfig, key: string, opts: { lockfile?: boolean; pageSize?: number } = {}): Promise<KeyVersions> {
-  const lockKey = `${key}.tflock`;
+  const lockKey = lockfileKey(key);
   const lastKeyOfInterest = opts.lockfile ? lockKey : key;
   const versions: ObjectVersion[] = [];
   const lockfileVersions: ObjectVersion[] = [];

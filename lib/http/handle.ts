@@ -7,6 +7,8 @@ import 'server-only';
 import type { z } from 'zod';
 import { AppError } from '../api/errors';
 import { toAppError } from '../server/errors';
+import { getBackend } from '../server/backends';
+import type { BackendConfig } from '../server/config';
 import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
@@ -24,6 +26,17 @@ export async function handle(route: string, request: Request, run: () => Promise
   }
   observeRequest(route, request.method, response.status, (performance.now() - started) / 1000);
   return response;
+}
+
+/**
+ * The `GET` handler of a `/api/backends/{id}/…` read route: the backend is resolved once (an unknown
+ * id is a 404 `backend_not_found`) and handed to the service, which never looks it up itself.
+ */
+export function backendRoute(route: string, run: (backend: BackendConfig, request: Request) => Promise<Response | unknown> | Response | unknown) {
+  return async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await params;
+    return handle(route, request, async () => run(getBackend(id), request));
+  };
 }
 
 /** Validates input with a zod schema; failures become a 400 listing each problem. */

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { AuditListing } from '../audit/audit-log';
+import type { AuditListing } from '../api/audit';
 import { fetchJson } from './fetch-json';
 
 export type AuditResponse = AuditListing;

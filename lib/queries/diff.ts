@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import type { DiffResult } from '../services/diff-versions';
+import type { DiffResult } from '../api/diff';
 import { fetchJson } from './fetch-json';
 
 export type DiffResponse = DiffResult;

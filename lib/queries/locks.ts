@@ -1,14 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ErrorJson } from '../api/errors';
-import type { Lock } from '../terraform/locks';
+import type { LocksResult } from '../api/locks';
 import { fetchJson } from './fetch-json';
 
-export interface LocksResponse {
-  locks: Lock[];
-  fetchedAt: string;
-  errors: ErrorJson[];
-  notices: string[];
-}
+export type LocksResponse = LocksResult;
 
 export const locksKeys = {
   all: ['locks'] as const,

@@ -1,17 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { RepairDigestResult } from '../services/repair-digest';
+import type { RepairDigestBody, RepairDigestResult } from '../api/digest';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { statesKeys } from './states';
 
 export type RepairDigestResponse = RepairDigestResult;
 
-export interface RepairDigestRequest {
-  key: string;
-  /** The Digest shown (null: no digest item). */
-  expected: string | null;
-  reason: string;
-}
+/** The body of `POST …/digest` (lib/api/digest.ts is its schema). */
+export type RepairDigestRequest = RepairDigestBody;
 
 export function postRepairDigest(backendId: string, body: RepairDigestRequest): Promise<RepairDigestResponse> {
   return fetchJson<RepairDigestResponse>(`/api/backends/${encodeURIComponent(backendId)}/digest`, { method: 'POST', body: JSON.stringify(body) });

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { RestoreMarks } from '../services/restore-marks';
+import type { RestoreMarks } from '../api/versions';
 import { fetchJson } from './fetch-json';
 
 export type RestoreMarksResponse = RestoreMarks;

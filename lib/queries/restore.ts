@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { RestoreResult } from '../services/restore-version';
+import type { RestoreBody, RestoreResult } from '../api/restore';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';
 import { restoreMarksKeys } from './restore-marks';
@@ -8,13 +8,8 @@ import { versionsKeys } from './versions';
 
 export type RestoreResponse = RestoreResult;
 
-export interface RestoreRequest {
-  key: string;
-  versionId: string;
-  expectedCurrentVersionId: string;
-  reason: string;
-  allowLineageChange?: boolean;
-}
+/** The body of `POST …/restore` (lib/api/restore.ts is its schema). */
+export type RestoreRequest = RestoreBody;
 
 export function postRestore(backendId: string, body: RestoreRequest): Promise<RestoreResponse> {
   return fetchJson<RestoreResponse>(`/api/backends/${encodeURIComponent(backendId)}/restore`, { method: 'POST', body: JSON.stringify(body) });

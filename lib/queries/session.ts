@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { SessionInfo } from '../services/session';
+import type { SessionInfo } from '../api/session';
 import { fetchJson } from './fetch-json';
 
 export type SessionResponse = SessionInfo;

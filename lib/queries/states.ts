@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { StatesResult } from '../services/list-states';
+import type { StatesResult } from '../api/states';
 import { fetchJson } from './fetch-json';
 
 export type StatesResponse = StatesResult;

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { UnlockResult } from '../services/force-unlock';
-import type { Lock, LockSource } from '../terraform/locks';
+import type { UnlockBody, UnlockResult } from '../api/unlock';
+import type { Lock } from '../api/locks';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys, type LocksResponse } from './locks';
@@ -8,13 +8,8 @@ import { statesKeys } from './states';
 
 export type UnlockResponse = UnlockResult;
 
-export interface UnlockRequest {
-  key: string;
-  id: string;
-  reason: string;
-  source?: LockSource;
-  seen?: { dynamodbInfo?: string | null; lockfileEtag?: string };
-}
+/** The body of `POST …/unlock` (lib/api/unlock.ts is its schema). */
+export type UnlockRequest = UnlockBody;
 
 export function postUnlock(backendId: string, body: UnlockRequest): Promise<UnlockResponse> {
   return fetchJson<UnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock`, { method: 'POST', body: JSON.stringify(body) });
@@ -24,6 +19,7 @@ export function postUnlock(backendId: string, body: UnlockRequest): Promise<Unlo
 export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
   const seen: UnlockRequest['seen'] = {};
   if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
+  if (lock.seen.dynamodbInfoJson !== undefined) seen.dynamodbInfoJson = lock.seen.dynamodbInfoJson;
   if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
   return { key: lock.key, id: lock.id, reason, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
 }

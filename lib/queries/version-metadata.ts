@@ -1,5 +1,5 @@
 import { queryOptions, useQueries } from '@tanstack/react-query';
-import type { VersionMetadataResult } from '../services/version-metadata';
+import type { VersionMetadataResult } from '../api/versions';
 import { fetchJson } from './fetch-json';
 
 export type VersionMetadataResponse = VersionMetadataResult;

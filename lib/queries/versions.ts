@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { VersionsResult } from '../services/list-versions';
+import type { VersionsResult } from '../api/versions';
 import { fetchJson } from './fetch-json';
 
 export type VersionsResponse = VersionsResult;

@@ -1,4 +1,5 @@
 import { getConfig, type BackendConfig } from './config';
+import type { PublicBackend } from '../api/backends';
 import { AppError } from '../api/errors';
 
 /** The configured backend with this id, or a 404-typed error. */
@@ -9,8 +10,8 @@ export function getBackend(id: string): BackendConfig {
 }
 
 /** What the browser may know about a backend (no endpoints, no roles). */
-export function publicBackend(b: BackendConfig) {
+export function publicBackend(b: BackendConfig): PublicBackend {
   return { id: b.id, name: b.name, region: b.region, bucket: b.bucket, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, workspaceKeyPrefix: b.workspaceKeyPrefix };
 }
 
-export type PublicBackend = ReturnType<typeof publicBackend>;
+export type { PublicBackend };

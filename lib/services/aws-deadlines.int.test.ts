@@ -46,7 +46,7 @@ describe('an AWS endpoint that stops answering', () => {
   it('fails a Scan that never answers with aws_timeout after its attempts, keeping the other half of the page', async () => {
     const seen = proxy.seen('dynamodb:Scan');
     proxy.stallNext('dynamodb:Scan', 100, 'before-headers');
-    const { value: result, seconds } = await timed(() => listLocks('slow'));
+    const { value: result, seconds } = await timed(() => listLocks(getBackend('slow')));
     proxy.stallNext('dynamodb:Scan', 0, 'before-headers');
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ code: 'aws_timeout', service: 'DynamoDB' });

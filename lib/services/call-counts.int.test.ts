@@ -9,6 +9,7 @@ import { clearCache } from '../server/cache';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { lockfileKey } from '../terraform/paths';
+import { getBackend } from '../server/backends';
 import { useBackends } from '../testing/integration-env';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
@@ -40,7 +41,7 @@ describe('AWS calls of a locks listing', () => {
     expect(expected.scan).toBeGreaterThan(SEGMENTS); // several pages, so pagination is exercised
     clearCache();
     resetAwsCallCounts();
-    const { locks } = await listLocks('calls');
+    const { locks } = await listLocks(getBackend('calls'));
     expect(locks).toHaveLength(20);
     expect(locks.every((l) => l.sources.length === 2)).toBe(true);
     expect(awsCallCounts()).toEqual({ 'dynamodb:Scan': expected.scan, 's3:ListObjectsV2': expected.list });
@@ -50,8 +51,8 @@ describe('AWS calls of a locks listing', () => {
     const expected = await w.baselinePages(bucket, table, SEGMENTS, PAGE);
     clearCache();
     resetAwsCallCounts();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => listLocks('calls')));
-    await Promise.all(Array.from({ length: 50 }, () => listLocks('calls')));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => listLocks(getBackend('calls'))));
+    await Promise.all(Array.from({ length: 50 }, () => listLocks(getBackend('calls'))));
     expect(new Set(answers.map((a) => a.fetchedAt)).size).toBe(1);
     expect(awsCallCounts()).toEqual({ 'dynamodb:Scan': expected.scan, 's3:ListObjectsV2': expected.list });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../api/errors';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
+import { getBackend } from '../server/backends';
 import { useBackends } from '../testing/integration-env';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { SENSITIVE_MASK } from '../terraform/state-diff';
@@ -41,7 +42,7 @@ describe('diff of two versions of a state', () => {
   });
 
   it('lists added, removed and changed resources and outputs, masking every sensitive value', async () => {
-    const diff = await diffVersions('d', KEY, { from: v.one, to: v.two });
+    const diff = await diffVersions(getBackend('d'), KEY, { from: v.one, to: v.two });
     expect(diff.comparable).toBe(true);
     expect(diff.from).toMatchObject({ versionId: v.one, serial: 1, kind: 'plaintext' });
     expect(diff.to).toMatchObject({ versionId: v.two, serial: 2 });
@@ -71,7 +72,7 @@ describe('diff of two versions of a state', () => {
     const first = (await w.putState(b, KEY, stateDocument({ serial: 1, lineage: LINEAGE }))).versionId;
     const second = (await w.putState(b, KEY, stateDocument({ serial: 2, lineage: LINEAGE, resources: [web(1, 'ami-1')] }))).versionId;
     useBackends([{ id: 'dd', bucket: b }]);
-    const diff = await diffVersions('dd', KEY);
+    const diff = await diffVersions(getBackend('dd'), KEY);
     expect(diff.from.versionId).toBe(first);
     expect(diff.to.versionId).toBe(second);
     expect(diff.summary.resources.added).toBe(1);
@@ -79,7 +80,7 @@ describe('diff of two versions of a state', () => {
 
   it('gives a clear note instead of a diff for an encrypted version', async () => {
     useBackends([{ id: 'd', bucket }]);
-    const diff = await diffVersions('d', KEY, { from: v.two, to: v.encrypted });
+    const diff = await diffVersions(getBackend('d'), KEY, { from: v.two, to: v.encrypted });
     expect(diff.comparable).toBe(false);
     expect(diff.note).toMatch(/OpenTofu-encrypted/);
     expect(diff.to).toMatchObject({ kind: 'encrypted', serial: 3 });
@@ -90,15 +91,15 @@ describe('diff of two versions of a state', () => {
     useBackends([{ id: 'd', bucket }]);
     clearDiffCache();
     resetAwsCallCounts();
-    const first = await diffVersions('d', KEY, { from: v.one, to: v.two, offset: 0, limit: 3 });
-    const second = await diffVersions('d', KEY, { from: v.one, to: v.two, offset: 3, limit: 3 });
+    const first = await diffVersions(getBackend('d'), KEY, { from: v.one, to: v.two, offset: 0, limit: 3 });
+    const second = await diffVersions(getBackend('d'), KEY, { from: v.one, to: v.two, offset: 3, limit: 3 });
     expect(first.page).toEqual({ offset: 0, limit: 3, total: 4 });
     expect(second.resources.map((r) => r.address)).toEqual(['module.data.aws_db_instance.main']);
     expect(awsCallCounts()['s3:GetObject']).toBe(2);
   });
 
   it('answers version_not_found for an unknown version', async () => {
-    const err = await diffVersions('d', KEY, { from: v.one, to: 'not-a-version' }).catch((e: unknown) => e);
+    const err = await diffVersions(getBackend('d'), KEY, { from: v.one, to: 'not-a-version' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('version_not_found');
   });
@@ -126,7 +127,7 @@ describe('diff of two versions of a state', () => {
     const from = (await w.putStateMultipart(b, KEY, one)).versionId;
     const to = (await w.putStateMultipart(b, KEY, big(2))).versionId;
     useBackends([{ id: 'big', bucket: b }]);
-    const diff = await diffVersions('big', KEY, { from, to, limit: 50 });
+    const diff = await diffVersions(getBackend('big'), KEY, { from, to, limit: 50 });
     expect(diff.summary.resources).toEqual({ added: 0, removed: 560, changed: 1400, unchanged: 26_040 });
     expect(diff.resources).toHaveLength(50);
     expect(diff.page.total).toBe(1960);

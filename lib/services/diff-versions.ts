@@ -6,28 +6,15 @@ import 'server-only';
  * `to` it compares the latest version with the one before.
  */
 import { listKeyVersions } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
 import type { BackendConfig } from '../server/config';
+import { DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT, type DiffResult } from '../api/diff';
 import { AppError } from '../api/errors';
 import { LruCache } from '../server/lru-cache';
-import { diffStates, pageOfDiff, type DiffPage, type DiffSide, type StateDiff } from '../terraform/state-diff';
+import { diffStates, pageOfDiff } from '../terraform/state-diff';
 import { parseStateFile } from '../terraform/state-file';
+import { cacheKey } from './cache-keys';
 import { assertStateKey, NULL_VERSION_ID, readStateVersion } from './state-version';
 
-export interface DiffEnd extends DiffSide {
-  versionId: string;
-  lastModified: string | null;
-}
-
-export interface DiffResult extends Omit<StateDiff, 'from' | 'to'> {
-  key: string;
-  from: DiffEnd;
-  to: DiffEnd;
-  page: DiffPage;
-}
-
-export const DEFAULT_DIFF_LIMIT = 100;
-export const MAX_DIFF_LIMIT = 1000;
 
 type FullDiff = Omit<DiffResult, 'page'>;
 
@@ -64,12 +51,11 @@ async function defaultPair(backend: BackendConfig, key: string, from?: string, t
   return { from: previous.versionId, to: toVersion };
 }
 
-export async function diffVersions(backendId: string, key: string, opts: { from?: string; to?: string; offset?: number; limit?: number } = {}): Promise<DiffResult> {
-  const backend = getBackend(backendId);
+export async function diffVersions(backend: BackendConfig, key: string, opts: { from?: string; to?: string; offset?: number; limit?: number } = {}): Promise<DiffResult> {
   assertStateKey(backend, key);
   const { from, to } = opts.from !== undefined && opts.to !== undefined ? { from: opts.from, to: opts.to } : await defaultPair(backend, key, opts.from, opts.to);
   const cacheable = from !== NULL_VERSION_ID && to !== NULL_VERSION_ID;
-  const full = cacheable ? await diffCache.get(`${backend.bucket}\u0000${key}\u0000${from}\u0000${to}`, () => computeDiff(backend, key, from, to)) : await computeDiff(backend, key, from, to);
+  const full = cacheable ? await diffCache.get(cacheKey(backend.bucket, key, from, to), () => computeDiff(backend, key, from, to)) : await computeDiff(backend, key, from, to);
   const offset = opts.offset ?? 0;
   const limit = Math.min(opts.limit ?? DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT);
   return pageOfDiff(full, offset, limit);

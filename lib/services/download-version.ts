@@ -5,9 +5,8 @@ import 'server-only';
  * other view masks them.
  */
 import { beginAudit, completeAudit } from '../audit/audit-log';
-import { assertAllowed, identify } from '../auth/identity';
-import { getBackend } from '../server/backends';
-import { getConfig } from '../server/config';
+import { assertAllowed, type Identity } from '../auth/identity';
+import { getConfig, type BackendConfig } from '../server/config';
 import { openStateVersion } from './state-version';
 
 export interface VersionDownload {
@@ -28,8 +27,7 @@ export function downloadFilename(key: string, versionId: string | null): string 
   return dot > 0 ? `${flat.slice(0, dot)}-${safeVersion}${flat.slice(dot)}` : `${flat}-${safeVersion}`;
 }
 
-export async function downloadVersion(backendId: string, key: string, versionId?: string): Promise<VersionDownload> {
-  const backend = getBackend(backendId);
+export async function downloadVersion(backend: BackendConfig, key: string, versionId?: string): Promise<VersionDownload> {
   const opened = await openStateVersion(backend, key, versionId);
   return {
     stream: opened.stream(),
@@ -46,11 +44,10 @@ export async function downloadVersion(backendId: string, key: string, versionId?
  * it too), and is audited before a byte is sent (who, which key, which version and ETag); if the
  * record cannot be stored the download is refused (503), as a mutation would be.
  */
-export async function auditedDownload(request: Request, backendId: string, key: string, versionId?: string): Promise<VersionDownload> {
-  const config = getConfig();
-  const identity = identify(request, config);
-  assertAllowed(identity, 'stateReader', backendId, key, config);
-  const download = await downloadVersion(backendId, key, versionId);
+export async function auditedDownload(identity: Identity, backend: BackendConfig, key: string, versionId?: string): Promise<VersionDownload> {
+  const backendId = backend.id;
+  assertAllowed(identity, 'stateReader', backendId, key, getConfig());
+  const download = await downloadVersion(backend, key, versionId);
   const seen = { versionId: download.versionId ?? versionId ?? null, etag: download.etag, bytes: download.contentLength };
   let auditId: string;
   try {

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
+import { GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import { getBackend } from '../server/backends';
 import { AppError } from '../api/errors';
 import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { lockfileKey, lockPath } from '../terraform/paths';
+import { faults } from '../server/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, headObject, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -14,6 +16,7 @@ import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
+afterEach(() => faults.reset());
 
 const bucket = uniqueName('unlock');
 const table = uniqueName('unlocktable');
@@ -36,7 +39,7 @@ const unlock = (body: unknown, backendId = 'main', opts = {}) => callMutation(un
 
 /** The lock as the locks page shows it (with its `seen`), found by state key and source. */
 async function listed(backendId: string, key: string, source?: 'dynamodb' | 's3') {
-  const { locks } = await listLocks(backendId);
+  const { locks } = await listLocks(getBackend(backendId));
   const lock = locks.find((l) => l.key === key && (!source || l.sources.includes(source)));
   if (!lock) throw new Error(`no listed lock on ${key}`);
   return lock;
@@ -84,7 +87,7 @@ describe('force-unlock through POST /api/backends/{id}/unlock', () => {
     expect(record?.details).toMatchObject({ released: ['dynamodb', 's3'] });
 
     // The lock is gone from the listing too (the snapshot cache was dropped).
-    expect((await listLocks('main')).locks.some((l) => l.key === key)).toBe(false);
+    expect((await listLocks(getBackend('main'))).locks.some((l) => l.key === key)).toBe(false);
   });
 
   it('answers 404 lock_not_found for a lock that is already released, and records it', async () => {
@@ -200,6 +203,30 @@ describe('force-unlock through POST /api/backends/{id}/unlock', () => {
     expect((await unlock({ key: noInfo, id: '', reason: 'broken', seen: n.seen })).body).toMatchObject({ unlocked: true, sources: ['dynamodb'] });
     expect(await readLockItem(w, table, bucket, noInfo)).toBeUndefined();
 
+    // An Info that is not a string (number, map, NULL): removable by the exact attribute seen.
+    const typed: Array<[string, AttributeValue, AttributeValue]> = [
+      ['malformed/number/terraform.tfstate', { N: '42' }, { N: '43' }],
+      ['malformed/map/terraform.tfstate', { M: { ID: { S: 'x' }, n: { N: '1' } } }, { M: { ID: { S: 'x' }, n: { N: '2' } } }],
+      ['malformed/null/terraform.tfstate', { NULL: true }, { S: TerraformWriter.lockInfo(bucket, 'x').id }],
+    ];
+    for (const [typedKey, value, replacement] of typed) {
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: value } }));
+      const seenTyped = await listed('main', typedKey);
+      expect(seenTyped.seen.dynamodbInfoJson, typedKey).toBeDefined();
+      expect(seenTyped.problems).toContain('malformed_info');
+      // Replaced in between: refused, the new value stays.
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: replacement } }));
+      const changed = await unlock({ key: typedKey, id: '', reason: 'broken', seen: seenTyped.seen });
+      expect(changed.status, typedKey).toBe(409);
+      expect((await w.ddb.send(new GetItemCommand({ TableName: table, Key: { LockID: { S: lockPath(bucket, typedKey) } }, ConsistentRead: true }))).Item?.Info).toEqual(replacement);
+      // Put back what was seen: removed by exactly that value.
+      await w.ddb.send(new PutItemCommand({ TableName: table, Item: { LockID: { S: lockPath(bucket, typedKey) }, Info: value } }));
+      const removed = await unlock({ key: typedKey, id: '', reason: 'broken', seen: seenTyped.seen });
+      expect(removed.status, typedKey).toBe(200);
+      expect(removed.body).toMatchObject({ unlocked: true, sources: ['dynamodb'] });
+      expect(await readLockItem(w, table, bucket, typedKey)).toBeUndefined();
+    }
+
     const f = await listed('main', badFile);
     expect((await unlock({ key: badFile, id: '', reason: 'broken', seen: f.seen })).body).toMatchObject({ unlocked: true, sources: ['s3'] });
     expect(await readLockfile(w, bucket, badFile)).toBeNull();
@@ -261,7 +288,9 @@ describe('force-unlock races', () => {
         if (sides !== 'dynamodb') await w.lockFile(backend.bucket, key, next);
         if (sides !== 's3') await w.lockDynamo(table, backend.bucket, key, next);
       };
-      const err = await forceUnlock(backend, { key, id: old.id, seen }, { afterRead: replace }).catch((e: unknown) => e);
+      faults.arm('unlock:after-read', replace);
+      const err = await forceUnlock(backend, { key, id: old.id, seen }).catch((e: unknown) => e);
+      faults.reset();
       expect(err, backendId).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe('lock_changed');
       expect((err as AppError).details.current).toMatchObject({ id: next.id, who: 'new@run' });

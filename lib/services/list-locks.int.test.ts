@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../api/errors';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { marshalLockInfo } from '../terraform/lock-info';
+import { getBackend } from '../server/backends';
 import { useBackends } from '../testing/integration-env';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { clearCache } from '../server/cache';
@@ -31,7 +32,7 @@ describe('listLocks against moto', () => {
   });
 
   it('lists every lock with the exact holder fields and merges dual-mode locks', async () => {
-    const { locks, errors, fetchedAt } = await listLocks('main');
+    const { locks, errors, fetchedAt } = await listLocks(getBackend('main'));
     expect(errors).toEqual([]);
     expect(Date.parse(fetchedAt)).not.toBeNaN();
     const byKey = new Map(locks.map((l) => [`${l.key}|${l.sources.join()}`, l]));
@@ -58,7 +59,7 @@ describe('listLocks against moto', () => {
   it('does not download a .tflock whose ETag proves it equals the DynamoDB Info', async () => {
     clearCache();
     resetAwsCallCounts();
-    await listLocks('main');
+    await listLocks(getBackend('main'));
     const counts = awsCallCounts();
     // Two lock files need reading (lockfile-only and junk); the dual-mode one is proven by its ETag.
     expect(counts['s3:GetObject']).toBe(2);
@@ -77,7 +78,7 @@ describe('pagination and failures', () => {
     for (let i = 0; i < 150; i++) items.push({ LockID: `${bucket}/s${i}/terraform.tfstate`, Info: marshalLockInfo(TerraformWriter.lockInfo(bucket, `s${i}/terraform.tfstate`)) });
     await w.putItemsBatch(table, items);
     useBackends([{ id: 'big', bucket, dynamodbTable: table, scanSegments: 3, scanPageSize: 200 }]);
-    const { locks } = await listLocks('big');
+    const { locks } = await listLocks(getBackend('big'));
     expect(locks).toHaveLength(150);
     expect(new Set(locks.map((l) => l.key)).size).toBe(150);
     expect(awsCallCounts()['dynamodb:Scan']).toBeGreaterThanOrEqual(3150 / 200);
@@ -85,7 +86,7 @@ describe('pagination and failures', () => {
 
   it('names the backend and cause for a missing table and bucket', async () => {
     useBackends([{ id: 'ghost', bucket: uniqueName('nobucket'), dynamodbTable: uniqueName('notable') }]);
-    const err = await listLocks('ghost').catch((e: unknown) => e);
+    const err = await listLocks(getBackend('ghost')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('table_not_found');
     expect((err as AppError).message).toContain('ghost');
@@ -96,14 +97,14 @@ describe('pagination and failures', () => {
     await w.createBucket(bucket);
     await w.lockFile(bucket, 'a.tfstate', TerraformWriter.lockInfo(bucket, 'a.tfstate'));
     useBackends([{ id: 'half', bucket, dynamodbTable: uniqueName('missing') }]);
-    const { locks, errors } = await listLocks('half');
+    const { locks, errors } = await listLocks(getBackend('half'));
     expect(locks.map((l) => l.key)).toEqual(['a.tfstate']);
     expect(errors.map((e) => e.code)).toEqual(['table_not_found']);
   });
 
   it('reports an unreachable endpoint as aws_unreachable', async () => {
     useBackends([{ id: 'down', bucket: 'whatever-bucket', endpoint: 'http://127.0.0.1:9' }]);
-    const err = await listLocks('down').catch((e: unknown) => e);
+    const err = await listLocks(getBackend('down')).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('aws_unreachable');
     expect((err as AppError).message).toContain('down');
   });

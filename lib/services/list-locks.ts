@@ -4,24 +4,19 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { getObjectBytes } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
-import { getConfig, type BackendConfig } from '../server/config';
-import { AppError, type ErrorJson } from '../api/errors';
-import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
+import type { BackendConfig } from '../server/config';
+import { AppError } from '../api/errors';
+import type { LocksResult } from '../api/locks';
+import { mergeLocks, type LockfileRecord } from '../terraform/locks';
 import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import type { ObjectSummary } from '../aws/state-bucket';
 import { getSnapshot } from './backend-snapshot';
+import { cacheKey } from './cache-keys';
+import { lockContext } from './terraform-lock';
 
-export interface LocksResult {
-  locks: Lock[];
-  fetchedAt: string;
-  /** Partial failures (e.g. the table is missing but the bucket was listed). */
-  errors: ErrorJson[];
-  notices: string[];
-}
 
 const LOCKFILE_BODY_TTL_MS = 10 * 60_000;
 const READ_CONCURRENCY = 8;
@@ -34,7 +29,7 @@ function md5Hex(text: string): string {
 async function readLockfile(backend: BackendConfig, object: ObjectSummary, key: string): Promise<LockfileRecord | null> {
   const base = { key, etag: object.etag, lastModified: object.lastModified };
   try {
-    const body = await cachedRead('lockfile', `${backend.id}\u0000${object.key}\u0000${object.etag}`, LOCKFILE_BODY_TTL_MS, async () => {
+    const body = await cachedRead('lockfile', cacheKey(backend.id, object.key, object.etag), LOCKFILE_BODY_TTL_MS, async () => {
       const bytes = await getObjectBytes(backend, object.key);
       return bytes === null ? null : new TextDecoder().decode(bytes.body);
     });
@@ -46,8 +41,7 @@ async function readLockfile(backend: BackendConfig, object: ObjectSummary, key: 
   }
 }
 
-export async function listLocks(backendId: string, nowMs = Date.now()): Promise<LocksResult> {
-  const backend = getBackend(backendId);
+export async function listLocks(backend: BackendConfig, nowMs = Date.now()): Promise<LocksResult> {
   const snapshot = await getSnapshot(backend);
   if (snapshot.tableError && snapshot.bucketError) throw snapshot.tableError;
   if (snapshot.bucketError && !backend.dynamodbTable) throw snapshot.bucketError;
@@ -73,18 +67,7 @@ export async function listLocks(backendId: string, nowMs = Date.now()): Promise<
     return readLockfile(backend, object, key);
   });
 
-  const config = getConfig();
-  const locks = mergeLocks(
-    {
-      bucket: backend.bucket,
-      workspaceKeyPrefix: backend.workspaceKeyPrefix,
-      dualMode: backend.useLockfile && backend.dynamodbTable !== null,
-      staleAfterMinutes: config.staleAfterMinutes,
-      nowMs,
-    },
-    items,
-    lockfiles.filter((l): l is LockfileRecord => l !== null),
-  );
+  const locks = mergeLocks(lockContext(backend, nowMs), items, lockfiles.filter((l): l is LockfileRecord => l !== null));
   const errors = [snapshot.tableError, snapshot.bucketError].filter((e): e is AppError => e !== null).map((e) => e.toJson());
   return { locks, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
 }

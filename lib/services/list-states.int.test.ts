@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearCache } from '../server/cache';
 import { AppError } from '../api/errors';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
+import { getBackend } from '../server/backends';
 import { useBackends } from '../testing/integration-env';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { listLocks } from './list-locks';
@@ -65,7 +66,7 @@ describe('listStates: every digest status from seeded data', () => {
   it('reports match, mismatch, missing, orphan and unverified with their facts', async () => {
     clearCache();
     resetAwsCallCounts();
-    const { states, errors, fetchedAt } = await listStates('main');
+    const { states, errors, fetchedAt } = await listStates(getBackend('main'));
     expect(errors).toEqual([]);
     expect(Date.parse(fetchedAt)).not.toBeNaN();
     expect(states.map((s) => s.key)).toEqual([
@@ -100,8 +101,8 @@ describe('listStates: every digest status from seeded data', () => {
   });
 
   it('carries the live lock of each path, exactly as /locks reports it', async () => {
-    const { states } = await listStates('main');
-    const { locks } = await listLocks('main');
+    const { states } = await listStates(getBackend('main'));
+    const { locks } = await listLocks(getBackend('main'));
     const lock = byKey(states).get('app/terraform.tfstate')?.lock;
     expect(lock).toMatchObject({ id: held.id, who: 'alice@laptop', sources: ['dynamodb', 's3'] });
     expect(lock).toEqual(locks.find((l) => l.key === 'app/terraform.tfstate'));
@@ -109,15 +110,15 @@ describe('listStates: every digest status from seeded data', () => {
   });
 
   it('hashes each (key, ETag) once: a second listing downloads only what failed', async () => {
-    await listStates('main');
+    await listStates(getBackend('main'));
     resetAwsCallCounts();
-    const { states } = await listStates('main');
+    const { states } = await listStates(getBackend('main'));
     expect(byKey(states).get('big/terraform.tfstate')?.digestStatus).toBe('match');
     expect(awsCallCounts()['s3:GetObject']).toBe(1); // the archived object is retried, not cached as a failure
   });
 
   it('uses the configured suffixes instead of .tfstate', async () => {
-    const { states } = await listStates('custom');
+    const { states } = await listStates(getBackend('custom'));
     expect(states.map((s) => [s.key, s.digestStatus])).toEqual([
       ['custom/state.json', 'missing'],
       // Digest items whose object is gone are orphans whatever their suffix.
@@ -127,7 +128,7 @@ describe('listStates: every digest status from seeded data', () => {
 
   it('reports every state as missing, with the reason, on a lockfile-only backend', async () => {
     resetAwsCallCounts();
-    const { states } = await listStates('lockfile-only');
+    const { states } = await listStates(getBackend('lockfile-only'));
     expect(states).toHaveLength(7); // no orphans: the table is not read
     expect(states.every((s) => s.digestStatus === 'missing' && s.digest === null && s.digestReason?.includes('No DynamoDB table'))).toBe(true);
     expect(awsCallCounts()['dynamodb:Scan']).toBeUndefined();
@@ -167,7 +168,7 @@ describe('listStates: cost', () => {
       const expected = await w.baselinePages(backend.bucket, backend.table, SEGMENTS, PAGE);
       clearCache();
       resetAwsCallCounts();
-      const { states } = await listStates(backend.id);
+      const { states } = await listStates(getBackend(backend.id));
       expect(states).toHaveLength(count);
       expect(states.every((s) => s.digestStatus === 'match')).toBe(true);
       expect(states.filter((s) => s.workspace !== 'default')).toHaveLength(Math.ceil(count / 3));
@@ -185,7 +186,7 @@ describe('listStates: failures', () => {
     await w.createBucket(bucket);
     await w.putState(bucket, 'a/terraform.tfstate', stateDocument({ serial: 1, lineage: lineage() }), null);
     useBackends([{ id: 'half', bucket, dynamodbTable: uniqueName('missing') }]);
-    const { states, errors } = await listStates('half');
+    const { states, errors } = await listStates(getBackend('half'));
     expect(states.map((s) => [s.key, s.digestStatus])).toEqual([['a/terraform.tfstate', 'unverified']]);
     expect(states[0]?.digestReason).toContain('does not exist');
     expect(errors.map((e) => e.code)).toEqual(['table_not_found']);
@@ -193,14 +194,14 @@ describe('listStates: failures', () => {
 
   it('fails with a typed error naming the backend when the bucket is missing', async () => {
     useBackends([{ id: 'ghost', bucket: uniqueName('nobucket') }]);
-    const err = await listStates('ghost').catch((e: unknown) => e);
+    const err = await listStates(getBackend('ghost')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('bucket_not_found');
     expect((err as AppError).message).toContain('ghost');
   });
 
   it('rejects an unknown backend', async () => {
-    const err = await listStates('nope').catch((e: unknown) => e);
+    const err = await Promise.resolve().then(() => listStates(getBackend('nope'))).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('backend_not_found');
   });
 });

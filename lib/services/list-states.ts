@@ -6,43 +6,21 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { getObjectBytes, type ObjectSummary } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
-import { AppError, type ErrorJson } from '../api/errors';
+import { AppError } from '../api/errors';
+import type { StateEntry, StatesResult } from '../api/states';
 import { logger } from '../server/logger';
-import { digestStatus, needsDownload, type DigestStatus } from '../terraform/digest';
+import { digestStatus, needsDownload } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import { getSnapshot } from './backend-snapshot';
+import { cacheKey } from './cache-keys';
 import { listLocks } from './list-locks';
 
-export interface StateEntry {
-  key: string;
-  workspace: string;
-  /** Null for an orphan digest (no object). */
-  size: number | null;
-  lastModified: string | null;
-  etag: string | null;
-  /** The raw `Digest` of `<bucket>/<key>-md5`, or null when there is no such item. */
-  digest: string | null;
-  digestStatus: DigestStatus;
-  digestReason?: string;
-  /** The MD5 of the object's bytes, when known (proven by the ETag or hashed after download). */
-  calculatedMd5?: string;
-  /** The live lock of this path (as in `/locks`), or null. */
-  lock: Lock | null;
-}
-
-export interface StatesResult {
-  states: StateEntry[];
-  fetchedAt: string;
-  /** Partial failures (e.g. the table is unreadable, so digests are unverified). */
-  errors: ErrorJson[];
-  notices: string[];
-}
+export type { StateEntry, StatesResult } from '../api/states';
 
 /** A hash is immutable for a given (key, ETag): keep it long. */
 const MD5_TTL_MS = 24 * 3600_000;
@@ -53,9 +31,9 @@ type Hash = { md5: string } | { error: string };
 
 /** MD5 of the object's current bytes; failures are not cached, so the next refresh retries. */
 async function objectMd5(backend: BackendConfig, object: ObjectSummary): Promise<string> {
-  const cacheKey = `${backend.id}\u0000${object.key}\u0000${object.etag}`;
+  const key = cacheKey(backend.id, object.key, object.etag);
   try {
-    return await cachedRead('state-md5', cacheKey, MD5_TTL_MS, async () => {
+    return await cachedRead('state-md5', key, MD5_TTL_MS, async () => {
       const read = await getObjectBytes(backend, object.key);
       if (read === null) throw new AppError('state_not_found', 'the object was deleted while it was being checked.');
       // Overwritten since the listing: this hash belongs to another ETag, check again next refresh.
@@ -63,7 +41,7 @@ async function objectMd5(backend: BackendConfig, object: ObjectSummary): Promise
       return crypto.createHash('md5').update(read.body).digest('hex');
     });
   } catch (e) {
-    invalidate('state-md5', cacheKey);
+    invalidate('state-md5', key);
     throw e;
   }
 }
@@ -78,10 +56,9 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
   }
 }
 
-export async function listStates(backendId: string, nowMs = Date.now()): Promise<StatesResult> {
-  const backend = getBackend(backendId);
+export async function listStates(backend: BackendConfig, nowMs = Date.now()): Promise<StatesResult> {
   // Started together, both read the one cached (or in-flight) snapshot: the locks cost no extra listing.
-  const locksPromise = listLocks(backendId, nowMs);
+  const locksPromise = listLocks(backend, nowMs);
   const [snapshot] = await Promise.all([getSnapshot(backend), locksPromise.catch(() => null)]);
   if (snapshot.bucketError) throw snapshot.bucketError;
   // With the bucket readable, listLocks does not fail on AWS errors (they become its `errors`).

@@ -42,7 +42,7 @@ describe('listing the versions of one state key', () => {
 
   it('returns every version of exactly that key, newest first, across pages', async () => {
     resetAwsCallCounts();
-    const result = await listVersions('v', key);
+    const result = await listVersions(getBackend('v'), key);
     expect(result.versions).toHaveLength(1050);
     expect(result.versions.map((v) => v.versionId)).toEqual([...written].reverse());
     expect(result.versions[0]).toMatchObject({ isLatest: true, deleteMarker: false });
@@ -86,7 +86,7 @@ describe('listing the versions of one state key', () => {
     const v1 = await put(b, 'x.tfstate', '{"version":4}');
     await w.s3.send(new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: b, Key: 'x.tfstate' }));
     useBackends([{ id: 'd', bucket: b }]);
-    const { versions } = await listVersions('d', 'x.tfstate');
+    const { versions } = await listVersions(getBackend('d'), 'x.tfstate');
     expect(versions.map((v) => [v.deleteMarker, v.isLatest])).toEqual([
       [true, true],
       [false, false],
@@ -100,22 +100,22 @@ describe('listing the versions of one state key', () => {
     await put(b, 'p.tfstate', '{"version":4}');
     await put(b, 'p.tfstate', '{"version":4,"serial":2}');
     useBackends([{ id: 'p', bucket: b }]);
-    const result = await listVersions('p', 'p.tfstate');
+    const result = await listVersions(getBackend('p'), 'p.tfstate');
     expect(result.versioning).toBe('Disabled');
     expect(result.versions).toEqual([expect.objectContaining({ versionId: 'null', isLatest: true, deleteMarker: false, size: 24 })]);
     await w.s3.send(new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Suspended' } }));
     useBackends([{ id: 'p', bucket: b }]);
-    expect((await listVersions('p', 'p.tfstate')).versioning).toBe('Suspended');
+    expect((await listVersions(getBackend('p'), 'p.tfstate')).versioning).toBe('Suspended');
   });
 
   it('answers typed errors for a missing state and a key that is not a state', async () => {
     useBackends([{ id: 'v', bucket }]);
-    const missing = await listVersions('v', 'nope/terraform.tfstate').catch((e: unknown) => e);
+    const missing = await listVersions(getBackend('v'), 'nope/terraform.tfstate').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(AppError);
     expect((missing as AppError).code).toBe('state_not_found');
-    const lock = await listVersions('v', 'app/terraform.tfstate.tflock').catch((e: unknown) => e);
+    const lock = await listVersions(getBackend('v'), 'app/terraform.tfstate.tflock').catch((e: unknown) => e);
     expect((lock as AppError).code).toBe('bad_request');
-    expect(((await listVersions('zzz', key).catch((e: unknown) => e)) as AppError).code).toBe('backend_not_found');
+    expect(((await Promise.resolve().then(() => listVersions(getBackend('zzz'), key)).catch((e: unknown) => e)) as AppError).code).toBe('backend_not_found');
   });
 });
 
@@ -154,7 +154,7 @@ describe('who wrote each version (.tflock history)', () => {
   }, 60_000);
 
   it('attributes each version to the lock held when it was written, unknown otherwise', async () => {
-    const result = await listVersions('w', key, { writers: true });
+    const result = await listVersions(getBackend('w'), key, { writers: true });
     const byId = new Map(result.versions.map((v) => [v.versionId, v]));
     expect(byId.get(ids.alice!)).toMatchObject({ attribution: 'lock', writer: { id: alice.id, who: 'alice@laptop', operation: 'OperationTypeApply', version: '1.11.4', created: alice.created } });
     expect(byId.get(ids.bob!)).toMatchObject({ attribution: 'lock', writer: { id: bob.id, who: 'bob@ci', operation: 'state-push', version: '1.10.5' } });
@@ -166,7 +166,7 @@ describe('who wrote each version (.tflock history)', () => {
   it('reads only the lock bodies it needs, once (versions are immutable)', async () => {
     useBackends([{ id: 'w', bucket, useLockfile: true }]);
     resetAwsCallCounts();
-    await listVersions('w', key, { writers: true });
+    await listVersions(getBackend('w'), key, { writers: true });
     // The plan's lock covered no write, so its body is never read; bodies are cached by version ID.
     expect(awsCallCounts()['s3:GetObject'] ?? 0).toBe(0);
     expect(awsCallCounts()['s3:ListObjectVersions']).toBe(1);
@@ -177,7 +177,7 @@ describe('who wrote each version (.tflock history)', () => {
     await w.createBucket(b);
     await w.putState(b, key, stateDocument({ serial: 1, lineage: LINEAGE }));
     useBackends([{ id: 'n', bucket: b }]);
-    const result = await listVersions('n', key, { writers: true });
+    const result = await listVersions(getBackend('n'), key, { writers: true });
     expect(result.versions[0]).toMatchObject({ writer: null, attribution: 'none' });
     expect(result.lockHistory?.note).toMatch(/No \.tflock history/);
   });
@@ -198,7 +198,7 @@ describe('several lock cycles', () => {
     });
     useBackends([{ id: 'm', bucket }]);
     resetAwsCallCounts();
-    const result = await listVersions('m', key, { writers: true });
+    const result = await listVersions(getBackend('m'), key, { writers: true });
     expect(result.versions.map((v) => v.writer?.who)).toEqual(['u2@h', 'u1@h', 'u0@h']);
     expect(awsCallCounts()['s3:GetObject']).toBe(3);
   }, 30_000);

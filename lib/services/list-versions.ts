@@ -6,33 +6,26 @@ import 'server-only';
  * written; the lock bodies needed are read by version ID (immutable, so cached without expiry) a few
  * at a time.
  */
-import { getBucketVersioning, listKeyVersions, openObjectVersion, type BucketVersioning, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
+import { getBucketVersioning, listKeyVersions, openObjectVersion, type KeyVersions, type ObjectVersion } from '../aws/state-bucket';
 import { cachedRead, invalidate } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { BucketVersioning, StateVersion, VersionsResult } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
-import { attributeVersions, lockVersionsToRead, type AttributionBasis, type LockHolder } from '../terraform/attribution';
+import { attributeVersions, lockVersionsToRead } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
+import { cacheKey, cacheKeyPrefix } from './cache-keys';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
-export interface StateVersion extends ObjectVersion {
-  /** Only with `writers`: the lock holder when this version was written, null = unknown. */
-  writer?: LockHolder | null;
-  attribution?: AttributionBasis;
-}
-
-export interface VersionsResult {
-  key: string;
-  versions: StateVersion[];
-  versioning: BucketVersioning;
-  fetchedAt: string;
-  /** Only with `writers`: how many `.tflock` entries were found, and what that means. */
-  lockHistory?: { entries: number; note: string | null };
-}
+export type { StateVersion, VersionsResult } from '../api/versions';
 
 const LOCK_BODY_CONCURRENCY = 8;
+
+/** The adapter's listing entry mapped into the API contract (field by field: an adapter change never leaks out). */
+function toStateVersion(v: ObjectVersion): StateVersion {
+  return { versionId: v.versionId, lastModified: v.lastModified, size: v.size, etag: v.etag, isLatest: v.isLatest, deleteMarker: v.deleteMarker };
+}
 const VERSIONING_TTL_MS = 5 * 60_000;
 
 /** `.tflock` bodies by version ID: a version never changes. Each is ~250 bytes. */
@@ -45,7 +38,7 @@ async function readLockBody(backend: BackendConfig, key: string, versionId: stri
   };
   if (versionId === NULL_VERSION_ID) return load();
   try {
-    return await lockBodies.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+    return await lockBodies.get(cacheKey(backend.bucket, key, versionId), load);
   } catch {
     // Unreadable (access denied on the lock's KMS key…): that version's writer stays unknown.
     return null;
@@ -64,22 +57,21 @@ async function versioningOf(backend: BackendConfig, listed: KeyVersions): Promis
 }
 
 function listCached(backend: BackendConfig, key: string, lockfile: boolean): Promise<KeyVersions> {
-  return cachedRead('key-versions', `${backend.id}\u0000${key}\u0000${lockfile ? 1 : 0}`, getConfig().cacheSeconds * 1000, () => listKeyVersions(backend, key, { lockfile }));
+  return cachedRead('key-versions', cacheKey(backend.id, key, lockfile), getConfig().cacheSeconds * 1000, () => listKeyVersions(backend, key, { lockfile }));
 }
 
 /** After a write to the state (a restore): the next listing goes to S3. */
 export function invalidateVersions(backendId: string, key: string): void {
-  invalidate('key-versions', `${backendId}\u0000${key}\u0000`);
+  invalidate('key-versions', cacheKeyPrefix(backendId, key));
 }
 
-export async function listVersions(backendId: string, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
-  const backend = getBackend(backendId);
+export async function listVersions(backend: BackendConfig, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
   assertStateKey(backend, key);
   const writers = opts.writers === true;
   const listed = await listCached(backend, key, writers);
   if (listed.versions.length === 0) throw new AppError('state_not_found', `There is no object and no version history at ${key} in backend "${backend.id}".`, { backend: backend.id, key });
   const versioning = await versioningOf(backend, listed);
-  const result: VersionsResult = { key, versions: listed.versions.map((v) => ({ ...v })), versioning, fetchedAt: new Date().toISOString() };
+  const result: VersionsResult = { key, versions: listed.versions.map(toStateVersion), versioning, fetchedAt: new Date().toISOString() };
   if (!writers) return result;
 
   const lockEntries = listed.lockfileVersions;

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as digestRoute } from '@/app/api/backends/[id]/digest/route';
 import { getBackend } from '../server/backends';
 import { AppError } from '../api/errors';
+import { faults } from '../server/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, headObject, readAuditObjects, readDigestItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -12,6 +13,13 @@ import { repairDigest } from './repair-digest';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
+afterEach(() => faults.reset());
+
+/** Runs the repair with `during` staged after its read (the digest:after-read seam). */
+function repairWith(backend: Parameters<typeof repairDigest>[0], input: Parameters<typeof repairDigest>[1], during: () => Promise<void>) {
+  faults.arm('digest:after-read', during);
+  return repairDigest(backend, input).finally(() => faults.reset());
+}
 
 const bucket = uniqueName('digest');
 const table = uniqueName('digesttable');
@@ -55,7 +63,7 @@ describe('digest repair through POST /api/backends/{id}/digest', () => {
     const first = await w.putState(bucket, key, stateDocument({ serial: 1, lineage: 'l' }), table);
     await overwriteByHand(key, stateDocument({ serial: 5, lineage: 'l' }));
     expect((await repair({ key, expected: first.md5, reason: 'fix' })).status).toBe(200);
-    const entry = (await listStates('main')).states.find((s) => s.key === key);
+    const entry = (await listStates(getBackend('main'))).states.find((s) => s.key === key);
     expect(entry?.digestStatus).toBe('match');
   });
 
@@ -100,7 +108,7 @@ describe('digest repair through POST /api/backends/{id}/digest', () => {
     const digest = md5('x');
     await w.putDigest(table, bucket, key, digest);
     const backend = getBackend('main');
-    const err = await repairDigest(backend, { key, expected: digest }, { afterRead: () => overwriteByHand(key, 'restored') }).catch((e: unknown) => e);
+    const err = await repairWith(backend, { key, expected: digest }, () => overwriteByHand(key, 'restored')).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('digest_changed');
     expect(await readDigestItem(w, table, bucket, key)).toBe(digest);
   });
@@ -111,24 +119,32 @@ describe('digest repair through POST /api/backends/{id}/digest', () => {
     const first = await w.putState(bucket, key, stateDocument({ serial: 1, lineage: 'r' }), table);
     await overwriteByHand(key, stateDocument({ serial: 2, lineage: 'r' }));
 
-    const objectMoved = await repairDigest(backend, { key, expected: first.md5 }, { afterRead: () => overwriteByHand(key, stateDocument({ serial: 3, lineage: 'r' })) }).catch((e: unknown) => e);
+    const objectMoved = await repairWith(backend, { key, expected: first.md5 }, () => overwriteByHand(key, stateDocument({ serial: 3, lineage: 'r' }))).catch((e: unknown) => e);
     expect((objectMoved as AppError).code).toBe('digest_changed');
     expect((objectMoved as AppError).message).toMatch(/state object .* changed/);
     expect(await readDigestItem(w, table, bucket, key)).toBe(first.md5);
 
     // Terraform writes a new state and its digest between the read and the write: the condition fails.
     const tfBody = stateDocument({ serial: 4, lineage: 'r' });
-    const digestMoved = await repairDigest(backend, { key, expected: first.md5 }, { afterRead: async () => void (await w.putDigest(table, bucket, key, md5(tfBody))) }).catch((e: unknown) => e);
+    const digestMoved = await repairWith(backend, { key, expected: first.md5 }, async () => void (await w.putDigest(table, bucket, key, md5(tfBody)))).catch((e: unknown) => e);
     expect((digestMoved as AppError).code).toBe('digest_changed');
     expect(await readDigestItem(w, table, bucket, key)).toBe(md5(tfBody));
   });
 
-  it('refuses with 409 when the digest already matches, 404 when nothing exists, 400 without a table or reason', async () => {
+  it('refuses with 409 nothing_to_repair when the digest already matches, 400 for a key that is not a state key, 404 when nothing exists, 400 without a table or reason', async () => {
     const key = 'fine/terraform.tfstate';
     const state = await w.putState(bucket, key, stateDocument({ serial: 1, lineage: 'f' }), table);
     const matches = await repair({ key, expected: state.md5, reason: 'r' });
     expect(matches.status).toBe(409);
     expect(matches.body.error?.message).toMatch(/already matches/);
+    // Not a conflict with what the operator saw: its own code, with both values.
+    expect(matches.body.error).toMatchObject({ code: 'nothing_to_repair', calculated: state.md5, digest: state.md5 });
+    // Only state keys have digests: a `.tflock` or any other object is a 400, as on every other route.
+    for (const other of [`${key}.tflock`, 'notes/readme.txt']) {
+      const refused = await repair({ key: other, expected: null, reason: 'r' });
+      expect(refused.status, other).toBe(400);
+      expect(refused.body.error?.message).toMatch(/not a state key/);
+    }
     expect((await repair({ key: 'nothing/here.tfstate', expected: null, reason: 'r' })).status).toBe(404);
     expect((await repair({ key, expected: state.md5, reason: 'r' }, 'nofiles')).status).toBe(400);
     expect((await repair({ key, expected: state.md5, reason: '' })).status).toBe(400);

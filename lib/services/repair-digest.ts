@@ -20,9 +20,12 @@ import crypto from 'node:crypto';
 import { deleteDigestIfUnchanged, getTableItem, putDigestIfUnchanged } from '../aws/lock-table';
 import { getObjectBytes, objectStillIs } from '../aws/state-bucket';
 import type { BackendConfig } from '../server/config';
+import type { RepairDigestResult } from '../api/digest';
 import { AppError } from '../api/errors';
 import { planDigestRepair } from '../terraform/digest-repair';
+import { faults } from '../server/faults';
 import { digestLockId } from '../terraform/paths';
+import { assertStateKey } from './state-version';
 
 export interface RepairDigestInput {
   key: string;
@@ -30,21 +33,10 @@ export interface RepairDigestInput {
   expected: string | null;
 }
 
-export interface RepairDigestResult {
-  repaired: true;
-  key: string;
-  /** `set`: Digest written; `delete`: digest item removed. */
-  action: 'set' | 'delete';
-  /** The new Digest (null after a delete). */
-  digest: string | null;
-  previous: string | null;
-  /** The state object the digest now agrees with (null when there is none). */
-  object: { etag: string; versionId: string | null; size: number } | null;
-}
+export type { RepairDigestResult } from '../api/digest';
 
-export interface RepairHooks {
-  /** Test seam: runs after the object was hashed and before the checks and write. */
-  afterRead?: () => Promise<void>;
+export interface RepairContext {
+  /** Adds facts to the audit record. */
   note?: (details: Record<string, unknown>) => void;
 }
 
@@ -57,15 +49,17 @@ function digestChanged(backend: BackendConfig, input: RepairDigestInput, message
   return new AppError('digest_changed', message, { backend: backend.id, key: input.key, expected: input.expected, current: { digest: current?.digest ?? null, exists: current !== null } });
 }
 
-export async function repairDigest(backend: BackendConfig, input: RepairDigestInput, hooks: RepairHooks = {}): Promise<RepairDigestResult> {
+export async function repairDigest(backend: BackendConfig, input: RepairDigestInput, ctx: RepairContext = {}): Promise<RepairDigestResult> {
   if (!backend.dynamodbTable) {
     throw new AppError('bad_request', `Backend "${backend.id}" has no DynamoDB table: Terraform keeps no digest for it, so there is nothing to repair.`, { backend: backend.id });
   }
+  // A `.tflock`, a backup or any other object has no digest item: only state keys are repaired.
+  assertStateKey(backend, input.key);
   const digestId = digestLockId(backend.bucket, input.key);
   const [current, object] = await Promise.all([currentDigest(backend, input.key), getObjectBytes(backend, input.key)]);
   const md5 = object ? crypto.createHash('md5').update(object.body).digest('hex') : null;
   const facts = object ? { etag: object.etag, versionId: object.versionId, size: object.body.byteLength } : null;
-  hooks.note?.({ read: { digest: current?.digest ?? null, digestItem: current !== null, object: facts, md5 } });
+  ctx.note?.({ read: { digest: current?.digest ?? null, digestItem: current !== null, object: facts, md5 } });
 
   const plan = planDigestRepair({ expected: input.expected, current, object: object && md5 ? { size: object.body.byteLength, md5 } : null });
   if (plan.kind === 'changed') {
@@ -73,10 +67,10 @@ export async function repairDigest(backend: BackendConfig, input: RepairDigestIn
   }
   if (plan.kind === 'nothing') {
     if (plan.why === 'nothing_there') throw new AppError('state_not_found', `There is neither a state object nor a digest item for "${input.key}".`, { backend: backend.id, key: input.key });
-    throw digestChanged(backend, input, `The digest of "${input.key}" already matches the state object: nothing to repair.`, current);
+    throw new AppError('nothing_to_repair', `The digest of "${input.key}" already matches the state object: nothing to repair.`, { backend: backend.id, key: input.key, calculated: md5, digest: current?.digest ?? null });
   }
 
-  await hooks.afterRead?.();
+  await faults.at('digest:after-read');
 
   // The object must still be the one hashed (or still absent) right before the digest is written.
   const objectSame = await objectStillIs(backend, input.key, facts ? { etag: facts.etag, versionId: facts.versionId } : null);
@@ -97,6 +91,6 @@ export async function repairDigest(backend: BackendConfig, input: RepairDigestIn
     previous: input.expected,
     object: facts,
   };
-  hooks.note?.({ action: result.action, digest: result.digest });
+  ctx.note?.({ action: result.action, digest: result.digest });
   return result;
 }

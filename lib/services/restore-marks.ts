@@ -10,29 +10,23 @@ import 'server-only';
  * never changes, so the answer is cached by version ID without expiry, and a timeline that keeps
  * polling costs nothing after the first look. The caller asks only for the versions it shows.
  */
+import { MAX_MARKED_VERSIONS, type RestoreMarks } from '../api/versions';
 import { headObject } from '../aws/state-bucket';
-import { getBackend } from '../server/backends';
+import type { BackendConfig } from '../server/config';
 import { mapLimit } from '../server/concurrency';
 import { LruCache } from '../server/lru-cache';
+import { cacheKey } from './cache-keys';
 import { RESTORED_FROM_METADATA } from './restore-version';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
 
-export const MAX_MARKED_VERSIONS = 100;
 const HEAD_CONCURRENCY = 8;
 
 /** restored-from by (bucket, key, version ID); null = not a restore. */
 const marks = new LruCache<string | null>(50_000);
 
-export interface RestoreMarks {
-  key: string;
-  /** Version ID → the version it restored, only for versions written by a restore. */
-  marks: Record<string, string>;
-  /** Versions whose metadata could not be read (no mark shown for them). */
-  unreadable: string[];
-}
+export type { RestoreMarks } from '../api/versions';
 
-export async function restoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
-  const backend = getBackend(backendId);
+export async function restoreMarks(backend: BackendConfig, key: string, versionIds: readonly string[]): Promise<RestoreMarks> {
   assertStateKey(backend, key);
   const ids = [...new Set(versionIds)].slice(0, MAX_MARKED_VERSIONS);
   const result: RestoreMarks = { key, marks: {}, unreadable: [] };
@@ -40,7 +34,7 @@ export async function restoreMarks(backendId: string, key: string, versionIds: r
     const load = async () => (await headObject(backend, key, versionId))?.metadata[RESTORED_FROM_METADATA] ?? null;
     try {
       // The "null" version can be overwritten, so it is never cached.
-      const from = versionId === NULL_VERSION_ID ? await load() : await marks.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, load);
+      const from = versionId === NULL_VERSION_ID ? await load() : await marks.get(cacheKey(backend.bucket, key, versionId), load);
       if (from) result.marks[versionId] = from;
     } catch {
       result.unreadable.push(versionId);

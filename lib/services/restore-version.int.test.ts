@@ -1,15 +1,17 @@
 import crypto from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import net from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as restoreRoute } from '@/app/api/backends/[id]/restore/route';
 import { getBackend } from '../server/backends';
 import { AppError } from '../api/errors';
 import { marshalLockInfo, parseLockInfo } from '../terraform/lock-info';
 import { lockfileKey } from '../terraform/paths';
+import { faults } from '../server/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { RESTORED_FROM_METADATA, restoreVersion, type RestoreHooks } from './restore-version';
+import { RESTORED_FROM_METADATA, restoreVersion } from './restore-version';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -97,6 +99,30 @@ function useDefault(extra: Record<string, unknown> = {}) {
 }
 
 const dead = (backend: ReturnType<typeof getBackend>) => ({ ...backend, id: `${backend.id}-dead`, endpoint: 'http://127.0.0.1:9' });
+
+/** Arms test seams (lib/testing/faults.ts) right before the call that passes `value`. */
+function armed<T>(value: T, arm: () => void): T {
+  arm();
+  return value;
+}
+
+/** A TCP endpoint that accepts connections and never answers (a stalled S3). */
+async function stalledEndpoint(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 beforeAll(async () => {
   // Each audit record is also a JSON log line; keep the test output readable.
@@ -351,7 +377,9 @@ describe('restore through POST /api/backends/{id}/restore', () => {
 });
 
 describe('failures after the lock is taken (service with test seams)', () => {
-  const hooks = (test: RestoreHooks['test']): RestoreHooks => ({ user: 'tester', test: { digestRetryDelayMs: 10, ...test } });
+  const ctx = { user: 'tester' };
+  beforeEach(() => faults.setDelay('restore:digest-retry-ms', 10));
+  afterEach(() => faults.reset());
 
   async function failure(run: Promise<unknown>): Promise<AppError> {
     const e = await run.catch((error: unknown) => error);
@@ -363,7 +391,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     const h = await history('race/terraform.tfstate', standardDocs());
     const intruder = stateDocument({ serial: 4, lineage: LINEAGE, resources: [resource('z')] });
     const e = await failure(
-      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, hooks({ afterLock: async () => void (await w.putState(bucket, h.key, intruder, table)) })),
+      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.arm('restore:after-lock', async () => void (await w.putState(bucket, h.key, intruder, table))))),
     );
     expect(e.code).toBe('state_changed');
     expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true });
@@ -379,7 +407,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     const intruder = stateDocument({ serial: 4, lineage: LINEAGE });
     // A writer that ignores locks lands after the re-check: only S3's If-Match can catch it now.
     const e = await failure(
-      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, hooks({ beforeWrite: async () => void (await w.putState(bucket, h.key, intruder, null)) })),
+      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.arm('restore:before-write', async () => void (await w.putState(bucket, h.key, intruder, null))))),
     );
     expect(e.code).toBe('state_changed');
     expect(e.message).toContain('S3 refused the conditional write');
@@ -394,7 +422,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     const h = await history('deadput/terraform.tfstate', standardDocs());
     const before = await snapshotOf(bucket, h.key);
     const e = await failure(
-      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, hooks({ backendFor: (step, b) => (step === 'put-object' ? dead(b) : b) })),
+      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.redirect('restore:put-object', dead))),
     );
     expect(e.code).toBe('aws_unreachable');
     expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true });
@@ -406,7 +434,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
   it('the digest write fails after the object was written: retried, then digest_not_updated with the value to set', async () => {
     const h = await history('deaddigest/terraform.tfstate', standardDocs());
     const e = await failure(
-      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, hooks({ backendFor: (step, b) => (step === 'put-digest' ? dead(b) : b) })),
+      restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.redirect('restore:put-digest', dead))),
     );
     const now = await currentText(bucket, h.key);
     const expected = h.docs[0]!.replace('"serial": 1,', '"serial": 4,');
@@ -422,7 +450,49 @@ describe('failures after the lock is taken (service with test seams)', () => {
     expect(await readLockfile(w, bucket, h.key)).toBeNull();
     expect((await versionsOf(bucket, h.key)).versions).toHaveLength(4);
   });
+  it('a PutObject that stalls: given up at its deadline, lock released, the error and audit record say nothing was written', async () => {
+    const h = await history('stallput/terraform.tfstate', standardDocs());
+    const before = await snapshotOf(bucket, h.key);
+    const stalled = await stalledEndpoint();
+    try {
+      faults.redirect('restore:put-object', (b) => ({ ...b, id: `${b.id}-stalled`, endpoint: stalled.url }));
+      faults.setDelay('restore:put-deadline-ms', 1500);
+      const started = Date.now();
+      const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(res.status).toBe(504);
+      expect(res.body.error).toMatchObject({ code: 'aws_timeout', changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true } });
+      expect(res.body.error?.message).toContain('No object was written');
+      expect(res.body.error?.message).toContain('lock Lockboard took was released');
+      expect(await snapshotOf(bucket, h.key)).toEqual(before);
+      const [record] = await auditFor(bucket, h.key);
+      expect(record).toMatchObject({ outcome: 'failed', errorCode: 'aws_timeout', details: { changed: { objectWritten: false, digestUpdated: false, lockReleased: true } } });
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('a restore that succeeded but could not release its lock: 200 with lock.released false and the way out, audited as such', async () => {
+    const h = await history('stucklock/terraform.tfstate', standardDocs());
+    faults.redirect('restore:release-lock', dead);
+    const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
+    expect(res.status).toBe(200);
+    const lockId = res.body.lockId as string;
+    expect(res.body.lock).toMatchObject({ released: false, id: lockId, forceUnlock: `terraform force-unlock ${lockId}` });
+    expect((res.body.lock as { reason: string }).reason).toMatch(/could not be released/);
+    const now = await currentText(bucket, h.key);
+    expect(res.body.versionId).toBe(now.versionId);
+    expect(await readDigestItem(w, table, bucket, h.key)).toBe(md5(now.text));
+    // The lock really is still there (both sides), exactly as the answer says.
+    expect(parseLockInfo(await readLockItem(w, table, bucket, h.key)).info.id).toBe(lockId);
+    expect(parseLockInfo(await readLockfile(w, bucket, h.key)).info.id).toBe(lockId);
+    const [record] = await auditFor(bucket, h.key);
+    expect(record).toMatchObject({ outcome: 'succeeded', details: { changed: { objectWritten: true, digestUpdated: true, lockReleased: false }, lockLeft: { id: lockId } } });
+    await w.unlockDynamo(table, bucket, h.key);
+    await w.unlockFile(bucket, h.key);
+  });
 });
+
 
 
 describe('restored-from marks', () => {
@@ -433,7 +503,7 @@ describe('restored-from marks', () => {
     const res = await restore({ key: h.key, versionId: h.ids[1], expectedCurrentVersionId: h.ids[2] });
     expect(res.status).toBe(200);
     const newId = res.body.versionId as string;
-    const marks = await restoreMarks('main', h.key, [newId, ...h.ids]);
+    const marks = await restoreMarks(getBackend('main'), h.key, [newId, ...h.ids]);
     expect(marks).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, unreadable: [] });
 
     const url = `http://lockboard.test/api/backends/main/restore-marks?${new URLSearchParams([['key', h.key], ['v', newId], ['v', h.ids[0]!]])}`;

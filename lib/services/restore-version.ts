@@ -17,12 +17,19 @@ import 'server-only';
  * 4. the lock is released conditionally (DynamoDB `Info = <ours>`, `.tflock` `If-Match: <our ETag>`).
  *
  * Nothing here ever deletes an object version: the version count only grows. Any failure after the
- * lock was taken releases it and reports exactly what was and was not changed.
+ * lock was taken (including a PutObject that does not answer within its deadline) releases it and
+ * reports exactly what was and was not changed (`changed`: object written? digest? lock released?).
+ * A restore that succeeded but could not give its lock back is a success (200) whose `lock` field
+ * says `released: false`, with the lock ID and the command that releases it.
+ *
+ * The steps are named functions: check → plan note → take lock → write under lock (re-check, put
+ * object, put digest) → release → answer. The lock itself is lib/services/terraform-lock.ts.
  */
 import crypto from 'node:crypto';
-import { getTableItem, putDigestIfUnchanged, putLockItemIfAbsent, deleteLockItemIfInfo } from '../aws/lock-table';
+import { AppError } from '../api/errors';
+import type { RestoreChanged, RestoreResult } from '../api/restore';
+import { getTableItem, putDigestIfUnchanged } from '../aws/lock-table';
 import {
-  deleteObjectIfMatch,
   getBucketVersioning,
   getObjectBytes,
   headObject,
@@ -34,16 +41,19 @@ import {
   type ObjectEncryption,
   type ObjectVersion,
 } from '../aws/state-bucket';
-import { invalidate } from '../server/cache';
-import { getConfig, type BackendConfig } from '../server/config';
-import { AppError } from '../api/errors';
-import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
-import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
-import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
-import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
+import type { BackendConfig } from '../server/config';
 import { LOCKBOARD_VERSION } from '../server/version';
+import { faults } from '../server/faults';
+import type { LockInfo } from '../terraform/lock-info';
+import { forceUnlockCommand } from '../terraform/lock-info';
+import { digestLockId } from '../terraform/paths';
+import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
 import { invalidateSnapshot } from './backend-snapshot';
+import { invalidateVersions } from './list-versions';
 import { assertStateKey } from './state-version';
+import { releaseLock, takeLock, type HeldLock, type ReleaseOutcome } from './terraform-lock';
+
+export type { RestoreChanged, RestoreResult } from '../api/restore';
 
 /** S3 user metadata (`x-amz-meta-…`) on a version Lockboard wrote by restoring another one. */
 export const RESTORED_FROM_METADATA = 'lockboard-restored-from';
@@ -57,52 +67,17 @@ export interface RestoreInput {
   allowLineageChange?: boolean;
 }
 
-/** What a restore changed; `objectWritten` null means it could not be determined. */
-export interface RestoreChanged {
-  objectWritten: boolean | null;
-  newVersionId: string | null;
-  digestUpdated: boolean;
-  lockReleased: boolean;
-}
-
-export interface RestoreResult {
-  /** The new latest version. */
-  versionId: string;
-  /** Serial of the written document (a string past 2^53; null when unknown: encrypted). */
-  serial: number | string | null;
-  /** MD5 of the written bytes, stored as the digest when the backend has a table (else null). */
-  digest: string | null;
-  serialBumped: boolean;
-  restoredFrom: string;
-  previousVersionId: string;
-  previousSerial: number | string | null;
-  lockId: string;
-  warnings: string[];
-}
-
-export type RestoreStep = 'put-object' | 'put-digest';
-
-export interface RestoreHooks {
+export interface RestoreContext {
   /** The operator (Who of the lock becomes `<user>@lockboard`). */
   user: string;
   auditId?: string;
   /** Adds facts to the audit record. */
   note?: (details: Record<string, unknown>) => void;
-  /** Test seams, set only by tests (the route never passes them). */
-  test?: {
-    /** Runs once the lock is held, before the re-check and the write (to stage a race). */
-    afterLock?: () => Promise<void>;
-    /** Runs after the re-check, right before the PutObject (only S3's own condition can then catch a race). */
-    beforeWrite?: () => Promise<void>;
-    /** The backend one step talks to (e.g. a copy pointed at a dead endpoint, to make it fail). */
-    backendFor?: (step: RestoreStep, backend: BackendConfig) => BackendConfig;
-    /** Delay between digest attempts (default 300 ms × attempt). */
-    digestRetryDelayMs?: number;
-  };
 }
 
 const DIGEST_ATTEMPTS = 3;
-const RELEASE_ATTEMPTS = 3;
+/** How long the state PutObject may take before the restore gives up, releases its lock and reports. */
+const PUT_DEADLINE_MS = 60_000;
 
 function jsonSerial(serial: bigint | null): number | string | null {
   if (serial === null) return null;
@@ -122,6 +97,8 @@ function asAppError(e: unknown): AppError {
   console.error('[lockboard] restore failed unexpectedly', e);
   return new AppError('internal', 'Internal error; the server log has the details.');
 }
+
+const NOTHING_CHANGED = { objectWritten: false, newVersionId: null, digestUpdated: false } as const;
 
 /**
  * Reads a version for the restore. An SSE-C object cannot be read (or rewritten with the same
@@ -213,121 +190,6 @@ async function check(backend: BackendConfig, input: RestoreInput): Promise<Check
   };
 }
 
-interface HeldLock {
-  info: LockInfo;
-  json: string;
-  /** ETag of our `.tflock`, null when the backend does not use lock files. */
-  lockfileEtag: string | null;
-  dynamodb: boolean;
-}
-
-/** The locks now on the key, in the shape of the locks listing (for the 409 answer). */
-async function currentLocks(backend: BackendConfig, key: string): Promise<Lock[]> {
-  const [item, file] = await Promise.all([
-    backend.dynamodbTable ? getTableItem(backend, lockPath(backend.bucket, key)).catch(() => null) : Promise.resolve(null),
-    backend.useLockfile ? getObjectBytes(backend, lockfileKey(key)).catch(() => null) : Promise.resolve(null),
-  ]);
-  const lockfiles: LockfileRecord[] = file ? [{ key, etag: file.etag, lastModified: file.lastModified, body: new TextDecoder().decode(file.body) }] : [];
-  const config = getConfig();
-  return mergeLocks(
-    { bucket: backend.bucket, workspaceKeyPrefix: backend.workspaceKeyPrefix, dualMode: backend.useLockfile && backend.dynamodbTable !== null, staleAfterMinutes: config.staleAfterMinutes, nowMs: Date.now() },
-    item && item.info !== null ? [{ lockId: item.lockId, info: item.info }] : [],
-    lockfiles,
-  );
-}
-
-async function lockedError(backend: BackendConfig, key: string, released: boolean): Promise<AppError> {
-  const locks = await currentLocks(backend, key);
-  const holder = locks[0] ?? null;
-  const who = holder ? `${holder.who || 'an unknown holder'} (${holder.operation || 'unknown operation'}, ID ${holder.id || 'none'}, since ${holder.created || 'unknown'})` : 'someone (the lock was released again while Lockboard looked)';
-  return new AppError('locked', `"${key}" is locked by ${who}. Nothing was changed; restore once the lock is released.`, {
-    backend: backend.id,
-    key,
-    holder,
-    locks,
-    changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: released } satisfies RestoreChanged,
-  });
-}
-
-/** Retries one release call on thrown errors; a failed condition is an answer, not an error. */
-async function attempt<T>(call: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < RELEASE_ATTEMPTS; i++) {
-    try {
-      return await call();
-    } catch (e) {
-      last = e;
-      await sleep(200 * (i + 1));
-    }
-  }
-  throw last;
-}
-
-interface ReleaseOutcome {
-  released: boolean;
-  notes: string[];
-}
-
-/**
- * Gives back exactly our lock: DynamoDB `DeleteItem` if `Info` is still our JSON, `.tflock`
- * `DeleteObject` if its ETag is still ours (a delete marker in a versioned bucket, as Terraform's
- * own unlock leaves). A failed condition means our lock is no longer there (someone removed it).
- */
-async function releaseLock(backend: BackendConfig, key: string, held: HeldLock): Promise<ReleaseOutcome> {
-  const notes: string[] = [];
-  let released = true;
-  if (held.dynamodb) {
-    try {
-      const outcome = await attempt(() => deleteLockItemIfInfo(backend, lockPath(backend.bucket, key), held.json));
-      if (outcome === 'condition_failed') notes.push('The DynamoDB lock item was no longer Lockboard\'s (someone removed or replaced it); it was left alone.');
-    } catch (e) {
-      released = false;
-      notes.push(`The DynamoDB lock item could not be released: ${asAppError(e).message}`);
-    }
-  }
-  if (held.lockfileEtag !== null) {
-    const etag = held.lockfileEtag;
-    try {
-      const outcome = await attempt(() => deleteObjectIfMatch(backend, lockfileKey(key), etag));
-      if (outcome === 'precondition_failed') notes.push('The .tflock object was no longer Lockboard\'s (someone replaced it); it was left alone.');
-    } catch (e) {
-      released = false;
-      notes.push(`The .tflock object could not be released: ${asAppError(e).message}`);
-    }
-  }
-  return { released, notes };
-}
-
-/** Step 2: `.tflock` first, then DynamoDB, with the same LockInfo; gives back what it took on failure. */
-async function acquireLock(backend: BackendConfig, key: string, info: LockInfo, encryption: ObjectEncryption): Promise<HeldLock> {
-  const held: HeldLock = { info, json: marshalLockInfo(info), lockfileEtag: null, dynamodb: false };
-  if (backend.useLockfile) {
-    const put = await putObjectConditionally(backend, lockfileKey(key), held.json, { condition: { ifNoneMatch: true }, contentType: 'application/json', encryption });
-    if (put.result === 'precondition_failed') throw await lockedError(backend, key, true);
-    held.lockfileEtag = put.etag;
-  }
-  if (backend.dynamodbTable) {
-    let outcome: 'written' | 'condition_failed';
-    try {
-      outcome = await putLockItemIfAbsent(backend, lockPath(backend.bucket, key), held.json);
-    } catch (e) {
-      const release = await releaseLock(backend, key, held);
-      const error = asAppError(e);
-      throw new AppError(error.code, `${error.message} Nothing was changed${release.released ? '' : `, but ${release.notes.join(' ')}`}.`, {
-        ...error.details,
-        lockId: info.id,
-        changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: release.released } satisfies RestoreChanged,
-      });
-    }
-    if (outcome === 'condition_failed') {
-      const release = await releaseLock(backend, key, held);
-      throw await lockedError(backend, key, release.released);
-    }
-    held.dynamodb = true;
-  }
-  return held;
-}
-
 type DigestOutcome = { ok: true; previous: string | null } | { ok: false; reason: string };
 
 /**
@@ -377,105 +239,115 @@ function lockInfoFor(backend: BackendConfig, key: string, user: string, versionI
   return { ...info, info: `Lockboard is restoring version ${versionId}${auditId ? ` (audit ${auditId})` : ''}` };
 }
 
-export async function restoreVersion(backend: BackendConfig, input: RestoreInput, hooks: RestoreHooks): Promise<RestoreResult> {
-  const { key } = input;
-  const checked = await check(backend, input);
-  const { plan, current, chosen } = checked;
-  const md5 = md5Hex(plan.bytes);
-  hooks.note?.({
-    restoredFrom: input.versionId,
-    previousVersionId: checked.latest.versionId,
-    current: current ? { versionId: current.versionId, etag: current.etag, serial: jsonSerial(plan.currentSerial), lineage: plan.currentLineage, kind: plan.currentKind } : null,
-    chosen: { versionId: chosen.versionId, etag: chosen.etag, serial: jsonSerial(plan.chosenSerial), lineage: plan.chosenLineage, kind: plan.chosenKind },
-    planned: { serial: jsonSerial(plan.serial), serialBumped: plan.serialBumped, md5, size: plan.bytes.byteLength, warnings: plan.warnings },
-  });
-
-  const info = lockInfoFor(backend, key, hooks.user, input.versionId, hooks.auditId);
-  const held = await acquireLock(backend, key, info, checked.encryption);
-  hooks.note?.({ lock: { id: info.id, json: held.json, lockfileEtag: held.lockfileEtag, dynamodb: held.dynamodb } });
-
-  const changed: RestoreChanged = { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: false };
-  const objectBackend = hooks.test?.backendFor?.('put-object', backend) ?? backend;
-  const digestBackend = hooks.test?.backendFor?.('put-digest', backend) ?? backend;
-  const digestId = digestLockId(backend.bucket, key);
-  let failure: AppError | null = null;
-  let digestFailure: string | null = null;
-  let previousDigest: string | null = null;
-
-  try {
-    await hooks.test?.afterLock?.();
-    // Under the lock, the state must still be exactly the version checked (a writer without a lock,
-    // or one that finished between the check and our lock, would otherwise be overwritten).
-    if (!(await objectStillIs(backend, key, current ? { etag: current.etag, versionId: current.versionId } : null))) {
-      throw new AppError('state_changed', `The state "${key}" changed after it was checked (someone wrote it). Nothing was written.`, { backend: backend.id, key });
-    }
-    const seenDigest = backend.dynamodbTable ? ((await getTableItem(backend, digestId))?.digest ?? null) : null;
-    previousDigest = seenDigest;
-
-    // Step 3: one conditional PutObject. `If-Match` on the ETag checked; `If-None-Match: *` over a delete marker.
-    await hooks.test?.beforeWrite?.();
-    let put: ConditionalPutResult;
-    try {
-      put = await putObjectConditionally(objectBackend, key, plan.bytes, {
-        condition: current ? { ifMatch: current.etag } : { ifNoneMatch: true },
-        contentType: checked.contentType,
-        encryption: checked.encryption,
-        metadata: { [RESTORED_FROM_METADATA]: input.versionId, [RESTORE_LOCK_METADATA]: info.id },
-      });
-    } catch (e) {
-      // The request may have landed even though its answer was lost: look before reporting.
-      const landed = await findOwnWrite(backend, key, info.id);
-      if (landed === 'unknown') changed.objectWritten = null;
-      if (landed === 'unknown' || landed === null) throw e;
-      put = landed;
-    }
-    if (put.result === 'precondition_failed') {
-      throw new AppError('state_changed', `The state "${key}" changed just before the write (S3 refused the conditional write). Nothing was written.`, { backend: backend.id, key });
-    }
-    changed.objectWritten = true;
-    changed.newVersionId = put.versionId;
-
-    if (backend.dynamodbTable) {
-      const digest = await writeDigest(digestBackend, digestId, md5, seenDigest, hooks.test?.digestRetryDelayMs ?? 300);
-      changed.digestUpdated = digest.ok;
-      if (!digest.ok) digestFailure = digest.reason;
-    }
-  } catch (e) {
-    failure = asAppError(e);
+/** Step 2: a real Terraform lock on every mechanism the backend uses, or 409 `locked` with the holder. */
+async function lock(backend: BackendConfig, key: string, info: LockInfo, encryption: ObjectEncryption): Promise<HeldLock> {
+  const taken = await takeLock(backend, key, info, { encryption });
+  if (taken.taken) return taken.held;
+  const changed: RestoreChanged = { ...NOTHING_CHANGED, lockReleased: taken.gaveBack.released };
+  const gaveBack = taken.gaveBack.released ? '' : ` But ${taken.gaveBack.notes.join(' ')}`;
+  if (taken.reason === 'error') {
+    throw new AppError(taken.error.code, `${taken.error.message} Nothing was changed.${gaveBack}`, { ...taken.error.details, lockId: info.id, changed });
   }
+  const holder = taken.holder;
+  const who = holder ? `${holder.who || 'an unknown holder'} (${holder.operation || 'unknown operation'}, ID ${holder.id || 'none'}, since ${holder.created || 'unknown'})` : 'someone (the lock was released again while Lockboard looked)';
+  throw new AppError('locked', `"${key}" is locked by ${who}. Nothing was changed; restore once the lock is released.${gaveBack}`, { backend: backend.id, key, holder, locks: taken.locks, changed });
+}
 
-  // Step 5: always give the lock back, whatever happened above.
-  const release = await releaseLock(backend, key, held);
-  changed.lockReleased = release.released;
-  invalidateSnapshot(backend.id);
-  invalidate('key-versions', `${backend.id}\u0000${key}\u0000`);
-  hooks.note?.({ changed, releaseNotes: release.notes, digestBefore: previousDigest });
+/** Step 3a: under the lock, the state must still be exactly the version checked. */
+async function recheck(backend: BackendConfig, key: string, checked: Checked): Promise<void> {
+  const current = checked.current;
+  // A writer without a lock, or one that finished between the check and our lock, would otherwise be overwritten.
+  if (!(await objectStillIs(backend, key, current ? { etag: current.etag, versionId: current.versionId } : null))) {
+    throw new AppError('state_changed', `The state "${key}" changed after it was checked (someone wrote it). Nothing was written.`, { backend: backend.id, key });
+  }
+}
 
+/** Result of the object write: written (with its version), or not / unknown, with why. */
+type ObjectWrite = { written: true; versionId: string | null } | { written: false | null; error: AppError };
+
+/**
+ * Step 3b: ONE conditional PutObject (`If-Match` on the ETag checked; `If-None-Match: *` over a
+ * delete marker) with a deadline. A write that failed or timed out may still have landed: the
+ * current object's metadata (our lock ID) tells, or else "unknown".
+ */
+async function writeObject(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo): Promise<ObjectWrite> {
+  const current = checked.current;
+  let put: ConditionalPutResult;
+  try {
+    put = await putObjectConditionally(faults.backendFor('restore:put-object', backend), key, checked.plan.bytes, {
+      condition: current ? { ifMatch: current.etag } : { ifNoneMatch: true },
+      contentType: checked.contentType,
+      encryption: checked.encryption,
+      metadata: { [RESTORED_FROM_METADATA]: input.versionId, [RESTORE_LOCK_METADATA]: info.id },
+      deadlineMs: faults.delay('restore:put-deadline-ms', PUT_DEADLINE_MS),
+    });
+  } catch (e) {
+    const landed = await findOwnWrite(backend, key, info.id);
+    if (landed === 'unknown') return { written: null, error: asAppError(e) };
+    if (landed === null) return { written: false, error: asAppError(e) };
+    put = landed;
+  }
+  if (put.result === 'precondition_failed') {
+    return { written: false, error: new AppError('state_changed', `The state "${key}" changed just before the write (S3 refused the conditional write). Nothing was written.`, { backend: backend.id, key }) };
+  }
+  return { written: true, versionId: put.versionId };
+}
+
+/** What happened under the lock (never throws: the lock must be released whatever happened). */
+interface UnderLock {
+  changed: Omit<RestoreChanged, 'lockReleased'>;
+  failure: AppError | null;
+  digestFailure: string | null;
+  digestBefore: string | null;
+}
+
+/** Step 3: re-check, write the object, then the digest (conditional on the value read under the lock). */
+async function writeUnderLock(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo, md5: string): Promise<UnderLock> {
+  const digestId = digestLockId(backend.bucket, key);
+  let digestBefore: string | null = null;
+  try {
+    await faults.at('restore:after-lock');
+    await recheck(backend, key, checked);
+    digestBefore = backend.dynamodbTable ? ((await getTableItem(backend, digestId))?.digest ?? null) : null;
+    await faults.at('restore:before-write');
+  } catch (e) {
+    return { changed: NOTHING_CHANGED, failure: asAppError(e), digestFailure: null, digestBefore };
+  }
+  const object = await writeObject(backend, key, checked, input, info);
+  if (!object.written) return { changed: { ...NOTHING_CHANGED, objectWritten: object.written }, failure: object.error, digestFailure: null, digestBefore };
+  const written = { objectWritten: true, newVersionId: object.versionId };
+  if (!backend.dynamodbTable) return { changed: { ...written, digestUpdated: false }, failure: null, digestFailure: null, digestBefore };
+  const digest = await writeDigest(faults.backendFor('restore:put-digest', backend), digestId, md5, digestBefore, faults.delay('restore:digest-retry-ms', 300));
+  return { changed: { ...written, digestUpdated: digest.ok }, failure: null, digestFailure: digest.ok ? null : digest.reason, digestBefore };
+}
+
+/** Step 5: the answer (or the error) saying exactly what was and was not changed. */
+function answer(backend: BackendConfig, input: RestoreInput, checked: Checked, info: LockInfo, md5: string, outcome: UnderLock, release: ReleaseOutcome): RestoreResult {
+  const changed: RestoreChanged = { ...outcome.changed, lockReleased: release.released };
+  const command = forceUnlockCommand(info.id);
   const lockText = release.released
     ? 'The lock Lockboard took was released.'
-    : `The lock Lockboard took (ID ${info.id}) could NOT be fully released: ${release.notes.join(' ')} Release it with: terraform force-unlock ${info.id}`;
-  const common = { backend: backend.id, key, restoredFrom: input.versionId, lockId: info.id, changed, ...(release.released ? {} : { forceUnlock: `terraform force-unlock ${info.id}` }) };
+    : `The lock Lockboard took (ID ${info.id}) could NOT be fully released: ${release.notes.join(' ')} Release it with: ${command}`;
+  const common = { backend: backend.id, key: input.key, restoredFrom: input.versionId, lockId: info.id, changed, ...(release.released ? {} : { forceUnlock: command }) };
 
-  if (failure) {
+  if (outcome.failure) {
     const what =
       changed.objectWritten === null
         ? 'Whether the new version was written could not be determined (check the version history).'
         : changed.objectWritten
           ? `The new version ${changed.newVersionId} WAS written.`
           : 'No object was written.';
-    throw new AppError(failure.code, `${failure.message} ${what} ${lockText}`, { ...failure.details, ...common });
+    throw new AppError(outcome.failure.code, `${outcome.failure.message} ${what} ${lockText}`, { ...outcome.failure.details, ...common });
   }
-  if (digestFailure !== null) {
+  if (outcome.digestFailure !== null) {
+    const digestId = digestLockId(backend.bucket, input.key);
     throw new AppError(
       'digest_not_updated',
-      `Version ${input.versionId} was restored as the new version ${changed.newVersionId}, but the digest item "${digestId}" could not be set: ${digestFailure}. Until it holds ${md5}, Terraform fails with "state data in S3 does not have the expected content". Set Digest of "${digestId}" to ${md5} (the digest repair on the states page does it). ${lockText}`,
+      `Version ${input.versionId} was restored as the new version ${changed.newVersionId}, but the digest item "${digestId}" could not be set: ${outcome.digestFailure}. Until it holds ${md5}, Terraform fails with "state data in S3 does not have the expected content". Set Digest of "${digestId}" to ${md5} (the digest repair on the states page does it). ${lockText}`,
       { ...common, setDigestTo: md5, digestItem: digestId, newVersionId: changed.newVersionId },
     );
   }
-  if (!release.released) {
-    // The restore itself succeeded; the stuck lock is reported with the way out.
-    throw new AppError('aws_error', `Version ${input.versionId} was restored as ${changed.newVersionId}, digest ${backend.dynamodbTable ? 'updated' : 'not used'}. ${lockText}`, common);
-  }
+  const plan = checked.plan;
   return {
     versionId: changed.newVersionId ?? '',
     serial: jsonSerial(plan.serial),
@@ -485,6 +357,34 @@ export async function restoreVersion(backend: BackendConfig, input: RestoreInput
     previousVersionId: checked.latest.versionId,
     previousSerial: jsonSerial(plan.currentSerial),
     lockId: info.id,
+    // The restore itself succeeded; a lock left behind is reported with the way out, not as a failure.
+    lock: release.released ? { released: true, id: info.id } : { released: false, id: info.id, reason: release.notes.join(' '), forceUnlock: command },
     warnings: release.notes.length > 0 ? [...plan.warnings, ...release.notes] : plan.warnings,
   };
+}
+
+export async function restoreVersion(backend: BackendConfig, input: RestoreInput, ctx: RestoreContext): Promise<RestoreResult> {
+  const { key } = input;
+  const checked = await check(backend, input);
+  const { plan, current, chosen } = checked;
+  const md5 = md5Hex(plan.bytes);
+  ctx.note?.({
+    restoredFrom: input.versionId,
+    previousVersionId: checked.latest.versionId,
+    current: current ? { versionId: current.versionId, etag: current.etag, serial: jsonSerial(plan.currentSerial), lineage: plan.currentLineage, kind: plan.currentKind } : null,
+    chosen: { versionId: chosen.versionId, etag: chosen.etag, serial: jsonSerial(plan.chosenSerial), lineage: plan.chosenLineage, kind: plan.chosenKind },
+    planned: { serial: jsonSerial(plan.serial), serialBumped: plan.serialBumped, md5, size: plan.bytes.byteLength, warnings: plan.warnings },
+  });
+
+  const info = lockInfoFor(backend, key, ctx.user, input.versionId, ctx.auditId);
+  const held = await lock(backend, key, info, checked.encryption);
+  ctx.note?.({ lock: { id: info.id, json: held.json, lockfileEtag: held.lockfileEtag, dynamodb: held.dynamodb } });
+
+  const outcome = await writeUnderLock(backend, key, checked, input, info, md5);
+  // Step 4: always give the lock back, whatever happened above.
+  const release = await releaseLock(faults.backendFor('restore:release-lock', backend), key, held);
+  invalidateSnapshot(backend.id);
+  invalidateVersions(backend.id, key);
+  ctx.note?.({ changed: { ...outcome.changed, lockReleased: release.released }, releaseNotes: release.notes, digestBefore: outcome.digestBefore, ...(release.released ? {} : { lockLeft: { id: info.id, reason: release.notes.join(' ') } }) });
+  return answer(backend, input, checked, info, md5, outcome, release);
 }

@@ -7,9 +7,11 @@ import crypto from 'node:crypto';
 import { openObjectVersion, type OpenedObject } from '../aws/state-bucket';
 import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
+import type { VersionMetadata } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
 import { isStateKey } from '../terraform/paths';
-import { parseStateFile, type ParsedState, type StateMetadata } from '../terraform/state-file';
+import { cacheKey } from './cache-keys';
+import { parseStateFile, type ParsedState } from '../terraform/state-file';
 
 /** A version ID of an object written without versioning: it can be overwritten, so never cached. */
 export const NULL_VERSION_ID = 'null';
@@ -43,13 +45,7 @@ export async function readStateVersion(backend: BackendConfig, key: string, vers
   return { bytes: await opened.bytes(), etag: opened.etag, versionId: opened.versionId, lastModified: opened.lastModified };
 }
 
-export interface VersionMetadata extends StateMetadata {
-  versionId: string | null;
-  etag: string;
-  lastModified: string | null;
-  /** Lowercase hex MD5 of the bytes: what a `-md5` digest item must hold for this version. */
-  md5: string;
-}
+export type { VersionMetadata } from '../api/versions';
 
 /** Reads and parses one version; the document is the caller's to drop as soon as it is done. */
 export async function parseStateVersion(backend: BackendConfig, key: string, versionId?: string): Promise<{ parsed: ParsedState; metadata: VersionMetadata }> {
@@ -65,7 +61,7 @@ const metadataCache = new LruCache<VersionMetadata>(5000);
 /** Metadata of one version, downloaded only on demand and cached by version ID. */
 export function stateVersionMetadata(backend: BackendConfig, key: string, versionId: string): Promise<VersionMetadata> {
   if (versionId === NULL_VERSION_ID) return parseStateVersion(backend, key, versionId).then((r) => r.metadata);
-  return metadataCache.get(`${backend.bucket}\u0000${key}\u0000${versionId}`, async () => (await parseStateVersion(backend, key, versionId)).metadata);
+  return metadataCache.get(cacheKey(backend.bucket, key, versionId), async () => (await parseStateVersion(backend, key, versionId)).metadata);
 }
 
 /** Tests only. */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackends, motoEndpoint } from '../testing/integration-env';
 import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+import { getBackend } from '../server/backends';
 import { listLocks } from './list-locks';
 
 const tf = terraformInfo();
@@ -62,7 +63,7 @@ describe.skipIf(!tf)(`a real terraform apply (${tf?.version ?? 'absent'}) holdin
     const run = dir.startApply();
     runs.push(run);
     // Terraform writes the .tflock first, then the DynamoDB item: wait until both sides exist.
-    const lock = await pollUntil(async () => (await listLocks('dual')).locks.find((l) => l.key === key && l.sources.length === 2), {
+    const lock = await pollUntil(async () => (await listLocks(getBackend('dual'))).locks.find((l) => l.key === key && l.sources.length === 2), {
       timeoutMs: 30_000,
       what: `the apply's lock (output so far: ${run.output()})`,
     });
@@ -94,7 +95,7 @@ describe.skipIf(!tf)(`a real terraform apply (${tf?.version ?? 'absent'}) holdin
 
     const result = await run.exited;
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const after = await listLocks('dual');
+    const after = await listLocks(getBackend('dual'));
     expect(after.locks.filter((l) => l.key === key)).toEqual([]);
     expect(after.errors).toEqual([]);
   });
@@ -109,7 +110,7 @@ describe.skipIf(!tf)(`a real terraform apply (${tf?.version ?? 'absent'}) holdin
 
     const run = dir.startApply();
     runs.push(run);
-    const lock = await pollUntil(async () => (await listLocks('files')).locks.find((l) => l.key === stateKey), {
+    const lock = await pollUntil(async () => (await listLocks(getBackend('files'))).locks.find((l) => l.key === stateKey), {
       timeoutMs: 30_000,
       what: `the workspace apply's lock (output so far: ${run.output()})`,
     });
@@ -128,6 +129,6 @@ describe.skipIf(!tf)(`a real terraform apply (${tf?.version ?? 'absent'}) holdin
 
     const result = await run.exited;
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect((await listLocks('files')).locks.filter((l) => l.key === stateKey)).toEqual([]);
+    expect((await listLocks(getBackend('files'))).locks.filter((l) => l.key === stateKey)).toEqual([]);
   });
 });

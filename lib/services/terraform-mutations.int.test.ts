@@ -12,6 +12,7 @@ import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { callMutation, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+import { getBackend } from '../server/backends';
 import { listLocks } from './list-locks';
 import { listStates } from './list-states';
 
@@ -53,7 +54,7 @@ describe.skipIf(!tf)(`force-unlock and digest repair with a real terraform (${tf
     // Wait until the apply holds the lock on both sides and is inside the provisioner.
     const lock = await pollUntil(
       async () => {
-        const { locks } = await listLocks('tf');
+        const { locks } = await listLocks(getBackend('tf'));
         const l = locks.find((x) => x.key === key);
         return l && l.sources.length === 2 && run.output().includes('Provisioning with') ? l : undefined;
       },
@@ -92,7 +93,7 @@ describe.skipIf(!tf)(`force-unlock and digest repair with a real terraform (${tf
     expect(broken.code).not.toBe(0);
     expect(broken.stderr + broken.stdout).toContain('does not have the expected content');
 
-    const entry = (await listStates('tf')).states.find((s) => s.key === key);
+    const entry = (await listStates(getBackend('tf'))).states.find((s) => s.key === key);
     expect(entry?.digestStatus).toBe('mismatch');
     const res = await callMutation(digestRoute, 'digest', 'tf', { key, expected: entry?.digest ?? null, reason: 'state re-uploaded by hand' });
     expect(res.status).toBe(200);
@@ -100,6 +101,6 @@ describe.skipIf(!tf)(`force-unlock and digest repair with a real terraform (${tf
 
     const fixed = await d.plan(['-lock-timeout=0s']);
     expect(fixed.code).toBe(0);
-    expect((await listStates('tf')).states.find((s) => s.key === key)?.digestStatus).toBe('match');
+    expect((await listStates(getBackend('tf'))).states.find((s) => s.key === key)?.digestStatus).toBe('match');
   }, 180_000);
 });

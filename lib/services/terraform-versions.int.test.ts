@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { TERRAFORM_SKIP_REASON, TerraformDir, pollUntil, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+import { getBackend } from '../server/backends';
 import { diffVersions } from './diff-versions';
 import { listStates } from './list-states';
 import { listVersions } from './list-versions';
@@ -64,10 +65,10 @@ describe.skipIf(!tf)(`versions written by a real terraform (${tf?.version ?? 'ab
     const second = await applyAndCaptureLockId();
     expect(first).not.toBe(second);
 
-    const states = await listStates('tf');
+    const states = await listStates(getBackend('tf'));
     expect(states.states.find((s) => s.key === key)?.digestStatus).toBe('match');
 
-    const { versions, versioning } = await listVersions('tf', key, { writers: true });
+    const { versions, versioning } = await listVersions(getBackend('tf'), key, { writers: true });
     expect(versioning).toBe('Enabled');
     expect(versions.length).toBeGreaterThanOrEqual(2);
     // `lock_likely`: a run released its lock and the next took one in the second of the write.
@@ -81,7 +82,7 @@ describe.skipIf(!tf)(`versions written by a real terraform (${tf?.version ?? 'ab
     expect(new Set(versions.map((v) => v.writer?.id))).toEqual(new Set([first, second]));
 
     // The diff of the two runs masks the sensitive output Terraform wrote.
-    const diff = await diffVersions('tf', key);
+    const diff = await diffVersions(getBackend('tf'), key);
     expect(diff.comparable).toBe(true);
     expect(JSON.stringify(diff)).not.toContain('tf-secret-');
   }, 180_000);

@@ -11,6 +11,7 @@ import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { startAwsFaultProxy, type AwsFaultProxy } from '../../scripts/lib/aws-fault-proxy';
+import { getBackend } from '../server/backends';
 import { listLocks } from './list-locks';
 
 const w = new TerraformWriter();
@@ -58,7 +59,7 @@ describe('when AWS throttles', () => {
     clearCache();
     resetAwsCallCounts();
     proxy.throttleNext('dynamodb:Scan', 1);
-    const result = await listLocks('throttled');
+    const result = await listLocks(getBackend('throttled'));
     expect(result.locks.map((l) => l.key).sort()).toEqual(['app/terraform.tfstate', 'net/terraform.tfstate']);
     expect(result.errors).toEqual([]);
     expect(result.notices).toHaveLength(1);
@@ -93,8 +94,8 @@ describe('when AWS throttles', () => {
     useBackends([backend()], { cacheSeconds: 30 });
     const seenBefore = proxy.seen('s3:ListObjectsV2');
     proxy.throttleNext('s3:ListObjectsV2', 100);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => listLocks('throttled')));
-    await listLocks('throttled');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => listLocks(getBackend('throttled'))));
+    await listLocks(getBackend('throttled'));
     proxy.throttleNext('s3:ListObjectsV2', 0);
     expect(answers.every((a) => a.errors[0]?.code === 'aws_throttled')).toBe(true);
     expect(proxy.seen('s3:ListObjectsV2') - seenBefore).toBe(3);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../api/errors';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
+import { getBackend } from '../server/backends';
 import { useBackends } from '../testing/integration-env';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { getVersionMetadata } from './version-metadata';
@@ -39,7 +40,7 @@ describe('metadata of one version', () => {
   });
 
   it('reads a plaintext state: serial, lineage, terraform_version, counts, layout, MD5', async () => {
-    const { metadata } = await getVersionMetadata('m', KEY, v.plaintext!);
+    const { metadata } = await getVersionMetadata(getBackend('m'), KEY, v.plaintext!);
     expect(metadata).toMatchObject({
       kind: 'plaintext',
       encrypted: false,
@@ -60,10 +61,10 @@ describe('metadata of one version', () => {
   });
 
   it('says what the other kinds are, without failing', async () => {
-    expect((await getVersionMetadata('m', KEY, v.empty!)).metadata).toMatchObject({ kind: 'empty', size: 0, serial: null });
-    expect((await getVersionMetadata('m', KEY, v.notJson!)).metadata).toMatchObject({ kind: 'not_json', serial: null });
-    expect((await getVersionMetadata('m', KEY, v.otherJson!)).metadata).toMatchObject({ kind: 'other_json' });
-    const enc = (await getVersionMetadata('m', KEY, v.encrypted!)).metadata;
+    expect((await getVersionMetadata(getBackend('m'), KEY, v.empty!)).metadata).toMatchObject({ kind: 'empty', size: 0, serial: null });
+    expect((await getVersionMetadata(getBackend('m'), KEY, v.notJson!)).metadata).toMatchObject({ kind: 'not_json', serial: null });
+    expect((await getVersionMetadata(getBackend('m'), KEY, v.otherJson!)).metadata).toMatchObject({ kind: 'other_json' });
+    const enc = (await getVersionMetadata(getBackend('m'), KEY, v.encrypted!)).metadata;
     expect(enc).toMatchObject({ kind: 'encrypted', encrypted: true, serial: 5, lineage: LINEAGE, encryptionVersion: 'v0', keyProviders: ['key_provider.pbkdf2.main'] });
     expect(JSON.stringify(enc)).not.toContain('eyJzYWx0Ijoi');
   });
@@ -71,24 +72,24 @@ describe('metadata of one version', () => {
   it('downloads a version once: later reads come from the cache', async () => {
     useBackends([{ id: 'm', bucket }]);
     resetAwsCallCounts();
-    await getVersionMetadata('m', KEY, v.otherJson!);
-    await getVersionMetadata('m', KEY, v.otherJson!);
+    await getVersionMetadata(getBackend('m'), KEY, v.otherJson!);
+    await getVersionMetadata(getBackend('m'), KEY, v.otherJson!);
     // Cached by version ID from the test above, or read exactly once here.
     expect(awsCallCounts()['s3:GetObject'] ?? 0).toBeLessThanOrEqual(1);
     const fresh = (await w.putState(bucket, KEY, stateDocument({ serial: 18, lineage: LINEAGE }))).versionId!;
     resetAwsCallCounts();
-    await Promise.all([getVersionMetadata('m', KEY, fresh), getVersionMetadata('m', KEY, fresh)]);
-    await getVersionMetadata('m', KEY, fresh);
+    await Promise.all([getVersionMetadata(getBackend('m'), KEY, fresh), getVersionMetadata(getBackend('m'), KEY, fresh)]);
+    await getVersionMetadata(getBackend('m'), KEY, fresh);
     expect(awsCallCounts()).toEqual({ 's3:GetObject': 1 });
   });
 
   it('answers version_not_found for an unknown version of the key', async () => {
-    const err = await getVersionMetadata('m', KEY, 'no-such-version').catch((e: unknown) => e);
+    const err = await getVersionMetadata(getBackend('m'), KEY, 'no-such-version').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('version_not_found');
     // A real version ID of another key is not a version of this one.
     const other = (await w.putState(bucket, 'other/terraform.tfstate', '{}')).versionId!;
-    expect(((await getVersionMetadata('m', KEY, other).catch((e: unknown) => e)) as AppError).code).toBe('version_not_found');
+    expect(((await getVersionMetadata(getBackend('m'), KEY, other).catch((e: unknown) => e)) as AppError).code).toBe('version_not_found');
   });
 
   it('handles a state of tens of MB', async () => {
@@ -96,7 +97,7 @@ describe('metadata of one version', () => {
     const big = stateDocument({ serial: 99, lineage: LINEAGE, resources });
     expect(big.length).toBeGreaterThan(20 * 2 ** 20);
     const id = (await w.putStateMultipart(bucket, KEY, big)).versionId!;
-    const { metadata } = await getVersionMetadata('m', KEY, id);
+    const { metadata } = await getVersionMetadata(getBackend('m'), KEY, id);
     expect(metadata).toMatchObject({ kind: 'plaintext', serial: 99, instanceCount: 40_000, size: Buffer.byteLength(big) });
   }, 60_000);
 });

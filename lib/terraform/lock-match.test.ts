@@ -23,6 +23,14 @@ describe('matchSide', () => {
     expect(matchSide(file(A, 'e1'), idA, { lockfileEtag: 'e1' })).toBe('match');
   });
 
+  it('matches an Info that is not a string by the exact attribute seen (canonical JSON)', () => {
+    const typed = (json: string): LockSideRead => ({ source: 'dynamodb', raw: null, rawJson: json });
+    expect(matchSide(typed('{"N":"42"}'), '', { dynamodbInfo: null, dynamodbInfoJson: '{"N":"42"}' })).toBe('match');
+    expect(matchSide(typed('{"N":"43"}'), '', { dynamodbInfo: null, dynamodbInfoJson: '{"N":"42"}' })).toBe('changed');
+    expect(matchSide(dyn(null), '', { dynamodbInfo: null, dynamodbInfoJson: '{"NULL":true}' })).toBe('changed');
+    expect(targetSides(undefined, { dynamodbInfoJson: '{"NULL":true}' })).toEqual(['dynamodb']);
+  });
+
   it('matches a malformed lock (no ID) by its raw value only', () => {
     expect(matchSide(dyn('{not json'), '', { dynamodbInfo: '{not json' })).toBe('match');
     expect(matchSide(dyn(null), '', { dynamodbInfo: null })).toBe('match');

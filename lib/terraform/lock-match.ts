@@ -13,12 +13,16 @@ export interface LockSideRead {
   raw: string | null;
   /** S3 only: the `.tflock` ETag (quotes stripped). */
   etag?: string;
+  /** DynamoDB only: an `Info` that is not a string (number, map, NULL…), as canonical JSON of the attribute. */
+  rawJson?: string;
 }
 
 /** What the operator saw of one side (from the locks listing's `seen`), when they said. */
 export interface SeenSide {
   /** DynamoDB: the exact `Info` string (null: the item had no `Info`). */
   dynamodbInfo?: string | null;
+  /** DynamoDB: an `Info` attribute that is not a string, as canonical JSON (the listing's `seen.dynamodbInfoJson`). */
+  dynamodbInfoJson?: string;
   /** S3: the `.tflock` ETag. */
   lockfileEtag?: string;
 }
@@ -38,6 +42,7 @@ export function matchSide(side: LockSideRead | null, expectedId: string, seen: S
   if (side === null) return 'absent';
   if (sideLockId(side) !== expectedId) return 'changed';
   if (side.source === 'dynamodb' && seen && 'dynamodbInfo' in seen && seen.dynamodbInfo !== undefined && seen.dynamodbInfo !== side.raw) return 'changed';
+  if (side.source === 'dynamodb' && seen?.dynamodbInfoJson !== undefined && seen.dynamodbInfoJson !== side.rawJson) return 'changed';
   if (side.source === 's3' && seen?.lockfileEtag !== undefined && seen.lockfileEtag !== side.etag) return 'changed';
   return 'match';
 }
@@ -47,7 +52,7 @@ export function targetSides(source: LockSource | undefined, seen: SeenSide | und
   if (source) return [source];
   if (seen) {
     const sides: LockSource[] = [];
-    if ('dynamodbInfo' in seen && seen.dynamodbInfo !== undefined) sides.push('dynamodb');
+    if (('dynamodbInfo' in seen && seen.dynamodbInfo !== undefined) || seen.dynamodbInfoJson !== undefined) sides.push('dynamodb');
     if (seen.lockfileEtag !== undefined) sides.push('s3');
     if (sides.length > 0) return sides;
   }

@@ -21,6 +21,8 @@ export interface DynamoLockRecord {
   lockId: string;
   /** The raw `Info` string, or null when the attribute is missing or not a string. */
   info: string | null;
+  /** An `Info` attribute that is not a string, as canonical JSON (so it can be removed by what was seen). */
+  infoJson?: string;
 }
 
 /** A `<key>.tflock` object. */
@@ -45,6 +47,7 @@ export interface Lock extends LockInfo {
   /** Exactly what was read, so a mutation can be conditional on it. */
   seen: {
     dynamodbInfo?: string | null;
+    dynamodbInfoJson?: string;
     lockfileEtag?: string;
     lockfileBody?: string | null;
   };
@@ -127,7 +130,7 @@ export function mergeLocks(ctx: LockContext, items: DynamoLockRecord[], lockfile
     const extra: LockProblem[] = otherBucket ? ['other_bucket'] : [];
     const dSide = dynamo ? readDynamo(dynamo) : undefined;
     const fSide = file ? readLockfile(file) : undefined;
-    const dSeen = dynamo ? { dynamodbInfo: dynamo.info } : {};
+    const dSeen = dynamo ? { dynamodbInfo: dynamo.info, ...(dynamo.infoJson !== undefined ? { dynamodbInfoJson: dynamo.infoJson } : {}) } : {};
     const fSeen = file ? { lockfileEtag: file.etag, lockfileBody: file.body } : {};
     if (dSide && fSide) {
       const sameLock = dSide.info.id !== '' && dSide.info.id === fSide.info.id;

@@ -9,6 +9,8 @@ import type { DynamoLockRecord } from './locks';
 export interface TableItem {
   lockId: string;
   info: string | null;
+  /** An `Info` attribute of another type (number, map, NULL…), as canonical JSON of the attribute. */
+  infoJson?: string;
   digest: string | null;
 }
 
@@ -27,6 +29,7 @@ export function classifyTableItems(items: TableItem[]): ClassifiedItems {
   const digests: DigestRecord[] = [];
   for (const item of items) {
     if (item.info !== null) locks.push({ lockId: item.lockId, info: item.info });
+    else if (item.infoJson !== undefined) locks.push({ lockId: item.lockId, info: null, infoJson: item.infoJson });
     else if (item.digest !== null) digests.push({ lockId: item.lockId, digest: item.digest });
     // Neither attribute: an empty digest item stays a (malformed) digest, anything else a malformed lock.
     else if (item.lockId.endsWith(DIGEST_SUFFIX)) digests.push({ lockId: item.lockId, digest: '' });

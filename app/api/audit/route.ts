@@ -1,6 +1,6 @@
+import { auditQuerySchema } from '@/lib/api/audit';
 import { listAudit } from '@/lib/audit/audit-log';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
-import { auditQuerySchema } from './schema';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,22 +1,10 @@
-import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http/handle';
-import { diffVersions, MAX_DIFF_LIMIT } from '@/lib/services/diff-versions';
-import { stateKeySchema, versionIdSchema } from '../versions/schema';
+import { diffQuerySchema } from '@/lib/api/diff';
+import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
+import { diffVersions } from '@/lib/services/diff-versions';
 
 export const dynamic = 'force-dynamic';
 
-const querySchema = z.object({
-  key: stateKeySchema,
-  from: versionIdSchema.optional(),
-  to: versionIdSchema.optional(),
-  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_DIFF_LIMIT).optional(),
+export const GET = backendRoute('/api/backends/[id]/diff', (backend, request) => {
+  const query = parseInput(diffQuerySchema, queryOf(request));
+  return diffVersions(backend, query.key, query);
 });
-
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return handle('/api/backends/[id]/diff', request, () => {
-    const query = parseInput(querySchema, queryOf(request));
-    return diffVersions(id, query.key, query);
-  });
-}

@@ -1,16 +1,13 @@
-import { handle } from '@/lib/http/handle';
-import { guardedMutation, readMutationBody } from '@/lib/services/mutation-guard';
+import { repairDigestBodySchema } from '@/lib/api/digest';
+import { mutationRoute } from '@/lib/http/mutation-route';
 import { repairDigest } from '@/lib/services/repair-digest';
-import { repairDigestBodySchema } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return handle('/api/backends/[id]/digest', request, async () => {
-    const body = await readMutationBody(request, repairDigestBodySchema, { backendId: id, action: 'repair-digest' });
-    return guardedMutation(request, { backendId: id, action: 'repair-digest', key: body.key, reason: body.reason, seen: { digest: body.expected } }, ({ backend, note }) =>
-      repairDigest(backend, { key: body.key, expected: body.expected }, { note }),
-    );
-  });
-}
+export const POST = mutationRoute({
+  route: '/api/backends/[id]/digest',
+  action: 'repair-digest',
+  schema: repairDigestBodySchema,
+  audit: (body) => ({ key: body.key, reason: body.reason, seen: { digest: body.expected } }),
+  run: (body, ctx) => repairDigest(ctx.backend, { key: body.key, expected: body.expected }, ctx),
+});

@@ -1,11 +1,10 @@
-import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http/handle';
+import { objectQuerySchema } from '@/lib/api/versions';
+import { identify } from '@/lib/auth/identity';
+import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
 import { auditedDownload } from '@/lib/services/download-version';
-import { stateKeySchema, versionIdSchema } from '../versions/schema';
+import { getConfig } from '@/lib/server/config';
 
 export const dynamic = 'force-dynamic';
-
-const querySchema = z.object({ key: stateKeySchema, versionId: versionIdSchema.optional() });
 
 /** RFC 6266: an ASCII fallback plus the exact UTF-8 name. */
 function contentDisposition(filename: string): string {
@@ -13,21 +12,18 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return handle('/api/backends/[id]/object', request, async () => {
-    const query = parseInput(querySchema, queryOf(request));
-    const download = await auditedDownload(request, id, query.key, query.versionId);
-    const headers: Record<string, string> = {
-      'content-type': download.contentType,
-      'content-disposition': contentDisposition(download.filename),
-      // The raw state includes secrets: never let a shared cache keep it.
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
-    };
-    if (download.contentLength !== null) headers['content-length'] = String(download.contentLength);
-    if (download.versionId) headers['x-amz-version-id'] = download.versionId;
-    if (download.etag) headers.etag = `"${download.etag}"`;
-    return new Response(download.stream, { status: 200, headers });
-  });
-}
+export const GET = backendRoute('/api/backends/[id]/object', async (backend, request) => {
+  const query = parseInput(objectQuerySchema, queryOf(request));
+  const download = await auditedDownload(identify(request, getConfig()), backend, query.key, query.versionId);
+  const headers: Record<string, string> = {
+    'content-type': download.contentType,
+    'content-disposition': contentDisposition(download.filename),
+    // The raw state includes secrets: never let a shared cache keep it.
+    'cache-control': 'private, no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  if (download.contentLength !== null) headers['content-length'] = String(download.contentLength);
+  if (download.versionId) headers['x-amz-version-id'] = download.versionId;
+  if (download.etag) headers.etag = `"${download.etag}"`;
+  return new Response(download.stream, { status: 200, headers });
+});

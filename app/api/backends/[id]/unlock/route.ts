@@ -1,17 +1,14 @@
-import { handle } from '@/lib/http/handle';
+import { UNLOCK_BODY_LIMIT, unlockBodySchema } from '@/lib/api/unlock';
+import { mutationRoute } from '@/lib/http/mutation-route';
 import { forceUnlock } from '@/lib/services/force-unlock';
-import { guardedMutation, readMutationBody } from '@/lib/services/mutation-guard';
-import { unlockBodySchema } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return handle('/api/backends/[id]/unlock', request, async () => {
-    const body = await readMutationBody(request, unlockBodySchema, { backendId: id, action: 'force-unlock' });
-    const seen = { id: body.id, source: body.source ?? null, ...body.seen };
-    return guardedMutation(request, { backendId: id, action: 'force-unlock', key: body.key, reason: body.reason, seen }, ({ backend, note }) =>
-      forceUnlock(backend, { key: body.key, id: body.id, source: body.source, seen: body.seen }, { note }),
-    );
-  });
-}
+export const POST = mutationRoute({
+  route: '/api/backends/[id]/unlock',
+  action: 'force-unlock',
+  schema: unlockBodySchema,
+  maxBodyBytes: UNLOCK_BODY_LIMIT,
+  audit: (body) => ({ key: body.key, reason: body.reason, seen: { id: body.id, source: body.source ?? null, ...body.seen } }),
+  run: (body, ctx) => forceUnlock(ctx.backend, { key: body.key, id: body.id, source: body.source, seen: body.seen }, ctx),
+});

@@ -1,16 +1,10 @@
-import { z } from 'zod';
-import { handle, parseInput, queryOf } from '@/lib/http/handle';
+import { versionMetadataQuerySchema } from '@/lib/api/versions';
+import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
 import { getVersionMetadata } from '@/lib/services/version-metadata';
-import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
 export const dynamic = 'force-dynamic';
 
-const querySchema = z.object({ key: stateKeySchema, versionId: versionIdSchema });
-
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return handle('/api/backends/[id]/version-metadata', request, () => {
-    const query = parseInput(querySchema, queryOf(request));
-    return getVersionMetadata(id, query.key, query.versionId);
-  });
-}
+export const GET = backendRoute('/api/backends/[id]/version-metadata', (backend, request) => {
+  const query = parseInput(versionMetadataQuerySchema, queryOf(request));
+  return getVersionMetadata(backend, query.key, query.versionId);
+});

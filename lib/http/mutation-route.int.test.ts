@@ -8,7 +8,8 @@ import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { guardedMutation } from './mutation-guard';
+import { z } from 'zod';
+import { mutationRoute } from './mutation-route';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -140,10 +141,12 @@ describe('the audit store', () => {
     expect(digest.status).toBe(503);
     expect(await readDigestItem(w, table, bucket, key)).toBe('00000000000000000000000000000000');
 
-    // The guard never ran the change.
+    // The wrapper never ran the change.
     const run = vi.fn(async () => 'changed');
-    const request = new Request(`${APP_ORIGIN}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    await expect(guardedMutation(request, { backendId: 'main', action: 'restore', key, reason: 'r', seen: null }, run)).rejects.toMatchObject({ code: 'audit_unavailable' });
+    const route = mutationRoute({ route: '/x', action: 'restore', schema: z.object({ key: z.string(), reason: z.string() }), audit: (b) => ({ key: b.key, reason: b.reason, seen: null }), run });
+    const res2 = await callMutation(route, 'x', 'main', { key, reason: 'r' });
+    expect(res2.status).toBe(503);
+    expect(res2.body.error?.code).toBe('audit_unavailable');
     expect(run).not.toHaveBeenCalled();
     // The attempt still reached the server log.
     const lines = logSpy.mock.calls.map((c) => String(c[0])).filter((l) => l.includes(key));
@@ -195,5 +198,72 @@ describe('the audit store', () => {
     expect((await get('limit=0')).status).toBe(400);
     expect((await get('outcome=maybe')).status).toBe(400);
     expect((await get('backend=nope')).status).toBe(404);
+  });
+});
+
+describe('bounded bodies', () => {
+  const recordSize = (r: unknown) => JSON.stringify(r).length;
+
+  it('a 50 MB junk body sent cross-site as text/plain is refused without being read; the record stays small', async () => {
+    useBackends(backends);
+    const key = 'junk/terraform.tfstate';
+    const { info, json } = await seedLock(key);
+    const junk = `{"key":"${key}","reason":"${'x'.repeat(50 * 1024 * 1024)}"}`;
+    const res = await callMutation(unlockRoute, 'unlock', 'main', undefined, { rawBody: junk, headers: { 'content-type': 'text/plain', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(res.status).toBe(415);
+    const big = await callMutation(unlockRoute, 'unlock', 'main', undefined, { rawBody: junk });
+    expect(big.status).toBe(413);
+    expect(big.body.error?.code).toBe('payload_too_large');
+    await expectLockIntact(key, json);
+    void info;
+    const records = (await readAuditObjects(w, bucket, 'lockboard-audit/')).filter((r) => r.errorCode === 'payload_too_large');
+    expect(records.length).toBeGreaterThan(0);
+    // A body never read names no key.
+    expect(records.every((r) => r.key === null)).toBe(true);
+    expect(Math.max(...records.map(recordSize))).toBeLessThan(4096);
+    expect(records.every((r) => r.seen === null && r.outcome === 'refused')).toBe(true);
+    // No log line carries the body either.
+    expect(Math.max(...logSpy.mock.calls.map((c) => String(c[0]).length))).toBeLessThan(65_536);
+  });
+
+  it('counts streamed bytes (no Content-Length): past the cap is 413, and the stream is not read to its end', async () => {
+    useBackends(backends);
+    const key = 'stream/terraform.tfstate';
+    const { info, json } = await seedLock(key);
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(' '.repeat(4096));
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled === 1) controller.enqueue(new TextEncoder().encode(`{"key":"${key}","id":"${info.id}","reason":"r"`));
+        else if (pulled > 10_000) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const request = new Request(`${APP_ORIGIN}/api/backends/main/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', origin: APP_ORIGIN, 'sec-fetch-site': 'same-origin' }, body: stream, duplex: 'half' } as RequestInit);
+    const res = await unlockRoute(request, { params: Promise.resolve({ id: 'main' }) });
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(20);
+    await expectLockIntact(key, json);
+  });
+
+  it('a body nested too deep is a 400, never a 500; a malformed body is recorded without its raw content', async () => {
+    useBackends(backends);
+    const key = 'deep/terraform.tfstate';
+    const { info, json } = await seedLock(key);
+    const deep = `{"key":"${key}","id":"${info.id}","reason":"r","seen":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const res = await callMutation(unlockRoute, 'unlock', 'main', undefined, { rawBody: deep });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('bad_request');
+    expect(res.body.error?.message).toMatch(/nested/);
+    const invalid = await unlock({ key, id: info.id, reason: 'r', extra: 'y'.repeat(10_000) });
+    expect(invalid.status).toBe(400);
+    await expectLockIntact(key, json);
+    const records = await recordsFor(key);
+    expect(records.map((r) => [r.outcome, r.errorCode])).toEqual([
+      ['refused', 'bad_request'],
+      ['refused', 'bad_request'],
+    ]);
+    expect(records.every((r) => r.seen === null && r.reason === 'r' && recordSize(r) < 4096)).toBe(true);
   });
 });

@@ -1,0 +1,53 @@
+/** `GET /api/audit`: the audit records of mutation attempts, newest first. */
+import { z } from 'zod';
+import type { ErrorJson } from './errors';
+
+/** `download`: a raw state download (who read which version's plaintext). */
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `pending`: written before the change and not completed (still running, or the server died mid-way). */
+export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditRecord {
+  id: string;
+  /** When the attempt was received (ISO 8601 UTC). */
+  time: string;
+  /** When the outcome was known (null while pending). */
+  completedAt: string | null;
+  user: string;
+  anonymous: boolean;
+  backend: string;
+  /** The state key the change was about (null when the request did not say). */
+  key: string | null;
+  action: AuditAction;
+  reason: string | null;
+  /** What the operator saw before deciding (full lock info, digest, version…), as validated. */
+  seen: unknown;
+  outcome: AuditOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** What the server found and did (sides released, digest written, the newer lock on a 409…). */
+  details: Record<string, unknown> | null;
+}
+
+/** `GET /api/audit?backend=&action=&outcome=&user=&key=&limit=` (an empty field means "any"). */
+export const auditQuerySchema = z
+  .object({
+    backend: z.string().min(1).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    user: z.string().min(1).max(256).optional(),
+    key: z.string().min(1).max(1024).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export interface AuditListing {
+  records: AuditRecord[];
+  /** Backends whose records could not be read. */
+  errors: ErrorJson[];
+  /** True when a backend had more history than was examined for this filter. */
+  truncated: boolean;
+}

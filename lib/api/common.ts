@@ -1,0 +1,16 @@
+/**
+ * Building blocks shared by the request schemas of the JSON API. Browser-safe: zod and types only.
+ */
+import { z } from 'zod';
+
+/** An S3 object key (1–1024 characters). */
+export const stateKeySchema = z.string().min(1, 'required').max(1024, 'an S3 key has at most 1024 characters');
+/** An S3 version ID ("null" for an object written without versioning). */
+export const versionIdSchema = z.string().min(1, 'required').max(1024).regex(/^[\x21-\x7e]+$/, 'not a version ID');
+/** The operator's reason for a change, stored in the audit record. */
+export const reasonSchema = z.string().trim().min(1, 'a reason is required').max(2000);
+
+/** The path parameters of every `/api/backends/{id}/…` route. */
+export interface BackendParams {
+  id: string;
+}

@@ -92,7 +92,7 @@ describe('classifying state bytes', () => {
     expect(text.length).toBeGreaterThan(20 * 2 ** 20);
     const m = readStateMetadata(enc(text));
     expect(m.instanceCount).toBe(60_000);
-  });
+  }, 60_000);
 });
 
 describe('layout', () => {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { awsEnv, freePort, startMoto } from './lib/moto';
 import { hasBuild, nextBuild } from './lib/next-build';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TerraformWriter, uniqueName } from './lib/terraform-writer';
 
 const root = path.resolve(__dirname, '..');
@@ -227,6 +228,30 @@ async function main(): Promise<void> {
     const raw = await fetch(`${proxied.base}/api/backends/smoke/object?key=${encodeURIComponent(key)}`, { headers: viewer });
     if (raw.status !== 403) throw new Error(`a viewer's raw download got ${raw.status}, expected 403`);
     log(`mode proxy: ${routes.length} API routes and 4 pages are 401 without identity; a viewer lists locks, is 403 on raw downloads`);
+    await stop();
+
+    // Signed identity on the real server: proxy.ts verifies the token, the routes see who it names.
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'smoke', alg: 'ES256' };
+    const jwks = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks`;
+      const jwtConfig = path.join(tmp, 'config-jwt.json');
+      const plain = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(jwtConfig, JSON.stringify({ ...plain, authMode: 'proxy', listenHost: '127.0.0.1', authJwt: { type: 'jwks', jwksUrl, issuer: 'https://idp.smoke', audience: 'lockboard' } }));
+      fs.chmodSync(jwtConfig, 0o644);
+      const signed = await start({ LOCKBOARD_CONFIG: jwtConfig });
+      const token = await new SignJWT({ email: 'jwt-user@example.com' }).setProtectedHeader({ alg: 'ES256', kid: 'smoke' }).setIssuer('https://idp.smoke').setAudience('lockboard').setExpirationTime('5m').sign(privateKey);
+      const me = await fetch(`${signed.base}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await me.json()) as { user?: string };
+      if (me.status !== 200 || body.user !== 'jwt-user@example.com') throw new Error(`a valid token got ${me.status} ${JSON.stringify(body)}`);
+      const forged = await fetch(`${signed.base}/api/session`, { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA`, 'x-lockboard-verified-user': 'admin' } });
+      if (forged.status !== 401) throw new Error(`a forged token got ${forged.status}`);
+      log('authJwt: a valid bearer token is 200 as its user on the real server; a forged one is 401');
+    } finally {
+      jwks.close();
+    }
   } finally {
     await browser.close();
     const last = server as ChildProcess | null;

@@ -129,6 +129,11 @@ describe('scoped reads', () => {
     expect((await other.json()).error).toMatchObject({ code: 'forbidden', reason: 'not_allowed', role: 'viewer' });
     expect((await call('/api/backends/main/object?key=team-a/app.tfstate', { headers: as('a@x', 'team-a') })).status).toBe(403);
     expect((await call('/api/backends/main/locks', { headers: as('nobody@x') })).status).toBe(403);
+    // The audit log: of a backend the caller views, yes; of another, or with no role anywhere, 403.
+    expect(passed(await call('/api/audit?backend=main', { headers: as('a@x', 'team-a') }))).toBe(true);
+    expect(passed(await call('/api/audit', { headers: as('a@x', 'team-a') }))).toBe(true);
+    expect((await call('/api/audit?backend=other', { headers: as('a@x', 'team-a') })).status).toBe(403);
+    expect((await call('/api/audit', { headers: as('nobody@x') })).status).toBe(403);
   });
 
   it('stateReader downloads only within its key glob; operators everywhere', async () => {

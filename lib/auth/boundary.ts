@@ -9,7 +9,8 @@
  *    identity is handed to the routes through signed internal headers), else 401. `/_next/static`
  *    (the build's public JS/CSS) is exempt; `/api/metrics` also accepts the metrics bearer token.
  * 5. Reads under `/api/backends/<id>/…` need the viewer role on that backend (and on `?key=` when
- *    given); the raw `object` download needs stateReader on its key. Else 403. Mutations are checked
+ *    given); the raw `object` download needs stateReader on its key; `/api/audit` viewer on its
+ *    `?backend=` (or on some backend). Else 403. Mutations are checked
  *    again, with their audit, by the mutation routes.
  * 6. Every answer gets the security headers; pages a CSP nonce.
  */
@@ -17,7 +18,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../api/errors';
 import type { AppConfig, Role } from '../server/config';
 import { hostAllowed } from './hosts';
-import { assertAllowed, identify, INTERNAL_HEADERS, verifiedIdentityHeaders, type Identity } from './identity';
+import { assertAllowed, identify, INTERNAL_HEADERS, isAllowed, verifiedIdentityHeaders, type Identity } from './identity';
 import { verifySignedIdentity } from './jwt';
 import { API_CSP, isHttps, newNonce, pageCsp, securityHeaders } from './security-headers';
 
@@ -93,6 +94,14 @@ export async function boundary(request: Request, config: AppConfig, options: { d
     identity = identify(new Request(request.url, { headers: requestHeaders }), config);
     const need = readRequirement(request.method, url);
     if (need) assertAllowed(identity, need.role, need.backendId, need.key, config);
+    if (url.pathname === '/api/audit') {
+      // The audit log of one backend needs the viewer role on it; the whole log, on some backend.
+      const backend = url.searchParams.get('backend');
+      if (backend) assertAllowed(identity, 'viewer', backend, null, config);
+      else if (!config.backends.some((b) => isAllowed(identity, 'viewer', b.id, null, config))) {
+        throw new AppError('forbidden', `User "${identity.user}" may not view any backend (see accessRules).`, { reason: 'not_allowed', role: 'viewer' });
+      }
+    }
   } catch (e) {
     if (e instanceof AppError) return refusal(e, responseHeaders);
     throw e;

@@ -118,7 +118,7 @@ function summariseV4(doc: Record<string, unknown>, s: StateSummary): void {
       const type = typeof r.type === 'string' ? clip(r.type) : '';
       const name = typeof r.name === 'string' ? clip(r.name) : '';
       const mode = r.mode === 'data' ? 'data' : 'managed';
-      const module = typeof r.module === 'string' ? clip(r.module) : '';
+      const modulePath = typeof r.module === 'string' ? clip(r.module) : '';
       const provider = clip(providerSource(r.provider));
       if (provider) providers.add(provider);
       const list = Array.isArray(r.instances) ? r.instances : [];
@@ -136,7 +136,7 @@ function summariseV4(doc: Record<string, unknown>, s: StateSummary): void {
         keys.push(isRecord(inst) ? instanceKey(inst.index_key) : null);
       }
       const local = `${mode === 'data' ? 'data.' : ''}${type}.${name}`;
-      s.resources.push({ address: module ? `${module}.${local}` : local, type, module, mode, provider, keys });
+      s.resources.push({ address: modulePath ? `${modulePath}.${local}` : local, type, module: modulePath, mode, provider, keys });
     }
     s.resourceCount = doc.resources.length;
     s.instanceCount = instances;
@@ -154,7 +154,7 @@ function summariseV3(doc: Record<string, unknown>, s: StateSummary): void {
   for (const m of doc.modules) {
     if (!isRecord(m)) continue;
     const path = Array.isArray(m.path) ? m.path.filter((p): p is string => typeof p === 'string') : ['root'];
-    const module = clip(path.slice(1).map((p) => `module.${p}`).join('.'));
+    const modulePath = clip(path.slice(1).map((p) => `module.${p}`).join('.'));
     if (path.length <= 1 && isRecord(m.outputs)) s.outputs = Object.keys(m.outputs);
     if (!isRecord(m.resources)) continue;
     for (const [name, r] of Object.entries(m.resources)) {
@@ -163,7 +163,7 @@ function summariseV3(doc: Record<string, unknown>, s: StateSummary): void {
       const parts = (data ? name.slice(5) : name).split('.');
       const type = clip(isRecord(r) && typeof r.type === 'string' ? r.type : (parts[0] ?? ''));
       const local = `${data ? 'data.' : ''}${type}.${clip(parts[1] ?? '')}`;
-      const address = module ? `${module}.${local}` : local;
+      const address = modulePath ? `${modulePath}.${local}` : local;
       const index = parts[2] !== undefined && /^\d+$/.test(parts[2]) ? Number(parts[2]) : null;
       const provider = clip(isRecord(r) ? providerSource(r.provider) : '');
       if (provider) providers.add(provider);
@@ -173,7 +173,7 @@ function summariseV3(doc: Record<string, unknown>, s: StateSummary): void {
           s.incomplete = true;
           continue;
         }
-        entry = { address, type, module, mode: data ? 'data' : 'managed', provider, keys: [] };
+        entry = { address, type, module: modulePath, mode: data ? 'data' : 'managed', provider, keys: [] };
         byAddress.set(address, entry);
       }
       if (entry.keys.length < SUMMARY_LIMITS.keysPerResource) entry.keys.push(index);

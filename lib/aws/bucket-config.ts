@@ -108,7 +108,8 @@ export function readObjectLock(backend: BackendConfig): Promise<Checked<ObjectLo
       const out = await s3Client(backend).send(new GetObjectLockConfigurationCommand({ Bucket: backend.bucket }), { abortSignal });
       const c = out.ObjectLockConfiguration;
       const r = c?.Rule?.DefaultRetention;
-      return { enabled: c?.ObjectLockEnabled === 'Enabled', mode: r?.Mode ?? null, days: r?.Days ?? null, years: r?.Years ?? null };
+      // 0 is not a valid retention (moto answers Years: 0 next to Days): read as unset.
+      return { enabled: c?.ObjectLockEnabled === 'Enabled', mode: r?.Mode ?? null, days: r?.Days || null, years: r?.Years || null };
     },
     { enabled: false, mode: null, days: null, years: null },
   );

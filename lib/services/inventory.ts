@@ -22,12 +22,14 @@ import {
   manifestKey,
   parseChunk,
   parseManifest,
+  buildCorpus,
   parseQuery,
-  searchIndex,
+  searchCorpus,
   serialiseChunk,
   serialiseManifest,
   type IndexedState,
   type ManifestEntry,
+  type SearchCorpus,
 } from '../terraform/inventory-index';
 import { isStateKey } from '../terraform/paths';
 import { MAX_PARSE_BYTES } from '../terraform/state-file';
@@ -60,6 +62,8 @@ interface Inventory {
   readOnlyIndex: boolean;
   progress: InventoryProgress;
   running: Promise<void> | null;
+  /** Bumped whenever `states` or `summaries` change (the search corpus is rebuilt then). */
+  version: number;
   lastPassAt: number;
   passStartedMs: number;
 }
@@ -79,6 +83,7 @@ function newInventory(backendId: string): Inventory {
     readOnlyIndex: false,
     progress: { phase: 'idle', done: 0, total: 0, etaSeconds: null, startedAt: null, finishedAt: null, downloads: 0, reused: 0, storedIndex: 'not_loaded', storedIndexNote: null, writeError: null, error: null },
     running: null,
+    version: 0,
     lastPassAt: 0,
     passStartedMs: 0,
   };
@@ -96,6 +101,7 @@ function inventoryOf(backendId: string): Inventory {
 /** Tests and benchmark: forget every in-memory inventory (as after a restart). */
 export function resetInventoriesForTests(): void {
   inventories.clear();
+  corpus = null;
 }
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -223,6 +229,7 @@ async function runPass(backend: BackendConfig, inv: Inventory): Promise<void> {
   }
   // Keep what is known visible while the rest is read.
   inv.states = next;
+  inv.version++;
   p.total = todo.size;
   const fresh: string[] = [];
   // Flushes run one after another (each manifest names every chunk written before it).
@@ -250,6 +257,7 @@ async function runPass(backend: BackendConfig, inv: Inventory): Promise<void> {
         // The key read gets what was read; others of its group only if they listed that same ETag.
         next.set(group[0]!.key, read.etag);
         for (const o of group) if (o.etag === read.etag) next.set(o.key, read.etag);
+        inv.version++;
       }
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
@@ -272,6 +280,7 @@ async function runPass(backend: BackendConfig, inv: Inventory): Promise<void> {
     await flush();
   }
   inv.states = next;
+  inv.version++;
   Object.assign(p, { phase: p.error ? 'error' : 'ready', etaSeconds: null, finishedAt: new Date().toISOString() });
 }
 
@@ -331,6 +340,15 @@ export function getInventory(backendId: string): InventoryResponse {
   return { backendId, progress: { ...inv.progress }, states, stateCount: inv.stateCount };
 }
 
+let corpus: { stamp: string; corpus: SearchCorpus } | null = null;
+
+/** The search layout of every backend's index, rebuilt only when an inventory changed. */
+function currentCorpus(backendIds: string[]): SearchCorpus {
+  const stamp = backendIds.map((id) => `${id}:${inventories.get(id)?.version ?? -1}`).join('|');
+  if (corpus?.stamp !== stamp) corpus = { stamp, corpus: buildCorpus(indexedStates(backendIds)) };
+  return corpus.corpus;
+}
+
 function* indexedStates(backendIds: string[]): Generator<IndexedState> {
   for (const backendId of backendIds) {
     const inv = inventories.get(backendId);
@@ -347,7 +365,7 @@ export function searchInventories(q: string): SearchResponse {
   const started = performance.now();
   const backends = getConfig().backends;
   for (const b of backends) void ensurePass(b);
-  const result = searchIndex(indexedStates(backends.map((b) => b.id)), parseQuery(q));
+  const result = searchCorpus(currentCorpus(backends.map((b) => b.id)), parseQuery(q));
   const status = backends
     .map((b) => inventoryOf(b.id).progress)
     .map((p, i) => ({ backendId: backends[i]!.id, phase: p.phase, done: p.done, total: p.total, error: p.error }))

@@ -12,7 +12,7 @@
  * states it covered are read again.
  */
 import { isRecord } from './state-file';
-import { instanceSuffix, shortProvider, type StateSummary } from './state-summary';
+import { instanceSuffix, shortProvider, type ResourceSummary, type StateSummary } from './state-summary';
 
 export const INDEX_FORMAT = 1;
 export const INDEX_ROOT = 'lockboard-index/';
@@ -300,45 +300,74 @@ export interface SearchResult {
 export const MAX_HITS = 500;
 export const MAX_MATCHES_PER_STATE = 50;
 
-interface Compiled {
-  address: { re: RegExp; local: boolean; instances: boolean }[];
-  type: RegExp[];
-  module: { re: RegExp; exact: string | null }[];
-  provider: RegExp[];
-  tf: Constraint[][];
-  output: RegExp[];
-  state: RegExp[];
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+  /** One flag per distinct value: a pattern is tested once per value, not once per resource. */
+  mask(test: (value: string) => boolean): Uint8Array {
+    const m = new Uint8Array(this.values.length);
+    for (let i = 0; i < this.values.length; i++) m[i] = test(this.values[i]!) ? 1 : 0;
+    return m;
+  }
 }
 
-function compile(terms: SearchTerm[]): Compiled {
-  const c: Compiled = { address: [], type: [], module: [], provider: [], tf: [], output: [], state: [] };
-  for (const t of terms) {
-    switch (t.field) {
-      case 'address':
-        c.address.push({ re: globToRegExp(t.value), local: !t.value.startsWith('module.') && !t.value.startsWith('*'), instances: t.value.includes('[') });
-        break;
-      case 'type':
-        c.type.push(globToRegExp(t.value));
-        break;
-      case 'module': {
-        const v = t.value === 'root' ? '' : t.value.startsWith('module.') || t.value.startsWith('*') ? t.value : `module.${t.value}`;
-        c.module.push({ re: globToRegExp(v), exact: v.includes('*') || v.includes('?') ? null : v });
-        break;
-      }
-      case 'provider':
-        c.provider.push(globToRegExp(t.value));
-        break;
-      case 'tf':
-        c.tf.push(parseConstraint(t.value)!);
-        break;
-      case 'output':
-        c.output.push(globToRegExp(t.value));
-        break;
-      case 'state':
-        c.state.push(globToRegExp(t.value.includes('*') || t.value.includes('?') ? t.value : `*${t.value}*`));
-        break;
+/**
+ * The index laid out for search: every resource of every state in flat arrays of dictionary ids
+ * (addresses, local addresses, types, modules and providers repeat across states), so a query tests
+ * each pattern once per distinct value and then walks integers. Built once per inventory change.
+ */
+export interface SearchCorpus {
+  states: IndexedState[];
+  /** Resources of state i: [stateStart[i], stateStart[i + 1]). */
+  stateStart: Int32Array;
+  resources: ResourceSummary[];
+  address: Int32Array;
+  local: Int32Array;
+  type: Int32Array;
+  module: Int32Array;
+  provider: Int32Array;
+  dict: { address: Dictionary; local: Dictionary; type: Dictionary; module: Dictionary; provider: Dictionary };
+}
+
+export function buildCorpus(input: Iterable<IndexedState>): SearchCorpus {
+  const states = [...input];
+  let n = 0;
+  for (const s of states) n += s.summary.resources.length;
+  const dict = { address: new Dictionary(), local: new Dictionary(), type: new Dictionary(), module: new Dictionary(), provider: new Dictionary() };
+  const c: SearchCorpus = {
+    states,
+    stateStart: new Int32Array(states.length + 1),
+    resources: new Array<ResourceSummary>(n),
+    address: new Int32Array(n),
+    local: new Int32Array(n),
+    type: new Int32Array(n),
+    module: new Int32Array(n),
+    provider: new Int32Array(n),
+    dict,
+  };
+  let r = 0;
+  states.forEach((s, i) => {
+    c.stateStart[i] = r;
+    for (const res of s.summary.resources) {
+      c.resources[r] = res;
+      c.address[r] = dict.address.id(res.address);
+      c.local[r] = dict.local.id(res.module ? res.address.slice(res.module.length + 1) : res.address);
+      c.type[r] = dict.type.id(res.type);
+      c.module[r] = dict.module.id(res.module);
+      c.provider[r] = dict.provider.id(res.provider);
+      r++;
     }
-  }
+  });
+  c.stateStart[states.length] = r;
   return c;
 }
 
@@ -350,57 +379,109 @@ function providerMatches(re: RegExp, source: string): boolean {
 
 const READABLE = new Set(['plaintext']);
 
+interface AddressTerm {
+  re: RegExp;
+  /** Also matched against the address without its module path (`aws_x.y` finds it in any module). */
+  local: boolean;
+  /** The pattern names instance keys (`[…]`): matched per instance. */
+  instances: boolean;
+  addrMask: Uint8Array;
+  localMask: Uint8Array;
+}
+
 /** Runs a query over indexed states: every term must hold (resource terms on one same resource). */
-export function searchIndex(states: Iterable<IndexedState>, query: ParsedQuery): SearchResult {
-  const c = compile(query.terms);
-  const resourceTerms = c.address.length + c.type.length + c.module.length + c.provider.length > 0;
-  const contentTerms = resourceTerms || c.output.length > 0;
+export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult {
+  const { dict } = c;
+  const byField = (f: SearchField) => query.terms.filter((t) => t.field === f);
+  const all = (masks: Uint8Array[], size: number): Uint8Array | null => {
+    if (masks.length === 0) return null;
+    const m = new Uint8Array(size).fill(1);
+    for (const x of masks) for (let i = 0; i < size; i++) m[i]! &= x[i]!;
+    return m;
+  };
+  const typeMask = all(byField('type').map((t) => { const re = globToRegExp(t.value); return dict.type.mask((v) => re.test(v)); }), dict.type.values.length);
+  const moduleMask = all(
+    byField('module').map((t) => {
+      const v = t.value === 'root' ? '' : t.value.startsWith('module.') || t.value.startsWith('*') ? t.value : `module.${t.value}`;
+      const re = globToRegExp(v);
+      const exact = v.includes('*') || v.includes('?') || v === '' ? null : v;
+      return dict.module.mask((m) => re.test(m) || (exact !== null && (m.startsWith(`${exact}.`) || m.startsWith(`${exact}[`))));
+    }),
+    dict.module.values.length,
+  );
+  const providerMask = all(byField('provider').map((t) => { const re = globToRegExp(t.value); return dict.provider.mask((v) => providerMatches(re, v)); }), dict.provider.values.length);
+  const addressTerms: AddressTerm[] = byField('address').map((t) => {
+    const instances = t.value.includes('[');
+    const local = !t.value.startsWith('module.') && !t.value.startsWith('*');
+    const re = globToRegExp(t.value);
+    // For an instance pattern, the part before `[` pre-selects resources.
+    const resourceRe = instances ? globToRegExp(t.value.slice(0, t.value.indexOf('['))) : re;
+    return { re, local, instances, addrMask: dict.address.mask((v) => resourceRe.test(v)), localMask: local ? dict.local.mask((v) => resourceRe.test(v)) : new Uint8Array(dict.local.values.length) };
+  });
+  const tf = byField('tf').map((t) => parseConstraint(t.value)!);
+  const outputs = byField('output').map((t) => globToRegExp(t.value));
+  const stateRes = byField('state').map((t) => globToRegExp(t.value.includes('*') || t.value.includes('?') ? t.value : `*${t.value}*`));
+  const resourceTerms = typeMask !== null || moduleMask !== null || providerMask !== null || addressTerms.length > 0;
+  const contentTerms = resourceTerms || outputs.length > 0;
+  const instanceTerms = addressTerms.some((a) => a.instances);
+
   const hits: SearchHit[] = [];
   const unsearchable: Record<string, number> = {};
   let total = 0;
-  for (const st of states) {
+  for (let si = 0; si < c.states.length; si++) {
+    const st = c.states[si]!;
     const s = st.summary;
-    if (c.state.length && !c.state.every((re) => re.test(st.key))) continue;
-    if (c.tf.length && !c.tf.every((k) => satisfies(s.terraformVersion, k))) continue;
+    if (stateRes.length && !stateRes.every((re) => re.test(st.key))) continue;
+    if (tf.length && !tf.every((k) => satisfies(s.terraformVersion, k))) continue;
     if (contentTerms && !READABLE.has(s.kind)) {
       unsearchable[s.kind] = (unsearchable[s.kind] ?? 0) + 1;
       continue;
     }
-    let outputs: string[] = [];
-    if (c.output.length) {
-      outputs = s.outputs.filter((o) => c.output.some((re) => re.test(o)));
-      if (outputs.length === 0) continue;
+    let matchedOutputs: string[] = [];
+    if (outputs.length) {
+      matchedOutputs = s.outputs.filter((o) => outputs.some((re) => re.test(o)));
+      if (matchedOutputs.length === 0) continue;
     }
     const matches: string[] = [];
     let matchCount = 0;
     if (resourceTerms) {
-      for (const r of s.resources) {
-        if (c.type.length && !c.type.every((re) => re.test(r.type))) continue;
-        if (c.module.length && !c.module.every((m) => m.re.test(r.module) || (m.exact !== null && m.exact !== '' && (r.module.startsWith(`${m.exact}.`) || r.module.startsWith(`${m.exact}[`))))) continue;
-        if (c.provider.length && !c.provider.every((re) => providerMatches(re, r.provider))) continue;
-        if (c.address.length) {
-          const local = r.module ? r.address.slice(r.module.length + 1) : r.address;
-          if (c.address.some((a) => a.instances)) {
-            for (const k of r.keys) {
-              const suffix = instanceSuffix(k);
-              if (c.address.every((a) => (a.instances ? a.re.test(r.address + suffix) || (a.local && a.re.test(local + suffix)) : a.re.test(r.address) || (a.local && a.re.test(local))))) {
-                matchCount++;
-                if (matches.length < MAX_MATCHES_PER_STATE) matches.push(r.address + suffix);
-              }
+      const end = c.stateStart[si + 1]!;
+      for (let r = c.stateStart[si]!; r < end; r++) {
+        if (typeMask && !typeMask[c.type[r]!]) continue;
+        if (moduleMask && !moduleMask[c.module[r]!]) continue;
+        if (providerMask && !providerMask[c.provider[r]!]) continue;
+        let ok = true;
+        for (const a of addressTerms) if (!a.addrMask[c.address[r]!] && !a.localMask[c.local[r]!]) ok = false;
+        if (!ok) continue;
+        const res = c.resources[r]!;
+        const keep = hits.length < MAX_HITS;
+        if (instanceTerms) {
+          const localAddr = dict.local.values[c.local[r]!]!;
+          for (const k of res.keys) {
+            const suffix = instanceSuffix(k);
+            if (addressTerms.every((a) => !a.instances || a.re.test(res.address + suffix) || (a.local && a.re.test(localAddr + suffix)))) {
+              matchCount++;
+              if (keep && matches.length < MAX_MATCHES_PER_STATE) matches.push(res.address + suffix);
             }
-            continue;
           }
-          if (!c.address.every((a) => a.re.test(r.address) || (a.local && a.re.test(local)))) continue;
+          continue;
         }
         matchCount++;
-        if (matches.length < MAX_MATCHES_PER_STATE) matches.push(r.address);
+        if (keep && matches.length < MAX_MATCHES_PER_STATE) matches.push(res.address);
+        // Past the hits shown, one match is enough to count the state.
+        else if (!keep) break;
       }
       if (matchCount === 0) continue;
     }
     total++;
     if (hits.length < MAX_HITS) {
-      hits.push({ backendId: st.backendId, key: st.key, serial: s.serial, terraformVersion: s.terraformVersion, kind: s.kind, resourceCount: s.resourceCount, matches, matchCount, outputs });
+      hits.push({ backendId: st.backendId, key: st.key, serial: s.serial, terraformVersion: s.terraformVersion, kind: s.kind, resourceCount: s.resourceCount, matches, matchCount, outputs: matchedOutputs });
     }
   }
   return { hits, total, unsearchable, warnings: query.warnings };
+}
+
+/** One-off search (builds the corpus first). */
+export function searchIndex(states: Iterable<IndexedState>, query: ParsedQuery): SearchResult {
+  return searchCorpus(buildCorpus(states), query);
 }

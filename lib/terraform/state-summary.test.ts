@@ -94,7 +94,7 @@ describe('summariseState', () => {
     const s = summariseState(text);
     expect(s).toMatchObject({ kind: 'plaintext', resourceCount: 5_000, terraformVersion: '1.5.7' });
     expect(JSON.stringify(s).length).toBeLessThan(1_000_000);
-  });
+  }, 60_000);
 });
 
 describe('address helpers', () => {

@@ -16,8 +16,11 @@ function run(cmd, args) {
 }
 
 if (!fs.existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
-if (process.env.BENCH_SKIP_BUILD !== '1' || !hasBuild(distDir)) {
+const args = process.argv.slice(2);
+// `--only inventory` needs no app build (scripts/bench-inventory.ts runs the service itself).
+const onlyInventory = args.includes('--only') && args[args.indexOf('--only') + 1] === 'inventory';
+if (!onlyInventory && (process.env.BENCH_SKIP_BUILD !== '1' || !hasBuild(distDir))) {
   const status = nextBuild(distDir, env);
   if (status !== 0) process.exit(status);
 }
-run('npx', ['tsx', 'scripts/bench.ts']);
+run('npx', ['tsx', 'scripts/bench.ts', ...args]);

@@ -42,8 +42,8 @@ export const DOWNLOAD_CONCURRENCY = 4;
 const CHUNK_SUMMARIES = 1_000;
 /** An index object larger than this is not read (treated as corrupt, rebuilt). */
 const MAX_INDEX_OBJECT_BYTES = 256 * 1024 * 1024;
-/** A finished pass is reused this long before a reader starts the next one. */
-const PASS_TTL_MS = 30_000;
+/** A finished pass is reused this long (or the snapshot cache time) before a reader starts the next: a pass costs the shared listing plus the changed states. */
+const PASS_TTL_MS = 5_000;
 
 interface Inventory {
   backendId: string;

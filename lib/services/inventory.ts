@@ -236,7 +236,8 @@ async function runPass(backend: BackendConfig, inv: Inventory): Promise<void> {
   let flushing = Promise.resolve();
   const flush = () => {
     flushing = flushing.then(async () => {
-      if (inv.readOnlyIndex || fresh.length === 0) return;
+      // Read-only mode writes nothing at all, the index included: it stays in memory.
+      if (inv.readOnlyIndex || getConfig().readOnly || fresh.length === 0) return;
       const ids = fresh.splice(0, fresh.length);
       try {
         await writeChunks(backend, inv, ids);
@@ -275,7 +276,7 @@ async function runPass(backend: BackendConfig, inv: Inventory): Promise<void> {
   // Too many stale summaries in the chunks still referenced: repack into fresh chunks.
   const referenced = new Set([...used].map((id) => inv.chunkOf.get(id)).filter((c): c is string => c !== undefined));
   const stored = [...referenced].reduce((n, c) => n + (inv.chunkSizes.get(c) ?? 0), 0);
-  if (!inv.readOnlyIndex && stored > 2 * used.size + CHUNK_SUMMARIES) {
+  if (!inv.readOnlyIndex && !getConfig().readOnly && stored > 2 * used.size + CHUNK_SUMMARIES) {
     fresh.push(...used);
     await flush();
   }

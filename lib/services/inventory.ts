@@ -354,7 +354,8 @@ function* indexedStates(backendIds: string[]): Generator<IndexedState> {
   for (const backendId of backendIds) {
     const inv = inventories.get(backendId);
     if (!inv) continue;
-    for (const [key, etag] of inv.states) {
+    // Key order (the states were summarised in whatever order downloads finished).
+    for (const [key, etag] of [...inv.states].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
       const summary = inv.summaries.get(etag);
       if (summary) yield { backendId, key, etag, summary };
     }

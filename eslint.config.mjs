@@ -6,30 +6,6 @@ import { tsImport } from 'tsx/esm/api';
 // The layer rules are TypeScript (scripts/eslint/layers.ts); tsx loads them.
 const { lockboardPlugin: lockboard } = await tsImport('./scripts/eslint/layers.ts', import.meta.url);
 
-/** Files still importing server-layer types into client code while the contract moves to lib/api (issue 11). */
-const CONTRACT_MIGRATION = [
-  'app/audit/audit-log-view.tsx',
-  'app/locks-overview.tsx',
-  'app/state/restore-action.tsx',
-  'app/state/state-view.tsx',
-  'app/states/states-overview.tsx',
-  'components/audit-table.tsx',
-  'components/diff-view.tsx',
-  'components/restore-dialog.tsx',
-  'components/state-table.tsx',
-  'components/version-timeline.tsx',
-  'lib/queries/audit.ts',
-  'lib/queries/diff.ts',
-  'lib/queries/repair-digest.ts',
-  'lib/queries/restore-marks.ts',
-  'lib/queries/restore.ts',
-  'lib/queries/session.ts',
-  'lib/queries/states.ts',
-  'lib/queries/unlock.ts',
-  'lib/queries/version-metadata.ts',
-  'lib/queries/versions.ts',
-];
-
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -38,7 +14,7 @@ export default defineConfig([
     files: ['**/*.{ts,tsx,mts,mjs,js}'],
     plugins: { lockboard },
     rules: {
-      'lockboard/layers': ['error', { allowContract: CONTRACT_MIGRATION }],
+      'lockboard/layers': 'error',
       'lockboard/no-server-in-client': 'error',
       'lockboard/no-cycle': 'error',
     },

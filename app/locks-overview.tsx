@@ -9,6 +9,7 @@ import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { UnlockAction } from './unlock-action';
+import { PostureAlerts } from './posture-alerts';
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
 
@@ -86,6 +87,8 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
           </label>
         </form>
       </div>
+
+      <PostureAlerts backends={backends} />
 
       {results.map((r, i) => {
         const backend = backends[i]!;

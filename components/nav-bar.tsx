@@ -3,6 +3,8 @@ import Link from 'next/link';
 const LINKS = [
   { href: '/', label: 'Locks' },
   { href: '/states', label: 'States' },
+  { href: '/search', label: 'Search' },
+  { href: '/inventory', label: 'Inventory' },
   { href: '/audit', label: 'Audit' },
 ];
 

@@ -4,6 +4,7 @@ import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { DigestBadge } from './digest-badge';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
+import type { InventoryState } from '@/lib/api/inventory';
 import type { StateEntry } from '@/lib/api/states';
 import { explainDigest } from '@/lib/terraform/digest';
 
@@ -11,6 +12,17 @@ export interface StateRow extends StateEntry {
   backendId: string;
   backendName: string;
   bucket: string;
+  /** The inventory summary of the current object (undefined: not indexed yet). */
+  contents?: InventoryState;
+}
+
+function Contents({ c }: { c: InventoryState }) {
+  if (c.kind !== 'plaintext') return <div data-testid="state-contents" className="mt-1 text-[11px] text-amber-900">{c.note}</div>;
+  return (
+    <div data-testid="state-contents" className="mt-1 text-[11px] text-slate-600">
+      serial {c.serial ?? '?'} · TF {c.terraformVersion ?? '?'} · {c.resourceCount ?? '?'} resources{c.providers.length ? ` · ${c.providers.join(', ')}` : ''}
+    </div>
+  );
 }
 
 /** The state page of one state (deep link by backend and key). */
@@ -74,6 +86,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                     </Badge>
                     {row.size === null ? <Badge tone="red" title="No object at this key">no object</Badge> : null}
                   </div>
+                  {row.contents && row.contents.etag === row.etag ? <Contents c={row.contents} /> : null}
                 </td>
                 <td className="px-3 py-2 text-xs">{row.backendName}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{row.size === null ? '—' : formatBytes(row.size)}</td>

@@ -238,6 +238,23 @@ function bigState(targetBytes: number, lineage: string, serial: number, variant:
   return stateDocument({ serial, lineage, resources, outputs: { db_password: { value: 'hunter2', type: 'string', sensitive: true } } });
 }
 
+// ---------- inventory section (issue 16): its own process, so its peak RSS is the indexer's ----------
+
+function runInventorySection(endpoint: string | null): Promise<Record<string, unknown> | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/bench-inventory.ts'), ...(endpoint ? ['--endpoint', endpoint] : [])], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+      for (const line of String(d).split('\n')) if (line && !line.startsWith('INVENTORY_RESULT ')) console.log(line);
+    });
+    child.on('exit', () => {
+      const line = out.split('\n').find((l) => l.startsWith('INVENTORY_RESULT '));
+      resolve(line ? (JSON.parse(line.slice('INVENTORY_RESULT '.length)) as Record<string, unknown>) : null);
+    });
+  });
+}
+
 // ---------- main ----------
 
 async function main() {
@@ -508,6 +525,8 @@ async function main() {
     };
     // Moto keeps every seeded object in memory: how much the benchmark needs free.
     (results.machine as Record<string, unknown>).motoPeakRssMiB = moto.pid ? peakRssMiB(moto.pid) : null;
+    log('inventory section');
+    results.inventory = await runInventorySection(moto.endpoint);
   } finally {
     for (const a of apps) await a.stop();
     w.destroy();
@@ -551,6 +570,13 @@ function printTable(r: Any) {
     ? `Chromium fetched ${pages.map((p) => p.chromium!.initialKB).join(' / ')} kB first, then ${pages.map((p) => p.chromium!.onDemandKB).join(' / ')} kB on demand; noModule fetched: ${pages.some((p) => p.chromium!.fetchedNoModule)}`
     : 'Chromium not found: not cross-checked';
   rows.push(['6', 'first-load JS gzip: overview / state / states', pages.map((p) => p.gzipKB).join(' / ') + ' kB', '', `${chromiumSeen}; noModule polyfills ${c.overview.noModuleKB} kB not counted`, '< 200 KB', Math.max(...pages.map((p) => p.gzipKB)) < 200 ? 'yes' : 'NO']);
+  const inv = r.inventory as Any | undefined;
+  if (inv) {
+    rows.push(['7', `inventory: first full index (${inv.first.stateObjects} states)`, `${(inv.first.ms / 1000).toFixed(1)} s, ${inv.first.downloads} downloads`, '', `${inv.first.distinctContents} distinct contents`, 'downloads = distinct', inv.first.downloads === inv.first.distinctContents ? 'yes' : 'NO']);
+    rows.push(['7', `inventory: pass after ${inv.second.changed} changed`, `${(inv.second.ms / 1000).toFixed(1)} s, ${inv.second.downloads} downloads`, '', `restart: ${inv.restart.downloads} downloads`, `= ${inv.second.changed}`, inv.second.downloads === inv.second.changed ? 'yes' : 'NO']);
+    rows.push(['7', `inventory: search (${inv.search.indexedStates} states, ${inv.search.indexedResources} resources)`, `p50 ${inv.search.p50ms} ms, p95 ${inv.search.p95ms} ms`, '', '', 'p95 < 100 ms', inv.search.p95ms < 100 ? 'yes' : 'NO']);
+    rows.push(['7', 'inventory: peak RSS while indexing', `${inv.peakRssMiB.indexing} MiB`, '', '', '< 600 MB', inv.peakRssMiB.indexing < 572 ? 'yes' : 'NO']);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(`\nLockboard benchmark — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
@@ -560,7 +586,11 @@ function printTable(r: Any) {
 
 // `node --import tsx scripts/bench.ts --print bench-results/latest.json` re-prints the table of an earlier run.
 const printArg = process.argv.indexOf('--print');
-if (printArg !== -1) printTable(JSON.parse(fs.readFileSync(process.argv[printArg + 1] ?? path.join(root, 'bench-results/latest.json'), 'utf8')));
+const onlyArg = process.argv.indexOf('--only');
+if (onlyArg !== -1 && process.argv[onlyArg + 1] === 'inventory') {
+  // `npm run bench -- --only inventory`: the inventory section alone, with its own moto.
+  void runInventorySection(null).then((r) => process.exit(r ? 0 : 1));
+} else if (printArg !== -1) printTable(JSON.parse(fs.readFileSync(process.argv[printArg + 1] ?? path.join(root, 'bench-results/latest.json'), 'utf8')));
 else main().catch((e) => {
   console.error('[bench] failed:', e);
   process.exit(1);

@@ -8,6 +8,9 @@ import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { statesQuery } from '@/lib/queries/states';
+import { inventoryQuery } from '@/lib/queries/inventory';
+import type { InventoryState } from '@/lib/api/inventory';
+import { PostureAlerts } from '../posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { DigestRepairAction } from '../digest-repair-action';
@@ -41,12 +44,16 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
 
 
   const results = useQueries({ queries: backends.map((b) => statesQuery(b.id, pollMs)) });
+  const inventories = useQueries({ queries: backends.map((b) => inventoryQuery(b.id, pollMs)) });
+  const inventoryStamp = inventories.map((r) => r.dataUpdatedAt).join();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when an inventory answer changes (the array itself is new each render)
+  const contents = useMemo(() => inventories.map((r) => new Map<string, InventoryState>((r.data?.states ?? []).map((s) => [s.key, s]))), [inventoryStamp]);
 
   const { rows, counts, workspaces } = useMemo(() => {
     const all: StateRow[] = [];
     results.forEach((r, i) => {
       const backend = backends[i]!;
-      for (const state of r.data?.states ?? []) all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket });
+      for (const state of r.data?.states ?? []) all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket, contents: contents[i]?.get(state.key) });
     });
     const needle = text.trim().toLowerCase();
     const inBackend = all.filter((s) => !backendFilter || s.backendId === backendFilter);
@@ -62,7 +69,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
       counts,
       workspaces: [...new Set(inBackend.map((s) => s.workspace))].sort(),
     };
-  }, [results, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
+  }, [results, contents, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
 
   const loading = results.some((r) => r.isPending);
   const refreshing = results.some((r) => r.isFetching && !r.isPending);
@@ -112,6 +119,8 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
           </button>
         ))}
       </div>
+
+      <PostureAlerts backends={backends} />
 
       {results.map((r, i) => {
         const backend = backends[i]!;

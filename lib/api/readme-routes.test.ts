@@ -17,7 +17,8 @@ function documentedRoutes(): Array<{ method: string; route: string }> {
   expect(start, 'README has a "## JSON API" section').toBeGreaterThan(-1);
   const end = readme.indexOf('\n## ', start + 1);
   const section = readme.slice(start, end === -1 ? undefined : end);
-  const rows = [...section.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s]*)`\s*\|/gm)];
+  // A row may show its query string (`GET /api/search?q=…`): the route is the path before it.
+  const rows = [...section.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s?]*)[^`]*`\s*\|/gm)];
   return rows.map((m) => ({ method: m[1]!, route: m[2]! }));
 }
 

@@ -1,0 +1,71 @@
+import { Badge } from './badge';
+import type { PostureFinding, PostureResponse, Severity } from '@/lib/api/posture';
+
+const TONE: Record<Severity, 'red' | 'amber' | 'gray' | 'green'> = { critical: 'red', warning: 'amber', info: 'gray', ok: 'green' };
+
+export const RESTORE_TEXT: Record<PostureResponse['restore'], string> = {
+  ok: 'Restore possible',
+  at_risk: 'Restore at risk',
+  impossible: 'Restore impossible',
+  unknown: 'Restore not checked',
+};
+
+function Finding({ f }: { f: PostureFinding }) {
+  return (
+    <li data-testid="posture-finding" data-code={f.code} className="flex gap-2 py-1 text-sm">
+      <Badge tone={TONE[f.severity]}>{f.severity}</Badge>
+      <div>
+        <p>{f.message}</p>
+        {f.fix ? (
+          <p className="text-xs text-slate-700">
+            <span className="font-semibold">Fix: </span>
+            <span className="font-mono">{f.fix}</span>
+          </p>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** The findings of one backend, worst first. */
+export function PostureFindings({ findings }: { findings: PostureFinding[] }) {
+  return <ul className="divide-y divide-slate-100">{findings.map((f) => <Finding key={f.code + f.message} f={f} />)}</ul>;
+}
+
+function date(iso: string | null, none: string): string {
+  return iso ? new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' }) : none;
+}
+
+/** Per state: how far back a restore can go today, and until when the current rules keep that. */
+export function PostureStates({ posture, limit = 200 }: { posture: PostureResponse; limit?: number }) {
+  if (posture.historyError) return <p className="text-sm text-amber-900">Restore windows not checked: {posture.historyError}</p>;
+  if (!posture.states) return null;
+  const rows = [...posture.states].sort((a, b) => (a.lastRestorableUntil ?? '9').localeCompare(b.lastRestorableUntil ?? '9') || a.restorableCount - b.restorableCount).slice(0, limit);
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full text-left text-xs">
+        <thead className="text-slate-600">
+          <tr>
+            <th className="px-2 py-1">State</th>
+            <th className="px-2 py-1">Prior versions</th>
+            <th className="px-2 py-1">Oldest restorable</th>
+            <th className="px-2 py-1">Kept until</th>
+            <th className="px-2 py-1">Last restorable until</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((s) => (
+            <tr key={s.key} data-testid="posture-state" data-key={s.key}>
+              <td className="px-2 py-1 font-mono">{s.key}</td>
+              <td className="px-2 py-1 tabular-nums">{s.restorableCount}</td>
+              <td className="px-2 py-1">{s.oldest ? date(s.oldest.lastModified, '?') : 'none'}</td>
+              <td className="px-2 py-1">{s.oldest ? date(s.oldestKeptUntil, 'no expiry rule') : '—'}{s.tagDependent ? ' (a tag-filtered rule may apply)' : ''}</td>
+              <td className="px-2 py-1">{s.restorableCount ? date(s.lastRestorableUntil, 'no expiry rule') : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {posture.states.length > rows.length ? <p className="text-xs text-slate-500">{rows.length} of {posture.states.length} states, closest to losing their history first.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,487 @@
+/**
+ * The inventory index's stored format and its search. Pure: no I/O, never throws on bad input.
+ *
+ * Stored in the backend's own bucket under `lockboard-index/<backend>/v<format>/`:
+ * - chunks `chunks/<sha256 of the bytes>.json`: summaries keyed by content id (the state object's
+ *   ETag). The name is the hash of the bytes, so two writers of one name write the same bytes and a
+ *   reader can prove a chunk is intact;
+ * - one `manifest.json`: for each state key, the ETag it was summarised at and the chunk holding that
+ *   summary. Only the manifest is ever replaced, always by a complete, self-consistent one, so a lost
+ *   race costs a re-read, never a wrong answer.
+ * An object of a newer format, an unparsable one, or one whose hash does not match is not used: the
+ * states it covered are read again.
+ */
+import { isRecord } from './state-file';
+import { instanceSuffix, shortProvider, type ResourceSummary, type StateSummary } from './state-summary';
+
+export const INDEX_FORMAT = 1;
+export const INDEX_ROOT = 'lockboard-index/';
+
+export function indexPrefix(backendId: string): string {
+  return `${INDEX_ROOT}${encodeURIComponent(backendId)}/v${INDEX_FORMAT}/`;
+}
+export function manifestKey(backendId: string): string {
+  return `${indexPrefix(backendId)}manifest.json`;
+}
+export function chunkKey(backendId: string, sha256: string): string {
+  return `${indexPrefix(backendId)}chunks/${sha256}.json`;
+}
+
+export interface ManifestEntry {
+  key: string;
+  etag: string;
+  chunk: string;
+}
+export interface IndexManifest {
+  format: number;
+  backend: string;
+  writtenBy: string;
+  updatedAt: string;
+  states: ManifestEntry[];
+}
+
+export type Parsed<T> = { status: 'ok'; value: T } | { status: 'newer_format'; format: number } | { status: 'corrupt'; reason: string };
+
+/** Deterministic bytes: the same summaries always give the same chunk (and so the same name). */
+export function serialiseChunk(summaries: Map<string, StateSummary>): string {
+  const ids = [...summaries.keys()].sort();
+  const body: Record<string, StateSummary> = {};
+  for (const id of ids) body[id] = summaries.get(id)!;
+  return JSON.stringify({ format: INDEX_FORMAT, kind: 'lockboard-index-chunk', summaries: body });
+}
+
+function formatOf(doc: unknown, kind: string): Parsed<Record<string, unknown>> {
+  if (!isRecord(doc) || doc.kind !== kind) return { status: 'corrupt', reason: `not a ${kind} object` };
+  if (typeof doc.format !== 'number' || !Number.isInteger(doc.format)) return { status: 'corrupt', reason: 'no integer format' };
+  if (doc.format > INDEX_FORMAT) return { status: 'newer_format', format: doc.format };
+  if (doc.format !== INDEX_FORMAT) return { status: 'corrupt', reason: `unknown format ${doc.format}` };
+  return { status: 'ok', value: doc };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const KINDS = new Set(['empty', 'not_json', 'other_json', 'plaintext', 'encrypted', 'too_large', 'truncated']);
+
+function isSummary(v: unknown): v is StateSummary {
+  return (
+    isRecord(v) &&
+    typeof v.kind === 'string' &&
+    KINDS.has(v.kind) &&
+    typeof v.size === 'number' &&
+    Array.isArray(v.resources) &&
+    Array.isArray(v.outputs) &&
+    Array.isArray(v.providers) &&
+    v.resources.every((r) => isRecord(r) && typeof r.address === 'string' && typeof r.type === 'string' && typeof r.module === 'string' && typeof r.provider === 'string' && Array.isArray(r.keys))
+  );
+}
+
+export function parseChunk(text: string): Parsed<Map<string, StateSummary>> {
+  const head = formatOf(parseJson(text), 'lockboard-index-chunk');
+  if (head.status !== 'ok') return head;
+  if (!isRecord(head.value.summaries)) return { status: 'corrupt', reason: 'no summaries' };
+  const out = new Map<string, StateSummary>();
+  for (const [id, s] of Object.entries(head.value.summaries)) {
+    if (!isSummary(s)) return { status: 'corrupt', reason: `summary ${id} is malformed` };
+    out.set(id, s);
+  }
+  return { status: 'ok', value: out };
+}
+
+export function serialiseManifest(m: IndexManifest): string {
+  return JSON.stringify({ format: m.format, kind: 'lockboard-index-manifest', backend: m.backend, writtenBy: m.writtenBy, updatedAt: m.updatedAt, states: m.states.map((s) => [s.key, s.etag, s.chunk]) });
+}
+
+export function parseManifest(text: string, backendId: string): Parsed<IndexManifest> {
+  const head = formatOf(parseJson(text), 'lockboard-index-manifest');
+  if (head.status !== 'ok') return head;
+  const d = head.value;
+  if (d.backend !== backendId) return { status: 'corrupt', reason: 'manifest of another backend' };
+  if (!Array.isArray(d.states)) return { status: 'corrupt', reason: 'no states' };
+  const states: ManifestEntry[] = [];
+  for (const s of d.states) {
+    if (!Array.isArray(s) || s.length !== 3 || !s.every((x) => typeof x === 'string') || !/^[0-9a-f]{64}$/.test(s[2] as string)) return { status: 'corrupt', reason: 'malformed entry' };
+    states.push({ key: s[0] as string, etag: s[1] as string, chunk: s[2] as string });
+  }
+  return { status: 'ok', value: { format: INDEX_FORMAT, backend: backendId, writtenBy: String(d.writtenBy ?? ''), updatedAt: String(d.updatedAt ?? ''), states } };
+}
+
+// ---------------------------------------------------------------- search
+
+export type SearchField = 'address' | 'type' | 'module' | 'provider' | 'tf' | 'output' | 'state';
+
+export interface SearchTerm {
+  field: SearchField;
+  value: string;
+  /** provider only: the `@constraint` part, which a state cannot answer. */
+  version?: string;
+}
+
+export interface ParsedQuery {
+  terms: SearchTerm[];
+  /** Problems with the query, said to the user (the rest of the query still runs). */
+  warnings: string[];
+}
+
+const FIELD_ALIASES: Record<string, SearchField> = {
+  address: 'address',
+  addr: 'address',
+  resource: 'address',
+  type: 'type',
+  module: 'module',
+  mod: 'module',
+  provider: 'provider',
+  tf: 'tf',
+  terraform: 'tf',
+  version: 'tf',
+  output: 'output',
+  state: 'state',
+  key: 'state',
+};
+
+/** Splits on whitespace outside double quotes (`aws_x.y["a b"]` stays one token). */
+export function tokenize(q: string): string[] {
+  const tokens: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i]!;
+    if (quoted && c === '\\' && i + 1 < q.length) {
+      cur += c + q[++i];
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (!quoted && /\s/.test(c)) {
+      if (cur) tokens.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) tokens.push(cur);
+  return tokens;
+}
+
+export function parseQuery(q: string): ParsedQuery {
+  const warnings: string[] = [];
+  const terms: SearchTerm[] = [];
+  for (const token of tokenize(q.slice(0, 1000))) {
+    const m = /^([a-z]+):(.*)$/s.exec(token);
+    const field = m ? FIELD_ALIASES[m[1]!] : undefined;
+    if (m && !field && !m[1]!.startsWith('module')) warnings.push(`Unknown filter "${m[1]}:" read as part of an address.`);
+    let value = field ? m![2]! : token;
+    if (value === '') {
+      warnings.push(`Empty filter "${token}" ignored.`);
+      continue;
+    }
+    const term: SearchTerm = { field: field ?? 'address', value };
+    if (term.field === 'provider') {
+      const at = value.search(/[@ ]|(?:[<>=!~]=?)/);
+      if (at > 0) {
+        term.version = value.slice(at).replace(/^@/, '');
+        value = term.value = value.slice(0, at);
+        warnings.push(`Provider version "${term.version}" cannot be checked: Terraform state records provider sources, not versions (those are in each configuration's .terraform.lock.hcl). Results are filtered by provider source only.`);
+      }
+    }
+    if (term.field === 'tf' && parseConstraint(value) === null) {
+      warnings.push(`"${value}" is not a version constraint (examples: 1.5, 1.5.7, <1.6, >=1.5,<1.6, ~>1.5).`);
+      continue;
+    }
+    terms.push(term);
+  }
+  return { terms, warnings };
+}
+
+/** Glob (`*` any run, `?` one character) to an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  const src = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${src}$`, 's');
+}
+
+// ----- version constraints (Terraform's own syntax, for terraform_version)
+
+type Version = [number, number, number];
+interface Constraint {
+  op: '=' | '!=' | '<' | '<=' | '>' | '>=' | '~>' | 'prefix';
+  v: Version;
+  parts: number;
+}
+
+function parseVersion(s: string): { v: Version; parts: number } | null {
+  const m = /^v?(\d+)(?:\.(\d+|\*|x))?(?:\.(\d+|\*|x))?(?:[-+].*)?$/.exec(s.trim());
+  if (!m) return null;
+  const nums = [m[1], m[2], m[3]].filter((x): x is string => x !== undefined && /^\d+$/.test(x));
+  return { v: [Number(nums[0] ?? 0), Number(nums[1] ?? 0), Number(nums[2] ?? 0)], parts: nums.length };
+}
+
+export function parseConstraint(s: string): Constraint[] | null {
+  const out: Constraint[] = [];
+  for (const part of s.split(',')) {
+    const m = /^\s*(!=|<=|>=|~>|=|<|>)?\s*(.+?)\s*$/.exec(part);
+    if (!m) return null;
+    const v = parseVersion(m[2]!);
+    if (!v) return null;
+    const op = (m[1] ?? (v.parts < 3 ? 'prefix' : '=')) as Constraint['op'];
+    out.push({ op, ...v });
+  }
+  return out.length > 0 ? out : null;
+}
+
+function cmp(a: Version, b: Version): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+export function satisfies(version: string | null, constraints: Constraint[]): boolean {
+  if (version === null) return false;
+  const parsed = parseVersion(version);
+  if (!parsed || parsed.parts < 1) return false;
+  const v = parsed.v;
+  return constraints.every((c) => {
+    const d = cmp(v, c.v);
+    switch (c.op) {
+      case '=':
+        return d === 0;
+      case '!=':
+        return d !== 0;
+      case '<':
+        return d < 0;
+      case '<=':
+        return d <= 0;
+      case '>':
+        return d > 0;
+      case '>=':
+        return d >= 0;
+      case 'prefix':
+        return v.slice(0, c.parts).every((x, i) => x === c.v[i]);
+      case '~>': {
+        if (d < 0) return false;
+        // ~>1.5 allows 1.x ≥1.5; ~>1.5.2 allows 1.5.x ≥1.5.2.
+        const fixed = Math.max(1, c.parts - 1);
+        return v.slice(0, fixed).every((x, i) => x === c.v[i]);
+      }
+    }
+  });
+}
+
+// ----- the search itself
+
+export interface IndexedState {
+  backendId: string;
+  key: string;
+  etag: string;
+  summary: StateSummary;
+}
+
+export interface SearchHit {
+  backendId: string;
+  key: string;
+  serial: number | null;
+  terraformVersion: string | null;
+  kind: StateSummary['kind'];
+  resourceCount: number | null;
+  /** Matching resource (or instance) addresses, at most MAX_MATCHES_PER_STATE. */
+  matches: string[];
+  matchCount: number;
+  outputs: string[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** States matched (hits may be capped). */
+  total: number;
+  /** States whose content could not be searched (encrypted, not JSON, truncated…), by kind. */
+  unsearchable: Record<string, number>;
+  warnings: string[];
+}
+
+export const MAX_HITS = 500;
+export const MAX_MATCHES_PER_STATE = 50;
+
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+  /** One flag per distinct value: a pattern is tested once per value, not once per resource. */
+  mask(test: (value: string) => boolean): Uint8Array {
+    const m = new Uint8Array(this.values.length);
+    for (let i = 0; i < this.values.length; i++) m[i] = test(this.values[i]!) ? 1 : 0;
+    return m;
+  }
+}
+
+/**
+ * The index laid out for search: every resource of every state in flat arrays of dictionary ids
+ * (addresses, local addresses, types, modules and providers repeat across states), so a query tests
+ * each pattern once per distinct value and then walks integers. Built once per inventory change.
+ */
+export interface SearchCorpus {
+  states: IndexedState[];
+  /** Resources of state i: [stateStart[i], stateStart[i + 1]). */
+  stateStart: Int32Array;
+  resources: ResourceSummary[];
+  address: Int32Array;
+  local: Int32Array;
+  type: Int32Array;
+  module: Int32Array;
+  provider: Int32Array;
+  dict: { address: Dictionary; local: Dictionary; type: Dictionary; module: Dictionary; provider: Dictionary };
+}
+
+export function buildCorpus(input: Iterable<IndexedState>): SearchCorpus {
+  const states = [...input];
+  let n = 0;
+  for (const s of states) n += s.summary.resources.length;
+  const dict = { address: new Dictionary(), local: new Dictionary(), type: new Dictionary(), module: new Dictionary(), provider: new Dictionary() };
+  const c: SearchCorpus = {
+    states,
+    stateStart: new Int32Array(states.length + 1),
+    resources: new Array<ResourceSummary>(n),
+    address: new Int32Array(n),
+    local: new Int32Array(n),
+    type: new Int32Array(n),
+    module: new Int32Array(n),
+    provider: new Int32Array(n),
+    dict,
+  };
+  let r = 0;
+  states.forEach((s, i) => {
+    c.stateStart[i] = r;
+    for (const res of s.summary.resources) {
+      c.resources[r] = res;
+      c.address[r] = dict.address.id(res.address);
+      c.local[r] = dict.local.id(res.module ? res.address.slice(res.module.length + 1) : res.address);
+      c.type[r] = dict.type.id(res.type);
+      c.module[r] = dict.module.id(res.module);
+      c.provider[r] = dict.provider.id(res.provider);
+      r++;
+    }
+  });
+  c.stateStart[states.length] = r;
+  return c;
+}
+
+function providerMatches(re: RegExp, source: string): boolean {
+  if (source === '') return false;
+  const short = shortProvider(source);
+  return re.test(source) || re.test(short) || re.test(short.slice(short.lastIndexOf('/') + 1));
+}
+
+const READABLE = new Set(['plaintext']);
+
+interface AddressTerm {
+  re: RegExp;
+  /** Also matched against the address without its module path (`aws_x.y` finds it in any module). */
+  local: boolean;
+  /** The pattern names instance keys (`[…]`): matched per instance. */
+  instances: boolean;
+  addrMask: Uint8Array;
+  localMask: Uint8Array;
+}
+
+/** Runs a query over indexed states: every term must hold (resource terms on one same resource). */
+export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult {
+  const { dict } = c;
+  const byField = (f: SearchField) => query.terms.filter((t) => t.field === f);
+  const all = (masks: Uint8Array[], size: number): Uint8Array | null => {
+    if (masks.length === 0) return null;
+    const m = new Uint8Array(size).fill(1);
+    for (const x of masks) for (let i = 0; i < size; i++) m[i]! &= x[i]!;
+    return m;
+  };
+  const typeMask = all(byField('type').map((t) => { const re = globToRegExp(t.value); return dict.type.mask((v) => re.test(v)); }), dict.type.values.length);
+  const moduleMask = all(
+    byField('module').map((t) => {
+      const v = t.value === 'root' ? '' : t.value.startsWith('module.') || t.value.startsWith('*') ? t.value : `module.${t.value}`;
+      const re = globToRegExp(v);
+      const exact = v.includes('*') || v.includes('?') || v === '' ? null : v;
+      return dict.module.mask((m) => re.test(m) || (exact !== null && (m.startsWith(`${exact}.`) || m.startsWith(`${exact}[`))));
+    }),
+    dict.module.values.length,
+  );
+  const providerMask = all(byField('provider').map((t) => { const re = globToRegExp(t.value); return dict.provider.mask((v) => providerMatches(re, v)); }), dict.provider.values.length);
+  const addressTerms: AddressTerm[] = byField('address').map((t) => {
+    const instances = t.value.includes('[');
+    const local = !t.value.startsWith('module.') && !t.value.startsWith('*');
+    const re = globToRegExp(t.value);
+    // For an instance pattern, the part before `[` pre-selects resources.
+    const resourceRe = instances ? globToRegExp(t.value.slice(0, t.value.indexOf('['))) : re;
+    return { re, local, instances, addrMask: dict.address.mask((v) => resourceRe.test(v)), localMask: local ? dict.local.mask((v) => resourceRe.test(v)) : new Uint8Array(dict.local.values.length) };
+  });
+  const tf = byField('tf').map((t) => parseConstraint(t.value)!);
+  const outputs = byField('output').map((t) => globToRegExp(t.value));
+  const stateRes = byField('state').map((t) => globToRegExp(t.value.includes('*') || t.value.includes('?') ? t.value : `*${t.value}*`));
+  const resourceTerms = typeMask !== null || moduleMask !== null || providerMask !== null || addressTerms.length > 0;
+  const contentTerms = resourceTerms || outputs.length > 0;
+  const instanceTerms = addressTerms.some((a) => a.instances);
+
+  const hits: SearchHit[] = [];
+  const unsearchable: Record<string, number> = {};
+  let total = 0;
+  for (let si = 0; si < c.states.length; si++) {
+    const st = c.states[si]!;
+    const s = st.summary;
+    if (stateRes.length && !stateRes.every((re) => re.test(st.key))) continue;
+    if (tf.length && !tf.every((k) => satisfies(s.terraformVersion, k))) continue;
+    if (contentTerms && !READABLE.has(s.kind)) {
+      unsearchable[s.kind] = (unsearchable[s.kind] ?? 0) + 1;
+      continue;
+    }
+    let matchedOutputs: string[] = [];
+    if (outputs.length) {
+      matchedOutputs = s.outputs.filter((o) => outputs.some((re) => re.test(o)));
+      if (matchedOutputs.length === 0) continue;
+    }
+    const matches: string[] = [];
+    let matchCount = 0;
+    if (resourceTerms) {
+      const end = c.stateStart[si + 1]!;
+      for (let r = c.stateStart[si]!; r < end; r++) {
+        if (typeMask && !typeMask[c.type[r]!]) continue;
+        if (moduleMask && !moduleMask[c.module[r]!]) continue;
+        if (providerMask && !providerMask[c.provider[r]!]) continue;
+        let ok = true;
+        for (const a of addressTerms) if (!a.addrMask[c.address[r]!] && !a.localMask[c.local[r]!]) ok = false;
+        if (!ok) continue;
+        const res = c.resources[r]!;
+        const keep = hits.length < MAX_HITS;
+        if (instanceTerms) {
+          const localAddr = dict.local.values[c.local[r]!]!;
+          for (const k of res.keys) {
+            const suffix = instanceSuffix(k);
+            if (addressTerms.every((a) => !a.instances || a.re.test(res.address + suffix) || (a.local && a.re.test(localAddr + suffix)))) {
+              matchCount++;
+              if (keep && matches.length < MAX_MATCHES_PER_STATE) matches.push(res.address + suffix);
+            }
+          }
+          continue;
+        }
+        matchCount++;
+        if (keep && matches.length < MAX_MATCHES_PER_STATE) matches.push(res.address);
+        // Past the hits shown, one match is enough to count the state.
+        else if (!keep) break;
+      }
+      if (matchCount === 0) continue;
+    }
+    total++;
+    if (hits.length < MAX_HITS) {
+      hits.push({ backendId: st.backendId, key: st.key, serial: s.serial, terraformVersion: s.terraformVersion, kind: s.kind, resourceCount: s.resourceCount, matches, matchCount, outputs: matchedOutputs });
+    }
+  }
+  return { hits, total, unsearchable, warnings: query.warnings };
+}
+
+/** One-off search (builds the corpus first). */
+export function searchIndex(states: Iterable<IndexedState>, query: ParsedQuery): SearchResult {
+  return searchCorpus(buildCorpus(states), query);
+}

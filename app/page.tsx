@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { uiSettings } from '@/lib/server/ui-settings';
-import { LocksOverview } from './locks-overview';
+import { LocksOverview } from './_components/locks-overview';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,13 +1,18 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
-import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { formatAge, formatLocalTime } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
 import type { ReactNode } from 'react';
+import { cn } from '@/lib/client/cn';
+import { LastKnown } from './last-known';
+import { LockBadges, lockSourceLabel } from './lock-details';
 
 export interface LockRow extends Lock {
   backendId: string;
   backendName: string;
+  /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
+  lastKnown: string | null;
 }
 
 export type LockSortKey = 'path' | 'who' | 'operation' | 'age' | 'backend';
@@ -56,30 +61,28 @@ export function LockTable({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((lock) => (
-            <tr key={`${lock.backendId}|${lock.path}|${lock.sources.join()}`} data-testid="lock-row" data-lock-id={lock.id} className="align-top">
+            <tr
+              key={`${lock.backendId}|${lock.path}|${lock.sources.join()}`}
+              data-testid="lock-row"
+              data-lock-id={lock.id}
+              data-last-known={lock.lastKnown ? 'true' : undefined}
+              className={cn('align-top', lock.lastKnown && 'bg-slate-100 text-slate-600')}
+            >
               <td className="max-w-[28rem] px-3 py-2">
+                {lock.lastKnown ? <LastKnown at={lock.lastKnown} /> : null}
                 <div className="break-all font-mono text-xs">{lock.key}</div>
                 <div className="mt-1 flex flex-wrap gap-1">
                   <Badge tone="blue" title="Terraform workspace">
                     {lock.workspace}
                   </Badge>
-                  {lock.stale ? (
-                    <Badge tone="amber" title="Older than the stale threshold">
-                      stale
-                    </Badge>
-                  ) : null}
-                  {lock.problems.map((p) => (
-                    <Badge key={p} tone="red" title={LOCK_PROBLEM_TEXT[p] ?? p}>
-                      {p}
-                    </Badge>
-                  ))}
+                  <LockBadges lock={lock} sources={false} />
                 </div>
               </td>
               <td className="px-3 py-2 text-xs">{lock.backendName}</td>
               <td className="px-3 py-2">
                 <div className="flex gap-1">
                   {lock.sources.map((s) => (
-                    <Badge key={s}>{s === 's3' ? '.tflock' : 'DynamoDB'}</Badge>
+                    <Badge key={s}>{lockSourceLabel(s)}</Badge>
                   ))}
                 </div>
               </td>

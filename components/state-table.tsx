@@ -1,9 +1,12 @@
 import Link from 'next/link';
 import { Fragment, type ReactNode } from 'react';
 import { Badge } from './badge';
-import { CopyButton } from './copy-button';
 import { DigestBadge } from './digest-badge';
+import { DigestExplanation } from './digest-explanation';
+import { LastKnown } from './last-known';
+import { cn } from '@/lib/client/cn';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
+import type { LockStatus } from '@/lib/client/lock-status';
 import type { StateEntry } from '@/lib/services/list-states';
 import { explainDigest } from '@/lib/terraform/digest';
 
@@ -11,6 +14,9 @@ export interface StateRow extends StateEntry {
   backendId: string;
   backendName: string;
   bucket: string;
+  lockStatus: LockStatus;
+  /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
+  lastKnown: string | null;
 }
 
 /** The state page of one state (deep link by backend and key). */
@@ -25,23 +31,8 @@ function Explanation({ row }: { row: StateRow }) {
   if (!explanation) return null;
   return (
     <tr data-testid="digest-explanation" data-key={row.key} className="bg-red-50/60">
-      <td colSpan={COLUMNS.length} className="px-3 pb-3 pt-0 text-xs text-red-900">
-        <div role="note" aria-label={`Digest problem of ${row.key}`} className="space-y-1 border-l-2 border-red-300 pl-3">
-          <p>
-            <span className="font-semibold">What Terraform will do: </span>
-            {explanation.consequence}
-          </p>
-          <p>
-            <span className="font-semibold">Fix: </span>
-            {explanation.fix}
-          </p>
-          {explanation.setDigestTo ? (
-            <p className="flex items-center gap-2">
-              Calculated MD5: <code data-testid="calculated-md5" className="font-mono">{explanation.setDigestTo}</code>
-              <CopyButton text={explanation.setDigestTo} label={`Copy the calculated MD5 of ${row.key}`} />
-            </p>
-          ) : null}
-        </div>
+      <td colSpan={COLUMNS.length} className="px-3 pb-3 pt-0">
+        <DigestExplanation explanation={explanation} subject={row.key} label={`Digest problem of ${row.key}`} />
       </td>
     </tr>
   );
@@ -63,8 +54,16 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
             <Fragment key={`${row.backendId}|${row.key}`}>
-              <tr data-testid="state-row" data-digest-status={row.digestStatus} data-key={row.key} className="align-top">
+              <tr
+                data-testid="state-row"
+                data-digest-status={row.digestStatus}
+                data-key={row.key}
+                data-lock-status={row.lockStatus.status}
+                data-last-known={row.lastKnown ? 'true' : undefined}
+                className={cn('align-top', row.lastKnown && 'bg-slate-100 text-slate-600')}
+              >
                 <td className="max-w-[28rem] px-3 py-2">
+                  {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
                   <Link href={statePageHref(row.backendId, row.key)} className="break-all font-mono text-xs text-sky-800 hover:underline">
                     {row.key}
                   </Link>
@@ -100,8 +99,12 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                         </Badge>
                       ) : null}
                     </div>
+                  ) : row.lockStatus.status === 'unknown' ? (
+                    <span data-testid="state-lock-unknown" className="text-amber-900">
+                      <span className="font-semibold">unknown</span>: {row.lockStatus.why}
+                    </span>
                   ) : (
-                    <span className="text-slate-400">unlocked</span>
+                    <span className="text-slate-600">free</span>
                   )}
                 </td>
                 <td className="px-3 py-2">{renderActions?.(row)}</td>

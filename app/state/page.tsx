@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
 import { uiSettings } from '@/lib/server/ui-settings';
-import { RestorableStateView } from './restore-action';
+import { RestorableStateView } from './state-page-client';
 
 export const dynamic = 'force-dynamic';
 

@@ -6,6 +6,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/badge';
 import { CopyButton } from '@/components/copy-button';
 import { DigestBadge } from '@/components/digest-badge';
+import { DigestExplanation } from '@/components/digest-explanation';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
@@ -24,8 +25,8 @@ import { useUrlParams } from '@/lib/client/use-url-params';
 // These render only once their data has arrived, so their code need not be in the first load.
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
 const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
-const DigestRepairAction = dynamic(() => import('../digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
-const UnlockAction = dynamic(() => import('../unlock-action').then((m) => m.UnlockAction), { ssr: false });
+const DigestRepairAction = dynamic(() => import('../_components/digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
+const UnlockAction = dynamic(() => import('../_components/unlock-action').then((m) => m.UnlockAction), { ssr: false });
 
 const TIMELINE_PAGE = 20;
 const DIFF_PAGE = 50;
@@ -64,24 +65,7 @@ function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; st
           </dl>
           {entry.digestReason ? <p className="text-xs text-slate-600">{entry.digestReason}</p> : null}
           <DigestRepairAction target={entry} backendId={backend.id} backendName={backend.name} bucket={backend.bucket} />
-          {explanation ? (
-            <div role="note" className="space-y-1 border-l-2 border-red-300 pl-3 text-xs text-red-900">
-              <p>
-                <span className="font-semibold">What Terraform will do: </span>
-                {explanation.consequence}
-              </p>
-              <p>
-                <span className="font-semibold">Fix: </span>
-                {explanation.fix}
-              </p>
-              {explanation.setDigestTo ? (
-                <p className="flex items-center gap-2">
-                  Calculated MD5: <code className="font-mono">{explanation.setDigestTo}</code>
-                  <CopyButton text={explanation.setDigestTo} label="Copy the calculated MD5" />
-                </p>
-              ) : null}
-            </div>
-          ) : null}
+          {explanation ? <DigestExplanation explanation={explanation} subject={entry.key} /> : null}
         </div>
       )}
     </section>

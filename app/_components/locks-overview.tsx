@@ -58,6 +58,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
 
   const loading = reads.some((r) => r.status === 'loading');
   const unread = unreadText(backends, reads, 'locks');
+  const noneRead = reads.length > 0 && reads.every((r) => r.status === 'failed');
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
@@ -87,7 +88,15 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
         loading={loading}
         empty={rows.length === 0}
         loadingText="Loading locks…"
-        emptyText={text || backendFilter || staleOnly ? 'No lock matches these filters.' : unread ? 'No lock found in what could be read.' : 'No live locks. Every state is free.'}
+        emptyText={
+          noneRead
+            ? 'No backend could be read: whether any state is locked is unknown.'
+            : text || backendFilter || staleOnly
+              ? 'No lock matches these filters.'
+              : unread
+                ? 'No lock found in what could be read.'
+                : 'No live locks. Every state is free.'
+        }
         unread={unread}
       >
         <LockTable

@@ -119,7 +119,15 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
         loading={loading}
         empty={rows.length === 0}
         loadingText="Loading states…"
-        emptyText={filtered ? 'No state matches these filters.' : unread ? 'No state file found in what could be read.' : 'No state files found.'}
+        emptyText={
+          reads.length > 0 && reads.every((r) => r.status === 'failed')
+            ? 'No backend could be read: which states exist is unknown.'
+            : filtered
+              ? 'No state matches these filters.'
+              : unread
+                ? 'No state file found in what could be read.'
+                : 'No state files found.'
+        }
         unread={unread}
       >
         <StateTable

@@ -1,5 +1,6 @@
 import type { ErrorJson } from '@/lib/api/errors';
 import type { Lock } from '@/lib/terraform/locks';
+import { formatUtcClock } from './format';
 
 /** Locked, free, or unknown with why: never "free" for a lock that could not be read. */
 export type LockStatus = { status: 'locked' } | { status: 'free' } | { status: 'unknown'; why: string };
@@ -16,9 +17,11 @@ export function stateLockStatus(state: { lock: Lock | null }, backend: { dynamod
 }
 
 /** The lock status of one state from the backend's lock listing (the state page). */
-export function listedLockStatus(lock: Lock | null, read: { status: string; errors: readonly Pick<ErrorJson, 'code' | 'message'>[] }): LockStatus {
+export function listedLockStatus(lock: Lock | null, read: { status: string; fetchedAt: string | null; errors: readonly Pick<ErrorJson, 'code' | 'message'>[] }): LockStatus {
   if (lock) return { status: 'locked' };
-  if (read.status === 'failed' || read.status === 'loading') return { status: 'unknown', why: read.errors[0]?.message ?? 'not read yet' };
+  if (read.status === 'loading') return { status: 'unknown', why: 'not read yet.' };
+  if (read.status === 'failed') return { status: 'unknown', why: `the lock could not be read: ${read.errors[0]?.message ?? ''}` };
+  if (read.status === 'stale') return { status: 'unknown', why: `the lock could not be read again (${read.errors[0]?.message ?? ''}); it was free as of ${formatUtcClock(read.fetchedAt ?? '')}.` };
   if (read.errors.length > 0) return { status: 'unknown', why: `part of the backend could not be read: ${read.errors.map((e) => e.message).join(' ')}` };
   return { status: 'free' };
 }

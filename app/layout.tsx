@@ -6,7 +6,7 @@ import { Providers } from './providers';
 import { SessionNotice } from './_components/session-notice';
 
 export const metadata: Metadata = {
-  title: 'Lockboard',
+  title: { default: 'Lockboard', template: '%s · Lockboard' },
   description: "Terraform S3 backend locks, digests and state versions",
 };
 

@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { BUTTON } from './button';
 import { ModalDialog } from './modal-dialog';
+import { PathText } from './path-text';
 import { ReasonField } from './reason-field';
 
 export interface ConfirmDialogProps {
@@ -41,8 +42,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
 
   return (
     <ModalDialog open={open} onClose={onClose} title={title} testId={testId} wide={wide}>
-      <p className="break-all text-xs text-slate-600">
-        <span className="font-mono">{subject.key}</span> · backend {subject.backendName}
+      <p className="text-xs text-slate-600">
+        <PathText text={subject.key} className="font-mono" /> · backend {subject.backendName}
       </p>
       {props.children}
       <form

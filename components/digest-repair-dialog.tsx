@@ -1,6 +1,7 @@
 'use client';
 import { ConfirmDialog } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
+import { PathText } from './path-text';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { DigestStatus } from '@/lib/terraform/digest';
 import { digestLockId } from '@/lib/terraform/paths';
@@ -67,7 +68,9 @@ export function DigestRepairDialog({ open, onClose, target, bucket, backendName,
     >
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Digest item</dt>
-        <dd className="break-all font-mono text-xs">{item}</dd>
+        <dd className="font-mono text-xs">
+          <PathText text={item} />
+        </dd>
         <dt className="text-slate-500">Stored digest</dt>
         <dd className="font-mono text-xs" data-testid="repair-stored">
           {target.digest ?? '(none)'}

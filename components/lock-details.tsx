@@ -1,5 +1,6 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
+import { PathText } from './path-text';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
@@ -36,7 +37,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
   return (
     <dl data-testid={testId} className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
       <dt className="text-slate-500">Who</dt>
-      <dd className="break-all font-mono text-xs" data-testid={`${testId}-who`}>
+      <dd className="font-mono text-xs [overflow-wrap:anywhere]" data-testid={`${testId}-who`}>
         {lock.who || '—'}
       </dd>
       <dt className="text-slate-500">Operation</dt>
@@ -49,8 +50,8 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
       </dd>
       <dt className="text-slate-500">Lock ID</dt>
       <dd className="flex flex-wrap items-center gap-1">
-        <code className="break-all font-mono text-xs" data-testid={`${testId}-id`}>
-          {lock.id || '(none)'}
+        <code className="font-mono text-xs" data-testid={`${testId}-id`}>
+          <PathText text={lock.id || '(none)'} />
         </code>
         {copy && lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
         {copy && lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}

@@ -4,6 +4,7 @@ import { Badge } from './badge';
 import { DigestBadge } from './digest-badge';
 import { DigestExplanation } from './digest-explanation';
 import { LastKnown } from './last-known';
+import { PathText } from './path-text';
 import { cn } from '@/lib/client/cn';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { LockStatus } from '@/lib/client/lock-status';
@@ -24,7 +25,7 @@ export function statePageHref(backendId: string, key: string): string {
   return `/state?backend=${encodeURIComponent(backendId)}&key=${encodeURIComponent(key)}`;
 }
 
-const COLUMNS = ['State path', 'Backend', 'Size', 'Last modified', 'Digest', 'Lock', ''];
+const COLUMNS = ['State path', 'Backend', 'Size', 'Last modified', 'Digest', 'Lock', 'Actions'];
 
 function Explanation({ row }: { row: StateRow }) {
   const explanation = explainDigest({ status: row.digestStatus, bucket: row.bucket, key: row.key, digest: row.digest, calculatedMd5: row.calculatedMd5 ?? null, objectEmpty: row.size === 0 });
@@ -46,7 +47,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
           <tr>
             {COLUMNS.map((label, i) => (
               <th key={i} scope="col" className="px-3 py-2">
-                {label}
+                <span className={label === 'Actions' ? 'sr-only' : undefined}>{label}</span>
               </th>
             ))}
           </tr>
@@ -64,8 +65,8 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
               >
                 <td className="max-w-[28rem] px-3 py-2">
                   {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
-                  <Link href={statePageHref(row.backendId, row.key)} className="break-all font-mono text-xs text-sky-800 hover:underline">
-                    {row.key}
+                  <Link href={statePageHref(row.backendId, row.key)} className="font-mono text-xs text-sky-800 hover:underline">
+                    <PathText text={row.key} />
                   </Link>
                   <div className="mt-1 flex flex-wrap gap-1">
                     <Badge tone="blue" title="Terraform workspace">

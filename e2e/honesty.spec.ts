@@ -90,12 +90,14 @@ test.describe('every backend down', () => {
 
 test.describe('the flaky backend', () => {
   test.afterEach(async () => {
+    test.setTimeout(120_000);
     // Fresh again (in-memory moto comes back empty with its bucket and table).
     await flaky.stop();
     await flaky.start();
   });
 
   test('dying while the page is open: last-known rows, labelled and greyed, Unlock disabled', async ({ page, seed, backends, prefix }) => {
+    test.setTimeout(120_000);
     const key = `${prefix}dying/terraform.tfstate`;
     await seed.lock(backends.flaky, key);
     await page.goto(`/?${new URLSearchParams({ q: prefix })}`);
@@ -119,26 +121,29 @@ test.describe('the flaky backend', () => {
     await expect(page.getByTestId('holder-unknown')).toContainText('Unknown: the lock could not be read');
   });
 
-  test('a missing bucket is not "Not locked"; a missing lock table makes locks unknown, not unlocked', async ({ page, seed, backends, prefix }) => {
+  test('a missing bucket is not "Not locked": the lock is unknown and the banner names the bucket', async ({ page, backends, prefix }) => {
+    test.setTimeout(120_000);
     const b = backends.flaky;
-    const key = `${prefix}missing/terraform.tfstate`;
+    const key = `${prefix}missing-bucket/terraform.tfstate`;
+    // Fresh (an empty bucket can be deleted); the table stays.
     await flaky.stop();
     await flaky.start();
-    // The bucket goes (it is empty on a fresh moto); the table stays.
     const s3 = new S3Client(awsConfig(b));
     await s3.send(new DeleteBucketCommand({ Bucket: b.bucket }));
     s3.destroy();
     await page.goto(`/state?backend=e2e-flaky&key=${encodeURIComponent(key)}`);
-    await expect(page.getByTestId('holder-unknown')).toContainText(`S3 bucket`);
+    await expect(page.getByTestId('holder-unknown')).toContainText('S3 bucket');
     await expect(page.getByText('Not locked')).toHaveCount(0);
-    await page.goto(`/states?backend=e2e-flaky`);
+    await page.goto('/states?backend=e2e-flaky');
     const banner = page.getByTestId('backend-banner').filter({ hasText: 'Backend "E2E flaky" could not be read' });
     await expect(banner).toContainText('bucket_not_found');
     await expect(banner).toContainText(`Next step: Check the bucket name "${b.bucket}" and the region "${b.region}"`);
+  });
 
-    // Fresh again; now the table goes and a state is written: its lock is unknown.
-    await flaky.stop();
-    await flaky.start();
+  test('a missing lock table makes the lock of a listed state unknown, not unlocked', async ({ page, seed, backends, prefix }) => {
+    test.setTimeout(120_000);
+    const b = backends.flaky;
+    const key = `${prefix}missing-table/terraform.tfstate`;
     await seed.state(b, key, JSON.stringify({ version: 4, serial: 1, lineage: 'l', outputs: {}, resources: [] }));
     const ddb = new DynamoDBClient(awsConfig(b));
     await ddb.send(new DeleteTableCommand({ TableName: b.dynamodbTable! }));
@@ -147,7 +152,8 @@ test.describe('the flaky backend', () => {
     const row = page.getByTestId('state-row').filter({ hasText: key });
     await expect(row).toHaveAttribute('data-lock-status', 'unknown');
     await expect(row.getByTestId('state-lock-unknown')).toContainText(`unknown: the lock table ${b.dynamodbTable} could not be read (table_not_found)`);
-    await expect(page.getByTestId('backend-banner')).toContainText('table_not_found');
-    await expect(page.getByTestId('backend-banner')).toContainText(`Next step: Check the table name "${b.dynamodbTable}"`);
+    const banner = page.getByTestId('backend-banner').filter({ hasText: 'Backend "E2E flaky" could not be read fully' });
+    await expect(banner).toContainText('table_not_found');
+    await expect(banner).toContainText(`Next step: Check the table name "${b.dynamodbTable}"`);
   });
 });

@@ -10,6 +10,7 @@ import { DigestExplanation } from '@/components/digest-explanation';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
 import { LastKnown } from '@/components/last-known';
+import { PathText } from '@/components/path-text';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/server/backends';
 import { useBackendReads } from '@/lib/client/backend-reads';
@@ -159,8 +160,8 @@ export function StateView({
           </Link>{' '}
           / {backend.name}
         </p>
-        <h1 id="state-heading" className="break-all font-mono text-xl font-semibold">
-          {stateKey}
+        <h1 id="state-heading" className="font-mono text-xl font-semibold">
+          <PathText text={stateKey} />
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
           <Badge tone="blue" title="Terraform workspace">

@@ -1,6 +1,6 @@
 /**
  * The button styles of the app, in one place. `action`: a small destructive action in a table or
- * card (Unlock, Repair digest, Restore this version); `danger`: a dialog's confirm button;
+ * card (Unlock, Repair the digest, Restore version); `danger`: a dialog's confirm button;
  * `secondary`: Cancel, Close and other neutral buttons; `small`: a neutral button in running text.
  */
 export const BUTTON = {

@@ -36,12 +36,18 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const { open, onClose, title, testId, wide, subject, token, confirmLabel, pendingLabel, pending, blocked = null, onConfirm } = props;
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
+  const [asking, setAsking] = useState(false);
   const whyId = useId();
+  // Closing would throw away a typed reason: ask first (not after a conflict, when closing is the way on).
+  const close = () => {
+    if (reason.trim() !== '' && !props.closeLabel && !asking) setAsking(true);
+    else onClose();
+  };
   const why = pending ? null : (blocked ?? (reason.trim() === '' ? 'Give a reason first.' : !token.matches(typed) ? token.missing : null));
   const ready = why === null && !pending;
 
   return (
-    <ModalDialog open={open} onClose={onClose} title={title} testId={testId} wide={wide}>
+    <ModalDialog open={open} onClose={close} title={title} testId={testId} wide={wide}>
       <p className="text-xs text-slate-600">
         <PathText text={subject.key} className="font-mono" /> · backend {subject.backendName}
       </p>
@@ -65,13 +71,24 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             placeholder={token.placeholder}
           />
         </label>
+        {asking ? (
+          <div role="alert" data-testid="discard-reason" className="flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
+            <span className="mr-auto">Close and discard the reason you typed?</span>
+            <button type="button" onClick={onClose} className={BUTTON.secondary}>
+              Discard and close
+            </button>
+            <button type="button" autoFocus onClick={() => setAsking(false)} className={BUTTON.secondary}>
+              Keep editing
+            </button>
+          </div>
+        ) : null}
         <div className="flex flex-wrap items-center justify-end gap-2">
           {why ? (
             <p id={whyId} className="mr-auto text-xs text-slate-600">
               {why}
             </p>
           ) : null}
-          <button type="button" onClick={onClose} className={BUTTON.secondary}>
+          <button type="button" onClick={close} className={BUTTON.secondary}>
             {props.closeLabel ?? 'Cancel'}
           </button>
           <button type="submit" disabled={!ready} aria-describedby={why ? whyId : undefined} className={BUTTON.danger}>

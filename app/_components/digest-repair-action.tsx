@@ -10,7 +10,7 @@ import { digestNeedsRepair } from '@/lib/terraform/digest-repair';
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
 const DigestRepairDialog = dynamic(() => import('@/components/digest-repair-dialog').then((m) => m.DigestRepairDialog), { ssr: false });
 
-/** The "Repair digest" action of one state and its confirmation dialog (operators only). */
+/** The "Repair the digest" action of one state and its confirmation dialog (operators only). */
 export function DigestRepairAction({ target, backendId, backendName, bucket, disabledWhy }: { target: DigestRepairTarget; backendId: string; backendName: string; bucket: string; disabledWhy?: string | null }) {
   const canMutate = useCanMutate();
   const flow = useConfirmedMutation(useRepairDigest(backendId), 'digest_changed');
@@ -20,7 +20,7 @@ export function DigestRepairAction({ target, backendId, backendName, bucket, dis
   return (
     <>
       <button type="button" onClick={() => flow.open(target)} disabled={!!disabledWhy} title={disabledWhy ?? undefined} aria-label={`Repair the digest of ${target.key}`} className={BUTTON.action}>
-        Repair digest
+        Repair the digest
       </button>
       {shown ? (
         <DigestRepairDialog

@@ -97,7 +97,7 @@ function RestoreFlow({
 }
 
 /**
- * The state page with restore: "Restore this version" on older versions (only for callers the
+ * The state page with restore: "Restore version" on older versions (only for callers the
  * server says may change things: never in read-only mode; the server checks again anyway), the
  * restore dialog, and the "restored from" mark on versions Lockboard wrote by restoring.
  */
@@ -135,7 +135,7 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
             aria-label={`Restore version ${v.versionId}`}
             className={BUTTON.action}
           >
-            Restore this version
+            Restore version
           </button>
         ) : null}
       </div>

@@ -103,7 +103,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
             aria-pressed={statusFilter === st}
             title={complete ? DIGEST_STATUS_TEXT[st] : `${DIGEST_STATUS_TEXT[st]} (not every backend was read: at least this many)`}
             onClick={() => setParam({ status: statusFilter === st ? null : st })}
-            className={cn('min-w-[7rem] rounded-md border px-3 py-2 text-left', COUNT_STYLE[st], statusFilter === st && 'ring-2 ring-sky-500', counts[st] === 0 && 'opacity-60')}
+            className={cn('min-w-[7rem] rounded-md border px-3 py-2 text-left', COUNT_STYLE[st], statusFilter === st && 'ring-2 ring-sky-500', counts[st] === 0 && 'border-dashed')}
           >
             <span className="block text-2xl font-semibold tabular-nums" data-testid="status-count-value">
               {complete ? counts[st] : counts[st] === 0 ? '—' : `${counts[st]}+`}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { BackendRead } from '@/lib/client/backend-reads';
+import { unreadText, type BackendRead } from '@/lib/client/backend-reads';
 import { Notice } from './error-banner';
 import { nextStep, type BackendFacts } from '@/lib/client/error-help';
 import { formatUtcClock } from '@/lib/client/format';
@@ -51,16 +51,31 @@ export function BackendBanners({ backends, reads, what }: { backends: readonly B
   );
 }
 
+/** What an empty list says, by what was read: nothing, part, or everything. */
+export interface ListWords {
+  loading: string;
+  /** Every backend failed. */
+  noneRead: string;
+  /** The filters hide every row. */
+  noMatch: string;
+  /** Some backends were not read (fully) and the rest had nothing. */
+  noneFoundInRead: string;
+  /** Every backend was read and had nothing. */
+  none: string;
+}
+
 /**
  * A list's body: "Loading…" before the first read, else the list or, when it is empty, what that
  * means, and which backends were not read (so "nothing" never stands for "not read").
  */
-export function ListBody({ loading, empty, loadingText, emptyText, unread, children }: { loading: boolean; empty: boolean; loadingText: string; emptyText: string; unread: string | null; children: ReactNode }) {
-  if (loading && empty) return <p className="text-sm text-slate-500">{loadingText}</p>;
+export function ListBody({ backends, reads, what, empty, filtered, words, children }: { backends: readonly BackendFacts[]; reads: ReadonlyArray<BackendRead<unknown>>; what: string; empty: boolean; filtered: boolean; words: ListWords; children: ReactNode }) {
   if (!empty) return <>{children}</>;
+  if (reads.some((r) => r.status === 'loading')) return <p className="text-sm text-slate-500">{words.loading}</p>;
+  const unread = unreadText(backends, reads, what);
+  const text = reads.length > 0 && reads.every((r) => r.status === 'failed') ? words.noneRead : filtered ? words.noMatch : unread ? words.noneFoundInRead : words.none;
   return (
     <div data-testid="empty-list" className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-      {emptyText}
+      {text}
       {unread ? <span className="mt-1 block font-medium text-red-900">{unread}</span> : null}
     </div>
   );

@@ -7,10 +7,18 @@ import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-tab
 import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/server/backends';
 import { locksQuery } from '@/lib/queries/locks';
-import { refreshStatus, unreadText, useBackendReads } from '@/lib/client/backend-reads';
+import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
 import { formatUtcClock } from '@/lib/client/format';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { UnlockAction } from './unlock-action';
+
+const LIST_WORDS = {
+  loading: 'Loading locks…',
+  noneRead: 'No backend could be read: whether any state is locked is unknown.',
+  noMatch: 'No lock matches these filters.',
+  noneFoundInRead: 'No lock found in what could be read.',
+  none: 'No live locks. Every state is free.',
+};
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
 
@@ -56,9 +64,6 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
       .sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey));
   }, [reads, backends, text, backendFilter, staleOnly, sortKey, desc]);
 
-  const loading = reads.some((r) => r.status === 'loading');
-  const unread = unreadText(backends, reads, 'locks');
-  const noneRead = reads.length > 0 && reads.every((r) => r.status === 'failed');
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
@@ -84,21 +89,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
 
       <BackendBanners backends={backends} reads={reads} what="locks" />
 
-      <ListBody
-        loading={loading}
-        empty={rows.length === 0}
-        loadingText="Loading locks…"
-        emptyText={
-          noneRead
-            ? 'No backend could be read: whether any state is locked is unknown.'
-            : text || backendFilter || staleOnly
-              ? 'No lock matches these filters.'
-              : unread
-                ? 'No lock found in what could be read.'
-                : 'No live locks. Every state is free.'
-        }
-        unread={unread}
-      >
+      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly)} words={LIST_WORDS}>
         <LockTable
           rows={rows}
           sort={{ key: sortKey, desc }}

@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/page-header';
 import { StateTable, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/server/backends';
 import { cn } from '@/lib/client/cn';
-import { refreshStatus, unreadText, useBackendReads } from '@/lib/client/backend-reads';
+import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
 import { formatUtcClock } from '@/lib/client/format';
 import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery } from '@/lib/queries/states';
@@ -20,6 +20,14 @@ const LOCK_OPTIONS = [
   { value: '1', label: 'Locked' },
   { value: '0', label: 'Free' },
 ];
+
+const LIST_WORDS = {
+  loading: 'Loading states…',
+  noneRead: 'No backend could be read: which states exist is unknown.',
+  noMatch: 'No state matches these filters.',
+  noneFoundInRead: 'No state file found in what could be read.',
+  none: 'No state files found.',
+};
 
 /** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
 const PAGE_ROWS = 500;
@@ -74,8 +82,6 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
     };
   }, [reads, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
 
-  const loading = reads.some((r) => r.status === 'loading');
-  const unread = unreadText(backends, reads, 'states');
   const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
   const visible = showAll ? rows : rows.slice(0, PAGE_ROWS);
 
@@ -115,21 +121,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
 
       <BackendBanners backends={backends} reads={reads} what="states" />
 
-      <ListBody
-        loading={loading}
-        empty={rows.length === 0}
-        loadingText="Loading states…"
-        emptyText={
-          reads.length > 0 && reads.every((r) => r.status === 'failed')
-            ? 'No backend could be read: which states exist is unknown.'
-            : filtered
-              ? 'No state matches these filters.'
-              : unread
-                ? 'No state file found in what could be read.'
-                : 'No state files found.'
-        }
-        unread={unread}
-      >
+      <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
         <StateTable
           rows={visible}
           renderActions={(row) => (

@@ -22,6 +22,8 @@ const statePath = (backendId: string, key: string) => `/state?backend=${encodeUR
 for (const width of [1440, 390]) {
   test.describe(`at ${width} px`, () => {
     test.use({ viewport: { width, height: width === 390 ? 844 : 900 } });
+    // Two scans per test take several seconds each on a busy 2-core machine.
+    test.describe.configure({ timeout: 180_000 });
 
     test('the locks page and the unlock dialog', async ({ page, seed, backends, prefix }) => {
       const key = `${prefix}a11y/terraform.tfstate`;

@@ -3,10 +3,10 @@ import type { ReactNode } from 'react';
 import { NavBar } from '@/components/nav-bar';
 import './globals.css';
 import { Providers } from './providers';
-import { SessionNotice } from './session-notice';
+import { SessionNotice } from './_components/session-notice';
 
 export const metadata: Metadata = {
-  title: 'Lockboard',
+  title: { default: 'Lockboard', template: '%s · Lockboard' },
   description: "Terraform S3 backend locks, digests and state versions",
 };
 

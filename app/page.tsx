@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { uiSettings } from '@/lib/server/ui-settings';
-import { LocksOverview } from './locks-overview';
+import { LocksOverview } from './_components/locks-overview';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Live locks' };
 
 export default function OverviewPage() {
   const settings = uiSettings();

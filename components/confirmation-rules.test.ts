@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { digestNeedsRepair } from '../app/digest-repair-action';
 import { digestConfirmationToken, digestRepairAction } from './digest-repair-dialog';
 import { unlockConfirmationMatches } from './unlock-dialog';
 
@@ -28,13 +27,5 @@ describe('digest repair confirmation', () => {
   it('asks for the first 8 characters of the stored digest, or "repair"', () => {
     expect(digestConfirmationToken({ digest: '0123456789abcdef0123456789abcdef' })).toBe('01234567');
     expect(digestConfirmationToken({ digest: null })).toBe('repair');
-  });
-  it('is offered for the statuses Terraform fails on and for a malformed digest', () => {
-    expect(digestNeedsRepair({ digestStatus: 'mismatch', digest: 'a' })).toBe(true);
-    expect(digestNeedsRepair({ digestStatus: 'orphan', digest: 'a' })).toBe(true);
-    expect(digestNeedsRepair({ digestStatus: 'missing', digest: 'not-hex' })).toBe(true);
-    expect(digestNeedsRepair({ digestStatus: 'missing', digest: null })).toBe(false);
-    expect(digestNeedsRepair({ digestStatus: 'match', digest: 'a' })).toBe(false);
-    expect(digestNeedsRepair({ digestStatus: 'unverified', digest: 'a' })).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ function ActionBadge({ action }: { action: ChangeAction }) {
 
 /** A value as Terraform users read it: strings quoted, masked values as a badge, objects as JSON. */
 function Value({ value, present }: { value: unknown; present: boolean }) {
-  if (!present) return <span className="text-slate-400">(absent)</span>;
+  if (!present) return <span className="text-slate-600">(absent)</span>;
   if (value === SENSITIVE_MASK) {
     return (
       <span data-testid="sensitive-value" className="rounded bg-slate-800 px-1.5 py-0.5 font-mono text-[11px] text-white" title="Marked sensitive: the value is never shown">

@@ -1,10 +1,10 @@
 'use client';
-import { useState } from 'react';
-import { ModalDialog } from './modal-dialog';
+import { ConfirmDialog } from './confirm-dialog';
+import { DialogAlert } from './dialog-alert';
+import { PathText } from './path-text';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { DigestStatus } from '@/lib/api/states';
 import { digestLockId } from '@/lib/terraform/paths';
-import { ReasonField } from './reason-field';
 
 export interface DigestRepairTarget {
   key: string;
@@ -42,22 +42,35 @@ export interface DigestRepairDialogProps {
 
 /** Confirms a digest repair: what is stored, what will be written or deleted, a reason, the digest typed back. */
 export function DigestRepairDialog({ open, onClose, target, bucket, backendName, pending, error, conflict, onConfirm }: DigestRepairDialogProps) {
-  const [reason, setReason] = useState('');
-  const [typed, setTyped] = useState('');
   const action = digestRepairAction(target);
   const token = digestConfirmationToken(target);
-  const confirmed = typed.trim().toLowerCase() === token.toLowerCase() || (target.digest !== null && typed.trim() === target.digest);
-  const ready = confirmed && reason.trim() !== '' && !pending && conflict === null;
   const item = digestLockId(bucket, target.key);
 
   return (
-    <ModalDialog open={open} onClose={onClose} title={action === 'set' ? 'Set the digest to the current object?' : 'Delete the orphan digest?'} testId="digest-repair-dialog">
-      <p className="break-all text-xs text-slate-600">
-        <span className="font-mono">{target.key}</span> · backend {backendName}
-      </p>
+    <ConfirmDialog
+      open={open}
+      onClose={onClose}
+      title={action === 'set' ? 'Set the digest to the current object?' : 'Delete the orphan digest?'}
+      testId="digest-repair-dialog"
+      subject={{ key: target.key, backendName }}
+      token={{
+        label: target.digest ? 'Type the first 8 characters of the stored digest to confirm' : 'Type "repair" to confirm',
+        placeholder: token,
+        matches: (typed) => typed.trim().toLowerCase() === token.toLowerCase() || (target.digest !== null && typed.trim() === target.digest),
+        missing: target.digest ? 'Type the first 8 characters of the stored digest to confirm.' : 'Type "repair" to confirm.',
+      }}
+      confirmLabel={action === 'set' ? 'Set digest' : 'Delete digest'}
+      pendingLabel="Repairing…"
+      pending={pending}
+      blocked={conflict ? 'Something changed: close this dialog and look again.' : null}
+      closeLabel={conflict ? 'Close' : undefined}
+      onConfirm={onConfirm}
+    >
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Digest item</dt>
-        <dd className="break-all font-mono text-xs">{item}</dd>
+        <dd className="font-mono text-xs">
+          <PathText text={item} />
+        </dd>
         <dt className="text-slate-500">Stored digest</dt>
         <dd className="font-mono text-xs" data-testid="repair-stored">
           {target.digest ?? '(none)'}
@@ -83,40 +96,14 @@ export function DigestRepairDialog({ open, onClose, target, bucket, backendName,
         <p className="mt-1">The change is made only if the digest and the object are still exactly as shown.</p>
       </div>
       {conflict ? (
-        <div role="alert" data-testid="repair-conflict" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
-          <p className="font-semibold">Something changed: nothing was repaired.</p>
+        <DialogAlert testId="repair-conflict" title="Something changed: nothing was repaired.">
           <p>{conflict.message}</p>
           <p>
             Stored digest now: <span className="font-mono">{conflict.currentDigest ?? '(none)'}</span>
           </p>
-        </div>
+        </DialogAlert>
       ) : null}
-      {error ? (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
-          {error.message} <span className="font-mono text-xs">[{error.code}]</span>
-        </div>
-      ) : null}
-      <form
-        className="space-y-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (ready) onConfirm(reason.trim());
-        }}
-      >
-        <ReasonField value={reason} onChange={setReason} />
-        <label className="block">
-          <span className="font-medium">{target.digest ? 'Type the first 8 characters of the stored digest to confirm' : 'Type "repair" to confirm'}</span>
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} placeholder={token} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" />
-        </label>
-        <div className="flex justify-end gap-2">
-          <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
-            {conflict ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" disabled={!ready} className="rounded bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
-            {pending ? 'Repairing…' : action === 'set' ? 'Set digest' : 'Delete digest'}
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+      {error ? <DialogAlert error={error} /> : null}
+    </ConfirmDialog>
   );
 }

@@ -1,13 +1,19 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
-import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { formatAge, formatLocalTime } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/api/locks';
 import type { ReactNode } from 'react';
+import { cn } from '@/lib/client/cn';
+import { LastKnown } from './last-known';
+import { PathText } from './path-text';
+import { LockBadges, lockSourceLabel } from './lock-details';
 
 export interface LockRow extends Lock {
   backendId: string;
   backendName: string;
+  /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
+  lastKnown: string | null;
 }
 
 export type LockSortKey = 'path' | 'who' | 'operation' | 'age' | 'backend';
@@ -21,7 +27,7 @@ const COLUMNS: Array<{ key: LockSortKey | null; label: string }> = [
   { key: null, label: 'Version' },
   { key: 'age', label: 'Created' },
   { key: null, label: 'Lock ID' },
-  { key: null, label: '' },
+  { key: null, label: 'Actions' },
 ];
 
 export function LockTable({
@@ -36,9 +42,11 @@ export function LockTable({
   renderActions?: (row: LockRow) => ReactNode;
 }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+    // Below the md breakpoint each row is a card (path, problems, who · operation · age, Unlock):
+    // no sideways scrolling on a phone. One DOM for both, so nothing is rendered twice.
+    <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm max-md:block">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
           <tr>
             {COLUMNS.map((c, i) => (
               <th key={i} scope="col" className="px-3 py-2" aria-sort={c.key && sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
@@ -48,57 +56,59 @@ export function LockTable({
                     {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
                   </button>
                 ) : (
-                  c.label
+                  <span className={c.label === 'Actions' ? 'sr-only' : undefined}>{c.label}</span>
                 )}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 max-md:block">
           {rows.map((lock) => (
-            <tr key={`${lock.backendId}|${lock.path}|${lock.sources.join()}`} data-testid="lock-row" data-lock-id={lock.id} className="align-top">
-              <td className="max-w-[28rem] px-3 py-2">
-                <div className="break-all font-mono text-xs">{lock.key}</div>
+            <tr
+              key={`${lock.backendId}|${lock.path}|${lock.sources.join()}`}
+              data-testid="lock-row"
+              data-lock-id={lock.id}
+              data-last-known={lock.lastKnown ? 'true' : undefined}
+              className={cn('align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:px-3 max-md:py-3', lock.lastKnown && 'bg-slate-100 text-slate-600')}
+            >
+              <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
+                {lock.lastKnown ? <LastKnown at={lock.lastKnown} /> : null}
+                <div className="font-mono text-xs">
+                  <PathText text={lock.key} />
+                </div>
                 <div className="mt-1 flex flex-wrap gap-1">
                   <Badge tone="blue" title="Terraform workspace">
                     {lock.workspace}
                   </Badge>
-                  {lock.stale ? (
-                    <Badge tone="amber" title="Older than the stale threshold">
-                      stale
-                    </Badge>
-                  ) : null}
-                  {lock.problems.map((p) => (
-                    <Badge key={p} tone="red" title={LOCK_PROBLEM_TEXT[p] ?? p}>
-                      {p}
-                    </Badge>
-                  ))}
+                  <LockBadges lock={lock} sources={false} />
                 </div>
               </td>
-              <td className="px-3 py-2 text-xs">{lock.backendName}</td>
-              <td className="px-3 py-2">
+              <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{lock.backendName}</td>
+              <td className="px-3 py-2 max-md:hidden">
                 <div className="flex gap-1">
                   {lock.sources.map((s) => (
-                    <Badge key={s}>{s === 's3' ? '.tflock' : 'DynamoDB'}</Badge>
+                    <Badge key={s}>{lockSourceLabel(s)}</Badge>
                   ))}
                 </div>
               </td>
-              <td className="px-3 py-2 font-mono text-xs">{lock.who || '—'}</td>
-              <td className="px-3 py-2 text-xs">{lock.operation || '—'}</td>
-              <td className="px-3 py-2 text-xs">{lock.version || '—'}</td>
-              <td className="px-3 py-2 text-xs">
-                <div>{lock.created ? formatLocalTime(lock.created) : '—'}</div>
-                <div className="text-slate-500">{lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`}</div>
+              <td className="px-3 py-2 font-mono text-xs max-md:p-0">{lock.who || '—'}</td>
+              <td className="px-3 py-2 text-xs max-md:p-0">{lock.operation || '—'}</td>
+              <td className="px-3 py-2 text-xs max-md:hidden">{lock.version || '—'}</td>
+              <td className="px-3 py-2 text-xs max-md:p-0">
+                <div className="font-medium">{lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`}</div>
+                <div className="text-slate-600 max-md:hidden">{lock.created ? formatLocalTime(lock.created) : '—'}</div>
               </td>
-              <td className="px-3 py-2">
+              <td className="px-3 py-2 max-md:w-full max-md:p-0">
                 <div className="flex items-center gap-1">
-                  <code className="font-mono text-xs" data-testid="lock-id">{lock.id || '(none)'}</code>
+                  <code className="font-mono text-xs" data-testid="lock-id">
+                    <PathText text={lock.id || '(none)'} />
+                  </code>
                   {lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
                 </div>
               </td>
-              <td className="px-3 py-2">
-                <div className="flex flex-col items-start gap-1">
-                  {lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}
+              <td className="px-3 py-2 max-md:w-full max-md:p-0">
+                <div className="flex flex-col items-start gap-1 max-md:flex-row max-md:flex-wrap max-md:items-center max-md:gap-2">
+                  {lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
                   {renderActions?.(lock)}
                 </div>
               </td>

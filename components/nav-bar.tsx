@@ -1,4 +1,7 @@
+'use client';
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/lib/client/cn';
 
 const LINKS = [
   { href: '/', label: 'Locks' },
@@ -8,15 +11,23 @@ const LINKS = [
   { href: '/audit', label: 'Audit' },
 ];
 
+/** The main navigation; the current page is marked (aria-current), a state page counts as States. */
 export function NavBar() {
+  const pathname = usePathname();
+  const current = (href: string) => (href === '/' ? pathname === '/' : pathname === href || (href === '/states' && pathname.startsWith('/state')));
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav aria-label="Main" className="mx-auto flex max-w-[1400px] items-center gap-6 px-4 py-3">
+      <nav aria-label="Main" className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/" className="text-lg font-semibold tracking-tight">
           Lockboard
         </Link>
         {LINKS.map((l) => (
-          <Link key={l.href} href={l.href} className="text-sm text-slate-600 hover:text-slate-900">
+          <Link
+            key={l.href}
+            href={l.href}
+            aria-current={current(l.href) ? 'page' : undefined}
+            className={cn('text-sm hover:text-slate-900', current(l.href) ? 'font-semibold text-slate-900 underline decoration-2 underline-offset-4' : 'text-slate-700')}
+          >
             {l.label}
           </Link>
         ))}

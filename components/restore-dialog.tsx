@@ -3,11 +3,11 @@ import { useState } from 'react';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { DiffView } from './diff-view';
-import { ModalDialog } from './modal-dialog';
+import { ConfirmDialog } from './confirm-dialog';
+import { DialogAlert } from './dialog-alert';
 import { formatLocalTime } from '@/lib/client/format';
 import type { DiffResult } from '@/lib/api/diff';
 import type { StateKind } from '@/lib/api/versions';
-import { ReasonField } from './reason-field';
 
 /** One end of the restore: the version chosen, or the current one. */
 export interface RestoreSide {
@@ -111,19 +111,27 @@ export interface RestoreDialogProps {
  */
 export function RestoreDialog(props: RestoreDialogProps) {
   const { open, onClose, stateKey, backendName, chosen, current, metadataLoading, pending, error, onConfirm } = props;
-  const [reason, setReason] = useState('');
-  const [typed, setTyped] = useState('');
   const [allowLineage, setAllowLineage] = useState(false);
   const serial = plannedSerial(current, chosen);
   const differs = lineageDiffers(current, chosen);
-  const confirmed = restoreConfirmationMatches(stateKey, typed);
-  const ready = confirmed && reason.trim() !== '' && !pending && !metadataLoading && (!differs || allowLineage);
+  const blocked = metadataLoading ? 'Reading the serial and lineage of both versions…' : differs && !allowLineage ? 'The lineage differs: tick "Restore it anyway" first.' : null;
 
   return (
-    <ModalDialog open={open} onClose={onClose} title="Restore this version?" testId="restore-dialog" wide>
-      <p className="break-all text-xs text-slate-600">
-        <span className="font-mono">{stateKey}</span> · backend {backendName}
-      </p>
+    <ConfirmDialog
+      open={open}
+      onClose={onClose}
+      title="Restore this version?"
+      testId="restore-dialog"
+      wide
+      subject={{ key: stateKey, backendName }}
+      token={{ label: 'Type the state key to confirm', placeholder: stateKey, matches: (typed) => restoreConfirmationMatches(stateKey, typed), missing: 'Type the state key to confirm.' }}
+      confirmLabel="Restore version"
+      pendingLabel="Restoring…"
+      pending={pending}
+      blocked={blocked}
+      reasonPlaceholder="e.g. apply 4711 wrote a broken state; going back to the state before it"
+      onConfirm={(reason) => onConfirm({ reason, allowLineageChange: differs && allowLineage })}
+    >
 
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Restore</dt>
@@ -167,14 +175,13 @@ export function RestoreDialog(props: RestoreDialogProps) {
       </dl>
 
       {differs ? (
-        <div role="alert" className="space-y-1 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
-          <p className="font-semibold">This version belongs to another state history (another lineage).</p>
+        <DialogAlert title="This version belongs to another state history (another lineage).">
           <p>terraform state push refuses this without -force. Restore it only if you mean to replace the state&apos;s history.</p>
           <label className="flex items-center gap-2">
             <input type="checkbox" checked={allowLineage} onChange={(e) => setAllowLineage(e.target.checked)} />
             Restore it anyway (the lineage changes)
           </label>
-        </div>
+        </DialogAlert>
       ) : null}
 
       <div role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
@@ -203,42 +210,10 @@ export function RestoreDialog(props: RestoreDialogProps) {
       </section>
 
       {error ? (
-        <div role="alert" data-testid="restore-error" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">
-          <p>
-            {error.message} <span className="font-mono text-xs">[{error.code}]</span>
-          </p>
+        <DialogAlert testId="restore-error" error={error}>
           <Changed error={error} />
-        </div>
+        </DialogAlert>
       ) : null}
-
-      <form
-        className="space-y-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (ready) onConfirm({ reason: reason.trim(), allowLineageChange: differs && allowLineage });
-        }}
-      >
-        <ReasonField value={reason} onChange={setReason} placeholder="e.g. apply 4711 wrote a broken state; going back to the state before it" />
-        <label className="block">
-          <span className="font-medium">Type the state key to confirm</span>
-          <input
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono"
-            placeholder={stateKey}
-          />
-        </label>
-        <div className="flex justify-end gap-2">
-          <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
-            Cancel
-          </button>
-          <button type="submit" disabled={!ready} className="rounded bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
-            {pending ? 'Restoring…' : 'Restore version'}
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+    </ConfirmDialog>
   );
 }

@@ -1,17 +1,24 @@
 import Link from 'next/link';
 import { Fragment, type ReactNode } from 'react';
 import { Badge } from './badge';
-import { CopyButton } from './copy-button';
 import { DigestBadge } from './digest-badge';
+import { DigestExplanation } from './digest-explanation';
+import { LastKnown } from './last-known';
+import { PathText } from './path-text';
+import { cn } from '@/lib/client/cn';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { InventoryState } from '@/lib/api/inventory';
 import type { StateEntry } from '@/lib/api/states';
+import type { LockStatus } from '@/lib/client/lock-status';
 import { explainDigest } from '@/lib/terraform/digest';
 
 export interface StateRow extends StateEntry {
   backendId: string;
   backendName: string;
   bucket: string;
+  lockStatus: LockStatus;
+  /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
+  lastKnown: string | null;
   /** The inventory summary of the current object (undefined: not indexed yet). */
   contents?: InventoryState;
 }
@@ -30,30 +37,15 @@ export function statePageHref(backendId: string, key: string): string {
   return `/state?backend=${encodeURIComponent(backendId)}&key=${encodeURIComponent(key)}`;
 }
 
-const COLUMNS = ['State path', 'Backend', 'Size', 'Last modified', 'Digest', 'Lock', ''];
+const COLUMNS = ['State path', 'Backend', 'Size', 'Last modified', 'Digest', 'Lock', 'Actions'];
 
 function Explanation({ row }: { row: StateRow }) {
   const explanation = explainDigest({ status: row.digestStatus, bucket: row.bucket, key: row.key, digest: row.digest, calculatedMd5: row.calculatedMd5 ?? null, objectEmpty: row.size === 0 });
   if (!explanation) return null;
   return (
     <tr data-testid="digest-explanation" data-key={row.key} className="bg-red-50/60">
-      <td colSpan={COLUMNS.length} className="px-3 pb-3 pt-0 text-xs text-red-900">
-        <div role="note" aria-label={`Digest problem of ${row.key}`} className="space-y-1 border-l-2 border-red-300 pl-3">
-          <p>
-            <span className="font-semibold">What Terraform will do: </span>
-            {explanation.consequence}
-          </p>
-          <p>
-            <span className="font-semibold">Fix: </span>
-            {explanation.fix}
-          </p>
-          {explanation.setDigestTo ? (
-            <p className="flex items-center gap-2">
-              Calculated MD5: <code data-testid="calculated-md5" className="font-mono">{explanation.setDigestTo}</code>
-              <CopyButton text={explanation.setDigestTo} label={`Copy the calculated MD5 of ${row.key}`} />
-            </p>
-          ) : null}
-        </div>
+      <td colSpan={COLUMNS.length} className="px-3 pb-3 pt-0">
+        <DigestExplanation explanation={explanation} subject={row.key} label={`Digest problem of ${row.key}`} />
       </td>
     </tr>
   );
@@ -67,7 +59,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
           <tr>
             {COLUMNS.map((label, i) => (
               <th key={i} scope="col" className="px-3 py-2">
-                {label}
+                <span className={label === 'Actions' ? 'sr-only' : undefined}>{label}</span>
               </th>
             ))}
           </tr>
@@ -75,10 +67,18 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
             <Fragment key={`${row.backendId}|${row.key}`}>
-              <tr data-testid="state-row" data-digest-status={row.digestStatus} data-key={row.key} className="align-top">
+              <tr
+                data-testid="state-row"
+                data-digest-status={row.digestStatus}
+                data-key={row.key}
+                data-lock-status={row.lockStatus.status}
+                data-last-known={row.lastKnown ? 'true' : undefined}
+                className={cn('align-top', row.lastKnown && 'bg-slate-100 text-slate-600')}
+              >
                 <td className="max-w-[28rem] px-3 py-2">
-                  <Link href={statePageHref(row.backendId, row.key)} className="break-all font-mono text-xs text-sky-800 hover:underline">
-                    {row.key}
+                  {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
+                  <Link href={statePageHref(row.backendId, row.key)} className="font-mono text-xs text-sky-800 hover:underline">
+                    <PathText text={row.key} />
                   </Link>
                   <div className="mt-1 flex flex-wrap gap-1">
                     <Badge tone="blue" title="Terraform workspace">
@@ -113,8 +113,12 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                         </Badge>
                       ) : null}
                     </div>
+                  ) : row.lockStatus.status === 'unknown' ? (
+                    <span data-testid="state-lock-unknown" className="text-amber-900">
+                      <span className="font-semibold">unknown</span>: {row.lockStatus.why}
+                    </span>
                   ) : (
-                    <span className="text-slate-400">unlocked</span>
+                    <span className="text-slate-600">free</span>
                   )}
                 </td>
                 <td className="px-3 py-2">{renderActions?.(row)}</td>

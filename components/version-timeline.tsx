@@ -21,7 +21,7 @@ const WRITER_NOTE: Record<string, string> = {
 };
 
 function Writer({ version, loading }: { version: StateVersion; loading: boolean }) {
-  if (version.writer === undefined) return <span className="text-slate-400">{loading ? '…' : '—'}</span>;
+  if (version.writer === undefined) return <span className="text-slate-600">{loading ? '…' : '—'}</span>;
   if (version.writer === null) {
     return (
       <span className="text-slate-500" title={WRITER_NOTE[version.attribution ?? 'none']} data-testid="writer">
@@ -46,10 +46,10 @@ function Serial({ meta, large, onLoad }: { meta: VersionMetaState | undefined; l
         Load
       </button>
     ) : (
-      <span className="text-slate-400">…</span>
+      <span className="text-slate-600">…</span>
     );
   }
-  if (meta.status === 'loading') return <span className="text-slate-400">…</span>;
+  if (meta.status === 'loading') return <span className="text-slate-600">…</span>;
   if (meta.status === 'error') return <span className="text-red-700" title={meta.error}>error</span>;
   const m = meta.metadata!;
   return (
@@ -138,7 +138,7 @@ export function VersionTimeline({
                   <div className="flex flex-wrap gap-1 pt-0.5">
                     {v.isLatest ? <Badge tone="green">current</Badge> : null}
                     {v.deleteMarker ? <Badge tone="amber">deleted (delete marker)</Badge> : null}
-                    <code className="font-mono text-[11px] text-slate-400" title="S3 version ID">
+                    <code className="font-mono text-[11px] text-slate-600" title="S3 version ID">
                       {v.versionId.length > 14 ? `${v.versionId.slice(0, 12)}…` : v.versionId}
                     </code>
                   </div>

@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
+import { PageHeader } from '@/components/page-header';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/api/audit';
 import type { PublicBackend } from '@/lib/api/backends';
 import { useAudit } from '@/lib/queries/audit';
@@ -31,13 +32,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
 
   return (
     <section aria-labelledby="audit-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 id="audit-heading" className="text-2xl font-semibold">
-            Audit log
-          </h1>
-          <p className="text-sm text-slate-600">Every unlock, digest repair and restore attempt, newest first: allowed or refused, succeeded or failed.</p>
-        </div>
+      <PageHeader id="audit-heading" title="Audit log" description="Every unlock, digest repair and restore attempt, newest first: allowed or refused, succeeded or failed.">
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter the audit log">
           <FilterSelect label="Backend" value={filters.backend} onChange={(v) => setParam('backend', v)} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
           <FilterSelect label="Action" value={filters.action} onChange={(v) => setParam('action', v)} options={AUDIT_ACTIONS} emptyLabel="Any" />
@@ -57,7 +52,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
             </select>
           </span>
         </form>
-      </div>
+      </PageHeader>
 
       {error ? <ErrorBanner title="The audit log could not be read" message={error.message} code={error.code} /> : null}
       {(audit.data?.errors ?? []).map((e, i) => (

@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { uiSettings } from '@/lib/server/ui-settings';
 import { AuditLogView } from './audit-log-view';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Audit log' };
 
 export default function AuditPage() {
   const settings = uiSettings();

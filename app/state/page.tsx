@@ -1,13 +1,22 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
 import { uiSettings } from '@/lib/server/ui-settings';
-import { RestorableStateView } from './restore-action';
+import { RestorableStateView } from './state-page-client';
 
 export const dynamic = 'force-dynamic';
 
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** The tab says which state. */
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  const key = [(await searchParams).key].flat()[0] ?? '';
+  return { title: key ? `${key} · State` : 'State' };
+}
+
 /** One state, deep-linkable as /state?backend=<id>&key=<key>. */
-export default async function StatePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function StatePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
   const backendId = one(params.backend);

@@ -6,11 +6,16 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '@/components/badge';
 import { CopyButton } from '@/components/copy-button';
 import { DigestBadge } from '@/components/digest-badge';
+import { DigestExplanation } from '@/components/digest-explanation';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
+import { LastKnown } from '@/components/last-known';
+import { PathText } from '@/components/path-text';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/api/backends';
-import { formatBytes, formatLocalTime } from '@/lib/client/format';
+import { useBackendReads } from '@/lib/client/backend-reads';
+import { formatBytes, formatLocalTime, formatUtcClock } from '@/lib/client/format';
+import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
@@ -25,8 +30,8 @@ import { useUrlParams } from '@/lib/client/use-url-params';
 // These render only once their data has arrived, so their code need not be in the first load.
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
 const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
-const DigestRepairAction = dynamic(() => import('../digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
-const UnlockAction = dynamic(() => import('../unlock-action').then((m) => m.UnlockAction), { ssr: false });
+const DigestRepairAction = dynamic(() => import('../_components/digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
+const UnlockAction = dynamic(() => import('../_components/unlock-action').then((m) => m.UnlockAction), { ssr: false });
 
 const TIMELINE_PAGE = 20;
 const DIFF_PAGE = 50;
@@ -39,21 +44,24 @@ function message(error: unknown): string {
 
 function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
   const states = useQuery(statesQuery(backend.id, pollMs));
-  const entry = states.data?.states.find((s) => s.key === stateKey);
+  const [read] = useBackendReads([backend.id], [states]);
+  const entry = read!.data?.states.find((s) => s.key === stateKey);
+  const lastKnown = read!.status === 'stale' ? read!.fetchedAt : null;
   const explanation = entry ? explainDigest({ status: entry.digestStatus, bucket: backend.bucket, key: entry.key, digest: entry.digest, calculatedMd5: entry.calculatedMd5 ?? null, objectEmpty: entry.size === 0 }) : null;
   return (
     <section aria-labelledby="digest-heading" data-testid="digest-panel" className="rounded-md border border-slate-200 bg-white p-4 text-sm">
       <h2 id="digest-heading" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
         Digest
       </h2>
-      {states.error ? (
-        <p className="text-red-800">The digest could not be read: {message(states.error)}</p>
-      ) : states.isPending ? (
+      {read!.status === 'failed' ? (
+        <p className="text-red-800">The digest could not be read: {read!.errors[0]?.message}</p>
+      ) : read!.status === 'loading' ? (
         <p className="text-slate-500">Loading…</p>
       ) : !entry ? (
         <p className="text-slate-600">This key is not in the current listing of states (deleted, or not a state object).</p>
       ) : (
         <div className="space-y-2">
+          {lastKnown ? <LastKnown at={lastKnown} /> : null}
           <DigestBadge status={entry.digestStatus} reason={entry.digestReason} />
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
             <dt className="text-slate-500">Stored digest</dt>
@@ -64,25 +72,14 @@ function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; st
             <dd className="text-xs">{entry.size === null ? '(none)' : `${formatBytes(entry.size)} · ${entry.lastModified ? formatLocalTime(entry.lastModified) : '—'}`}</dd>
           </dl>
           {entry.digestReason ? <p className="text-xs text-slate-600">{entry.digestReason}</p> : null}
-          <DigestRepairAction target={entry} backendId={backend.id} backendName={backend.name} bucket={backend.bucket} />
-          {explanation ? (
-            <div role="note" className="space-y-1 border-l-2 border-red-300 pl-3 text-xs text-red-900">
-              <p>
-                <span className="font-semibold">What Terraform will do: </span>
-                {explanation.consequence}
-              </p>
-              <p>
-                <span className="font-semibold">Fix: </span>
-                {explanation.fix}
-              </p>
-              {explanation.setDigestTo ? (
-                <p className="flex items-center gap-2">
-                  Calculated MD5: <code className="font-mono">{explanation.setDigestTo}</code>
-                  <CopyButton text={explanation.setDigestTo} label="Copy the calculated MD5" />
-                </p>
-              ) : null}
-            </div>
-          ) : null}
+          <DigestRepairAction
+            target={entry}
+            backendId={backend.id}
+            backendName={backend.name}
+            bucket={backend.bucket}
+            disabledWhy={lastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lastKnown)}: the digest may have changed.` : null}
+          />
+          {explanation ? <DigestExplanation explanation={explanation} subject={entry.key} /> : null}
         </div>
       )}
     </section>
@@ -112,7 +109,9 @@ export function StateView({
   const [picked, setPicked] = useState<{ from: string | null; to: string | null }>(() => ({ from: params.get('from'), to: params.get('to') }));
 
   const locks = useQuery(locksQuery(backend.id, pollMs));
-  const lock = locks.data?.locks.find((l) => l.key === stateKey) ?? null;
+  const [locksRead] = useBackendReads([backend.id], [locks]);
+  const lock = locksRead!.data?.locks.find((l) => l.key === stateKey) ?? null;
+  const lockLastKnown = locksRead!.status === 'stale' ? locksRead!.fetchedAt : null;
 
   const historyPollMs = Math.max(pollMs, 15_000);
   const plain = useVersions(backend.id, stateKey, { pollMs: historyPollMs });
@@ -162,8 +161,8 @@ export function StateView({
           </Link>{' '}
           / {backend.name}
         </p>
-        <h1 id="state-heading" className="break-all font-mono text-xl font-semibold">
-          {stateKey}
+        <h1 id="state-heading" className="font-mono text-xl font-semibold">
+          <PathText text={stateKey} />
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
           <Badge tone="blue" title="Terraform workspace">
@@ -177,8 +176,16 @@ export function StateView({
       </div>
 
       <div className="grid gap-4 md:grid-cols-2">
-        <HolderCard lock={lock} loading={locks.isPending} error={locks.error ? message(locks.error) : null}>
-          {lock ? <UnlockAction lock={lock} backendId={backend.id} backendName={backend.name} /> : null}
+        <HolderCard lock={lock} status={listedLockStatus(lock, locksRead!)} loading={locksRead!.status === 'loading'} lastKnown={lockLastKnown}>
+          {lock ? (
+            <UnlockAction
+              lock={lock}
+              backendId={backend.id}
+              backendName={backend.name}
+              disabledWhy={lockLastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lockLastKnown)}: this lock may have changed.` : null}
+            />
+          ) : null}
+          {lockLastKnown ? <p className="text-xs text-slate-600">Unlock is disabled until the lock can be read again.</p> : null}
         </HolderCard>
         <DigestPanel backend={backend} stateKey={stateKey} pollMs={pollMs} />
       </div>
@@ -221,7 +228,15 @@ export function StateView({
           Changes
         </h2>
         {contentVersions.length < 2 && !picked.from ? (
-          <p className="text-sm text-slate-500">Only one version exists: there is nothing to compare yet.</p>
+          <p className="text-sm text-slate-500">
+            {!listing
+              ? plain.error
+                ? 'The versions could not be read: there is nothing to compare.'
+                : 'Reading the versions…'
+              : contentVersions.length === 0
+                ? 'No version of this state exists: there is nothing to compare.'
+                : 'Only one version exists: there is nothing to compare yet.'}
+          </p>
         ) : from === to ? (
           <p className="text-sm text-slate-500">Pick two different versions to compare.</p>
         ) : (

@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { uiSettings } from '@/lib/server/ui-settings';
 import { StatesOverview } from './states-overview';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'States and digests' };
 
 export default function StatesPage() {
   const settings = uiSettings();

@@ -1,24 +1,36 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { ErrorBanner, Notice } from '@/components/error-banner';
+import { BackendBanners, ListBody } from '@/components/backend-banner';
+import { BUTTON } from '@/components/button';
 import { FilterSelect } from '@/components/filter-select';
+import { PageHeader } from '@/components/page-header';
 import { StateTable, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
-import { toClientError } from '@/lib/queries/fetch-json';
+import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
+import { formatUtcClock } from '@/lib/client/format';
+import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery } from '@/lib/queries/states';
 import { inventoryQuery } from '@/lib/queries/inventory';
 import type { InventoryState } from '@/lib/api/inventory';
-import { PostureAlerts } from '../posture-alerts';
+import { PostureAlerts } from '../_components/posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
-import { DigestRepairAction } from '../digest-repair-action';
+import { DigestRepairAction } from '../_components/digest-repair-action';
 
 const LOCK_OPTIONS = [
   { value: '1', label: 'Locked' },
-  { value: '0', label: 'Unlocked' },
+  { value: '0', label: 'Free' },
 ];
+
+const LIST_WORDS = {
+  loading: 'Loading states…',
+  noneRead: 'No backend could be read: which states exist is unknown.',
+  noMatch: 'No state matches these filters.',
+  noneFoundInRead: 'No state file found in what could be read.',
+  none: 'No state files found.',
+};
 
 /** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
 const PAGE_ROWS = 500;
@@ -48,19 +60,23 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
   const inventoryStamp = inventories.map((r) => r.dataUpdatedAt).join();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when an inventory answer changes (the array itself is new each render)
   const contents = useMemo(() => inventories.map((r) => new Map<string, InventoryState>((r.data?.states ?? []).map((s) => [s.key, s]))), [inventoryStamp]);
+  const reads = useBackendReads(backends.map((b) => b.id), results);
 
-  const { rows, counts, workspaces } = useMemo(() => {
+  const { rows, counts, workspaces, complete } = useMemo(() => {
     const all: StateRow[] = [];
-    results.forEach((r, i) => {
+    reads.forEach((r, i) => {
       const backend = backends[i]!;
-      for (const state of r.data?.states ?? []) all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket, contents: contents[i]?.get(state.key) });
+      const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
+      for (const state of r.data?.states ?? []) {
+        all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket, lockStatus: stateLockStatus(state, backend, r), lastKnown, contents: contents[i]?.get(state.key) });
+      }
     });
     const needle = text.trim().toLowerCase();
     const inBackend = all.filter((s) => !backendFilter || s.backendId === backendFilter);
     // Counts follow every filter but the status one, so each count says what clicking it shows.
     const scoped = inBackend
       .filter((s) => !workspaceFilter || s.workspace === workspaceFilter)
-      .filter((s) => lockedFilter === null || (s.lock !== null) === lockedFilter)
+      .filter((s) => lockedFilter === null || s.lockStatus.status === (lockedFilter ? 'locked' : 'free'))
       .filter((s) => !needle || [s.key, s.workspace, s.digest ?? '', s.lock?.who ?? '', s.lock?.id ?? ''].some((f) => f.toLowerCase().includes(needle)));
     const counts = Object.fromEntries(DIGEST_STATUSES.map((st) => [st, 0])) as Record<DigestStatus, number>;
     for (const s of scoped) counts[s.digestStatus]++;
@@ -68,27 +84,17 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
       rows: scoped.filter((s) => !statusFilter || s.digestStatus === statusFilter),
       counts,
       workspaces: [...new Set(inBackend.map((s) => s.workspace))].sort(),
+      // Counts are complete only when every backend in scope was read now.
+      complete: reads.every((r, i) => (backendFilter && backends[i]!.id !== backendFilter) || r.status === 'ok' || r.status === 'partial'),
     };
-  }, [results, contents, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
+  }, [reads, contents, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
 
-  const loading = results.some((r) => r.isPending);
-  const refreshing = results.some((r) => r.isFetching && !r.isPending);
-  const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
   const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
   const visible = showAll ? rows : rows.slice(0, PAGE_ROWS);
 
   return (
     <section aria-labelledby="states-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 id="states-heading" className="text-2xl font-semibold">
-            States and digests
-          </h1>
-          <p className="text-sm text-slate-600" aria-live="polite">
-            {updatedAt ? `Last refreshed ${new Date(updatedAt).toLocaleTimeString()}` : 'Loading…'}
-            {refreshing ? ' · refreshing…' : ''} · every {Math.round(pollMs / 1000)} s
-          </p>
-        </div>
+      <PageHeader id="states-heading" title="States and digests" refresh={refreshStatus(results, reads, pollMs)}>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter states">
           <label className="flex items-center gap-1">
             <span className="sr-only">Search states</span>
@@ -99,7 +105,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
           <FilterSelect label="Digest" value={statusFilter ?? ''} onChange={(v) => setParam({ status: v })} options={DIGEST_STATUSES} emptyLabel="Any" />
           <FilterSelect label="Lock" value={lockedParam === '1' || lockedParam === '0' ? lockedParam : ''} onChange={(v) => setParam({ locked: v })} options={LOCK_OPTIONS} emptyLabel="Any" />
         </form>
-      </div>
+      </PageHeader>
 
       <div role="group" aria-label="States per digest status" className="flex flex-wrap gap-2">
         {DIGEST_STATUSES.map((st) => (
@@ -108,12 +114,12 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
             type="button"
             data-testid={`status-count-${st}`}
             aria-pressed={statusFilter === st}
-            title={DIGEST_STATUS_TEXT[st]}
+            title={complete ? DIGEST_STATUS_TEXT[st] : `${DIGEST_STATUS_TEXT[st]} (not every backend was read: at least this many)`}
             onClick={() => setParam({ status: statusFilter === st ? null : st })}
-            className={cn('min-w-[7rem] rounded-md border px-3 py-2 text-left', COUNT_STYLE[st], statusFilter === st && 'ring-2 ring-sky-500', counts[st] === 0 && 'opacity-60')}
+            className={cn('min-w-[7rem] rounded-md border px-3 py-2 text-left', COUNT_STYLE[st], statusFilter === st && 'ring-2 ring-sky-500', counts[st] === 0 && 'border-dashed')}
           >
             <span className="block text-2xl font-semibold tabular-nums" data-testid="status-count-value">
-              {counts[st]}
+              {complete ? counts[st] : counts[st] === 0 ? '—' : `${counts[st]}+`}
             </span>
             <span className="text-xs uppercase tracking-wide">{st}</span>
           </button>
@@ -122,28 +128,26 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
 
       <PostureAlerts backends={backends} />
 
-      {results.map((r, i) => {
-        const backend = backends[i]!;
-        const failed = toClientError(r.error);
-        const errors = failed ? [{ code: failed.code, message: failed.message }] : (r.data?.errors ?? []);
-        return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read fully`} message={e.message} code={e.code} />);
-      })}
+      <BackendBanners backends={backends} reads={reads} what="states" />
 
-      {results.flatMap((r, i) => (r.data?.notices ?? []).map((n, j) => <Notice key={`${backends[i]!.id}-n${j}`}>{n}</Notice>))}
-
-      {loading && rows.length === 0 ? (
-        <p className="text-sm text-slate-500">Loading states…</p>
-      ) : rows.length === 0 ? (
-        <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {filtered ? 'No state matches these filters.' : 'No state files found.'}
-        </div>
-      ) : (
-        <StateTable rows={visible} renderActions={(row) => <DigestRepairAction target={row} backendId={row.backendId} backendName={row.backendName} bucket={row.bucket} />} />
-      )}
+      <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
+        <StateTable
+          rows={visible}
+          renderActions={(row) => (
+            <DigestRepairAction
+              target={row}
+              backendId={row.backendId}
+              backendName={row.backendName}
+              bucket={row.bucket}
+              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this digest may have changed.` : null}
+            />
+          )}
+        />
+      </ListBody>
       <p className="flex items-center gap-3 text-xs text-slate-500">
         {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}
         {visible.length < rows.length ? (
-          <button type="button" onClick={() => setShowAll(true)} className="rounded border border-slate-300 px-2 py-0.5 text-slate-700 hover:bg-slate-100">
+          <button type="button" onClick={() => setShowAll(true)} className={BUTTON.small}>
             Show all {rows.length}
           </button>
         ) : null}

@@ -32,3 +32,10 @@ export const LOCK_PROBLEM_TEXT: Record<string, string> = {
   other_bucket: 'lock of another bucket',
   unreadable_lockfile: '.tflock could not be read',
 };
+
+/** A time of day in UTC with its zone, e.g. `14:03:27 UTC` (read times, "last known, as of …"). */
+export function formatUtcClock(time: number | string): string {
+  const t = typeof time === 'number' ? time : Date.parse(time);
+  if (Number.isNaN(t)) return '—';
+  return `${new Date(t).toISOString().slice(11, 19)} UTC`;
+}

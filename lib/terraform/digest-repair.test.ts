@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDigestRepair } from './digest-repair';
+import { digestNeedsRepair, planDigestRepair } from './digest-repair';
 
 const OLD = '0123456789abcdef0123456789abcdef';
 const NEW = 'fedcba9876543210fedcba9876543210';
@@ -32,5 +32,18 @@ describe('planDigestRepair', () => {
   it('has nothing to do when the digest already matches or nothing exists', () => {
     expect(planDigestRepair({ expected: OLD.toUpperCase(), current: { digest: OLD.toUpperCase() }, object: { size: 1, md5: OLD } })).toEqual({ kind: 'nothing', why: 'already_matches' });
     expect(planDigestRepair({ expected: null, current: null, object: null })).toEqual({ kind: 'nothing', why: 'nothing_there' });
+  });
+});
+
+describe('digestNeedsRepair', () => {
+  it('is offered for the statuses Terraform fails on and for a malformed digest', () => {
+    expect(digestNeedsRepair({ digestStatus: 'mismatch', digest: 'a' })).toBe(true);
+    expect(digestNeedsRepair({ digestStatus: 'orphan', digest: 'a' })).toBe(true);
+    expect(digestNeedsRepair({ digestStatus: 'missing', digest: 'not-hex' })).toBe(true);
+  });
+  it('is not offered when Terraform accepts the state or nothing can be checked', () => {
+    expect(digestNeedsRepair({ digestStatus: 'missing', digest: null })).toBe(false);
+    expect(digestNeedsRepair({ digestStatus: 'match', digest: 'a' })).toBe(false);
+    expect(digestNeedsRepair({ digestStatus: 'unverified', digest: 'a' })).toBe(false);
   });
 });

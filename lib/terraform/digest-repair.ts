@@ -3,7 +3,7 @@
  * the service reads the digest item and the object, this decides; the service then writes with a
  * condition on exactly the digest the operator saw.
  */
-import { normalizeDigest } from './digest';
+import { normalizeDigest, type DigestStatus } from './digest';
 
 export interface DigestRepairInput {
   /** The `Digest` the operator saw (null: there was no digest item). */
@@ -38,4 +38,12 @@ export function planDigestRepair(input: DigestRepairInput): DigestRepairPlan {
   const md5 = object.md5.toLowerCase();
   if (normalizeDigest(input.expected) === md5) return { kind: 'nothing', why: 'already_matches' };
   return { kind: 'set', digest: md5 };
+}
+
+/**
+ * Whether a repair makes sense for a state as listed: Terraform fails on it (`mismatch`, `orphan`),
+ * or its digest item holds a malformed value (status `missing` with a stored digest).
+ */
+export function digestNeedsRepair(entry: { digestStatus: DigestStatus; digest: string | null }): boolean {
+  return entry.digestStatus === 'mismatch' || entry.digestStatus === 'orphan' || (entry.digestStatus === 'missing' && entry.digest !== null);
 }

@@ -2,12 +2,14 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { Badge } from '@/components/badge';
+import { BUTTON } from '@/components/button';
 import { Notice } from '@/components/error-banner';
 import type { RestoreErrorView, RestoreSide } from '@/components/restore-dialog';
 import type { PublicBackend } from '@/lib/api/backends';
+import type { AppError } from '@/lib/api/errors';
 import { useDiff } from '@/lib/queries/diff';
-import { toClientError } from '@/lib/queries/fetch-json';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
+import { useConfirmedMutation, type ConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { useRestoreMarks } from '@/lib/queries/restore-marks';
 import { useCanMutate } from '@/lib/queries/session';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
@@ -17,6 +19,8 @@ import { StateView } from './state-view';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
 const RestoreDialog = dynamic(() => import('@/components/restore-dialog').then((m) => m.RestoreDialog), { ssr: false });
+
+type RestoreVariables = Parameters<ReturnType<typeof useRestoreVersion>['mutate']>[0];
 
 /** Newest versions whose "restored from" mark is looked up (one HeadObject each, cached for good). */
 const MARKED_VERSIONS = 50;
@@ -30,8 +34,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function errorView(error: unknown): RestoreErrorView | null {
-  const e = toClientError(error);
+function errorView(e: AppError | null): RestoreErrorView | null {
   if (!e) return null;
   const digest = e.code === 'digest_not_updated' ? e.details : null;
   return {
@@ -50,21 +53,20 @@ function RestoreFlow({
   stateKey,
   chosen,
   current,
-  onClose,
+  flow,
   onRestored,
 }: {
   backend: PublicBackend;
   stateKey: string;
   chosen: StateVersion;
   current: StateVersion;
-  onClose: () => void;
+  flow: ConfirmedMutation<unknown, RestoreVariables, RestoreResponse>;
   onRestored: (result: RestoreResponse) => void;
 }) {
   const [diffOffset, setDiffOffset] = useState(0);
   const metaIds = current.deleteMarker ? [chosen.versionId] : [chosen.versionId, current.versionId];
   const meta = useVersionMetadata(backend.id, stateKey, metaIds);
   const diff = useDiff(backend.id, stateKey, current.deleteMarker ? null : { from: current.versionId, to: chosen.versionId, offset: diffOffset, limit: DIFF_PAGE });
-  const restore = useRestoreVersion(backend.id, stateKey);
 
   const side = (v: StateVersion, i: number): RestoreSide => {
     const m = v.deleteMarker ? undefined : meta[i]?.data?.metadata;
@@ -74,7 +76,7 @@ function RestoreFlow({
   return (
     <RestoreDialog
       open
-      onClose={onClose}
+      onClose={flow.close}
       stateKey={stateKey}
       backendName={backend.name}
       chosen={side(chosen, 0)}
@@ -85,20 +87,17 @@ function RestoreFlow({
       diffError={diff.error ? message(diff.error) : null}
       diffStale={diff.isPlaceholderData}
       onDiffPage={setDiffOffset}
-      pending={restore.isPending}
-      error={errorView(restore.error)}
+      pending={flow.pending}
+      error={errorView(flow.error)}
       onConfirm={({ reason, allowLineageChange }) =>
-        restore.mutate(
-          { versionId: chosen.versionId, expectedCurrentVersionId: current.versionId, reason, ...(allowLineageChange ? { allowLineageChange } : {}) },
-          { onSuccess: onRestored },
-        )
+        flow.confirm({ versionId: chosen.versionId, expectedCurrentVersionId: current.versionId, reason, ...(allowLineageChange ? { allowLineageChange } : {}) }, onRestored)
       }
     />
   );
 }
 
 /**
- * The state page with restore: "Restore this version" on older versions (only for callers the
+ * The state page with restore: "Restore version" on older versions (only for callers the
  * server says may change things: never in read-only mode; the server checks again anyway), the
  * restore dialog, and the "restored from" mark on versions Lockboard wrote by restoring.
  */
@@ -113,7 +112,8 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
     .slice(0, MARKED_VERSIONS)
     .map((v) => v.versionId);
   const marks = useRestoreMarks(backend.id, stateKey, markIds);
-  const [target, setTarget] = useState<{ chosen: StateVersion; current: StateVersion; n: number } | null>(null);
+  const flow = useConfirmedMutation(useRestoreVersion(backend.id, stateKey));
+  const target = flow.target as { chosen: StateVersion; current: StateVersion } | null;
   const [restored, setRestored] = useState<RestoreResponse | null>(null);
   const restorable = canMutate && versions.data?.versioning === 'Enabled' && latest !== null;
 
@@ -131,11 +131,11 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
         {offer ? (
           <button
             type="button"
-            onClick={() => latest && setTarget({ chosen: v, current: latest, n: (target?.n ?? 0) + 1 })}
+            onClick={() => latest && flow.open({ chosen: v, current: latest })}
             aria-label={`Restore version ${v.versionId}`}
-            className="whitespace-nowrap rounded border border-red-300 px-1.5 py-0.5 text-xs font-medium text-red-800 hover:bg-red-50"
+            className={BUTTON.action}
           >
-            Restore this version
+            Restore version
           </button>
         ) : null}
       </div>
@@ -161,16 +161,13 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
       <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} />
       {target ? (
         <RestoreFlow
-          key={target.n}
+          key={flow.openings}
           backend={backend}
           stateKey={stateKey}
           chosen={target.chosen}
           current={target.current}
-          onClose={() => setTarget(null)}
-          onRestored={(result) => {
-            setRestored(result);
-            setTarget(null);
-          }}
+          flow={flow}
+          onRestored={setRestored}
         />
       ) : null}
     </div>

@@ -1,15 +1,25 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { ErrorBanner, Notice } from '@/components/error-banner';
+import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
+import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
-import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
+import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
+import { formatUtcClock } from '@/lib/client/format';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { UnlockAction } from './unlock-action';
 import { PostureAlerts } from './posture-alerts';
+
+const LIST_WORDS = {
+  loading: 'Loading locks…',
+  noneRead: 'No backend could be read: whether any state is locked is unknown.',
+  noMatch: 'No lock matches these filters.',
+  noneFoundInRead: 'No lock found in what could be read.',
+  none: 'No live locks. Every state is free.',
+};
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
 
@@ -38,12 +48,14 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const desc = params.get('dir') !== 'asc';
 
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
+  const reads = useBackendReads(backends.map((b) => b.id), results);
 
   const rows = useMemo(() => {
     const all: LockRow[] = [];
-    results.forEach((r, i) => {
+    reads.forEach((r, i) => {
       const backend = backends[i]!;
-      for (const lock of r.data?.locks ?? []) all.push({ ...lock, backendId: backend.id, backendName: backend.name });
+      const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
+      for (const lock of r.data?.locks ?? []) all.push({ ...lock, backendId: backend.id, backendName: backend.name, lastKnown });
     });
     const needle = text.trim().toLowerCase();
     return all
@@ -51,24 +63,12 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
       .filter((l) => !staleOnly || l.stale)
       .filter((l) => !needle || [l.path, l.who, l.operation, l.id, l.version, l.workspace].some((f) => f.toLowerCase().includes(needle)))
       .sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey));
-  }, [results, backends, text, backendFilter, staleOnly, sortKey, desc]);
+  }, [reads, backends, text, backendFilter, staleOnly, sortKey, desc]);
 
-  const loading = results.some((r) => r.isPending);
-  const refreshing = results.some((r) => r.isFetching && !r.isPending);
-  const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 id="locks-heading" className="text-2xl font-semibold">
-            Live locks
-          </h1>
-          <p className="text-sm text-slate-600" aria-live="polite">
-            {updatedAt ? `Last refreshed ${new Date(updatedAt).toLocaleTimeString()}` : 'Loading…'}
-            {refreshing ? ' · refreshing…' : ''} · every {Math.round(pollMs / 1000)} s
-          </p>
-        </div>
+      <PageHeader id="locks-heading" title="Live locks" refresh={refreshStatus(results, reads, pollMs)}>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search">
           <label className="flex items-center gap-1">
             <span className="sr-only">Filter locks</span>
@@ -86,33 +86,27 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             Stale only
           </label>
         </form>
-      </div>
+      </PageHeader>
 
       <PostureAlerts backends={backends} />
 
-      {results.map((r, i) => {
-        const backend = backends[i]!;
-        const failed = toClientError(r.error);
-        const errors = failed ? [{ code: failed.code, message: failed.message }] : (r.data?.errors ?? []);
-        return errors.map((e, j) => <ErrorBanner key={`${backend.id}-${j}`} title={`Backend "${backend.name}" could not be read`} message={e.message} code={e.code} />);
-      })}
+      <BackendBanners backends={backends} reads={reads} what="locks" />
 
-      {results.flatMap((r, i) => (r.data?.notices ?? []).map((n, j) => <Notice key={`${backends[i]!.id}-n${j}`}>{n}</Notice>))}
-
-      {loading && rows.length === 0 ? (
-        <p className="text-sm text-slate-500">Loading locks…</p>
-      ) : rows.length === 0 ? (
-        <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {text || backendFilter || staleOnly ? 'No lock matches these filters.' : 'No live locks. Every state is free.'}
-        </div>
-      ) : (
+      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly)} words={LIST_WORDS}>
         <LockTable
           rows={rows}
           sort={{ key: sortKey, desc }}
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
-          renderActions={(row) => <UnlockAction lock={row} backendId={row.backendId} backendName={row.backendName} />}
+          renderActions={(row) => (
+            <UnlockAction
+              lock={row}
+              backendId={row.backendId}
+              backendName={row.backendName}
+              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
+            />
+          )}
         />
-      )}
+      </ListBody>
       <p className="text-xs text-slate-500">{rows.length} lock(s) shown.</p>
     </section>
   );

@@ -9,7 +9,7 @@
  * (in a versioned bucket the begun version stays as a noncurrent version; nothing is deleted).
  */
 
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore'] as const;
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'bulk-unlock', 'freeze', 'unfreeze', 'migration-cleanup'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `pending`: written before the change and not completed (still running, or the server died mid-way). */

@@ -8,6 +8,8 @@ import type { PublicBackend } from '@/lib/server/backends';
 import { AppError } from '@/lib/api/errors';
 import { locksQuery } from '@/lib/queries/locks';
 import { useUrlParams } from '@/lib/client/use-url-params';
+import { groupWindowMs } from '@/lib/terraform/lock-groups';
+import { LockTriage } from './lock-triage';
 import { UnlockAction } from './unlock-action';
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
@@ -32,6 +34,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
+  const grouped = params.get('group') === '1';
   const sortParam = params.get('sort') ?? 'age';
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
   const desc = params.get('dir') !== 'asc';
@@ -84,6 +87,10 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             <input type="checkbox" checked={staleOnly} onChange={(e) => setParam({ stale: e.target.checked ? '1' : null })} />
             Stale only
           </label>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={grouped} onChange={(e) => setParam({ group: e.target.checked ? '1' : null })} />
+            Group by run
+          </label>
         </form>
       </div>
 
@@ -101,6 +108,8 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
         <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
           {text || backendFilter || staleOnly ? 'No lock matches these filters.' : 'No live locks. Every state is free.'}
         </div>
+      ) : grouped ? (
+        <LockTriage rows={rows} windowMs={groupWindowMs(params.get('window'))} />
       ) : (
         <LockTable
           rows={rows}

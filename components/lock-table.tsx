@@ -1,6 +1,7 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
 import type { ReactNode } from 'react';
@@ -63,7 +64,11 @@ export function LockTable({
                   <Badge tone="blue" title="Terraform workspace">
                     {lock.workspace}
                   </Badge>
-                  {lock.stale ? (
+                  {freezeOf(lock) ? (
+                    <Badge tone="blue" title={`Frozen on purpose by ${freezeOf(lock)!.frozenBy}: ${freezeOf(lock)!.reason}`}>
+                      frozen
+                    </Badge>
+                  ) : lock.stale ? (
                     <Badge tone="amber" title="Older than the stale threshold">
                       stale
                     </Badge>

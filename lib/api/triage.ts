@@ -77,3 +77,70 @@ export interface BulkUnlockResponse {
   partial: boolean;
   results: BulkUnlockItemResult[];
 }
+
+// ---------- freeze / unfreeze ----------
+
+/** POST /api/backends/{id}/freeze: exactly one of `key` (one state) or `prefix` (every state under it). */
+export const freezeBodySchema = z
+  .object({
+    key: z.string().min(1).max(1024).optional(),
+    prefix: z.string().min(1, 'the prefix must not be empty (freezing a whole bucket needs an explicit prefix)').max(1024).optional(),
+    reason: z.string().trim().min(1, 'a reason is required').max(500, 'the reason is printed in Terraform\u2019s lock error: at most 500 characters'),
+    /** Optional expiry reminder (ISO 8601): shown with the freeze; Lockboard never unfreezes by itself. */
+    reviewBy: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => (b.key === undefined) !== (b.prefix === undefined), { message: 'give exactly one of key or prefix', path: ['key'] });
+
+export type FreezeBody = z.infer<typeof freezeBodySchema>;
+
+/** `frozen` (lock taken); `already_frozen` (a Lockboard freeze holds it); `locked` (someone else holds it: untouched); `failed`. */
+export type FreezeOutcome = 'frozen' | 'already_frozen' | 'locked' | 'failed';
+
+export interface FreezeItemResult {
+  key: string;
+  outcome: FreezeOutcome;
+  message: string;
+  /** The freeze's lock ID (frozen) or the holder's (already_frozen, locked). */
+  lockId: string | null;
+  holder?: { who: string; operation: string; created: string; info: string } | null;
+}
+
+export interface FreezeResponse {
+  /** The audit record of the freeze. */
+  auditId: string;
+  requested: number;
+  counts: Record<FreezeOutcome, number>;
+  partial: boolean;
+  results: FreezeItemResult[];
+}
+
+/** POST /api/backends/{id}/unfreeze: the freeze locks as listed (key + lock ID). */
+export const unfreezeBodySchema = z
+  .object({
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+    locks: z
+      .array(z.object({ key: z.string().min(1).max(1024), id: z.string().min(1).max(256) }).strict())
+      .min(1, 'select at least one frozen state')
+      .max(FREEZE_MAX, `at most ${FREEZE_MAX} states per unfreeze`),
+  })
+  .strict();
+
+export type UnfreezeBody = z.infer<typeof unfreezeBodySchema>;
+
+/** `released`; `not_a_freeze` (the lock there is not this Lockboard freeze: untouched); `gone`; `failed`. */
+export type UnfreezeOutcome = 'released' | 'not_a_freeze' | 'gone' | 'failed';
+
+export interface UnfreezeItemResult {
+  key: string;
+  id: string;
+  outcome: UnfreezeOutcome;
+  message: string;
+}
+
+export interface UnfreezeResponse {
+  auditId: string;
+  counts: Record<UnfreezeOutcome, number>;
+  partial: boolean;
+  results: UnfreezeItemResult[];
+}

@@ -37,7 +37,7 @@ import {
 import { invalidate } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
-import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
+import { marshalLockInfo, parseLockInfo, type LockInfo } from '../terraform/lock-info';
 import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
 import { digestLockId, lockfileKey, lockPath } from '../terraform/paths';
 import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
@@ -213,7 +213,7 @@ async function check(backend: BackendConfig, input: RestoreInput): Promise<Check
   };
 }
 
-interface HeldLock {
+export interface HeldLock {
   info: LockInfo;
   json: string;
   /** ETag of our `.tflock`, null when the backend does not use lock files. */
@@ -263,7 +263,7 @@ async function attempt<T>(call: () => Promise<T>): Promise<T> {
   throw last;
 }
 
-interface ReleaseOutcome {
+export interface ReleaseOutcome {
   released: boolean;
   notes: string[];
 }
@@ -273,7 +273,7 @@ interface ReleaseOutcome {
  * `DeleteObject` if its ETag is still ours (a delete marker in a versioned bucket, as Terraform's
  * own unlock leaves). A failed condition means our lock is no longer there (someone removed it).
  */
-async function releaseLock(backend: BackendConfig, key: string, held: HeldLock): Promise<ReleaseOutcome> {
+export async function releaseLock(backend: BackendConfig, key: string, held: HeldLock): Promise<ReleaseOutcome> {
   const notes: string[] = [];
   let released = true;
   if (held.dynamodb) {
@@ -298,13 +298,31 @@ async function releaseLock(backend: BackendConfig, key: string, held: HeldLock):
   return { released, notes };
 }
 
-/** Step 2: `.tflock` first, then DynamoDB, with the same LockInfo; gives back what it took on failure. */
-async function acquireLock(backend: BackendConfig, key: string, info: LockInfo, encryption: ObjectEncryption): Promise<HeldLock> {
+/** The `.tflock`'s ETag when it holds lock `id` (ours), else null. */
+async function ownLockfileEtag(backend: BackendConfig, key: string, id: string): Promise<string | null> {
+  const file = await getObjectBytes(backend, lockfileKey(key));
+  return file !== null && parseLockInfo(new TextDecoder().decode(file.body)).info.id === id ? file.etag : null;
+}
+
+/** Whether the DynamoDB lock item holds lock `id` (ours). */
+async function holdsOwnLockItem(backend: BackendConfig, key: string, id: string): Promise<boolean> {
+  const item = await getTableItem(backend, lockPath(backend.bucket, key));
+  return item !== null && parseLockInfo(item.info).info.id === id;
+}
+
+/**
+ * Step 2: `.tflock` first, then DynamoDB, with the same LockInfo; gives back what it took on failure.
+ * A conditional write answering "already exists" whose stored lock carries this attempt's own fresh
+ * ID is success (the SDK retried a write that had landed), not a conflict. Also used by freezes.
+ */
+export async function acquireLock(backend: BackendConfig, key: string, info: LockInfo, encryption: ObjectEncryption): Promise<HeldLock> {
   const held: HeldLock = { info, json: marshalLockInfo(info), lockfileEtag: null, dynamodb: false };
   if (backend.useLockfile) {
     const put = await putObjectConditionally(backend, lockfileKey(key), held.json, { condition: { ifNoneMatch: true }, contentType: 'application/json', encryption });
-    if (put.result === 'precondition_failed') throw await lockedError(backend, key, true);
-    held.lockfileEtag = put.etag;
+    // "Already exists" holding our own fresh ID is our write whose first answer was lost (SDK retry).
+    const etag = put.result === 'written' ? put.etag : await ownLockfileEtag(backend, key, info.id);
+    if (etag === null) throw await lockedError(backend, key, true);
+    held.lockfileEtag = etag;
   }
   if (backend.dynamodbTable) {
     let outcome: 'written' | 'condition_failed';
@@ -319,7 +337,7 @@ async function acquireLock(backend: BackendConfig, key: string, info: LockInfo, 
         changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: release.released } satisfies RestoreChanged,
       });
     }
-    if (outcome === 'condition_failed') {
+    if (outcome === 'condition_failed' && !(await holdsOwnLockItem(backend, key, info.id))) {
       const release = await releaseLock(backend, key, held);
       throw await lockedError(backend, key, release.released);
     }

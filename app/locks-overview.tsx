@@ -9,6 +9,8 @@ import { AppError } from '@/lib/api/errors';
 import { locksQuery } from '@/lib/queries/locks';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
+import { FreezeAction, UnfreezeAction } from './freeze-action';
 import { LockTriage } from './lock-triage';
 import { UnlockAction } from './unlock-action';
 
@@ -91,6 +93,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             <input type="checkbox" checked={grouped} onChange={(e) => setParam({ group: e.target.checked ? '1' : null })} />
             Group by run
           </label>
+          <FreezeAction backends={backends} />
         </form>
       </div>
 
@@ -115,7 +118,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
           rows={rows}
           sort={{ key: sortKey, desc }}
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
-          renderActions={(row) => <UnlockAction lock={row} backendId={row.backendId} backendName={row.backendName} />}
+          renderActions={(row) => (freezeOf(row) ? <UnfreezeAction lock={row} backendId={row.backendId} /> : <UnlockAction lock={row} backendId={row.backendId} backendName={row.backendName} />)}
         />
       )}
       <p className="text-xs text-slate-500">{rows.length} lock(s) shown.</p>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
 
@@ -17,11 +18,14 @@ export function HolderCard({ lock, loading, error, children }: { lock: Lock | nu
       ) : loading ? (
         <p className="text-slate-500">Loading…</p>
       ) : !lock ? (
-        <p className="text-emerald-800">Not locked: Terraform can take the lock.</p>
+        <>
+          <p className="text-emerald-800">Not locked: Terraform can take the lock.</p>
+          {children}
+        </>
       ) : (
         <div className="space-y-2">
           <div className="flex flex-wrap items-center gap-2">
-            <Badge tone={lock.stale ? 'amber' : 'blue'}>{lock.stale ? 'locked (stale)' : 'locked'}</Badge>
+            {freezeOf(lock) ? <Badge tone="blue">frozen on purpose</Badge> : <Badge tone={lock.stale ? 'amber' : 'blue'}>{lock.stale ? 'locked (stale)' : 'locked'}</Badge>}
             {lock.sources.map((s) => (
               <Badge key={s}>{s === 's3' ? '.tflock' : 'DynamoDB'}</Badge>
             ))}
@@ -31,6 +35,12 @@ export function HolderCard({ lock, loading, error, children }: { lock: Lock | nu
               </Badge>
             ))}
           </div>
+          {freezeOf(lock) ? (
+            <p data-testid="holder-freeze" className="rounded border border-sky-200 bg-sky-50 px-2 py-1 text-sky-900">
+              Frozen by {freezeOf(lock)!.frozenBy}: {freezeOf(lock)!.reason}
+              {freezeOf(lock)!.reviewBy ? ` (review by ${formatLocalTime(freezeOf(lock)!.reviewBy!)})` : ''}
+            </p>
+          ) : null}
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
             <dt className="text-slate-500">Who</dt>
             <dd className="font-mono text-xs" data-testid="holder-who">

@@ -6,6 +6,7 @@ import { DigestBadge } from './digest-badge';
 import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { StateEntry } from '@/lib/services/list-states';
 import { explainDigest } from '@/lib/terraform/digest';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 
 export interface StateRow extends StateEntry {
   backendId: string;
@@ -94,7 +95,11 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                       <div className="text-slate-500">
                         {row.lock.operation || '—'} · {row.lock.ageSeconds === null ? 'age unknown' : `${formatAge(row.lock.ageSeconds)} ago`}
                       </div>
-                      {row.lock.stale ? (
+                      {freezeOf(row.lock) ? (
+                        <Badge tone="blue" title={`Frozen on purpose: ${freezeOf(row.lock)!.reason}`}>
+                          frozen
+                        </Badge>
+                      ) : row.lock.stale ? (
                         <Badge tone="amber" title="Older than the stale threshold">
                           stale
                         </Badge>

@@ -8,6 +8,7 @@ import { CopyButton } from '@/components/copy-button';
 import { DigestBadge } from '@/components/digest-badge';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/server/backends';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
@@ -25,6 +26,8 @@ import { useUrlParams } from '@/lib/client/use-url-params';
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
 const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
 const DigestRepairAction = dynamic(() => import('../digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
+const FreezeAction = dynamic(() => import('../freeze-action').then((m) => m.FreezeAction), { ssr: false });
+const UnfreezeAction = dynamic(() => import('../freeze-action').then((m) => m.UnfreezeAction), { ssr: false });
 const UnlockAction = dynamic(() => import('../unlock-action').then((m) => m.UnlockAction), { ssr: false });
 
 const TIMELINE_PAGE = 20;
@@ -177,7 +180,13 @@ export function StateView({
 
       <div className="grid gap-4 md:grid-cols-2">
         <HolderCard lock={lock} loading={locks.isPending} error={locks.error ? message(locks.error) : null}>
-          {lock ? <UnlockAction lock={lock} backendId={backend.id} backendName={backend.name} /> : null}
+          {!lock ? (
+            <FreezeAction backends={[backend]} fixedKey={stateKey} />
+          ) : freezeOf(lock) ? (
+            <UnfreezeAction lock={lock} backendId={backend.id} />
+          ) : (
+            <UnlockAction lock={lock} backendId={backend.id} backendName={backend.name} />
+          )}
         </HolderCard>
         <DigestPanel backend={backend} stateKey={stateKey} pollMs={pollMs} />
       </div>

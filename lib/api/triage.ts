@@ -3,6 +3,7 @@
  * the use_lockfile migration view. Request schemas (zod) and response types; no server code.
  */
 import { z } from 'zod';
+import type { MigrationStateReport, MigrationSummary } from '../terraform/lock-migration';
 
 /** At most this many locks per bulk unlock request, released at most this many at a time. */
 export const BULK_UNLOCK_MAX = 500;
@@ -143,4 +144,64 @@ export interface UnfreezeResponse {
   counts: Record<UnfreezeOutcome, number>;
   partial: boolean;
   results: UnfreezeItemResult[];
+}
+
+// ---------- use_lockfile migration ----------
+
+export type { LockModeSeen, MigrationStateReport, MigrationSummary } from '../terraform/lock-migration';
+
+/** A `.tflock` left by a crashed client: stale, and either no state object or no DynamoDB side in dual mode. */
+export interface OrphanLockfile {
+  key: string;
+  id: string;
+  etag: string;
+  who: string;
+  operation: string;
+  created: string;
+  ageSeconds: number | null;
+  why: string;
+}
+
+/** GET /api/backends/{id}/migration */
+export interface MigrationResponse {
+  backend: string;
+  configured: { dynamodbTable: boolean; useLockfile: boolean };
+  versioning: 'Enabled' | 'Suspended' | 'Disabled' | 'unknown';
+  summary: MigrationSummary;
+  states: MigrationStateReport[];
+  orphanLockfiles: OrphanLockfile[];
+  /** More states than analysed (the rest are left out, said here). */
+  truncated: boolean;
+  notices: string[];
+}
+
+/** POST /api/backends/{id}/migration/cleanup: leftovers as listed; each removed only if unchanged. */
+export const migrationCleanupBodySchema = z
+  .object({
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+    items: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('digest'), key: z.string().min(1).max(1024), digest: z.string().min(1).max(256) }).strict(),
+          z.object({ kind: z.literal('lockfile'), key: z.string().min(1).max(1024), id: z.string().max(256), etag: z.string().min(1).max(256) }).strict(),
+        ]),
+      )
+      .min(1, 'select at least one leftover')
+      .max(FREEZE_MAX, `at most ${FREEZE_MAX} leftovers per clean-up`),
+  })
+  .strict();
+
+export type MigrationCleanupBody = z.infer<typeof migrationCleanupBodySchema>;
+
+export interface MigrationCleanupItemResult {
+  kind: 'digest' | 'lockfile';
+  key: string;
+  outcome: 'removed' | 'changed' | 'gone' | 'failed';
+  message: string;
+}
+
+export interface MigrationCleanupResponse {
+  auditId: string;
+  partial: boolean;
+  results: MigrationCleanupItemResult[];
 }

@@ -4,6 +4,7 @@ const LINKS = [
   { href: '/', label: 'Locks' },
   { href: '/states', label: 'States' },
   { href: '/audit', label: 'Audit' },
+  { href: '/migration', label: 'Migration' },
 ];
 
 export function NavBar() {

@@ -93,8 +93,8 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             <input type="checkbox" checked={grouped} onChange={(e) => setParam({ group: e.target.checked ? '1' : null })} />
             Group by run
           </label>
-          <FreezeAction backends={backends} />
         </form>
+        <FreezeAction backends={backends} />
       </div>
 
       {results.map((r, i) => {

@@ -46,7 +46,7 @@ test('a killed run-all: one group across backends, one bulk unlock, a lock chang
   const changed = result.locator('[data-outcome="changed"]');
   await expect(changed).toContainText(keys[1]!);
   await expect(changed).toContainText('bob@newer-run');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
   await openOverview(page, prefix);
   await expect(lockRow(page, keys[0]!)).toHaveCount(0);
@@ -65,7 +65,7 @@ test('freeze a prefix with a reason: frozen (not stale) in the list, released by
   await dialog.getByLabel(/Reason/).fill('payments DB repair, ask #platform');
   await dialog.getByRole('button', { name: 'Freeze' }).click();
   await expect(dialog.getByTestId('freeze-result').getByText('All 1 frozen.')).toBeVisible();
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
   const row = lockRow(page, key);
   await expect(row.getByText('frozen', { exact: true })).toBeVisible();

@@ -2,8 +2,22 @@ import type { ReactNode } from 'react';
 import { Badge } from './badge';
 import { LastKnown } from './last-known';
 import { LockDetails } from './lock-details';
+import { formatLocalTime } from '@/lib/client/format';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockStatus } from '@/lib/client/lock-status';
 import type { Lock } from '@/lib/api/locks';
+
+/** Who froze the state and why, when the lock is a Lockboard freeze (not a dead run's lock). */
+function FreezeNote({ lock }: { lock: Lock }) {
+  const freeze = freezeOf(lock);
+  if (!freeze) return null;
+  return (
+    <p data-testid="holder-freeze" className="rounded border border-sky-200 bg-sky-50 px-2 py-1 text-sky-900">
+      Frozen by {freeze.frozenBy}: {freeze.reason}
+      {freeze.reviewBy ? ` (review by ${formatLocalTime(freeze.reviewBy)})` : ''}
+    </p>
+  );
+}
 
 /**
  * The current lock of one state: who holds it, that it is free, or that this is unknown and why.
@@ -21,8 +35,9 @@ export function HolderCard({ lock, status, loading, lastKnown, children }: { loc
         <div className="space-y-2">
           {lastKnown ? <LastKnown at={lastKnown} /> : null}
           <div>
-            <Badge tone={lock.stale ? 'amber' : 'blue'}>{lock.stale ? 'locked (stale)' : 'locked'}</Badge>
+            {freezeOf(lock) ? <Badge tone="blue">frozen on purpose</Badge> : <Badge tone={lock.stale ? 'amber' : 'blue'}>{lock.stale ? 'locked (stale)' : 'locked'}</Badge>}
           </div>
+          <FreezeNote lock={lock} />
           <LockDetails lock={lock} testId="holder" copy />
           {children}
         </div>
@@ -32,7 +47,10 @@ export function HolderCard({ lock, status, loading, lastKnown, children }: { loc
           {status.why}
         </p>
       ) : (
-        <p className="text-emerald-800">Not locked: Terraform can take the lock.</p>
+        <>
+          <p className="text-emerald-800">Not locked: Terraform can take the lock.</p>
+          {children}
+        </>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import { PathText } from './path-text';
 import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 
 export function lockSourceLabel(source: string): string {
   return source === 's3' ? '.tflock' : 'DynamoDB';
@@ -14,7 +15,11 @@ export function LockBadges({ lock, sources = true }: { lock: Lock; sources?: boo
   return (
     <>
       {sources ? lock.sources.map((s) => <Badge key={s}>{lockSourceLabel(s)}</Badge>) : null}
-      {lock.stale ? (
+      {freezeOf(lock) ? (
+        <Badge tone="blue" title={`Frozen on purpose by ${freezeOf(lock)!.frozenBy}: ${freezeOf(lock)!.reason}`}>
+          frozen
+        </Badge>
+      ) : lock.stale ? (
         <Badge tone="amber" title="Older than the stale threshold">
           stale
         </Badge>

@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/search', label: 'Search' },
   { href: '/inventory', label: 'Inventory' },
   { href: '/audit', label: 'Audit' },
+  { href: '/migration', label: 'Migration' },
 ];
 
 /** The main navigation; the current page is marked (aria-current), a state page counts as States. */

@@ -11,6 +11,7 @@ import type { InventoryState } from '@/lib/api/inventory';
 import type { StateEntry } from '@/lib/api/states';
 import type { LockStatus } from '@/lib/client/lock-status';
 import { explainDigest } from '@/lib/terraform/digest';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 
 export interface StateRow extends StateEntry {
   backendId: string;
@@ -107,7 +108,11 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                       <div className="text-slate-500">
                         {row.lock.operation || '—'} · {row.lock.ageSeconds === null ? 'age unknown' : `${formatAge(row.lock.ageSeconds)} ago`}
                       </div>
-                      {row.lock.stale ? (
+                      {freezeOf(row.lock) ? (
+                        <Badge tone="blue" title={`Frozen on purpose: ${freezeOf(row.lock)!.reason}`}>
+                          frozen
+                        </Badge>
+                      ) : row.lock.stale ? (
                         <Badge tone="amber" title="Older than the stale threshold">
                           stale
                         </Badge>

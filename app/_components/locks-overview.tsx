@@ -10,6 +10,10 @@ import { locksQuery } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
 import { formatUtcClock } from '@/lib/client/format';
 import { useUrlParams } from '@/lib/client/use-url-params';
+import { groupWindowMs } from '@/lib/terraform/lock-groups';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
+import { FreezeAction, UnfreezeAction } from './freeze-action';
+import { LockTriage } from './lock-triage';
 import { UnlockAction } from './unlock-action';
 import { PostureAlerts } from './posture-alerts';
 
@@ -43,6 +47,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
+  const grouped = params.get('group') === '1';
   const sortParam = params.get('sort') ?? 'age';
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
   const desc = params.get('dir') !== 'asc';
@@ -85,7 +90,12 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             <input type="checkbox" checked={staleOnly} onChange={(e) => setParam({ stale: e.target.checked ? '1' : null })} />
             Stale only
           </label>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={grouped} onChange={(e) => setParam({ group: e.target.checked ? '1' : null })} />
+            Group by run
+          </label>
         </form>
+        <FreezeAction backends={backends} />
       </PageHeader>
 
       <PostureAlerts backends={backends} />
@@ -93,19 +103,27 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
       <BackendBanners backends={backends} reads={reads} what="locks" />
 
       <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly)} words={LIST_WORDS}>
+        {grouped ? (
+          <LockTriage rows={rows} windowMs={groupWindowMs(params.get('window'))} />
+        ) : (
         <LockTable
           rows={rows}
           sort={{ key: sortKey, desc }}
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
-          renderActions={(row) => (
-            <UnlockAction
-              lock={row}
-              backendId={row.backendId}
-              backendName={row.backendName}
-              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
-            />
-          )}
+          renderActions={(row) =>
+            freezeOf(row) ? (
+              <UnfreezeAction lock={row} backendId={row.backendId} />
+            ) : (
+              <UnlockAction
+                lock={row}
+                backendId={row.backendId}
+                backendName={row.backendName}
+                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
+              />
+            )
+          }
         />
+        )}
       </ListBody>
       <p className="text-xs text-slate-500">{rows.length} lock(s) shown.</p>
     </section>

@@ -11,6 +11,7 @@ import { ErrorBanner, Notice } from '@/components/error-banner';
 import { HolderCard } from '@/components/holder-card';
 import { LastKnown } from '@/components/last-known';
 import { PathText } from '@/components/path-text';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/api/backends';
 import { useBackendReads } from '@/lib/client/backend-reads';
@@ -31,6 +32,8 @@ import { useUrlParams } from '@/lib/client/use-url-params';
 const VersionTimeline = dynamic(() => import('@/components/version-timeline').then((m) => m.VersionTimeline), { ssr: false });
 const DiffView = dynamic(() => import('@/components/diff-view').then((m) => m.DiffView), { ssr: false });
 const DigestRepairAction = dynamic(() => import('../_components/digest-repair-action').then((m) => m.DigestRepairAction), { ssr: false });
+const FreezeAction = dynamic(() => import('../_components/freeze-action').then((m) => m.FreezeAction), { ssr: false });
+const UnfreezeAction = dynamic(() => import('../_components/freeze-action').then((m) => m.UnfreezeAction), { ssr: false });
 const UnlockAction = dynamic(() => import('../_components/unlock-action').then((m) => m.UnlockAction), { ssr: false });
 
 const TIMELINE_PAGE = 20;
@@ -177,14 +180,18 @@ export function StateView({
 
       <div className="grid gap-4 md:grid-cols-2">
         <HolderCard lock={lock} status={listedLockStatus(lock, locksRead!)} loading={locksRead!.status === 'loading'} lastKnown={lockLastKnown}>
-          {lock ? (
+          {!lock ? (
+            <FreezeAction backends={[backend]} fixedKey={stateKey} />
+          ) : freezeOf(lock) ? (
+            <UnfreezeAction lock={lock} backendId={backend.id} />
+          ) : (
             <UnlockAction
               lock={lock}
               backendId={backend.id}
               backendName={backend.name}
               disabledWhy={lockLastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lockLastKnown)}: this lock may have changed.` : null}
             />
-          ) : null}
+          )}
           {lockLastKnown ? <p className="text-xs text-slate-600">Unlock is disabled until the lock can be read again.</p> : null}
         </HolderCard>
         <DigestPanel backend={backend} stateKey={stateKey} pollMs={pollMs} />

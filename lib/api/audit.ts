@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ErrorJson } from './errors';
 
 /** `download`: a raw state download (who read which version's plaintext). */
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download'] as const;
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download', 'bulk-unlock', 'freeze', 'unfreeze', 'migration-cleanup'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `pending`: written before the change and not completed (still running, or the server died mid-way). */

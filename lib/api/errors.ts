@@ -87,7 +87,7 @@ export type RefusalReason = 'read_only' | 'not_operator' | 'not_allowed' | 'cros
 
 /** The details of each code, as sent in the JSON body next to `code` and `message`. */
 export interface ErrorDetailsMap {
-  bad_request: { problems?: string[]; backend?: string; key?: string; versionId?: string };
+  bad_request: { problems?: string[]; backend?: string; key?: string; versionId?: string; prefix?: string; count?: number };
   unauthorized: NoDetails;
   forbidden: { reason: Exclude<RefusalReason, 'content_type'>; role?: string };
   /** The request's Host is not one Lockboard serves (DNS rebinding guard). */
@@ -106,7 +106,8 @@ export interface ErrorDetailsMap {
   nothing_to_repair: { backend: string; key: string; calculated: string | null; digest: string | null };
   state_changed: { backend?: string; key?: string; expectedCurrentVersionId?: string; currentVersionId?: string | null };
   /** Someone holds a lock on the state (restore refused). */
-  locked: { backend: string; key: string; holder: Lock | null; locks: Lock[] };
+  /** `holder`: who holds the lock (the full lock when it was listed, else its LockInfo fields). */
+  locked: { backend: string; key: string; holder: Pick<Lock, 'who' | 'operation' | 'created' | 'info'> | null; locks?: Lock[]; outcome?: string };
   lineage_mismatch: { backend: string; key: string; versionId?: string };
   not_versioned: { backend: string; key: string; versioning: string | null };
   unsupported_encryption: { backend: string; key: string; versionId: string };

@@ -34,6 +34,8 @@ const MAX_REFUSED_REASON = 2000;
 
 export interface MutationContext {
   user: string;
+  /** The caller (for nested audited steps, e.g. each lock of a bulk unlock). */
+  identity: Identity;
   backend: BackendConfig;
   auditId: string;
   /** Adds facts to the audit record's `details` (what was freshly read, what was written). */
@@ -180,23 +182,40 @@ export function mutationRoute<S extends z.ZodType, T>(spec: MutationRouteSpec<S,
       } catch (e) {
         return refuse(e);
       }
-      const user = who;
-
-      // Throws audit_unavailable (503) when the record cannot be stored: nothing has been touched yet.
-      const auditId = await beginAudit({ user: user.user, anonymous: user.anonymous, backend: backend.id, key: fields.key, action: spec.action, reason: fields.reason, seen });
-      const details: Record<string, unknown> = {};
-      const note = (more: Record<string, unknown>) => Object.assign(details, more);
-      try {
-        const result = await spec.run(input, { user: user.user, backend, auditId, note });
-        await completeAudit(auditId, { outcome: 'succeeded', details });
-        return result;
-      } catch (e) {
-        const error = toAppError(e, 'mutation failed unexpectedly', { route: spec.route, backend: backend.id, key: fields.key });
-        await completeAudit(auditId, { outcome: 'failed', errorCode: error.code, errorMessage: error.message, details: { ...details, ...error.details } });
-        throw error;
-      } finally {
-        invalidateSnapshot(backend.id);
-      }
+      return audited({ identity: who, backend, action: spec.action, key: fields.key, reason: fields.reason, seen }, (ctx) => spec.run(input, ctx));
     });
   };
+}
+
+/** One authorised attempt to record: who, where, what, and what they saw. */
+export interface AuditedAttempt {
+  identity: Identity;
+  backend: BackendConfig;
+  action: AuditAction;
+  key: string | null;
+  reason: string | null;
+  seen: unknown;
+}
+
+/**
+ * Runs one change under its own audit record: written as pending first (503 `audit_unavailable` and
+ * nothing touched if that fails), completed with the outcome after; the backend's snapshot is dropped
+ * either way (a failure may be partial). Used by every mutation route, and for each step of a bulk one.
+ */
+export async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
+  const { identity, backend } = attempt;
+  const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen });
+  const details: Record<string, unknown> = {};
+  const note = (more: Record<string, unknown>) => Object.assign(details, more);
+  try {
+    const result = await run({ user: identity.user, identity, backend, auditId, note });
+    await completeAudit(auditId, { outcome: 'succeeded', details });
+    return result;
+  } catch (e) {
+    const error = toAppError(e, 'mutation failed unexpectedly', { action: attempt.action, backend: backend.id, key: attempt.key });
+    await completeAudit(auditId, { outcome: 'failed', errorCode: error.code, errorMessage: error.message, details: { ...details, ...error.details } });
+    throw error;
+  } finally {
+    invalidateSnapshot(backend.id);
+  }
 }

@@ -18,6 +18,7 @@ import { deleteLockItemIfInfo, getTableItem, putLockItemIfAbsent } from '../aws/
 import { deleteObjectIfMatch, getObjectBytes, putObjectConditionally, type ObjectEncryption } from '../aws/state-bucket';
 import { AppError } from '../api/errors';
 import { getConfig, type BackendConfig } from '../server/config';
+import { toAppError } from '../server/errors';
 import { marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { sideLockId, type LockSideRead } from '../terraform/lock-match';
 import { mergeLocks, type Lock, type LockContext, type LockfileRecord } from '../terraform/locks';
@@ -119,11 +120,7 @@ export type TakeResult =
   /** A store failed; what we had taken was given back (`gaveBack`). */
   | { taken: false; reason: 'error'; error: AppError; gaveBack: ReleaseOutcome };
 
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  console.error('[lockboard] lock operation failed unexpectedly', e);
-  return new AppError('internal', 'Internal error; the server log has the details.');
-}
+const asAppError = (e: unknown): AppError => toAppError(e, 'lock operation failed unexpectedly');
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

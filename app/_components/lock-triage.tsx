@@ -1,0 +1,85 @@
+'use client';
+import dynamic from 'next/dynamic';
+import { useMemo, useState } from 'react';
+import { LockGroups, lockUid } from '@/components/lock-groups';
+import type { LockRow } from '@/components/lock-table';
+import { AppError } from '@/lib/api/errors';
+import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
+import { useCanMutate } from '@/lib/queries/session';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
+import { groupLocks } from '@/lib/terraform/lock-groups';
+
+const BulkUnlockDialog = dynamic(() => import('@/components/bulk-unlock-dialog').then((m) => m.BulkUnlockDialog), { ssr: false });
+
+/**
+ * The grouped view of the locks page: groups of locks one run most likely left, a selection across
+ * groups and backends, and one bulk force-unlock for it. Freezes are shown but never selectable here
+ * (they are released with "Unfreeze", not force-unlocked).
+ */
+export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: number }) {
+  const canMutate = useCanMutate();
+  const groups = useMemo(() => groupLocks(rows, windowMs), [rows, windowMs]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [target, setTarget] = useState<SelectedLock[] | null>(null);
+  const [opened, setOpened] = useState(0);
+  const bulk = useBulkUnlock();
+
+  const selectable = rows.filter((r) => !freezeOf(r) && !r.problems.includes('other_bucket'));
+  const chosen = selectable.filter((r) => selected.has(lockUid(r)));
+  const error = bulk.error ? (bulk.error instanceof AppError ? bulk.error : new AppError('internal', String(bulk.error))) : null;
+
+  return (
+    <div className="space-y-3">
+      {canMutate ? (
+        <div className="flex flex-wrap items-center gap-3 text-sm" data-testid="bulk-bar">
+          <span>{chosen.length} selected</span>
+          <button type="button" onClick={() => setSelected(new Set())} disabled={chosen.length === 0} className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-50">
+            Clear
+          </button>
+          <button
+            type="button"
+            disabled={chosen.length === 0}
+            onClick={() => {
+              bulk.reset();
+              setTarget(chosen);
+              setOpened((n) => n + 1);
+            }}
+            className="rounded border border-red-300 px-2 py-0.5 text-xs font-medium text-red-800 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-50"
+          >
+            Force-unlock {chosen.length} selected…
+          </button>
+        </div>
+      ) : null}
+      <LockGroups
+        groups={groups}
+        selected={selected}
+        selectable={canMutate}
+        onSelect={(uids, on) =>
+          setSelected((prev) => {
+            const next = new Set(prev);
+            const allowed = new Set(selectable.map(lockUid));
+            for (const u of uids) if (on && allowed.has(u)) next.add(u);
+            else next.delete(u);
+            return next;
+          })
+        }
+      />
+      <p className="text-xs text-slate-500">{groups.length} group(s).</p>
+      {target ? (
+        <BulkUnlockDialog
+          key={opened}
+          open
+          onClose={() => {
+            setTarget(null);
+            if (bulk.data) setSelected(new Set());
+          }}
+          selection={target}
+          pending={bulk.isPending}
+          error={error ? { code: error.code, message: error.message } : null}
+          result={bulk.data ?? null}
+          onConfirm={(reason) => bulk.mutate({ selection: target, reason })}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AppError } from '../api/errors';
+import { bulkUnlockConfirmation, type BulkLock, type BulkUnlockItemResult, type BulkUnlockOutcome, type BulkUnlockResponse } from '../api/triage';
+import type { Lock } from '../terraform/locks';
+import { auditKeys } from './audit';
+import { fetchJson } from './fetch-json';
+import { locksKeys } from './locks';
+import { statesKeys } from './states';
+
+export type SelectedLock = Lock & { backendId: string; backendName: string };
+
+export interface BulkUnlockSummary {
+  results: Array<BulkUnlockItemResult & { backendId: string; backendName: string }>;
+  counts: Record<BulkUnlockOutcome, number>;
+  partial: boolean;
+  bulkIds: string[];
+}
+
+function bulkLockOf(lock: Lock): BulkLock {
+  const seen: NonNullable<BulkLock['seen']> = {};
+  if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
+  if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
+  return { key: lock.key, id: lock.id, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
+}
+
+/**
+ * One request per backend of the selection (the operator confirmed the total once; each request
+ * names its own count). A request refused as a whole marks each of its locks `refused` with the
+ * server's message; nothing is retried.
+ */
+export async function postBulkUnlock(selection: SelectedLock[], reason: string): Promise<BulkUnlockSummary> {
+  const byBackend = new Map<string, SelectedLock[]>();
+  for (const lock of selection) byBackend.set(lock.backendId, [...(byBackend.get(lock.backendId) ?? []), lock]);
+  const summary: BulkUnlockSummary = { results: [], counts: { released: 0, changed: 0, gone: 0, refused: 0, failed: 0 }, partial: false, bulkIds: [] };
+  for (const [backendId, locks] of byBackend) {
+    const backendName = locks[0]!.backendName;
+    try {
+      const res = await fetchJson<BulkUnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock-many`, {
+        method: 'POST',
+        body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(bulkLockOf) }),
+      });
+      summary.bulkIds.push(res.bulkId);
+      summary.results.push(...res.results.map((r) => ({ ...r, backendId, backendName })));
+    } catch (e) {
+      const error = e instanceof AppError ? e : new AppError('internal', String(e));
+      summary.results.push(...locks.map((l) => ({ key: l.key, id: l.id, outcome: 'refused' as const, code: error.code, message: error.message, backendId, backendName })));
+    }
+  }
+  for (const r of summary.results) summary.counts[r.outcome]++;
+  summary.partial = summary.counts.released !== selection.length;
+  return summary;
+}
+
+export function useBulkUnlock() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ selection, reason }: { selection: SelectedLock[]; reason: string }) => postBulkUnlock(selection, reason),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: locksKeys.all }),
+        client.invalidateQueries({ queryKey: statesKeys.all }),
+        client.invalidateQueries({ queryKey: auditKeys.all }),
+      ]),
+  });
+}

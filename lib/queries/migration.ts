@@ -1,0 +1,35 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { MigrationCleanupBody, MigrationCleanupResponse, MigrationResponse } from '../api/triage';
+import { auditKeys } from './audit';
+import { fetchJson } from './fetch-json';
+import { locksKeys } from './locks';
+import { statesKeys } from './states';
+
+export const migrationKeys = {
+  all: ['migration'] as const,
+  backend: (backendId: string) => ['migration', backendId] as const,
+};
+
+export function migrationQuery(backendId: string) {
+  return queryOptions({
+    queryKey: migrationKeys.backend(backendId),
+    queryFn: () => fetchJson<MigrationResponse>(`/api/backends/${encodeURIComponent(backendId)}/migration`),
+    // Reads the .tflock history of every state: refreshed on request, not polled.
+    staleTime: 60_000,
+  });
+}
+
+export function useMigrationCleanup(backendId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: MigrationCleanupBody) =>
+      fetchJson<MigrationCleanupResponse>(`/api/backends/${encodeURIComponent(backendId)}/migration/cleanup`, { method: 'POST', body: JSON.stringify(body) }),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: migrationKeys.backend(backendId) }),
+        client.invalidateQueries({ queryKey: locksKeys.backend(backendId) }),
+        client.invalidateQueries({ queryKey: statesKeys.all }),
+        client.invalidateQueries({ queryKey: auditKeys.all }),
+      ]),
+  });
+}

@@ -308,13 +308,13 @@ async function main() {
         ],
         cacheSeconds: FANIN_INTERVAL_MS / 1000,
         pollIntervalSeconds: FANIN_INTERVAL_MS / 1000,
-        // Cold-read measurements: never answer from a stale listing.
-        cacheStaleSeconds: 0,
+        // Cold-read measurements: every request reads the backend (no watcher reuse).
+        watchIntervalSeconds: 0,
       }),
     );
-    // The fan-in runs the shipped default: an expired listing is served while one read refreshes it.
+    // The fan-in runs the watcher: one read per interval, whatever the number of viewers.
     const fanInConfigFile = path.join(tmp, 'config-fanin.json');
-    fs.writeFileSync(fanInConfigFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), cacheStaleSeconds: undefined }));
+    fs.writeFileSync(fanInConfigFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), watchIntervalSeconds: FANIN_INTERVAL_MS / 1000 }));
     const app = await startApp(configFile, moto.endpoint);
     apps.push(app);
     // Warm the route code (first request compiles nothing in production, but loads modules).

@@ -36,13 +36,16 @@ const fileSchema = z
     staleAfterMinutes: z.number().positive().optional(),
     pollIntervalSeconds: z.number().min(1).optional(),
     cacheSeconds: z.number().min(0).optional(),
-    cacheStaleSeconds: z.number().min(0).optional(),
     authMode: z.enum(['none', 'proxy']).optional(),
     authUserHeader: z.string().min(1).optional(),
     operators: z.array(z.string().min(1)).optional(),
     readOnly: z.boolean().optional(),
     auditBucket: z.string().min(3).optional(),
     auditPrefix: z.string().optional(),
+    // Watching and alerting (issue 14).
+    watchIntervalSeconds: z.number().min(0).max(3600).optional(),
+    /** Replaced by watchIntervalSeconds: accepted only to name it in a clear start-up error. */
+    cacheStaleSeconds: z.unknown().optional(),
   })
   .strict();
 
@@ -67,14 +70,15 @@ export interface AppConfig {
   staleAfterMinutes: number;
   pollIntervalSeconds: number;
   cacheSeconds: number;
-  /** How long past `cacheSeconds` a listing may still be served while it is refreshed (0: never). */
-  cacheStaleSeconds: number;
   authMode: 'none' | 'proxy';
   authUserHeader: string;
   operators: string[];
   readOnly: boolean;
   auditBucket: string | null;
   auditPrefix: string;
+  // Watching and alerting (issue 14).
+  /** Each backend is read this often while viewed or alerted on; no answer is older than this plus one read (0: every request reads). */
+  watchIntervalSeconds: number;
   source: string;
 }
 
@@ -197,15 +201,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staleAfterMinutes: envNumber(env, 'LOCKBOARD_STALE_AFTER_MINUTES', problems, 1) ?? file?.staleAfterMinutes ?? 120,
     pollIntervalSeconds: envNumber(env, 'LOCKBOARD_POLL_INTERVAL_SECONDS', problems, 1) ?? file?.pollIntervalSeconds ?? 5,
     cacheSeconds: envNumber(env, 'LOCKBOARD_CACHE_SECONDS', problems, 0) ?? file?.cacheSeconds ?? 4,
-    cacheStaleSeconds: envNumber(env, 'LOCKBOARD_CACHE_STALE_SECONDS', problems, 0) ?? file?.cacheStaleSeconds ?? 60,
     authMode: authMode === 'proxy' ? 'proxy' : 'none',
     authUserHeader: (env.LOCKBOARD_AUTH_USER_HEADER || file?.authUserHeader || 'x-forwarded-email').toLowerCase(),
     operators: envList(env, 'LOCKBOARD_OPERATORS') ?? file?.operators ?? [],
     readOnly: envBool(env, 'LOCKBOARD_READ_ONLY', problems) ?? file?.readOnly ?? false,
     auditBucket: env.LOCKBOARD_AUDIT_BUCKET || file?.auditBucket || null,
     auditPrefix: env.LOCKBOARD_AUDIT_PREFIX ?? file?.auditPrefix ?? 'lockboard-audit/',
+    // Watching and alerting (issue 14).
+    watchIntervalSeconds: envNumber(env, 'LOCKBOARD_WATCH_INTERVAL_SECONDS', problems, 0) ?? file?.watchIntervalSeconds ?? 10,
     source,
   };
+  if (file?.cacheStaleSeconds !== undefined) problems.push('LOCKBOARD_CONFIG cacheStaleSeconds: removed; listings are now kept fresh by the watcher (set watchIntervalSeconds instead)');
+  if (env.LOCKBOARD_CACHE_STALE_SECONDS !== undefined) problems.push('LOCKBOARD_CACHE_STALE_SECONDS: removed; listings are now kept fresh by the watcher (set LOCKBOARD_WATCH_INTERVAL_SECONDS instead)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

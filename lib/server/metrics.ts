@@ -10,6 +10,7 @@ interface Metrics {
   awsThrottleRetries: Counter<'service' | 'operation'>;
   cacheRequests: Counter<'cache' | 'result'>;
   requestDuration: Histogram<'route' | 'method' | 'status'>;
+  deliveries: Counter<'channel' | 'outcome'>;
   callCounts: Map<string, number>;
 }
 
@@ -23,6 +24,7 @@ function create(): Metrics {
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
     cacheRequests: new Counter({ name: 'lockboard_cache_requests_total', help: 'Short-cache lookups.', labelNames: ['cache', 'result'], registers: [registry] }),
     requestDuration: new Histogram({ name: 'lockboard_http_request_duration_seconds', help: 'API request duration by route.', labelNames: ['route', 'method', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    deliveries: new Counter({ name: 'lockboard_notification_deliveries_total', help: 'Alert deliveries by channel and outcome (delivered, failed, claimed_elsewhere, claim_failed).', labelNames: ['channel', 'outcome'], registers: [registry] }),
     callCounts: new Map(),
   };
 }
@@ -49,6 +51,10 @@ export function recordCache(cache: string, result: 'hit' | 'miss' | 'stale'): vo
 
 export function observeRequest(route: string, method: string, status: number, seconds: number): void {
   metrics().requestDuration.observe({ route, method, status: String(status) }, seconds);
+}
+
+export function recordDelivery(channel: string, outcome: string): void {
+  metrics().deliveries.inc({ channel, outcome });
 }
 
 /** Exact AWS request counts since start (or the last reset), keyed `service:Operation`. */

@@ -9,6 +9,7 @@ import 'server-only';
  * gets the latest read when it completed less than an interval ago, else waits for a fresh one
  * (shared). A read with an error is served as what it is (the error), never as a fresh listing.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { lastThrottledAt } from '../aws/clients';
 import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
@@ -107,9 +108,19 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
   return watcher;
 }
 
+/** Set while alerting or metrics evaluate a read the watcher just made: not a view, and no new read. */
+const evaluating = new AsyncLocalStorage<BackendSnapshot>();
+
 /** The backend's latest read if it is fresh (completed less than an interval ago), else a fresh read. */
 export async function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
+  const pinned = evaluating.getStore();
+  if (pinned) return pinned;
   return (await watcherOf(backend).get()).value;
+}
+
+/** Runs `fn` (listLocks, listStates…) against this snapshot, without counting a view or reading again. */
+export function withSnapshot<T>(snapshot: BackendSnapshot, fn: () => Promise<T>): Promise<T> {
+  return evaluating.run(snapshot, fn);
 }
 
 /** After a mutation: the next answer waits for a read started after the mutation. */

@@ -4,6 +4,7 @@ const LINKS = [
   { href: '/', label: 'Locks' },
   { href: '/states', label: 'States' },
   { href: '/audit', label: 'Audit' },
+  { href: '/alerts', label: 'Alerts' },
 ];
 
 export function NavBar() {

@@ -63,6 +63,7 @@ beforeAll(async () => {
     staleAfterMinutes: 1,
     remindAfterMinutes: 1,
     publicUrl: 'https://lockboard.example.com',
+    metricsMaxLocks: 1,
     channels: [{ name: 'hook', type: 'webhook', url: receiverUrl, secretEnv: 'H7_ALERT_SECRET', events: ['lock.stale', 'lock.released', 'mutation'], retries: 1, timeoutSeconds: 2 }],
   });
   setAlertTimingForTests({ retryBaseMs: 1500, extraLeaseMs: 0 });
@@ -148,5 +149,19 @@ describe('alerting', () => {
     await sleep(500);
     await alertingIdle();
     expect(ofType('lock.stale').filter((r) => r.event.key === key)).toHaveLength(1);
+  });
+
+  it('exposes lock ages (bounded), lock and state counts and the last successful read in /api/metrics', async () => {
+    await view();
+    const body = (await metricsText()).body;
+    const ages = body.split('\n').filter((l) => l.startsWith('lockboard_lock_age_seconds{'));
+    expect(ages).toHaveLength(1);
+    expect(ages[0]).toMatch(/backend="main",key="[^"]+",workspace="default",operation="OperationTypeApply",who="runner@ci-host"\} \d+/);
+    expect(Number(ages[0]!.split(' ').at(-1))).toBeGreaterThanOrEqual(90);
+    expect(body).toMatch(/lockboard_locks_unlisted\{backend="main"\} 1/);
+    expect(body).toMatch(/lockboard_locks\{backend="main",problem="none",stale="true"\} 2/);
+    expect(body).toMatch(/lockboard_backend_read_ok\{backend="main"\} 1/);
+    const age = /lockboard_backend_last_successful_read_age_seconds\{backend="main"\} ([\d.e-]+)/.exec(body);
+    expect(Number(age?.[1])).toBeLessThan(5);
   });
 });

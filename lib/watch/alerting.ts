@@ -17,11 +17,11 @@ import { AppError } from '../api/errors';
 import { onAuditCompleted, type AuditRecord } from '../audit/audit-log';
 import { readClaim, writeClaim } from '../aws/event-claims';
 import { getConfig, type BackendConfig, type ChannelConfig } from '../server/config';
-import { recordDelivery } from '../server/metrics';
+import { recordDelivery, setWatchMetricsSource, type WatchMetrics } from '../server/metrics';
 import { workspaceOfKey } from '../terraform/paths';
 import { channelWants } from '../notify/format';
 import { sendToChannel } from '../notify/deliver';
-import { onSnapshotRead, setWatchKeepAlive, withSnapshot, type BackendSnapshot } from '../services/backend-snapshot';
+import { onSnapshotRead, setWatchKeepAlive, snapshotWatchers, watcherOf, withSnapshot, type BackendSnapshot } from '../services/backend-snapshot';
 import { listLocks } from '../services/list-locks';
 import { listStates } from '../services/list-states';
 import { deriveEvents, mutationEvent, type KnownUnlock, type SnapshotFacts } from './event-rules';
@@ -48,6 +48,7 @@ interface AlertState {
   replica: string;
   started: boolean;
   facts: Map<string, SnapshotFacts>;
+  factsAt: Map<string, number>;
   chains: Map<string, Promise<void>>;
   /** Event ids this replica knows are settled (done here or elsewhere): no more claim traffic. */
   settled: Map<string, number>;
@@ -58,6 +59,7 @@ interface AlertState {
   attempts: DeliveryAttempt[];
   channels: Map<string, ChannelStatus>;
   sweep: ReturnType<typeof setInterval> | null;
+  lastScrapeAt: number;
   /** Tests: resolves when queued work is done. */
   idle: () => Promise<void>;
 }
@@ -77,6 +79,7 @@ function state(): AlertState {
     replica: `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
     started: false,
     facts: new Map(),
+    factsAt: new Map(),
     chains: new Map(),
     settled: new Map(),
     inProgress: new Set(),
@@ -86,6 +89,7 @@ function state(): AlertState {
     attempts: [],
     channels: new Map(),
     sweep: null,
+    lastScrapeAt: Number.NEGATIVE_INFINITY,
     idle: async () => {
       for (;;) {
         const pending = [...state().chains.values()];
@@ -278,9 +282,48 @@ async function factsOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs:
   });
 }
 
-/** The latest evaluated locks/states of each backend (metrics). */
-export function latestFacts(): ReadonlyMap<string, SnapshotFacts> {
-  return state().facts;
+const SCRAPE_KEEPALIVE_MS = 5 * 60_000;
+
+/** The lock and state series of GET /api/metrics, from each backend's latest evaluated read. A scrape keeps the watchers reading. */
+function watchMetrics(): WatchMetrics {
+  const st = state();
+  const config = getConfig();
+  const now = Date.now();
+  st.lastScrapeAt = now;
+  const out: WatchMetrics = { locks: [], unlisted: [], lockCounts: [], stateCounts: [], lastSuccessAge: [], readOk: [] };
+  let budget = config.metricsMaxLocks;
+  for (const backend of config.backends) {
+    watcherOf(backend).wake();
+    const watcher = snapshotWatchers().get(backend.id);
+    const good = watcher?.lastSuccessful();
+    if (good) out.lastSuccessAge.push({ backend: backend.id, seconds: (now - good.completedAt) / 1000 });
+    const latest = watcher?.peek();
+    if (latest) out.readOk.push({ backend: backend.id, ok: latest.ok });
+    const facts = st.facts.get(backend.id);
+    if (!facts) continue;
+    const since = (now - (st.factsAt.get(backend.id) ?? now)) / 1000;
+    let unlisted = 0;
+    const counts = new Map<string, number>();
+    for (const lock of facts.locks) {
+      if (lock.ageSeconds !== null && budget > 0) {
+        budget--;
+        out.locks.push({ backend: backend.id, key: lock.key, workspace: lock.workspace, operation: lock.operation, who: lock.who, ageSeconds: lock.ageSeconds + since });
+      } else unlisted++;
+      for (const problem of lock.problems.length > 0 ? lock.problems : ['none']) {
+        const k = `${problem}\u0000${lock.stale}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    }
+    if (unlisted > 0) out.unlisted.push({ backend: backend.id, count: unlisted });
+    for (const [k, count] of counts) {
+      const [problem, stale] = k.split('\u0000');
+      out.lockCounts.push({ backend: backend.id, problem: problem!, stale: stale === 'true', count });
+    }
+    const states = new Map<string, number>();
+    for (const s of facts.states ?? []) states.set(s.digestStatus, (states.get(s.digestStatus) ?? 0) + 1);
+    for (const [digestStatus, count] of states) out.stateCounts.push({ backend: backend.id, digestStatus, count });
+  }
+  return out;
 }
 
 function enqueue(backendId: string, work: () => Promise<void>): void {
@@ -303,6 +346,7 @@ function onRead(backend: BackendConfig, snapshot: BackendSnapshot, ok: boolean):
     if (!facts) return;
     const previous = st.facts.get(backend.id) ?? null;
     st.facts.set(backend.id, facts);
+    st.factsAt.set(backend.id, nowMs);
     if (config.channels.length === 0) return;
     st.unlocks = st.unlocks.filter((u) => nowMs - u.atMs < UNLOCK_MEMORY_MS);
     const events = deriveEvents({ id: backend.id, name: backend.name }, previous, facts, { staleAfterMinutes: config.staleAfterMinutes, remindAfterMinutes: config.remindAfterMinutes, publicUrl: config.publicUrl, nowMs }, st.unlocks.filter((u) => u.backendId === backend.id));
@@ -358,9 +402,11 @@ export function startAlerting(): void {
   st.started = true;
   onSnapshotRead((backend, read) => onRead(backend, read.value, read.ok));
   onAuditCompleted(onAudit);
+  setWatchMetricsSource(watchMetrics);
   const config = getConfig();
+  // Watched with nobody viewing: backends some channel wants, and all of them while Prometheus scrapes.
+  setWatchKeepAlive((id) => Date.now() - st.lastScrapeAt < SCRAPE_KEEPALIVE_MS || getConfig().channels.some((c) => c.backends === null || c.backends.includes(id)));
   if (config.channels.length > 0) {
-    setWatchKeepAlive((id) => getConfig().channels.some((c) => c.backends === null || c.backends.includes(id)));
     st.sweep = setInterval(sweep, SWEEP_MS);
     st.sweep.unref?.();
     console.log(`[lockboard] alerting: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ')}; replica ${st.replica}`);

@@ -8,9 +8,9 @@
  * - Otherwise the caller waits for a read; concurrent callers share the one in flight.
  * - `invalidate()` (after a mutation) drops the latest read, and a read already in flight, started
  *   before the mutation, is not handed to anyone who asks after it.
- * - While active, the next read starts early enough to finish about when the current one expires, so
- *   viewers of a watched backend rarely wait; AWS sees about one read per interval whatever the number
- *   of viewers.
+ * - While active, a read starts every interval (an interval after the previous one started), so it
+ *   is ready about when the latest expires and viewers of a watched backend rarely wait; AWS sees at
+ *   most one read per interval whatever the number of viewers.
  *
  * Generic and free of AWS (the read is injected) so it is unit-tested with a fake read.
  */
@@ -47,7 +47,6 @@ export class Watcher<T> {
   private inFlight: { promise: Promise<WatchedRead<T>>; epoch: number } | null = null;
   private epoch = 0;
   private lastViewedAt = Number.NEGATIVE_INFINITY;
-  private lastDurationMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   /** Reads started (tests and the benchmark). */
@@ -114,12 +113,10 @@ export class Watcher<T> {
       (value) => {
         const completedAt = this.now();
         const read: WatchedRead<T> = { value, startedAt, completedAt, ok: this.options.isOk(value) };
-        this.lastDurationMs = completedAt - startedAt;
         this.keep(read, epoch);
         return read;
       },
       (error: unknown) => {
-        this.lastDurationMs = this.now() - startedAt;
         throw error;
       },
     );
@@ -148,14 +145,14 @@ export class Watcher<T> {
     }
   }
 
-  /** Plans the next background read: it starts so as to finish about when the latest one expires. */
+  /** Plans the next background read: an interval after the latest one started. */
   private schedule(): void {
     if (this.timer || this.inFlight || !this.active()) return;
     const interval = this.options.intervalMs();
     const now = this.now();
-    const base = this.latest?.completedAt ?? now;
-    const lead = Math.min(this.lastDurationMs, interval / 2);
-    const delay = Math.max(0, base + interval - lead - now);
+    // One read starts per interval (never more): it finishes when the latest expires if it takes as
+    // long as the latest did (that one expires at its start + its duration + the interval).
+    const delay = Math.max(0, (this.latest?.startedAt ?? now) + interval - now);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.active()) return;

@@ -137,7 +137,8 @@ async function main(): Promise<void> {
     const reminders = stale.map((r) => r.event.reminder).sort();
     check(JSON.stringify(reminders) === JSON.stringify([0, 1, 2]), `exactly one lock.stale per reminder number (got ${JSON.stringify(reminders)})`);
     const released = received.filter((r) => r.event.type === 'lock.released');
-    check(released.length === 1, `exactly one lock.released (got ${released.length}${released[0] ? `, by ${released[0].event.released?.by}` : ''})`);
+    check(released.length === 1, `exactly one lock.released (got ${released.length})`);
+    check(released[0]?.event.released?.by === 'lockboard' && released[0]?.event.released?.actor === 'anonymous', `the release names the Lockboard unlock and its operator (got ${JSON.stringify(released[0]?.event.released)})`);
     const mutations = received.filter((r) => r.event.type === 'mutation');
     check(mutations.length === 1 && mutations[0]!.event.mutation?.outcome === 'succeeded', `exactly one mutation event (got ${mutations.length})`);
     check(received.every((r) => r.signatureOk), 'every signature verifies');

@@ -350,8 +350,14 @@ function onRead(backend: BackendConfig, snapshot: BackendSnapshot, ok: boolean):
     if (config.channels.length === 0) return;
     st.unlocks = st.unlocks.filter((u) => nowMs - u.atMs < UNLOCK_MEMORY_MS);
     const events = deriveEvents({ id: backend.id, name: backend.name }, previous, facts, { staleAfterMinutes: config.staleAfterMinutes, remindAfterMinutes: config.remindAfterMinutes, publicUrl: config.publicUrl, nowMs }, st.unlocks.filter((u) => u.backendId === backend.id));
-    // Claims and deliveries run beside the next reads, not in their way.
-    for (const event of events) void processEvent(backend, event);
+    // Claims and deliveries run beside the next reads, not in their way. A release this replica cannot
+    // attribute waits a little: the replica that made the unlock (it knows who) claims it first, and
+    // if that replica is gone this one still tells it, as released by its holder or another tool.
+    const attributionDelayMs = Math.max(5_000, 2 * config.watchIntervalSeconds * 1000);
+    for (const event of events) {
+      if (event.type === 'lock.released' && event.released?.by !== 'lockboard') followUp(backend.id, event, nowMs + attributionDelayMs);
+      else void processEvent(backend, event);
+    }
   });
 }
 

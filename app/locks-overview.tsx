@@ -1,6 +1,7 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { FreshnessLabel } from '@/components/freshness-label';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
@@ -54,7 +55,6 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
 
   const loading = results.some((r) => r.isPending);
   const refreshing = results.some((r) => r.isFetching && !r.isPending);
-  const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
@@ -64,8 +64,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
             Live locks
           </h1>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {updatedAt ? `Last refreshed ${new Date(updatedAt).toLocaleTimeString()}` : 'Loading…'}
-            {refreshing ? ' · refreshing…' : ''} · every {Math.round(pollMs / 1000)} s
+            <FreshnessLabel sources={results.map((r) => ({ fetchedAt: r.data?.fetchedAt ?? null, failed: r.isError }))} refreshing={refreshing} pollMs={pollMs} />
           </p>
         </div>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search">

@@ -1,6 +1,7 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { FreshnessLabel } from '@/components/freshness-label';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { StateTable, type StateRow } from '@/components/state-table';
@@ -66,7 +67,6 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
 
   const loading = results.some((r) => r.isPending);
   const refreshing = results.some((r) => r.isFetching && !r.isPending);
-  const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
   const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
   const visible = showAll ? rows : rows.slice(0, PAGE_ROWS);
 
@@ -78,8 +78,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
             States and digests
           </h1>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {updatedAt ? `Last refreshed ${new Date(updatedAt).toLocaleTimeString()}` : 'Loading…'}
-            {refreshing ? ' · refreshing…' : ''} · every {Math.round(pollMs / 1000)} s
+            <FreshnessLabel sources={results.map((r) => ({ fetchedAt: r.data?.fetchedAt ?? null, failed: r.isError }))} refreshing={refreshing} pollMs={pollMs} />
           </p>
         </div>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter states">

@@ -331,6 +331,8 @@ async function main() {
       fanInConfigFile,
       JSON.stringify({
         ...JSON.parse(fs.readFileSync(configFile, 'utf8')),
+        // Only the measured backend: the metrics scrapes of the call counts keep every configured backend watched.
+        backends: (JSON.parse(fs.readFileSync(configFile, 'utf8')) as { backends: Array<{ id: string }> }).backends.filter((b) => b.id === 'main'),
         watchIntervalSeconds: FANIN_INTERVAL_MS / 1000,
         staleAfterMinutes: 1 / 60,
         channels: [{ name: 'bench', type: 'webhook', url: receiverUrl, secretEnv: 'BENCH_HOOK_SECRET', events: ['lock.stale'], backends: ['main'] }],

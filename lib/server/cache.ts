@@ -14,7 +14,11 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 5000;
-const entries = new Map<string, Entry>();
+// On globalThis: Next.js bundles this module more than once (routes, instrumentation); alerting
+// evaluates reads from its own bundle and must share the content-addressed caches (.tflock bodies,
+// state hashes) with the views instead of downloading them again.
+const entriesKey = Symbol.for('lockboard.cacheEntries');
+const entries: Map<string, Entry> = ((globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>)[entriesKey] ??= new Map());
 
 function start(ttlMs: number, load: () => Promise<unknown>): Entry {
   const entry: Entry = { expires: Number.POSITIVE_INFINITY, promise: Promise.resolve(), settled: false };
@@ -59,7 +63,8 @@ function evictExpired(now: number): void {
   }
 }
 
-const clearHooks = new Set<() => void>();
+const clearHooksKey = Symbol.for('lockboard.cacheClearHooks');
+const clearHooks: Set<() => void> = ((globalThis as unknown as Record<symbol, Set<() => void> | undefined>)[clearHooksKey] ??= new Set());
 
 /** Other process-wide caches (the backend watchers) that clearCache() must reset too. */
 export function onClearCache(hook: () => void): void {

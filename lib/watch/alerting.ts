@@ -270,16 +270,14 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
   else followUp(backend.id, event, Date.parse(retryAt!));
 }
 
-/** Locks and states of a read, evaluated without counting as a view. Null when the read failed. */
-async function factsOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs: number): Promise<SnapshotFacts | null> {
-  return withSnapshot(snapshot, async () => {
-    const locks = await listLocks(backend.id, nowMs);
-    const states = await listStates(backend.id, nowMs).then(
-      (r) => r.states.map((s) => ({ key: s.key, workspace: s.workspace, etag: s.etag, digest: s.digest, digestStatus: s.digestStatus, ...(s.calculatedMd5 ? { calculatedMd5: s.calculatedMd5 } : {}) })),
-      () => null,
-    );
-    return { locks: locks.locks, states };
-  });
+type StateFacts = NonNullable<SnapshotFacts['states']>;
+
+/** The states of a read (digest status), evaluated without counting as a view; null when they cannot be. */
+function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs: number): Promise<StateFacts | null> {
+  return withSnapshot(snapshot, () => listStates(backend.id, nowMs)).then(
+    (r) => r.states.map((s) => ({ key: s.key, workspace: s.workspace, etag: s.etag, digest: s.digest, digestStatus: s.digestStatus, ...(s.calculatedMd5 ? { calculatedMd5: s.calculatedMd5 } : {}) })),
+    () => null,
+  );
 }
 
 const SCRAPE_KEEPALIVE_MS = 5 * 60_000;
@@ -342,23 +340,35 @@ function onRead(backend: BackendConfig, snapshot: BackendSnapshot, ok: boolean):
     if (!ok) return;
     const config = getConfig();
     const nowMs = Date.now();
-    const facts = await factsOf(backend, snapshot, nowMs).catch(() => null);
-    if (!facts) return;
+    // Locks first (cheap, from the snapshot): lock events do not wait for the digest checks.
+    const locks = await withSnapshot(snapshot, () => listLocks(backend.id, nowMs)).catch(() => null);
+    if (!locks) return;
     const previous = st.facts.get(backend.id) ?? null;
-    st.facts.set(backend.id, facts);
-    st.factsAt.set(backend.id, nowMs);
-    if (config.channels.length === 0) return;
+    const settings = { staleAfterMinutes: config.staleAfterMinutes, remindAfterMinutes: config.remindAfterMinutes, publicUrl: config.publicUrl, nowMs };
+    const ref = { id: backend.id, name: backend.name };
     st.unlocks = st.unlocks.filter((u) => nowMs - u.atMs < UNLOCK_MEMORY_MS);
-    const events = deriveEvents({ id: backend.id, name: backend.name }, previous, facts, { staleAfterMinutes: config.staleAfterMinutes, remindAfterMinutes: config.remindAfterMinutes, publicUrl: config.publicUrl, nowMs }, st.unlocks.filter((u) => u.backendId === backend.id));
-    // Claims and deliveries run beside the next reads, not in their way. A release this replica cannot
-    // attribute waits a little: the replica that made the unlock (it knows who) claims it first, and
-    // if that replica is gone this one still tells it, as released by its holder or another tool.
-    const attributionDelayMs = Math.max(5_000, 2 * config.watchIntervalSeconds * 1000);
-    for (const event of events) {
-      if (event.type === 'lock.released' && event.released?.by !== 'lockboard') followUp(backend.id, event, nowMs + attributionDelayMs);
-      else void processEvent(backend, event);
+    if (config.channels.length > 0) {
+      const events = deriveEvents(ref, previous && { locks: previous.locks, states: null }, { locks: locks.locks, states: null }, settings, st.unlocks.filter((u) => u.backendId === backend.id));
+      dispatch(backend, events, nowMs);
     }
+    const states = await statesOf(backend, snapshot, nowMs);
+    st.facts.set(backend.id, { locks: locks.locks, states: states ?? previous?.states ?? null });
+    st.factsAt.set(backend.id, nowMs);
+    if (config.channels.length > 0 && states) dispatch(backend, deriveEvents(ref, previous && { locks: [], states: previous.states }, { locks: [], states }, settings), nowMs);
   });
+}
+
+/**
+ * Claims and deliveries run beside the next reads, not in their way. A release this replica cannot
+ * attribute waits a little: the replica that made the unlock (it knows who) claims it first, and if
+ * that replica is gone this one still tells it, as released by its holder or another tool.
+ */
+function dispatch(backend: BackendConfig, events: LockboardEvent[], nowMs: number): void {
+  const attributionDelayMs = Math.max(5_000, 2 * getConfig().watchIntervalSeconds * 1000);
+  for (const event of events) {
+    if (event.type === 'lock.released' && event.released?.by !== 'lockboard') followUp(backend.id, event, nowMs + attributionDelayMs);
+    else void processEvent(backend, event);
+  }
 }
 
 function lockIdOf(seen: unknown): string {

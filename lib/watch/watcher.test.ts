@@ -86,8 +86,45 @@ describe('Watcher', () => {
       expect(Date.now() - read.startedAt).toBeLessThanOrEqual(60 + 15 + 25);
     }
     // Over ~240 ms with a 60 ms interval: about 4 reads, not one per get().
-    expect(f.reads()).toBeLessThanOrEqual(7);
-    expect(waits.filter((ms) => ms > 10).length).toBeLessThanOrEqual(2);
+    expect(f.reads()).toBeLessThanOrEqual(8);
+    expect(waits.filter((ms) => ms > 10).length).toBeLessThanOrEqual(3);
+  });
+
+  it('with reads slower than the interval, overlaps at most two so a fresh read lands every interval', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const starts: number[] = [];
+    const watcher = new Watcher<number>({
+      read: async () => {
+        starts.push(Date.now());
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await sleep(160);
+        running--;
+        return starts.length;
+      },
+      isOk: () => true,
+      intervalMs: () => 100,
+      idleAfterMs: () => 2000,
+    });
+    watchers.push(watcher as Watcher<unknown>);
+    const t0 = Date.now();
+    await watcher.get();
+    await sleep(700);
+    // A viewer gets a read younger than interval + one read, and rarely waits for one.
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      const read = await watcher.get();
+      waits.push(performance.now() - t);
+      expect(Date.now() - read.startedAt).toBeLessThanOrEqual(100 + 160 + 60);
+      await sleep(37);
+    }
+    expect(waits.filter((ms) => ms > 40).length).toBeLessThanOrEqual(3);
+    // Reads started at most one per interval, never more than two at once.
+    expect(maxRunning).toBeLessThanOrEqual(2);
+    expect(starts.length).toBeLessThanOrEqual(Math.ceil((Date.now() - t0) / 100) + 1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(95);
   });
 
   it('stays on with nobody viewing while keepAlive says so', async () => {

@@ -8,9 +8,10 @@
  * - Otherwise the caller waits for a read; concurrent callers share the one in flight.
  * - `invalidate()` (after a mutation) drops the latest read, and a read already in flight, started
  *   before the mutation, is not handed to anyone who asks after it.
- * - While active, a read starts every interval (an interval after the previous one started), so it
- *   is ready about when the latest expires and viewers of a watched backend rarely wait; AWS sees at
- *   most one read per interval whatever the number of viewers.
+ * - While active, a read starts every interval (an interval after the previous one started, even if
+ *   that one is still running, at most two at once), so a fresh read completes about every interval
+ *   and viewers of a watched backend rarely wait; AWS sees at most one read started per interval,
+ *   whatever the number of viewers.
  *
  * Generic and free of AWS (the read is injected) so it is unit-tested with a fake read.
  */
@@ -41,10 +42,15 @@ export interface WatcherOptions<T> {
   now?: () => number;
 }
 
+const MAX_RUNNING = 2;
+
 export class Watcher<T> {
   private latest: WatchedRead<T> | null = null;
   private lastGood: WatchedRead<T> | null = null;
+  /** The newest read in flight (viewers wait for it); older ones may still be running. */
   private inFlight: { promise: Promise<WatchedRead<T>>; epoch: number } | null = null;
+  private running = 0;
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
   private epoch = 0;
   private lastViewedAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -106,8 +112,14 @@ export class Watcher<T> {
   /** Starts a read unless one started since the last invalidation is running. */
   refresh(): Promise<WatchedRead<T>> {
     if (this.inFlight && this.inFlight.epoch === this.epoch) return this.inFlight.promise;
+    return this.start();
+  }
+
+  private start(): Promise<WatchedRead<T>> {
     const epoch = this.epoch;
     const startedAt = this.now();
+    this.lastStartedAt = startedAt;
+    this.running++;
     this.reads++;
     const promise = this.options.read().then(
       (value) => {
@@ -125,6 +137,7 @@ export class Watcher<T> {
     promise
       .catch(() => undefined)
       .finally(() => {
+        this.running--;
         if (this.inFlight === entry) this.inFlight = null;
         this.schedule();
       });
@@ -145,18 +158,21 @@ export class Watcher<T> {
     }
   }
 
-  /** Plans the next background read: an interval after the latest one started. */
+  /**
+   * Plans the next background read: an interval after the previous one started, so at most one read
+   * starts per interval. It starts even while the previous one still runs (a read slower than the
+   * interval), at most two at once: then a read completes every interval and viewers never wait.
+   */
   private schedule(): void {
-    if (this.timer || this.inFlight || !this.active()) return;
+    if (this.timer || this.running >= MAX_RUNNING || !this.active()) return;
     const interval = this.options.intervalMs();
     const now = this.now();
-    // One read starts per interval (never more): it finishes when the latest expires if it takes as
-    // long as the latest did (that one expires at its start + its duration + the interval).
-    const delay = Math.max(0, (this.latest?.startedAt ?? now) + interval - now);
+    const delay = Math.max(0, (Number.isFinite(this.lastStartedAt) ? this.lastStartedAt : now) + interval - now);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.active()) return;
-      this.refresh().catch(() => undefined);
+      if (!this.active() || this.running >= MAX_RUNNING) return;
+      this.start().catch(() => undefined);
+      this.schedule();
     }, delay);
     this.timer.unref?.();
   }

@@ -1,8 +1,8 @@
 /**
  * Runs once when the server starts (Next.js calls `register` before serving any request): refuse to
- * start on a bad configuration, logging every problem. `onRequestError` puts what Next.js itself
- * caught (a page that failed to render, a route handler that threw past `handle`) in the same
- * structured log.
+ * start on a bad configuration, logging every problem; then start alerting. `onRequestError` puts what
+ * Next.js itself caught (a page that failed to render, a route handler that threw past `handle`) in
+ * the same structured log.
  */
 import type { Instrumentation } from 'next';
 
@@ -10,6 +10,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { validateConfigOrExit } = await import('./lib/server/startup');
     validateConfigOrExit();
+    // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
+    const { startAlerting } = await import('./lib/watch/alerting');
+    startAlerting();
   }
 }
 

@@ -10,6 +10,7 @@ const LINKS = [
   { href: '/inventory', label: 'Inventory' },
   { href: '/audit', label: 'Audit' },
   { href: '/migration', label: 'Migration' },
+  { href: '/alerts', label: 'Alerts' },
 ];
 
 /** The main navigation; the current page is marked (aria-current), a state page counts as States. */

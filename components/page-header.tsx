@@ -1,19 +1,28 @@
 import type { ReactNode } from 'react';
 import type { RefreshStatus } from '@/lib/client/backend-reads';
 import { formatUtcClock } from '@/lib/client/format';
+import { Ago } from './ago';
 
-function refreshText({ readAt, refreshing, failed, pollMs }: RefreshStatus): string {
+function RefreshText({ readAt, refreshing, failed, pollMs }: RefreshStatus) {
   const every = `every ${Math.round(pollMs / 1000)} s`;
-  if (readAt === null) return failed > 0 ? `Not read: ${failed === 1 ? 'a backend' : `${failed} backends`} could not be read · retrying ${every}` : 'Reading…';
-  const parts = [`Last refreshed ${formatUtcClock(readAt)}`];
+  if (readAt === null) return <>{failed > 0 ? `Not read: ${failed === 1 ? 'a backend' : `${failed} backends`} could not be read · retrying ${every}` : 'Reading…'}</>;
+  const parts: string[] = [];
   if (failed > 0) parts.push(`${failed === 1 ? '1 backend' : `${failed} backends`} not read since`);
   if (refreshing) parts.push('refreshing…');
   parts.push(every);
-  return parts.join(' · ');
+  return (
+    <>
+      <span data-testid="freshness">
+        As of {formatUtcClock(readAt)} (<Ago at={readAt} />)
+      </span>
+      {` · ${parts.join(' · ')}`}
+    </>
+  );
 }
 
 /**
- * A page's title with its filters beside it and, for polled pages, when it was last read. The refresh
+ * A page's title with its filters beside it and, for polled pages, when its listings were read (the
+ * server's read time of the oldest one, and how long ago, ticking). The refresh
  * line is not a live region: a poll every few seconds must not be announced each time.
  */
 export function PageHeader({ id, title, description, refresh, children }: { id: string; title: string; description?: ReactNode; refresh?: RefreshStatus; children?: ReactNode }) {
@@ -26,7 +35,7 @@ export function PageHeader({ id, title, description, refresh, children }: { id: 
         {description ? <p className="text-sm text-slate-600">{description}</p> : null}
         {refresh ? (
           <p className="text-sm text-slate-600" data-testid="refresh-status">
-            {refreshText(refresh)}
+            <RefreshText {...refresh} />
           </p>
         ) : null}
       </div>

@@ -112,7 +112,7 @@ async function main() {
     log(`seeded ${keys.length + bigKeys.length} states (${distinct} distinct contents, ${perState * STATES} small-state resources, ${bigKeys.length} × ${BIG_MB} MiB) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
     const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-inv-')), 'config.json');
-    fs.writeFileSync(configFile, JSON.stringify({ backends: [{ id: 'inv', bucket, region: 'us-east-1', endpoint, forcePathStyle: true }], cacheSeconds: 0, cacheStaleSeconds: 0 }));
+    fs.writeFileSync(configFile, JSON.stringify({ backends: [{ id: 'inv', bucket, region: 'us-east-1', endpoint, forcePathStyle: true }], cacheSeconds: 0 }));
     process.env.LOCKBOARD_CONFIG = configFile;
     resetConfigForTests();
     resetClientsForTests();

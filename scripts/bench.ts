@@ -8,6 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -331,13 +333,34 @@ async function main() {
         ],
         cacheSeconds: FANIN_INTERVAL_MS / 1000,
         pollIntervalSeconds: FANIN_INTERVAL_MS / 1000,
-        // Cold-read measurements: never answer from a stale listing.
-        cacheStaleSeconds: 0,
+        // Cold-read measurements: every request reads the backend (no watcher reuse).
+        watchIntervalSeconds: 0,
       }),
     );
-    // The fan-in runs the shipped default: an expired listing is served while one read refreshes it.
+    // The fan-in runs the watcher (one read per interval, whatever the number of viewers) with alerting
+    // on: every seeded lock is stale (1 s threshold), so each is one lock.stale event to a local receiver.
+    // Alerting must add no read, only one claim write per event (plus the winner's outcome write).
+    let alertsReceived = 0;
+    const receiver = http.createServer((req, res) => {
+      req.resume().on('end', () => {
+        alertsReceived++;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const fanInConfigFile = path.join(tmp, 'config-fanin.json');
-    fs.writeFileSync(fanInConfigFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), cacheStaleSeconds: undefined }));
+    fs.writeFileSync(
+      fanInConfigFile,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(configFile, 'utf8')),
+        // Only the measured backend: the metrics scrapes of the call counts keep every configured backend watched.
+        backends: (JSON.parse(fs.readFileSync(configFile, 'utf8')) as { backends: Array<{ id: string }> }).backends.filter((b) => b.id === 'main'),
+        watchIntervalSeconds: FANIN_INTERVAL_MS / 1000,
+        staleAfterMinutes: 1 / 60,
+        channels: [{ name: 'bench', type: 'webhook', url: receiverUrl, secretEnv: 'BENCH_HOOK_SECRET', events: ['lock.stale'], backends: ['main'] }],
+      }),
+    );
     const app = await startApp(configFile, moto.endpoint);
     apps.push(app);
     // Warm the route code (first request compiles nothing in production, but loads modules).
@@ -436,7 +459,7 @@ async function main() {
 
     // (3) fan-in
     log(`(3) fan-in: ${FANIN_CLIENTS} clients every ${FANIN_INTERVAL_MS} ms for ${FANIN_SECONDS} s`);
-    const fanApp = await startApp(fanInConfigFile, moto.endpoint);
+    const fanApp = await startApp(fanInConfigFile, moto.endpoint, { BENCH_HOOK_SECRET: 'bench' });
     apps.push(fanApp);
     await getJson(`${fanApp.base}/api/backends/main/locks`); // the first viewer waits for the first read
     const latencies: number[] = [];
@@ -465,6 +488,7 @@ async function main() {
     const fanSeconds = (Date.now() - fanStart) / 1000;
     const fanCalls = delta(await appCalls(fanApp.base), fanBefore);
     await fanApp.stop();
+    await new Promise((r) => receiver.close(r));
     const intervals = fanSeconds / (FANIN_INTERVAL_MS / 1000);
     const pagesPerRead = { scan: (locksSide.app.calls['dynamodb:Scan'] ?? 1), list: (locksSide.app.calls['s3:ListObjectsV2'] ?? 1) };
     results.fanIn = {
@@ -475,6 +499,8 @@ async function main() {
       calls: fanCalls,
       callsPerInterval: Object.fromEntries(Object.entries(fanCalls).map(([k, n]) => [k, n / intervals])),
       readsPerInterval: { scan: (fanCalls['dynamodb:Scan'] ?? 0) / pagesPerRead.scan / intervals, list: (fanCalls['s3:ListObjectsV2'] ?? 0) / pagesPerRead.list / intervals },
+      // Alerting: events delivered, and its only AWS calls (claims: PutObject; a lost claim's GetObject).
+      alerts: { received: alertsReceived, claimWrites: fanCalls['s3:PutObject'] ?? 0, claimReads: fanCalls['s3:GetObject'] ?? 0 },
       p50ms: percentile(latencies, 50),
       p95ms: percentile(latencies, 95),
     };
@@ -560,6 +586,11 @@ function printTable(r: Any) {
   const f = r.fanIn as Any;
   const maxReads = Math.max(f.readsPerInterval.scan, f.readsPerInterval.list);
   rows.push(['3', `fan-in ${f.clients} clients, ${f.requests} requests, ${f.failures} failed`, `p50 ${ms(f.p50ms)}, p95 ${ms(f.p95ms)}`, '', `reads/interval scan ${f.readsPerInterval.scan.toFixed(2)}, list ${f.readsPerInterval.list.toFixed(2)}`, '≤ 1 read, p95 < 200 ms', maxReads <= 1.0001 && f.p95ms < 200 ? 'yes' : 'NO']);
+  if (f.alerts) {
+    const a = f.alerts as { received: number; claimWrites: number; claimReads: number };
+    // One claim write and one outcome write per event; no read beyond the watcher's (GetObject 0: dual-mode locks need no body).
+    rows.push(['3', `alerting during the fan-in (every lock stale)`, `${a.received} events delivered`, '', `PutObject ${a.claimWrites}, GetObject ${a.claimReads}`, '2 writes per event, no extra read', a.claimWrites === 2 * a.received && a.claimReads === 0 ? 'yes' : 'NO']);
+  }
   const v = r.versions as Any;
   rows.push(['4', `versions of one key (${v.versionCount} among ${v.otherVersions})`, ms(v.app.medianMs), ms(v.baseline.medianMs), ratios(v), '≤ 1.3×', v.ratio <= 1.3 ? 'yes' : 'NO']);
   const d = r.diff as Any;

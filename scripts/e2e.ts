@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     LOCKBOARD_CONFIG: configFile,
     LOCKBOARD_POLL_INTERVAL_SECONDS: process.env.LOCKBOARD_POLL_INTERVAL_SECONDS || '1',
     LOCKBOARD_CACHE_SECONDS: process.env.LOCKBOARD_CACHE_SECONDS || '1',
+    LOCKBOARD_WATCH_INTERVAL_SECONDS: process.env.LOCKBOARD_WATCH_INTERVAL_SECONDS || '1',
     E2E_MOTO_ENDPOINT: main.endpoint,
     E2E_FLAKY_ENDPOINT: flakyBackend.endpoint,
     E2E_CONTROL_URL: `http://127.0.0.1:${controlPort}`,

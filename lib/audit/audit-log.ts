@@ -56,6 +56,32 @@ interface Located {
 /** Begun and not yet completed, by record id (the same process completes what it began). */
 const pending = new Map<string, Located>();
 
+type AuditListener = (record: AuditRecord) => void;
+// On globalThis: Next.js may bundle this module more than once; alerting listens from its own bundle.
+const listenersKey = Symbol.for('lockboard.auditListeners');
+
+function auditListeners(): Set<AuditListener> {
+  const holder = globalThis as unknown as Record<symbol, Set<AuditListener> | undefined>;
+  holder[listenersKey] ??= new Set();
+  return holder[listenersKey];
+}
+
+/** Called with every completed or refused attempt's record (alerting turns each into one event). Returns an unsubscribe function. */
+export function onAuditCompleted(listener: AuditListener): () => void {
+  auditListeners().add(listener);
+  return () => auditListeners().delete(listener);
+}
+
+function notifyListeners(record: AuditRecord): void {
+  for (const listener of auditListeners()) {
+    try {
+      listener(record);
+    } catch (e) {
+      logger.error('audit listener failed', { error: e });
+    }
+  }
+}
+
 /** The server log's copy of each audit step (bounded like every log line: long values are cut). */
 function logLine(phase: 'begin' | 'complete' | 'refused', record: AuditRecord, extra: { stored: boolean; storeError?: string }): void {
   logger.info('audit', { phase, ...extra, record });
@@ -131,6 +157,7 @@ export async function completeAudit(id: string, completion: AuditCompletion): Pr
     }
   }
   logLine('complete', located.record, storeError === null ? { stored: true } : { stored: false, storeError });
+  notifyListeners(located.record);
 }
 
 /**
@@ -154,6 +181,7 @@ export async function recordRefusal(input: AuditInput, error: AppError): Promise
   } catch (e) {
     logLine('refused', located.record, { stored: false, storeError: toAppError(e, 'audit write failed', { phase: 'refused', id: located.record.id }).message });
   }
+  notifyListeners(located.record);
 }
 
 export interface AuditQuery extends AuditFilter {

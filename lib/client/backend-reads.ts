@@ -75,9 +75,17 @@ export interface RefreshStatus {
 
 /** The page header's refresh line of a page made of one query per backend. */
 export function refreshStatus(results: ReadonlyArray<UseQueryResult<unknown>>, reads: ReadonlyArray<BackendRead<unknown>>, pollMs: number): RefreshStatus {
-  const read = results.filter((_, i) => reads[i]!.status === 'ok' || reads[i]!.status === 'partial').map((r) => r.dataUpdatedAt);
+  // The server's read time of each listing shown (`fetchedAt`), else when the browser got it; the
+  // page is as old as its oldest listing.
+  const read = results
+    .filter((_, i) => reads[i]!.status === 'ok' || reads[i]!.status === 'partial')
+    .map((r) => {
+      const fetchedAt = (r.data as { fetchedAt?: unknown } | undefined)?.fetchedAt;
+      const server = typeof fetchedAt === 'string' ? Date.parse(fetchedAt) : NaN;
+      return Number.isFinite(server) ? server : r.dataUpdatedAt;
+    });
   return {
-    readAt: read.length > 0 ? Math.max(...read) : null,
+    readAt: read.length > 0 ? Math.min(...read) : null,
     refreshing: results.some((r) => r.isFetching),
     failed: reads.filter((r) => r.status === 'failed' || r.status === 'stale').length,
     pollMs,

@@ -1,12 +1,9 @@
 /**
  * A short in-process cache with in-flight sharing: while a read is running every caller awaits the
  * same promise, and its result (value or error) is reused for `ttlMs`. This is what makes fifty
- * polling browsers cost AWS the same as one. Nothing here outlives a few seconds (or `staleMs`),
- * so replicas behind a load balancer stay interchangeable.
- *
- * With `staleMs`, an expired value is still served (for at most that long past its expiry) while one
- * background read refreshes it: a viewer never waits for a slow listing once there is a recent one,
- * and AWS still sees at most one read per TTL. Errors are never served stale.
+ * polling browsers cost AWS the same as one. An expired entry is never served: the next caller
+ * waits for a new load. (Backend listings are not cached here: their watcher, lib/watch/watcher.ts,
+ * keeps them fresh.)
  */
 import { recordCache } from './metrics';
 
@@ -14,29 +11,18 @@ interface Entry {
   expires: number;
   promise: Promise<unknown>;
   settled: boolean;
-  ok: boolean;
-  refreshing: boolean;
-}
-
-export interface CacheOptions {
-  /** How long past expiry a successful value may still be served while it is refreshed. */
-  staleMs?: number;
 }
 
 const MAX_ENTRIES = 5000;
-const entries = new Map<string, Entry>();
+// On globalThis: Next.js bundles this module more than once (routes, instrumentation); alerting
+// evaluates reads from its own bundle and must share the content-addressed caches (.tflock bodies,
+// state hashes) with the views instead of downloading them again.
+const entriesKey = Symbol.for('lockboard.cacheEntries');
+const entries: Map<string, Entry> = ((globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>)[entriesKey] ??= new Map());
 
-function start(fullKey: string, ttlMs: number, load: () => Promise<unknown>): Entry {
-  const entry: Entry = { expires: Number.POSITIVE_INFINITY, promise: Promise.resolve(), settled: false, ok: false, refreshing: false };
-  entry.promise = load().then(
-    (value) => {
-      entry.ok = true;
-      return value;
-    },
-    (error: unknown) => {
-      throw error;
-    },
-  );
+function start(ttlMs: number, load: () => Promise<unknown>): Entry {
+  const entry: Entry = { expires: Number.POSITIVE_INFINITY, promise: Promise.resolve(), settled: false };
+  entry.promise = load();
   entry.promise
     .catch(() => undefined)
     .finally(() => {
@@ -47,7 +33,7 @@ function start(fullKey: string, ttlMs: number, load: () => Promise<unknown>): En
 }
 
 /** Returns the cached (or in-flight) result for `key`, loading it when absent or expired. */
-export function cachedRead<T>(cacheName: string, key: string, ttlMs: number, load: () => Promise<T>, options: CacheOptions = {}): Promise<T> {
+export function cachedRead<T>(cacheName: string, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const fullKey = `${cacheName}:${key}`;
   const now = Date.now();
   const hit = entries.get(fullKey);
@@ -55,22 +41,8 @@ export function cachedRead<T>(cacheName: string, key: string, ttlMs: number, loa
     recordCache(cacheName, 'hit');
     return hit.promise as Promise<T>;
   }
-  if (hit && hit.ok && options.staleMs && now < hit.expires + options.staleMs) {
-    recordCache(cacheName, 'stale');
-    if (!hit.refreshing) {
-      hit.refreshing = true;
-      const next = start(fullKey, ttlMs, load);
-      // Swap in the fresh result once it is there (a failure too: errors must surface).
-      next.promise
-        .catch(() => undefined)
-        .finally(() => {
-          if (entries.get(fullKey) === hit) entries.set(fullKey, next);
-        });
-    }
-    return hit.promise as Promise<T>;
-  }
   recordCache(cacheName, 'miss');
-  const entry = start(fullKey, ttlMs, load);
+  const entry = start(ttlMs, load);
   entries.set(fullKey, entry);
   if (entries.size > MAX_ENTRIES) evictExpired(now);
   return entry.promise as Promise<T>;
@@ -91,7 +63,16 @@ function evictExpired(now: number): void {
   }
 }
 
+const clearHooksKey = Symbol.for('lockboard.cacheClearHooks');
+const clearHooks: Set<() => void> = ((globalThis as unknown as Record<symbol, Set<() => void> | undefined>)[clearHooksKey] ??= new Set());
+
+/** Other process-wide caches (the backend watchers) that clearCache() must reset too. */
+export function onClearCache(hook: () => void): void {
+  clearHooks.add(hook);
+}
+
 /** Tests only. */
 export function clearCache(): void {
   entries.clear();
+  for (const hook of clearHooks) hook();
 }

@@ -132,3 +132,56 @@ describe('trust-boundary settings', () => {
     expect(loadConfig({ LOCKBOARD_CONFIG: file }).authJwt).toMatchObject({ type: 'alb', header: 'x-amzn-oidc-data', keyUrlTemplate: 'https://public-keys.auth.elb.{region}.amazonaws.com/{kid}', userClaim: 'email', clockSkewSeconds: 30 });
   });
 });
+
+describe('watching and alerting settings', () => {
+  const backends = [{ id: 'prod', bucket: 'tf-state', region: 'us-east-1' }];
+
+  it('defaults: watch every 10 s, remind every 240 min, no channels', () => {
+    const c = loadConfig({ LOCKBOARD_CONFIG: configFile({ backends }) });
+    expect(c).toMatchObject({ watchIntervalSeconds: 10, remindAfterMinutes: 240, publicUrl: null, metricsMaxLocks: 500, channels: [] });
+  });
+
+  it('resolves channel secrets from the variables the file names', () => {
+    const file = configFile({
+      backends,
+      publicUrl: 'https://lockboard.example.com/',
+      channels: [
+        { name: 'hook', type: 'webhook', url: 'https://hooks.example.com/lb', secretEnv: 'HOOK_SECRET', keys: ['prod/**'] },
+        { name: 'chat', type: 'slack', urlEnv: 'SLACK_URL', events: ['lock.stale'] },
+        { name: 'topic', type: 'sns', topicArn: 'arn:aws:sns:eu-west-1:111122223333:lockboard' },
+      ],
+    });
+    const c = loadConfig({ LOCKBOARD_CONFIG: file, HOOK_SECRET: 's', SLACK_URL: 'https://hooks.slack.com/services/T/B/X' });
+    expect(c.publicUrl).toBe('https://lockboard.example.com');
+    expect(c.channels).toEqual([
+      expect.objectContaining({ name: 'hook', type: 'webhook', secret: 's', keys: ['prod/**'], timeoutMs: 5000, retries: 3 }),
+      expect.objectContaining({ name: 'chat', type: 'slack', url: 'https://hooks.slack.com/services/T/B/X', events: ['lock.stale'] }),
+      expect.objectContaining({ name: 'topic', type: 'sns', region: 'eu-west-1' }),
+    ]);
+  });
+
+  it('refuses to start on a missing secret variable, a bad URL, an unknown backend or the removed cacheStaleSeconds, naming each', () => {
+    const file = configFile({
+      backends,
+      cacheStaleSeconds: 60,
+      channels: [
+        { name: 'hook', type: 'webhook', url: 'https://hooks.example.com/lb', secretEnv: 'MISSING_SECRET', backends: ['nope'] },
+        { name: 'bad', type: 'webhook', url: 'not a url', secretEnv: 'X' },
+        { name: 'chat', type: 'slack', urlEnv: 'SLACK_URL' },
+      ],
+    });
+    const problems = problemsOf({ LOCKBOARD_CONFIG: file, X: 'x', SLACK_URL: 'javascript:alert(1)' });
+    expect(problems.join('\n')).toMatch(/channels\[1\]\.url/);
+    // A schema problem stops before secrets are read: fix it and the rest shows.
+    const file2 = configFile({ backends, cacheStaleSeconds: 60, channels: [{ name: 'hook', type: 'webhook', url: 'https://hooks.example.com/lb', secretEnv: 'MISSING_SECRET', backends: ['nope'] }, { name: 'chat', type: 'slack', urlEnv: 'SLACK_URL' }] });
+    const more = problemsOf({ LOCKBOARD_CONFIG: file2, SLACK_URL: 'javascript:alert(1)' });
+    expect(more).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/channels\[0\] \(hook\): environment variable MISSING_SECRET .* is not set/),
+        expect.stringMatching(/channels\[0\]\.backends: no backend with id "nope"/),
+        expect.stringMatching(/channels\[1\] \(chat\): environment variable SLACK_URL is not an http\(s\) URL/),
+        expect.stringMatching(/cacheStaleSeconds: removed/),
+      ]),
+    );
+  });
+});

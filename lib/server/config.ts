@@ -74,13 +74,31 @@ const jwtSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+// Watching and alerting (issue 14): notification channels. Secrets are named environment variables.
+const channelFilter = {
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "-" and "_" only (max 63)'),
+  /** Event types to send (default: all but `mutation`). */
+  events: z.array(z.enum(['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation'])).min(1).optional(),
+  /** Backend ids (default: all). */
+  backends: z.array(z.string().min(1)).min(1).optional(),
+  /** Key globs (`*` within a path segment, `**` across segments; default: all). */
+  keys: z.array(z.string().min(1).max(1024)).min(1).optional(),
+  timeoutSeconds: z.number().min(0.1).max(60).optional(),
+  retries: z.int().min(0).max(10).optional(),
+};
+const httpsOrHttp = z.url({ protocol: /^https?$/ });
+const channelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('webhook'), url: httpsOrHttp, secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), ...channelFilter }).strict(),
+  z.object({ type: z.literal('slack'), urlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), ...channelFilter }).strict(),
+  z.object({ type: z.literal('sns'), topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'), region: z.string().min(1).optional(), endpoint: z.url().optional(), ...channelFilter }).strict(),
+]);
+
 const fileSchema = z
   .object({
     backends: z.array(backendSchema).min(1, 'at least one backend is required'),
     staleAfterMinutes: z.number().positive().optional(),
     pollIntervalSeconds: z.number().min(1).optional(),
     cacheSeconds: z.number().min(0).optional(),
-    cacheStaleSeconds: z.number().min(0).optional(),
     authMode: z.enum(['none', 'proxy']).optional(),
     authUserHeader: z.string().min(1).optional(),
     operators: z.array(z.string().min(1)).optional(),
@@ -95,6 +113,13 @@ const fileSchema = z
     allowedHosts: z.array(z.string().min(1)).optional(),
     listenHost: z.string().min(1).optional(),
     metricsToken: z.string().min(16).optional(),
+    // Watching and alerting (issue 14).
+    watchIntervalSeconds: z.number().min(0).max(3600).optional(),
+    /** Replaced by watchIntervalSeconds: accepted only to name it in a clear start-up error. */
+    cacheStaleSeconds: z.unknown().optional(),
+    remindAfterMinutes: z.number().positive().optional(),
+    metricsMaxLocks: z.int().min(0).max(100_000).optional(),
+    channels: z.array(channelSchema).max(50).optional(),
   })
   .strict();
 
@@ -159,8 +184,6 @@ export interface AppConfig {
   staleAfterMinutes: number;
   pollIntervalSeconds: number;
   cacheSeconds: number;
-  /** How long past `cacheSeconds` a listing may still be served while it is refreshed (0: never). */
-  cacheStaleSeconds: number;
   authMode: 'none' | 'proxy';
   authUserHeader: string;
   operators: string[];
@@ -174,7 +197,7 @@ export interface AppConfig {
   accessRules: AccessRule[];
   /** Verify a signed identity instead of trusting the user header (proxy mode); null: plain header. */
   authJwt: JwtConfig | null;
-  /** The URL people open Lockboard at (its host is allowed; https turns on HSTS). */
+  /** The URL people open Lockboard at (its host is allowed; https turns on HSTS; deep links in events). */
   publicUrl: string | null;
   /** Host headers served (lowercase; an entry without a port matches any port; `*`: any host). */
   allowedHosts: string[];
@@ -182,8 +205,31 @@ export interface AppConfig {
   listenHost: string;
   /** When set, `/api/metrics` also answers a scraper sending `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  // Watching and alerting (issue 14).
+  /** Each backend is read this often while viewed or alerted on; no answer is older than this plus one read (0: every request reads). */
+  watchIntervalSeconds: number;
+  /** A stale lock is reported again after this long while it stays. */
+  remindAfterMinutes: number;
+  /** At most this many `lockboard_lock_age_seconds` series; the rest are counted. */
+  metricsMaxLocks: number;
+  channels: ChannelConfig[];
   source: string;
 }
+
+export interface ChannelCommon {
+  name: string;
+  events: string[];
+  backends: string[] | null;
+  keys: string[] | null;
+  timeoutMs: number;
+  retries: number;
+}
+
+/** A notification channel with its secret resolved from the environment (server-only, never sent to the browser). */
+export type ChannelConfig =
+  | (ChannelCommon & { type: 'webhook'; url: string; secret: string })
+  | (ChannelCommon & { type: 'slack'; url: string })
+  | (ChannelCommon & { type: 'sns'; topicArn: string; region: string; endpoint: string | null });
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -299,7 +345,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const authMode = env.LOCKBOARD_AUTH_MODE || file?.authMode || 'none';
   if (authMode !== 'none' && authMode !== 'proxy') problems.push(`LOCKBOARD_AUTH_MODE: expected "none" or "proxy", got "${authMode}"`);
 
-  let publicUrl: string | null = env.LOCKBOARD_PUBLIC_URL || file?.publicUrl || null;
+  let publicUrl: string | null = (env.LOCKBOARD_PUBLIC_URL || file?.publicUrl || '').replace(/\/+$/, '') || null;
   if (publicUrl !== null && !URL.canParse(publicUrl)) {
     problems.push(`LOCKBOARD_PUBLIC_URL: not a URL: "${publicUrl}"`);
     publicUrl = null;
@@ -310,7 +356,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staleAfterMinutes: envNumber(env, 'LOCKBOARD_STALE_AFTER_MINUTES', problems, 1) ?? file?.staleAfterMinutes ?? 120,
     pollIntervalSeconds: envNumber(env, 'LOCKBOARD_POLL_INTERVAL_SECONDS', problems, 1) ?? file?.pollIntervalSeconds ?? 5,
     cacheSeconds: envNumber(env, 'LOCKBOARD_CACHE_SECONDS', problems, 0) ?? file?.cacheSeconds ?? 4,
-    cacheStaleSeconds: envNumber(env, 'LOCKBOARD_CACHE_STALE_SECONDS', problems, 0) ?? file?.cacheStaleSeconds ?? 60,
     authMode: authMode === 'proxy' ? 'proxy' : 'none',
     authUserHeader: (env.LOCKBOARD_AUTH_USER_HEADER || file?.authUserHeader || 'x-forwarded-email').toLowerCase(),
     operators: envList(env, 'LOCKBOARD_OPERATORS') ?? file?.operators ?? [],
@@ -325,10 +370,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     allowedHosts: allowedHostsOf(env, file, publicUrl),
     listenHost: env.LOCKBOARD_LISTEN_HOST || file?.listenHost || (authMode === 'proxy' ? '0.0.0.0' : '127.0.0.1'),
     metricsToken: env.LOCKBOARD_METRICS_TOKEN || file?.metricsToken || null,
+    // Watching and alerting (issue 14).
+    watchIntervalSeconds: envNumber(env, 'LOCKBOARD_WATCH_INTERVAL_SECONDS', problems, 0) ?? file?.watchIntervalSeconds ?? 10,
+    remindAfterMinutes: envNumber(env, 'LOCKBOARD_REMIND_AFTER_MINUTES', problems, 0.01) ?? file?.remindAfterMinutes ?? 240,
+    metricsMaxLocks: envNumber(env, 'LOCKBOARD_METRICS_MAX_LOCKS', problems, 0) ?? file?.metricsMaxLocks ?? 500,
+    channels: (file?.channels ?? []).map((c, i) => toChannel(c, i, env, defaultRegion, problems, backends)),
     source,
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');
   if (config.authJwt && config.authMode !== 'proxy') problems.push('authJwt: needs authMode "proxy"');
+  if (config.publicUrl !== null && !/^https?:\/\/[^/]+/.test(config.publicUrl)) problems.push(`LOCKBOARD_PUBLIC_URL / publicUrl: expected an http(s) URL, got "${config.publicUrl}"`);
+  const channelNames = new Set<string>();
+  config.channels.forEach((c, i) => {
+    if (channelNames.has(c.name)) problems.push(`LOCKBOARD_CONFIG channels[${i}].name: duplicate name "${c.name}"`);
+    channelNames.add(c.name);
+  });
+  if (file?.cacheStaleSeconds !== undefined) problems.push('LOCKBOARD_CONFIG cacheStaleSeconds: removed; listings are now kept fresh by the watcher (set watchIntervalSeconds instead)');
+  if (env.LOCKBOARD_CACHE_STALE_SECONDS !== undefined) problems.push('LOCKBOARD_CACHE_STALE_SECONDS: removed; listings are now kept fresh by the watcher (set LOCKBOARD_WATCH_INTERVAL_SECONDS instead)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -357,6 +415,28 @@ function toJwtConfig(j: z.infer<typeof jwtSchema>): JwtConfig {
     return { type: 'alb', header: (j.header ?? 'x-amzn-oidc-data').toLowerCase(), region: j.region, keyUrlTemplate: j.keyUrlTemplate, signer: j.signer ?? null, ...common };
   }
   return { type: 'jwks', header: (j.header ?? 'authorization').toLowerCase(), jwksUrl: j.jwksUrl, issuer: j.issuer, audience: j.audience, ...common };
+}
+
+const DEFAULT_EVENTS = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch'];
+
+/** A channel with its secret read from the variable the config names; a missing variable is a problem naming it. */
+function toChannel(c: z.infer<typeof channelSchema>, i: number, env: Env, defaultRegion: string | undefined, problems: string[], backends: BackendConfig[]): ChannelConfig {
+  const where = `LOCKBOARD_CONFIG channels[${i}]`;
+  const common: ChannelCommon = { name: c.name, events: c.events ?? DEFAULT_EVENTS, backends: c.backends ?? null, keys: c.keys ?? null, timeoutMs: (c.timeoutSeconds ?? 5) * 1000, retries: c.retries ?? 3 };
+  for (const id of c.backends ?? []) if (!backends.some((b) => b.id === id)) problems.push(`${where}.backends: no backend with id "${id}"`);
+  const secret = (name: string, what: string): string => {
+    const value = env[name];
+    if (!value) problems.push(`${where} (${c.name}): environment variable ${name} (${what}) is not set`);
+    return value ?? '';
+  };
+  if (c.type === 'webhook') return { ...common, type: 'webhook', url: c.url, secret: secret(c.secretEnv, 'the webhook signing secret') };
+  if (c.type === 'slack') {
+    const url = secret(c.urlEnv, 'the Slack incoming webhook URL');
+    if (url && !/^https?:\/\/[^/\s]+\/\S*$/.test(url)) problems.push(`${where} (${c.name}): environment variable ${c.urlEnv} is not an http(s) URL`);
+    return { ...common, type: 'slack', url };
+  }
+  const region = c.region ?? c.topicArn.split(':')[3] ?? defaultRegion ?? '';
+  return { ...common, type: 'sns', topicArn: c.topicArn, region, endpoint: c.endpoint ?? null };
 }
 
 function toBackend(b: z.infer<typeof backendSchema>, region: string): BackendConfig {

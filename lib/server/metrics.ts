@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client), kept on globalThis so every bundle of the server shares one
  * registry. Also keeps plain call counts that tests and the benchmark read back exactly.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 interface Metrics {
   registry: Registry;
@@ -10,10 +10,100 @@ interface Metrics {
   awsThrottleRetries: Counter<'service' | 'operation'>;
   cacheRequests: Counter<'cache' | 'result'>;
   requestDuration: Histogram<'route' | 'method' | 'status'>;
+  deliveries: Counter<'channel' | 'outcome'>;
+  lockAge: Gauge<'backend' | 'key' | 'workspace' | 'operation' | 'who'>;
   callCounts: Map<string, number>;
 }
 
 const globalKey = Symbol.for('lockboard.metrics');
+
+/** What the watchers know, read at scrape time (set by lib/watch/alerting.ts). */
+export interface WatchMetrics {
+  /** Live locks, oldest first, at most metricsMaxLocks of them. */
+  locks: Array<{ backend: string; key: string; workspace: string; operation: string; who: string; ageSeconds: number }>;
+  /** Live locks per backend not given their own series (over metricsMaxLocks). */
+  unlisted: Array<{ backend: string; count: number }>;
+  lockCounts: Array<{ backend: string; problem: string; stale: boolean; count: number }>;
+  stateCounts: Array<{ backend: string; digestStatus: string; count: number }>;
+  /** Seconds since each backend's last successful read (absent: never read successfully). */
+  lastSuccessAge: Array<{ backend: string; seconds: number }>;
+  readOk: Array<{ backend: string; ok: boolean }>;
+}
+
+const sourceKey = Symbol.for('lockboard.watchMetricsSource');
+
+export function setWatchMetricsSource(source: () => WatchMetrics): void {
+  (globalThis as unknown as Record<symbol, unknown>)[sourceKey] = source;
+}
+
+function watchMetrics(): WatchMetrics | null {
+  const source = (globalThis as unknown as Record<symbol, (() => WatchMetrics) | undefined>)[sourceKey];
+  return source ? source() : null;
+}
+
+function watchGauges(registry: Registry) {
+  const lockAge = new Gauge({
+    name: 'lockboard_lock_age_seconds',
+    help: 'Age of each live lock (at most metricsMaxLocks series, oldest first; see lockboard_locks_unlisted).',
+    labelNames: ['backend', 'key', 'workspace', 'operation', 'who'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const l of watchMetrics()?.locks ?? []) this.set({ backend: l.backend, key: l.key, workspace: l.workspace, operation: l.operation, who: l.who }, l.ageSeconds);
+    },
+  });
+  new Gauge({
+    name: 'lockboard_locks_unlisted',
+    help: 'Live locks without their own lockboard_lock_age_seconds series (over metricsMaxLocks, or of unknown age).',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const u of watchMetrics()?.unlisted ?? []) this.set({ backend: u.backend }, u.count);
+    },
+  });
+  new Gauge({
+    name: 'lockboard_locks',
+    help: 'Live locks by problem ("none" for a healthy lock; a lock with several problems counts once per problem) and staleness.',
+    labelNames: ['backend', 'problem', 'stale'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of watchMetrics()?.lockCounts ?? []) this.set({ backend: c.backend, problem: c.problem, stale: String(c.stale) }, c.count);
+    },
+  });
+  new Gauge({
+    name: 'lockboard_states',
+    help: 'States by digest status (match, mismatch, missing, orphan, unverified).',
+    labelNames: ['backend', 'digest_status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of watchMetrics()?.stateCounts ?? []) this.set({ backend: c.backend, digest_status: c.digestStatus }, c.count);
+    },
+  });
+  new Gauge({
+    name: 'lockboard_backend_last_successful_read_age_seconds',
+    help: "Seconds since the backend's watcher last read it without error.",
+    labelNames: ['backend'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const a of watchMetrics()?.lastSuccessAge ?? []) this.set({ backend: a.backend }, a.seconds);
+    },
+  });
+  new Gauge({
+    name: 'lockboard_backend_read_ok',
+    help: "1 when the backend's latest read succeeded, 0 when it failed (fully or in part).",
+    labelNames: ['backend'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of watchMetrics()?.readOk ?? []) this.set({ backend: r.backend }, r.ok ? 1 : 0);
+    },
+  });
+  return { lockAge };
+}
 
 function create(): Metrics {
   const registry = new Registry();
@@ -23,6 +113,8 @@ function create(): Metrics {
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
     cacheRequests: new Counter({ name: 'lockboard_cache_requests_total', help: 'Short-cache lookups.', labelNames: ['cache', 'result'], registers: [registry] }),
     requestDuration: new Histogram({ name: 'lockboard_http_request_duration_seconds', help: 'API request duration by route.', labelNames: ['route', 'method', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    ...watchGauges(registry),
+    deliveries: new Counter({ name: 'lockboard_notification_deliveries_total', help: 'Alert deliveries by channel and outcome (delivered, failed, claimed_elsewhere, claim_failed).', labelNames: ['channel', 'outcome'], registers: [registry] }),
     callCounts: new Map(),
   };
 }
@@ -49,6 +141,10 @@ export function recordCache(cache: string, result: 'hit' | 'miss' | 'stale'): vo
 
 export function observeRequest(route: string, method: string, status: number, seconds: number): void {
   metrics().requestDuration.observe({ route, method, status: String(status) }, seconds);
+}
+
+export function recordDelivery(channel: string, outcome: string): void {
+  metrics().deliveries.inc({ channel, outcome });
 }
 
 /** Exact AWS request counts since start (or the last reset), keyed `service:Operation`. */

@@ -1,17 +1,25 @@
 import 'server-only';
 /**
  * One read of a backend: a paginated Scan of the lock table and a paginated listing of the bucket,
- * in parallel, shared by the locks and states views and cached for a poll interval. Each half fails
- * on its own, so a missing table still leaves the `.tflock` locks visible (and vice versa).
+ * in parallel, shared by the locks and states views. Each half fails on its own, so a missing table
+ * still leaves the `.tflock` locks visible (and vice versa).
+ *
+ * Reads are made by the backend's watcher (lib/watch/watcher.ts): one per backend per replica, every
+ * `watchIntervalSeconds` while someone viewed the backend recently (or alerting watches it). A viewer
+ * gets the latest read when it completed less than an interval ago, else waits for a fresh one
+ * (shared). A read with an error is served as what it is (the error), never as a fresh listing.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { lastThrottledAt } from '../aws/clients';
 import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
-import { cachedRead, invalidate } from '../server/cache';
+import { onClearCache } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
+import { recordCache } from '../server/metrics';
 import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
+import { Watcher, type WatchedRead } from '../watch/watcher';
 
 export interface BackendSnapshot {
   /** Table items, [] when the backend has no table, null when the scan failed. */
@@ -49,12 +57,94 @@ async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
   };
 }
 
-export function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
-  const { cacheSeconds, cacheStaleSeconds } = getConfig();
-  return cachedRead('snapshot', backend.id, cacheSeconds * 1000, () => readSnapshot(backend), { staleMs: cacheStaleSeconds * 1000 });
+type SnapshotWatcher = Watcher<BackendSnapshot>;
+
+/** Listeners told of every kept read (event derivation, metrics). */
+type ReadListener = (backend: BackendConfig, read: WatchedRead<BackendSnapshot>, previous: WatchedRead<BackendSnapshot> | null) => void;
+
+interface WatchRegistry {
+  watchers: Map<string, SnapshotWatcher>;
+  listeners: Set<ReadListener>;
+  keepAlive: (backendId: string) => boolean;
 }
 
-/** After a mutation: the next read goes to AWS. */
-export function invalidateSnapshot(backendId: string): void {
-  invalidate('snapshot', backendId);
+// On globalThis: Next.js may bundle this module more than once, and a replica must have one watcher per backend.
+const registryKey = Symbol.for('lockboard.watchers');
+
+function registry(): WatchRegistry {
+  const holder = globalThis as unknown as Record<symbol, WatchRegistry | undefined>;
+  holder[registryKey] ??= { watchers: new Map(), listeners: new Set(), keepAlive: () => false };
+  return holder[registryKey];
 }
+
+export function isSnapshotOk(s: BackendSnapshot): boolean {
+  return s.tableError === null && s.bucketError === null;
+}
+
+/** The watcher of this backend (created on first use). */
+export function watcherOf(backend: BackendConfig): SnapshotWatcher {
+  const reg = registry();
+  let watcher = reg.watchers.get(backend.id);
+  if (!watcher) {
+    watcher = new Watcher<BackendSnapshot>({
+      read: () => readSnapshot(backend),
+      isOk: isSnapshotOk,
+      intervalMs: () => getConfig().watchIntervalSeconds * 1000,
+      // A page polls every pollIntervalSeconds: it stays "viewing" between two polls.
+      idleAfterMs: () => 2 * Math.max(getConfig().watchIntervalSeconds, getConfig().pollIntervalSeconds) * 1000,
+      keepAlive: () => registry().keepAlive(backend.id),
+      onServe: (fresh) => recordCache('snapshot', fresh ? 'hit' : 'miss'),
+      onRead: (read, previous) => {
+        for (const listener of registry().listeners) listener(backend, read, previous);
+      },
+    });
+    reg.watchers.set(backend.id, watcher);
+  }
+  return watcher;
+}
+
+/** Set while alerting or metrics evaluate a read the watcher just made: not a view, and no new read. */
+const evaluating = new AsyncLocalStorage<BackendSnapshot>();
+
+/** The backend's latest read if it is fresh (completed less than an interval ago), else a fresh read. */
+export async function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
+  const pinned = evaluating.getStore();
+  if (pinned) return pinned;
+  return (await watcherOf(backend).get()).value;
+}
+
+/** Runs `fn` (listLocks, listStates…) against this snapshot, without counting a view or reading again. */
+export function withSnapshot<T>(snapshot: BackendSnapshot, fn: () => Promise<T>): Promise<T> {
+  return evaluating.run(snapshot, fn);
+}
+
+/** After a mutation: the next answer waits for a read started after the mutation. */
+export function invalidateSnapshot(backendId: string): void {
+  registry().watchers.get(backendId)?.invalidate();
+}
+
+/** Every kept read of every backend is passed to `listener` (returns an unsubscribe function). */
+export function onSnapshotRead(listener: ReadListener): () => void {
+  registry().listeners.add(listener);
+  return () => registry().listeners.delete(listener);
+}
+
+/** Which backends are watched with nobody viewing (alerting); their watchers start at once. */
+export function setWatchKeepAlive(keepAlive: (backendId: string) => boolean): void {
+  registry().keepAlive = keepAlive;
+  for (const backend of getConfig().backends) if (keepAlive(backend.id)) watcherOf(backend).wake();
+}
+
+/** Every watcher of this replica (metrics). */
+export function snapshotWatchers(): ReadonlyMap<string, SnapshotWatcher> {
+  return registry().watchers;
+}
+
+function resetWatchers(): void {
+  const reg = registry();
+  for (const watcher of reg.watchers.values()) watcher.stop();
+  reg.watchers.clear();
+}
+
+// Tests reset every process-wide cache with clearCache(): the watchers are part of it.
+onClearCache(resetWatchers);

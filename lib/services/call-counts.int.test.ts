@@ -32,7 +32,7 @@ beforeAll(async () => {
   await w.putItemsBatch(table, items);
   // Dual-mode: the same JSON in the .tflock objects, so their ETags prove their content.
   await Promise.all(held.map((info, i) => w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: lockfileKey(`svc${i}/terraform.tfstate`), Body: marshalLockInfo(info) }))));
-  useBackends([{ id: 'calls', bucket, dynamodbTable: table, useLockfile: true, scanSegments: SEGMENTS, scanPageSize: PAGE }], { cacheSeconds: 30 });
+  useBackends([{ id: 'calls', bucket, dynamodbTable: table, useLockfile: true, scanSegments: SEGMENTS, scanPageSize: PAGE }], { watchIntervalSeconds: 30 });
 });
 
 describe('AWS calls of a locks listing', () => {

@@ -91,7 +91,7 @@ describe('when AWS throttles', () => {
   });
 
   it('serves the failed read from the cache to every other viewer instead of retrying again', async () => {
-    useBackends([backend()], { cacheSeconds: 30 });
+    useBackends([backend()], { watchIntervalSeconds: 30 });
     const seenBefore = proxy.seen('s3:ListObjectsV2');
     proxy.throttleNext('s3:ListObjectsV2', 100);
     const answers = await Promise.all(Array.from({ length: 20 }, () => listLocks(getBackend('throttled'))));
@@ -104,7 +104,7 @@ describe('when AWS throttles', () => {
 
 describe('GET /api/metrics', () => {
   it('exposes AWS calls, cache results and request durations in Prometheus text format', async () => {
-    useBackends([backend()], { cacheSeconds: 30 });
+    useBackends([backend()], { watchIntervalSeconds: 30 });
     const route = '/api/backends/[id]/locks';
     const before = await metricsBody();
     expect((await getLocks()).status).toBe(200);

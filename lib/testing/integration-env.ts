@@ -34,7 +34,7 @@ export function useBackends(backends: TestBackend[], extra: Record<string, unkno
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-test-')), 'config.json');
   fs.writeFileSync(
     file,
-    JSON.stringify({ backends: backends.map((b) => ({ region: 'us-east-1', forcePathStyle: true, ...b })), cacheSeconds: 0, cacheStaleSeconds: 0, ...extra }),
+    JSON.stringify({ backends: backends.map((b) => ({ region: 'us-east-1', forcePathStyle: true, ...b })), cacheSeconds: 0, watchIntervalSeconds: 0, ...extra }),
   );
   process.env.LOCKBOARD_CONFIG = file;
   resetConfigForTests();

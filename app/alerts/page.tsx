@@ -1,0 +1,85 @@
+import { alertsOverview } from '@/lib/watch/alerting';
+import { TestMessageButton } from './test-button';
+
+export const dynamic = 'force-dynamic';
+
+const OUTCOME_CLASS: Record<string, string> = {
+  delivered: 'text-emerald-700',
+  failed: 'text-red-700',
+  claim_failed: 'text-red-700',
+  claimed_elsewhere: 'text-slate-500',
+  filtered: 'text-slate-500',
+};
+
+/** Alerts: channels and their status, recent events and every delivery attempt of this replica. */
+export default function AlertsPage() {
+  const overview = alertsOverview();
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">Alerts</h1>
+      {!overview.enabled ? (
+        <p className="text-sm text-slate-600">No channels are configured: add `channels` to the configuration to be told about stale locks, releases, split or malformed locks, digest mismatches and Lockboard changes.</p>
+      ) : null}
+      <section aria-labelledby="channels">
+        <h2 id="channels" className="mb-2 font-medium">Channels</h2>
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase text-slate-500">
+            <tr>
+              <th className="py-1">Name</th>
+              <th>Type</th>
+              <th>Last outcome</th>
+              <th>Delivered</th>
+              <th>Failed</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {overview.channels.map((c) => (
+              <tr key={c.name} className="border-t border-slate-100" data-testid={`channel-${c.name}`}>
+                <td className="py-1 font-mono text-xs">{c.name}</td>
+                <td>{c.type}</td>
+                <td className={OUTCOME_CLASS[c.lastOutcome ?? ''] ?? 'text-slate-500'}>
+                  {c.lastOutcome ?? 'none yet'}
+                  {c.lastAt ? <span className="ml-1 text-xs text-slate-500">at {c.lastAt}</span> : null}
+                  {c.lastDetail ? <div className="text-xs text-slate-500">{c.lastDetail}</div> : null}
+                </td>
+                <td>{c.delivered}</td>
+                <td>{c.failed}</td>
+                <td>
+                  <TestMessageButton channel={c.name} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="events">
+        <h2 id="events" className="mb-2 font-medium">Recent events (this replica)</h2>
+        {overview.events.length === 0 ? <p className="text-sm text-slate-600">None yet.</p> : null}
+        <ul className="space-y-1 text-sm">
+          {overview.events.map((e) => (
+            <li key={e.id}>
+              <span className="font-mono text-xs text-slate-500">{e.at}</span> <span className="font-medium">{e.type}</span> {e.summary}
+              {e.link ? (
+                <a href={e.link} className="ml-1 text-sky-700 underline">
+                  open
+                </a>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="attempts">
+        <h2 id="attempts" className="mb-2 font-medium">Delivery attempts</h2>
+        {overview.attempts.length === 0 ? <p className="text-sm text-slate-600">None yet.</p> : null}
+        <ul className="space-y-1 text-sm">
+          {overview.attempts.map((a, i) => (
+            <li key={`${a.eventId}-${a.channel}-${i}`}>
+              <span className="font-mono text-xs text-slate-500">{a.at}</span> {a.channel}: <span className={OUTCOME_CLASS[a.outcome]}>{a.outcome}</span> {a.eventType} ({a.attempts} attempt{a.attempts === 1 ? '' : 's'}){a.detail ? ` - ${a.detail}` : ''}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { LockboardEvent } from '../api/alerts';
+import { channelWants, globToRegExp, signature, slackPayload, snsMessage, verifySignature, webhookBody, webhookHeaders } from './format';
+
+const event: LockboardEvent = {
+  id: 'lock.stale.abc.0',
+  type: 'lock.stale',
+  at: '2026-01-01T00:00:00.000Z',
+  backend: { id: 'prod', name: 'Prod <main>' },
+  key: 'env:/stg/app/terraform.tfstate',
+  workspace: 'stg',
+  summary: 'Stale lock: app held by ci (apply) for 3 h',
+  link: 'https://lb.example.com/state?backend=prod&key=x',
+  ageSeconds: 10800,
+  forceUnlock: "terraform force-unlock 'a$(b)'",
+  lock: { id: 'a$(b)', operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', created: '2026-01-01T00:00:00Z', path: 'b/k', sources: ['dynamodb'], problems: [], ageSeconds: 10800 },
+  reminder: 0,
+};
+
+describe('channel filters', () => {
+  it('matches key globs by path segment', () => {
+    expect(globToRegExp('env:/*/app/*.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(globToRegExp('env:/*/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(false);
+    expect(globToRegExp('**/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+
+  it('filters by event type, backend and key glob', () => {
+    const all = { events: ['lock.stale'], backends: null, keys: null };
+    expect(channelWants(all, event)).toBe(true);
+    expect(channelWants({ ...all, events: ['digest.mismatch'] }, event)).toBe(false);
+    expect(channelWants({ ...all, backends: ['dev'] }, event)).toBe(false);
+    expect(channelWants({ ...all, keys: ['env:/prod/**'] }, event)).toBe(false);
+    expect(channelWants({ ...all, keys: ['env:/stg/**'] }, event)).toBe(true);
+    expect(channelWants({ ...all, events: ['mutation'] }, { ...event, type: 'test' })).toBe(true);
+  });
+});
+
+describe('webhook', () => {
+  it('signs exactly the body it sends, GitHub-style', () => {
+    const body = webhookBody(event);
+    const headers = webhookHeaders('s3cret', event, body);
+    expect(headers['x-lockboard-event']).toBe('lock.stale');
+    expect(headers['x-lockboard-delivery']).toBe(event.id);
+    expect(headers['x-lockboard-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verifySignature('s3cret', body, headers['x-lockboard-signature-256']!)).toBe(true);
+    expect(verifySignature('other', body, headers['x-lockboard-signature-256']!)).toBe(false);
+    expect(verifySignature('s3cret', `${body} `, headers['x-lockboard-signature-256']!)).toBe(false);
+    // Known vector: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog").
+    expect(signature('key', 'The quick brown fox jumps over the lazy dog')).toBe('sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+    expect(JSON.parse(body)).toMatchObject({ id: event.id, forceUnlock: event.forceUnlock, source: 'lockboard' });
+  });
+});
+
+describe('slack', () => {
+  it('reads: who, how long, what, link, command; escaped', () => {
+    const p = slackPayload(event) as { text: string; blocks: Array<Record<string, unknown>> };
+    const text = JSON.stringify(p.blocks);
+    expect(p.text).toBe(event.summary);
+    expect(text).toContain('ci@runner');
+    expect(text).toContain('180 min');
+    expect(text).toContain('Prod &lt;main&gt;');
+    expect(text).toContain("terraform force-unlock 'a$(b)'");
+    expect(text).toContain(event.link);
+  });
+});
+
+describe('sns', () => {
+  it('carries filterable attributes and the JSON event', () => {
+    const m = snsMessage(event);
+    expect(m.attributes).toEqual({ event: 'lock.stale', backend: 'prod', eventId: event.id, key: event.key, workspace: 'stg' });
+    expect(m.subject.length).toBeLessThan(100);
+    expect(JSON.parse(m.body).id).toBe(event.id);
+  });
+});

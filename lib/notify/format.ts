@@ -1,0 +1,112 @@
+/**
+ * What each channel sends, and which events a channel wants. Pure (no I/O), unit-tested.
+ */
+import crypto from 'node:crypto';
+import type { LockboardEvent } from '../api/alerts';
+
+export interface ChannelFilter {
+  events: string[];
+  backends: string[] | null;
+  keys: string[] | null;
+}
+
+/** `*` matches within one path segment, `**` across segments, `?` one character; the rest is literal. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** Whether a channel wants this event (test messages go to whichever channel they are sent to). */
+export function channelWants(filter: ChannelFilter, event: LockboardEvent): boolean {
+  if (event.type === 'test') return true;
+  if (!filter.events.includes(event.type)) return false;
+  if (filter.backends && !filter.backends.includes(event.backend.id)) return false;
+  if (filter.keys) {
+    if (event.key === null) return false;
+    const key = event.key;
+    if (!filter.keys.some((g) => globToRegExp(g).test(key))) return false;
+  }
+  return true;
+}
+
+/** The webhook body: the event as JSON, exactly the bytes that are signed. */
+export function webhookBody(event: LockboardEvent): string {
+  return JSON.stringify({ ...event, source: 'lockboard' });
+}
+
+/** `sha256=<hex HMAC-SHA256 of the body>` (GitHub's convention), for X-Lockboard-Signature-256. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${crypto.createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** Constant-time check of a signature header (what a receiver does). */
+export function verifySignature(secret: string, body: string, header: string | null): boolean {
+  if (!header) return false;
+  const expected = Buffer.from(signature(secret, body));
+  const got = Buffer.from(header);
+  return expected.length === got.length && crypto.timingSafeEqual(expected, got);
+}
+
+export function webhookHeaders(secret: string, event: LockboardEvent, body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'Lockboard-Hookshot',
+    'x-lockboard-event': event.type,
+    'x-lockboard-delivery': event.id,
+    'x-lockboard-signature-256': signature(secret, body),
+  };
+}
+
+/** Slack mrkdwn: escape the three characters Slack treats as control. */
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const TITLES: Record<LockboardEvent['type'], string> = {
+  'lock.stale': ':hourglass: Stale Terraform lock',
+  'lock.released': ':unlock: Stale lock released',
+  'lock.split': ':warning: Split Terraform lock',
+  'lock.malformed': ':warning: Malformed Terraform lock',
+  'digest.mismatch': ':x: State digest mismatch',
+  mutation: ':wrench: Lockboard change',
+  test: ':bell: Lockboard test message',
+};
+
+/** A Slack incoming-webhook payload (Block Kit): who, how long, what, link, command. */
+export function slackPayload(event: LockboardEvent): Record<string, unknown> {
+  const fields: string[] = [`*Backend*\n${esc(event.backend.name)} (\`${esc(event.backend.id)}\`)`];
+  if (event.key) fields.push(`*State*\n\`${esc(event.key)}\``);
+  if (event.workspace) fields.push(`*Workspace*\n${esc(event.workspace)}`);
+  if (event.lock) {
+    fields.push(`*Held by*\n${esc(event.lock.who || 'unknown')}`);
+    fields.push(`*Operation*\n${esc(event.lock.operation || 'unknown')}`);
+    if (event.lock.ageSeconds !== null) fields.push(`*Held for*\n${Math.round(event.lock.ageSeconds / 60)} min`);
+  }
+  if (event.mutation) fields.push(`*By*\n${esc(event.mutation.actor)}`, `*Outcome*\n${esc(event.mutation.outcome)}`);
+  const blocks: Array<Record<string, unknown>> = [
+    { type: 'header', text: { type: 'plain_text', text: TITLES[event.type].replace(/:[a-z_]+: /, ''), emoji: true } },
+    { type: 'section', text: { type: 'mrkdwn', text: `${TITLES[event.type].split(' ')[0]} ${esc(event.summary)}` } },
+    { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
+  ];
+  if (event.forceUnlock) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `If the holder is gone:\n\`\`\`${esc(event.forceUnlock)}\`\`\`` } });
+  if (event.link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Lockboard' }, url: event.link }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `event \`${esc(event.id)}\`` }] });
+  return { text: event.summary, blocks };
+}
+
+/** SNS message: the JSON event, with attributes for subscription filter policies. */
+export function snsMessage(event: LockboardEvent): { subject: string; body: string; attributes: Record<string, string> } {
+  const attributes: Record<string, string> = { event: event.type, backend: event.backend.id, eventId: event.id };
+  if (event.key) attributes.key = event.key.slice(0, 1024);
+  if (event.workspace) attributes.workspace = event.workspace;
+  return { subject: `Lockboard: ${event.summary}`.replace(/[\r\n]+/g, ' ').slice(0, 99), body: webhookBody(event), attributes };
+}

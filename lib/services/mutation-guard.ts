@@ -10,6 +10,7 @@ import 'server-only';
  */
 import type { z } from 'zod';
 import { beginAudit, completeAudit, recordRefusal, type AuditAction } from '../audit/audit-log';
+import { clientAddress } from '../audit/refusal-throttle';
 import { assertCanMutate, identify, type Identity } from '../auth/identity';
 import { assertSameOriginJson } from '../auth/origin';
 import { getBackend } from '../server/backends';
@@ -66,7 +67,7 @@ async function authorise(request: Request, m: Omit<MutationMeta, 'seen'> & { see
   } catch (e) {
     const error = toAppError(e);
     const who = bestEffortIdentity(request);
-    await recordRefusal({ user: who.user, anonymous: who.anonymous, backend: m.backendId, key: m.key || null, action: m.action, reason: m.reason || null, seen: m.seen ?? null }, error);
+    await recordRefusal({ user: who.user, anonymous: who.anonymous, backend: m.backendId, key: m.key || null, action: m.action, reason: m.reason || null, seen: m.seen ?? null, client: clientAddress(request.headers) }, error);
     throw error;
   }
 }
@@ -87,7 +88,7 @@ export async function guardedMutation<T>(
     backend = getBackend(m.backendId);
   } catch (e) {
     const error = toAppError(e);
-    await recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: m.backendId, key: m.key, action: m.action, reason: m.reason, seen: m.seen }, error);
+    await recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: m.backendId, key: m.key, action: m.action, reason: m.reason, seen: m.seen, client: clientAddress(request.headers) }, error);
     throw error;
   }
 
@@ -135,7 +136,7 @@ export async function readMutationBody<S extends z.ZodType>(request: Request, sc
     return parseInput(schema, raw);
   } catch (e) {
     const error = toAppError(e);
-    await recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: m.backendId, key: meta.key || null, action: m.action, reason: meta.reason || null, seen: meta.seen }, error);
+    await recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: m.backendId, key: meta.key || null, action: m.action, reason: meta.reason || null, seen: meta.seen, client: clientAddress(request.headers) }, error);
     throw error;
   }
 }

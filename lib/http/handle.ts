@@ -10,7 +10,9 @@ import { toAppError } from '../server/errors';
 import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
-  return Response.json({ error: error.toJson() }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (error.code === 'busy') headers['retry-after'] = String((error.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
+  return Response.json({ error: error.toJson() }, { status: error.status, headers });
 }
 
 export async function handle(route: string, request: Request, run: () => Promise<Response | unknown>): Promise<Response> {

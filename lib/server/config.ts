@@ -44,6 +44,7 @@ const fileSchema = z
     readOnly: z.boolean().optional(),
     auditBucket: z.string().min(3).optional(),
     auditPrefix: z.string().optional(),
+    maxHeavyReads: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -78,6 +79,8 @@ export interface AppConfig {
   readOnly: boolean;
   auditBucket: string | null;
   auditPrefix: string;
+  /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
+  maxHeavyReads: number;
   source: string;
 }
 
@@ -207,6 +210,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     readOnly: envBool(env, 'LOCKBOARD_READ_ONLY', problems) ?? file?.readOnly ?? false,
     auditBucket: env.LOCKBOARD_AUDIT_BUCKET || file?.auditBucket || null,
     auditPrefix: env.LOCKBOARD_AUDIT_PREFIX ?? file?.auditPrefix ?? 'lockboard-audit/',
+    maxHeavyReads: envNumber(env, 'LOCKBOARD_MAX_HEAVY_READS', problems, 1) ?? file?.maxHeavyReads ?? 3,
     source,
   };
   if (problems.length > 0) throw new ConfigError(problems);

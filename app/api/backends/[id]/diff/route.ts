@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
+import { withHeavyRead } from '@/lib/server/heavy-reads';
 import { diffVersions, MAX_DIFF_LIMIT } from '@/lib/services/diff-versions';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
@@ -17,6 +18,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   return handle('/api/backends/[id]/diff', request, () => {
     const query = parseInput(querySchema, queryOf(request));
-    return diffVersions(id, query.key, query);
+    return withHeavyRead(() => diffVersions(id, query.key, query));
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
+import { acquireHeavyRead, releasingStream } from '@/lib/server/heavy-reads';
 import { downloadVersion } from '@/lib/services/download-version';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
@@ -17,7 +18,15 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   return handle('/api/backends/[id]/object', request, async () => {
     const query = parseInput(querySchema, queryOf(request));
-    const download = await downloadVersion(id, query.key, query.versionId);
+    // The slot is held until the stream ends or the client goes away (released on any failure before).
+    const release = acquireHeavyRead();
+    let download: Awaited<ReturnType<typeof downloadVersion>>;
+    try {
+      download = await downloadVersion(id, query.key, query.versionId);
+    } catch (e) {
+      release();
+      throw e;
+    }
     const headers: Record<string, string> = {
       'content-type': download.contentType,
       'content-disposition': contentDisposition(download.filename),
@@ -28,6 +37,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (download.contentLength !== null) headers['content-length'] = String(download.contentLength);
     if (download.versionId) headers['x-amz-version-id'] = download.versionId;
     if (download.etag) headers.etag = `"${download.etag}"`;
-    return new Response(download.stream, { status: 200, headers });
+    return new Response(releasingStream(download.stream, release), { status: 200, headers });
   });
 }

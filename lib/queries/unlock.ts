@@ -13,7 +13,7 @@ export interface UnlockRequest {
   id: string;
   reason: string;
   source?: LockSource;
-  seen?: { dynamodbInfo?: string | null; lockfileEtag?: string };
+  seen?: { dynamodbInfo?: string | null; dynamodbInfoSha256?: string; lockfileEtag?: string };
 }
 
 export function postUnlock(backendId: string, body: UnlockRequest): Promise<UnlockResponse> {
@@ -24,6 +24,7 @@ export function postUnlock(backendId: string, body: UnlockRequest): Promise<Unlo
 export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
   const seen: UnlockRequest['seen'] = {};
   if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
+  if (lock.seen.dynamodbInfoSha256 !== undefined) seen.dynamodbInfoSha256 = lock.seen.dynamodbInfoSha256;
   if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
   return { key: lock.key, id: lock.id, reason, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
 }

@@ -11,6 +11,7 @@ export const unlockBodySchema = z
     seen: z
       .object({
         dynamodbInfo: z.string().max(65_536).nullable().optional(),
+        dynamodbInfoSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
         lockfileEtag: z.string().max(256).optional(),
         // The listing also carries the body it read; accepted (and audited) but the ETag is what is checked.
         lockfileBody: z.string().max(65_536).nullable().optional(),
@@ -19,7 +20,7 @@ export const unlockBodySchema = z
       .optional(),
   })
   .strict()
-  .refine((b) => b.id !== '' || (b.seen !== undefined && (b.seen.dynamodbInfo !== undefined || b.seen.lockfileEtag !== undefined)), {
+  .refine((b) => b.id !== '' || (b.seen !== undefined && (b.seen.dynamodbInfo !== undefined || b.seen.dynamodbInfoSha256 !== undefined || b.seen.lockfileEtag !== undefined)), {
     message: 'the lock ID is required (a lock without ID is identified by the raw value seen: seen.dynamodbInfo or seen.lockfileEtag)',
     path: ['id'],
   });

@@ -48,7 +48,7 @@ export function HolderCard({ lock, loading, error, children }: { lock: Lock | nu
             <dd className="flex items-center gap-1">
               <code className="font-mono text-xs">{lock.id || '(none)'}</code>
               {lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
-              {lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}
+              {forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}
             </dd>
           </dl>
           {children}

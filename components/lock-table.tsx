@@ -98,7 +98,7 @@ export function LockTable({
               </td>
               <td className="px-3 py-2">
                 <div className="flex flex-col items-start gap-1">
-                  {lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}
+                  {forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy terraform force-unlock command" caption="Copy CLI" /> : null}
                   {renderActions?.(lock)}
                 </div>
               </td>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handle, parseInput } from '@/lib/http/handle';
+import { assertSingleValued, handle, parseInput } from '@/lib/http/handle';
 import { MAX_MARKED_VERSIONS, restoreMarks } from '@/lib/services/restore-marks';
 import { stateKeySchema, versionIdSchema } from '../versions/schema';
 
@@ -15,6 +15,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   return handle('/api/backends/[id]/restore-marks', request, () => {
     const search = new URL(request.url).searchParams;
+    assertSingleValued(search, ['v']);
     const query = parseInput(querySchema, { key: search.get('key') ?? undefined, versionIds: search.getAll('v') });
     return restoreMarks(id, query.key, query.versionIds);
   });

@@ -10,6 +10,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { validateConfigOrExit } = await import('./lib/server/startup');
     validateConfigOrExit();
+    // Audit records left `pending` by a server that died mid-mutation are completed as `interrupted`.
+    const { startInterruptedSweep } = await import('./lib/audit/audit-log');
+    startInterruptedSweep();
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/watch/alerting');
     startAlerting();

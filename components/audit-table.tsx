@@ -8,6 +8,7 @@ const OUTCOME_TONE: Record<AuditOutcome, 'green' | 'red' | 'amber' | 'gray'> = {
   failed: 'red',
   refused: 'amber',
   pending: 'gray',
+  interrupted: 'red',
 };
 
 const OUTCOME_TITLE: Record<AuditOutcome, string> = {
@@ -15,6 +16,7 @@ const OUTCOME_TITLE: Record<AuditOutcome, string> = {
   failed: 'The change was attempted and did not happen (or only partly: see details).',
   refused: 'Refused before anything was attempted (identity, permissions, read-only, origin or input).',
   pending: 'Written before the change and never completed: the server stopped during the change, or it is still running.',
+  interrupted: 'Begun and never completed within the deadline (the server stopped or lost the request): what was changed is unknown; check the state.',
 };
 
 function Json({ value }: { value: unknown }) {

@@ -59,7 +59,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
           <PathText text={lock.id || '(none)'} />
         </code>
         {copy && lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
-        {copy && lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+        {copy && forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
       </dd>
       <dt className="text-slate-500">Held in</dt>
       <dd className="flex flex-wrap gap-1">

@@ -108,7 +108,7 @@ export function LockTable({
               </td>
               <td className="px-3 py-2 max-md:w-full max-md:p-0">
                 <div className="flex flex-col items-start gap-1 max-md:flex-row max-md:flex-wrap max-md:items-center max-md:gap-2">
-                  {lock.id ? <CopyButton text={forceUnlockCommand(lock.id)} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+                  {forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
                   {renderActions?.(lock)}
                 </div>
               </td>

@@ -7,7 +7,8 @@ export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'downl
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `pending`: written before the change and not completed (still running, or the server died mid-way). */
-export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed'] as const;
+/** `interrupted`: a `pending` record older than the mutation deadline, completed by the sweep (see audit-log). */
+export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed', 'interrupted'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export interface AuditRecord {
@@ -41,6 +42,8 @@ export const auditQuerySchema = z
     user: z.string().min(1).max(256).optional(),
     key: z.string().min(1).max(1024).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
+    /** Opaque: the `next` of the previous page. */
+    cursor: z.string().min(1).max(8192).optional(),
   })
   .strict();
 
@@ -48,6 +51,11 @@ export interface AuditListing {
   records: AuditRecord[];
   /** Backends whose records could not be read. */
   errors: ErrorJson[];
-  /** True when a backend had more history than was examined for this filter. */
+  /** True when a backend had more history than was examined for this page (follow `next`). */
   truncated: boolean;
+  /**
+   * Opaque cursor of the next page (pass it back as `cursor` with the same filters), null when every
+   * record of the selected backends has been examined.
+   */
+  next: string | null;
 }

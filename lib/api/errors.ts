@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   aws_unreachable: 503,
   aws_timeout: 504,
   audit_unavailable: 503,
+  busy: 503,
   config_invalid: 500,
   internal: 500,
   // Client-only: the browser could not reach Lockboard itself (never sent by the server).
@@ -120,6 +121,8 @@ export interface ErrorDetailsMap {
   aws_unreachable: AwsDetails;
   aws_timeout: AwsDetails;
   audit_unavailable: { backend: string; auditBucket: string };
+  /** Too many diffs/raw downloads at once on this replica (`maxHeavyReads`); retry after `retryAfterSeconds`. */
+  busy: { limit: number; retryAfterSeconds: number };
   config_invalid: NoDetails;
   internal: NoDetails;
   network_error: NoDetails;

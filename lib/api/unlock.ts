@@ -20,6 +20,8 @@ export const unlockBodySchema = z
         dynamodbInfo: z.string().max(MAX_SEEN_LOCK_BYTES).nullable().optional(),
         /** A malformed item whose `Info` is not a string (number, map, NULL…): its attribute as canonical JSON. */
         dynamodbInfoJson: z.string().max(MAX_SEEN_LOCK_BYTES).optional(),
+        /** An oversized `Info` (over 16 KiB) is matched by the SHA-256 of its exact string. */
+        dynamodbInfoSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
         lockfileEtag: z.string().max(256).optional(),
         // The listing also carries the body it read; accepted (and audited) but the ETag is what is checked.
         lockfileBody: z.string().max(MAX_SEEN_LOCK_BYTES).nullable().optional(),
@@ -28,7 +30,7 @@ export const unlockBodySchema = z
       .optional(),
   })
   .strict()
-  .refine((b) => b.id !== '' || (b.seen !== undefined && (b.seen.dynamodbInfo !== undefined || b.seen.dynamodbInfoJson !== undefined || b.seen.lockfileEtag !== undefined)), {
+  .refine((b) => b.id !== '' || (b.seen !== undefined && (b.seen.dynamodbInfo !== undefined || b.seen.dynamodbInfoJson !== undefined || b.seen.dynamodbInfoSha256 !== undefined || b.seen.lockfileEtag !== undefined)), {
     message: 'the lock ID is required (a lock without ID is identified by the raw value seen: seen.dynamodbInfo, seen.dynamodbInfoJson or seen.lockfileEtag)',
     path: ['id'],
   });

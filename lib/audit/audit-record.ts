@@ -1,7 +1,11 @@
 /**
  * The audit record and where it is stored. Pure: no I/O.
  *
- * Key scheme: `<prefix><backend id>/<inverted ms>-<UTC time>-<record id>.json`. S3 lists keys in
+ * Key scheme: `<prefix><backend id>/<inverted ms>-<UTC time>-<action>-<kind>-<record id>.json`
+ * (`kind` is `refused` for a refusal, `attempt` for a begun mutation, whatever its outcome), so a
+ * listing filtered by action, or by outcome (refused vs the others), skips non-matching objects
+ * without downloading them. Records written before this scheme (`<inverted ms>-<UTC time>-<id>.json`)
+ * stay readable: they are downloaded and filtered by content. S3 lists keys in
  * ascending byte order, so the first 13 digits are `9999999999999 - epoch ms` (zero-padded): the
  * newest record of a backend is the first key listed, and "the latest 50" is one ListObjectsV2 call
  * with MaxKeys 50, however long the history. The readable UTC time is there for people browsing the
@@ -26,10 +30,34 @@ function compactUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:.]/g, '');
 }
 
-/** The object key of a record: sorts newest first within a backend's folder. */
-export function auditObjectKey(prefix: string, backendId: string, timeMs: number, id: string): string {
+/** What the object key says about a record: `refused`, or `attempt` (pending, succeeded, failed, interrupted). */
+export type AuditKind = 'refused' | 'attempt';
+
+/**
+ * The object key of a record: sorts newest first within a backend's folder. Without action/kind it is
+ * the old scheme (kept for tests of old records).
+ */
+export function auditObjectKey(prefix: string, backendId: string, timeMs: number, id: string, tag?: { action: AuditAction; kind: AuditKind }): string {
   const inverted = String(MAX_MS - Math.floor(timeMs)).padStart(13, '0');
-  return `${auditFolder(prefix, backendId)}${inverted}-${compactUtc(timeMs)}-${id}.json`;
+  const middle = tag ? `${tag.action}-${tag.kind}-` : '';
+  return `${auditFolder(prefix, backendId)}${inverted}-${compactUtc(timeMs)}-${middle}${id}.json`;
+}
+
+const TAGGED_KEY = new RegExp(`(?:^|/)\\d{13}-[0-9TZ]+-(${AUDIT_ACTIONS.join('|')})-(refused|attempt)-[^/]+\\.json$`);
+
+/** The action and kind a key encodes, or null for an old-scheme (or foreign) key. */
+export function tagOfAuditKey(key: string): { action: AuditAction; kind: AuditKind } | null {
+  const m = TAGGED_KEY.exec(key);
+  return m ? { action: m[1] as AuditAction, kind: m[2] as AuditKind } : null;
+}
+
+/** False when the key alone proves the record cannot match the filter (so it need not be read). */
+export function auditKeyMayMatch(key: string, filter: AuditFilter): boolean {
+  const tag = tagOfAuditKey(key);
+  if (!tag) return true;
+  if (filter.action && tag.action !== filter.action) return false;
+  if (filter.outcome && (filter.outcome === 'refused') !== (tag.kind === 'refused')) return false;
+  return true;
 }
 
 /** Epoch ms encoded in a record key, or null for a key that is not one. */

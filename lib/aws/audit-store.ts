@@ -7,7 +7,7 @@ import 'server-only';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { BackendConfig } from '../server/config';
 import { s3Client } from './clients';
-import { isNotFound, toAwsError } from './errors';
+import { isConditionFailed, isNotFound, toAwsError } from './errors';
 import { unquoteEtag } from './state-bucket';
 
 export interface AuditObjectRef {
@@ -20,6 +20,20 @@ export async function putAuditObject(backend: BackendConfig, bucket: string, key
   try {
     await s3Client(backend).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json' }));
   } catch (e) {
+    throw toAwsError(e, { backend: backend.id, service: 'S3', resource: `s3://${bucket}/${key}` });
+  }
+}
+
+/**
+ * Overwrites one audit object only if it is still the version read (its ETag): false when another
+ * writer (another replica completing the same record) got there first, or it is gone.
+ */
+export async function putAuditObjectIfMatch(backend: BackendConfig, bucket: string, key: string, json: string, etag: string): Promise<boolean> {
+  try {
+    await s3Client(backend).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json', IfMatch: `"${etag}"` }));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e) || isNotFound(e)) return false;
     throw toAwsError(e, { backend: backend.id, service: 'S3', resource: `s3://${bucket}/${key}` });
   }
 }

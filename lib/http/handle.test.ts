@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../api/errors';
-import { handle } from './handle';
+import { handle, queryOf } from './handle';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -30,5 +30,18 @@ describe('handle: the error path', () => {
     expect(logged).toHaveBeenCalledTimes(1);
     const line = JSON.parse(String(logged.mock.calls[0]![0])) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'error', msg: 'request failed', method: 'GET', route: '/api/backends/[id]/locks', error: { name: 'RangeError', message: 'bug with private detail' } });
+  });
+});
+
+describe('queryOf: repeated query parameters', () => {
+  const q = (qs: string) => new Request(`http://lockboard.test/api/audit?${qs}`);
+  it('returns each parameter given once', () => {
+    expect(queryOf(q('key=a&limit=5&user='))).toEqual({ key: 'a', limit: '5', user: '' });
+  });
+  it('refuses a parameter given twice with a 400 naming it', async () => {
+    expect(() => queryOf(q('key=a&key=b'))).toThrow(AppError);
+    const res = await handle('/api/audit', q('outcome=succeeded&key=a&outcome=refused&key=b'), async () => queryOf(q('outcome=succeeded&key=a&outcome=refused&key=b')));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { problems: string[] } }).error.problems).toEqual(['outcome: given more than once', 'key: given more than once']);
   });
 });

@@ -12,7 +12,9 @@ import type { BackendConfig } from '../server/config';
 import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
-  return Response.json({ error: error.toJson() }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (error.code === 'busy') headers['retry-after'] = String((error.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
+  return Response.json({ error: error.toJson() }, { status: error.status, headers });
 }
 
 export async function handle(route: string, request: Request, run: () => Promise<Response | unknown>): Promise<Response> {
@@ -49,7 +51,28 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   return parsed.data;
 }
 
-/** The query string of a request as a plain object (first value of each name). */
+/**
+ * Refuses (400 `bad_request`) a query string naming a parameter more than once, except the `lists`
+ * documented as repeatable (e.g. `v` of restore-marks): `?key=a&key=b` is ambiguous, so neither the
+ * first nor the last value is silently picked.
+ */
+export function assertSingleValued(search: URLSearchParams, lists: readonly string[] = []): void {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of search.keys()) {
+    if (lists.includes(name)) continue;
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  if (repeated.size > 0) {
+    const problems = [...repeated].map((name) => `${name.slice(0, 64)}: given more than once`);
+    throw new AppError('bad_request', `Invalid request: ${problems.join('; ')}`, { problems });
+  }
+}
+
+/** The query string of a request as a plain object; a parameter given twice is a 400 (assertSingleValued). */
 export function queryOf(request: Request): Record<string, string> {
-  return Object.fromEntries(new URL(request.url).searchParams);
+  const search = new URL(request.url).searchParams;
+  assertSingleValued(search);
+  return Object.fromEntries(search);
 }

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { AppError } from '../api/errors';
 import type { AuditAction } from '../api/audit';
 import { beginAudit, completeAudit, recordRefusal } from '../audit/audit-log';
+import { clientAddress } from '../audit/refusal-throttle';
 import { assertAllowed, assertCanMutate, identify, type Identity } from '../auth/identity';
 import { assertSameOriginJson } from '../auth/origin';
 import { getBackend } from '../server/backends';
@@ -158,7 +159,7 @@ export function mutationRoute<S extends z.ZodType, T>(spec: MutationRouteSpec<S,
       const refuse = async (e: unknown): Promise<never> => {
         const error = toAppError(e, 'mutation refused unexpectedly', { route: spec.route, backend: backendId });
         const caller = who ?? bestEffortIdentity(request);
-        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: fields.key, action: spec.action, reason: fields.reason, seen }, error);
+        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: fields.key, action: spec.action, reason: fields.reason, seen, client: clientAddress(request.headers) }, error);
         throw error;
       };
 

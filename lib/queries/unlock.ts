@@ -20,6 +20,7 @@ export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
   const seen: UnlockRequest['seen'] = {};
   if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
   if (lock.seen.dynamodbInfoJson !== undefined) seen.dynamodbInfoJson = lock.seen.dynamodbInfoJson;
+  if (lock.seen.dynamodbInfoSha256 !== undefined) seen.dynamodbInfoSha256 = lock.seen.dynamodbInfoSha256;
   if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
   return { key: lock.key, id: lock.id, reason, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
 }

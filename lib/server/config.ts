@@ -120,6 +120,7 @@ const fileSchema = z
     remindAfterMinutes: z.number().positive().optional(),
     metricsMaxLocks: z.int().min(0).max(100_000).optional(),
     channels: z.array(channelSchema).max(50).optional(),
+    maxHeavyReads: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -213,6 +214,8 @@ export interface AppConfig {
   /** At most this many `lockboard_lock_age_seconds` series; the rest are counted. */
   metricsMaxLocks: number;
   channels: ChannelConfig[];
+  /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
+  maxHeavyReads: number;
   source: string;
 }
 
@@ -375,6 +378,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     remindAfterMinutes: envNumber(env, 'LOCKBOARD_REMIND_AFTER_MINUTES', problems, 0.01) ?? file?.remindAfterMinutes ?? 240,
     metricsMaxLocks: envNumber(env, 'LOCKBOARD_METRICS_MAX_LOCKS', problems, 0) ?? file?.metricsMaxLocks ?? 500,
     channels: (file?.channels ?? []).map((c, i) => toChannel(c, i, env, defaultRegion, problems, backends)),
+    maxHeavyReads: envNumber(env, 'LOCKBOARD_MAX_HEAVY_READS', problems, 1) ?? file?.maxHeavyReads ?? 3,
     source,
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');

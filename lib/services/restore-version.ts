@@ -324,7 +324,8 @@ async function writeUnderLock(backend: BackendConfig, key: string, checked: Chec
 /** Step 5: the answer (or the error) saying exactly what was and was not changed. */
 function answer(backend: BackendConfig, input: RestoreInput, checked: Checked, info: LockInfo, md5: string, outcome: UnderLock, release: ReleaseOutcome): RestoreResult {
   const changed: RestoreChanged = { ...outcome.changed, lockReleased: release.released };
-  const command = forceUnlockCommand(info.id);
+  // Lockboard's own lock ID is a UUID: always quotable, never null.
+  const command = forceUnlockCommand(info.id) ?? `terraform force-unlock '${info.id}'`;
   const lockText = release.released
     ? 'The lock Lockboard took was released.'
     : `The lock Lockboard took (ID ${info.id}) could NOT be fully released: ${release.notes.join(' ')} Release it with: ${command}`;

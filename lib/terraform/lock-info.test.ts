@@ -107,6 +107,30 @@ describe('lock IDs', () => {
   });
 
   it('names the CLI command an operator would run', () => {
-    expect(forceUnlockCommand(INFO.id)).toBe(`terraform force-unlock ${INFO.id}`);
+    expect(forceUnlockCommand(INFO.id)).toBe(`terraform force-unlock '${INFO.id}'`);
+  });
+
+  it('quotes a hostile lock ID so pasting the command runs nothing else', () => {
+    expect(forceUnlockCommand('$(rm -rf ~)')).toBe(`terraform force-unlock '$(rm -rf ~)'`);
+    expect(forceUnlockCommand('`id`; echo pwned')).toBe("terraform force-unlock '`id`; echo pwned'");
+    expect(forceUnlockCommand(`it's "x"`)).toBe(`terraform force-unlock 'it'\\''s "x"'`);
+    expect(forceUnlockCommand('a\nrm -rf /')).toBeNull();
+    expect(forceUnlockCommand('a\rb')).toBeNull();
+    expect(forceUnlockCommand('\u001b]0;x\u0007')).toBeNull();
+    expect(forceUnlockCommand('')).toBeNull();
+  });
+
+  it('selects a non-default workspace first', () => {
+    expect(forceUnlockCommand({ id: 'abc', workspace: 'default' })).toBe(`terraform force-unlock 'abc'`);
+    expect(forceUnlockCommand({ id: 'abc', workspace: "staging$(x)'" })).toBe(`terraform workspace select 'staging$(x)'\\''' && terraform force-unlock 'abc'`);
+    expect(forceUnlockCommand({ id: 'abc', workspace: 'a\nb' })).toBeNull();
+  });
+
+  it('survives a real POSIX shell: the quoted words come back exactly', async () => {
+    const { execFileSync } = await import('node:child_process');
+    for (const id of ['$(touch /tmp/pwned-h6)', '`id`', "it's", '"; echo x; "', '\\', '$HOME']) {
+      const cmd = forceUnlockCommand(id)!.replace(/^terraform force-unlock /, 'printf %s ');
+      expect(execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' })).toBe(id);
+    }
   });
 });

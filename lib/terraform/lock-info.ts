@@ -118,7 +118,24 @@ export function newLockId(randomBytes: Uint8Array): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The `terraform force-unlock` command an operator would otherwise run. */
-export function forceUnlockCommand(id: string): string {
-  return `terraform force-unlock ${id}`;
+/** A word for a POSIX shell: single-quoted, each `'` written as `'\''`; nothing inside is expanded. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Control characters (newline, carriage return, escape…): never put in a command meant to be pasted. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The `terraform force-unlock` command an operator would otherwise run, safe to paste into a POSIX
+ * shell: the lock ID (and workspace) single-quoted, so `$(…)`, backticks, `;` or quotes in a hostile
+ * lock ID are not run; for a non-default workspace, prefixed with `terraform workspace select '<ws>' && `
+ * (force-unlock acts on the selected workspace). Null (offer no command) when the ID or workspace is
+ * empty or holds a control character such as a newline, which a paste would turn into a second line.
+ */
+export function forceUnlockCommand(lock: string | { id: string; workspace?: string }): string | null {
+  const { id, workspace = 'default' } = typeof lock === 'string' ? { id: lock } : lock;
+  if (id === '' || CONTROL.test(id) || workspace === '' || CONTROL.test(workspace)) return null;
+  const select = workspace === 'default' ? '' : `terraform workspace select ${shellQuote(workspace)} && `;
+  return `${select}terraform force-unlock ${shellQuote(id)}`;
 }

@@ -4,7 +4,7 @@
  * at the store (DynamoDB `Info = :seen`, S3 `If-Match: <etag>`).
  */
 import { parseLockInfo } from './lock-info';
-import type { LockSource } from './locks';
+import { lockValueSha256, type LockSource } from './locks';
 
 /** One side of a lock as freshly read: the raw value the conditional write will be made against. */
 export interface LockSideRead {
@@ -23,6 +23,8 @@ export interface SeenSide {
   dynamodbInfo?: string | null;
   /** DynamoDB: an `Info` attribute that is not a string, as canonical JSON (the listing's `seen.dynamodbInfoJson`). */
   dynamodbInfoJson?: string;
+  /** DynamoDB: the SHA-256 of the `Info` string, for an oversized one (listing's `seen`). */
+  dynamodbInfoSha256?: string;
   /** S3: the `.tflock` ETag. */
   lockfileEtag?: string;
 }
@@ -43,6 +45,7 @@ export function matchSide(side: LockSideRead | null, expectedId: string, seen: S
   if (sideLockId(side) !== expectedId) return 'changed';
   if (side.source === 'dynamodb' && seen && 'dynamodbInfo' in seen && seen.dynamodbInfo !== undefined && seen.dynamodbInfo !== side.raw) return 'changed';
   if (side.source === 'dynamodb' && seen?.dynamodbInfoJson !== undefined && seen.dynamodbInfoJson !== side.rawJson) return 'changed';
+  if (side.source === 'dynamodb' && seen?.dynamodbInfoSha256 !== undefined && (side.raw === null || lockValueSha256(side.raw) !== seen.dynamodbInfoSha256)) return 'changed';
   if (side.source === 's3' && seen?.lockfileEtag !== undefined && seen.lockfileEtag !== side.etag) return 'changed';
   return 'match';
 }
@@ -52,7 +55,7 @@ export function targetSides(source: LockSource | undefined, seen: SeenSide | und
   if (source) return [source];
   if (seen) {
     const sides: LockSource[] = [];
-    if (('dynamodbInfo' in seen && seen.dynamodbInfo !== undefined) || seen.dynamodbInfoJson !== undefined) sides.push('dynamodb');
+    if (('dynamodbInfo' in seen && seen.dynamodbInfo !== undefined) || seen.dynamodbInfoJson !== undefined || seen.dynamodbInfoSha256 !== undefined) sides.push('dynamodb');
     if (seen.lockfileEtag !== undefined) sides.push('s3');
     if (sides.length > 0) return sides;
   }

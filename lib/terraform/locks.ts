@@ -4,6 +4,7 @@
  */
 import { parseLockInfo, parseRfc3339, type LockInfo } from './lock-info';
 import { lockPath, stateKeyOfLockId, workspaceOfKey } from './paths';
+import { sha256Hex } from './sha256';
 
 export type LockSource = 'dynamodb' | 's3';
 
@@ -14,7 +15,44 @@ export type LockProblem =
   | 'split_lock'
   | 'path_mismatch'
   | 'other_bucket'
-  | 'unreadable_lockfile';
+  | 'unreadable_lockfile'
+  /** A side's raw value is over MAX_LOCK_BODY_BYTES: fields shown cut, the raw value not sent. */
+  | 'oversized';
+
+/**
+ * Terraform writes a few hundred bytes of lock info; a raw `Info` or `.tflock` body over this is shown
+ * with each field cut to MAX_LOCK_FIELD_CHARS, flagged `oversized`, and never sent in full: `seen`
+ * then carries its SHA-256 (`dynamodbInfoSha256`) or only the ETag, which a force-unlock matches.
+ */
+export const MAX_LOCK_BODY_BYTES = 16 * 1024;
+export const MAX_LOCK_FIELD_CHARS = 1024;
+
+/** SHA-256 (hex) of a raw lock value, what `seen` carries instead of an oversized value. */
+export function lockValueSha256(raw: string): string {
+  return sha256Hex(raw);
+}
+
+function utf8Bytes(s: string): number {
+  // Exact UTF-8 length without allocating a copy of a possibly huge value.
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The size in bytes of a raw value when it is over the bound, else null. */
+export function oversizedBytes(raw: string | null | undefined): number | null {
+  if (typeof raw !== 'string' || raw.length * 3 <= MAX_LOCK_BODY_BYTES) return null;
+  const bytes = utf8Bytes(raw);
+  return bytes > MAX_LOCK_BODY_BYTES ? bytes : null;
+}
 
 /** A DynamoDB item that is a lock (it has `Info`, or has neither `Info` nor `Digest`). */
 export interface DynamoLockRecord {
@@ -44,10 +82,13 @@ export interface Lock extends LockInfo {
   ageSeconds: number | null;
   stale: boolean;
   problems: LockProblem[];
-  /** Exactly what was read, so a mutation can be conditional on it. */
+  /** With problem `oversized`: the size in bytes of the largest oversized side. */
+  oversizedBytes?: number;
+  /** Exactly what was read (an oversized value by its digest only), so a mutation can be conditional on it. */
   seen: {
     dynamodbInfo?: string | null;
     dynamodbInfoJson?: string;
+    dynamodbInfoSha256?: string;
     lockfileEtag?: string;
     lockfileBody?: string | null;
   };
@@ -65,19 +106,31 @@ export interface LockContext {
 interface Side {
   info: LockInfo;
   problems: LockProblem[];
+  oversizedBytes?: number;
+}
+
+function cutField(s: string): string {
+  return s.length <= MAX_LOCK_FIELD_CHARS ? s : `${s.slice(0, MAX_LOCK_FIELD_CHARS)}…[cut ${s.length - MAX_LOCK_FIELD_CHARS} chars]`;
+}
+
+/** Parses a raw value; an oversized one is flagged and its fields cut (the ID too, past 1,024 chars). */
+function readRaw(raw: string | null): Side {
+  const parsed = parseLockInfo(raw);
+  const bytes = oversizedBytes(raw);
+  if (bytes === null) return { info: parsed.info, problems: [...parsed.problems] };
+  const info = Object.fromEntries(Object.entries(parsed.info).map(([k, v]) => [k, cutField(v)])) as unknown as LockInfo;
+  return { info, problems: [...parsed.problems, 'oversized'], oversizedBytes: bytes };
 }
 
 function readDynamo(record: DynamoLockRecord): Side {
-  const parsed = parseLockInfo(record.info);
-  return { info: parsed.info, problems: [...parsed.problems] };
+  return readRaw(record.info);
 }
 
 function readLockfile(record: LockfileRecord): Side {
   if (record.body === null) {
     return { info: parseLockInfo(null).info, problems: ['unreadable_lockfile', 'missing_id'] };
   }
-  const parsed = parseLockInfo(record.body);
-  return { info: parsed.info, problems: [...parsed.problems] };
+  return readRaw(record.body);
 }
 
 /** Age in whole seconds, or null when `created` is unusable. Clock skew never gives a negative age. */
@@ -96,6 +149,7 @@ function buildLock(ctx: LockContext, key: string, path: string, sides: Side[], s
   for (const side of sides) side.problems.forEach((p) => problems.add(p));
   if (first.info.path !== '' && first.info.path !== path) problems.add('path_mismatch');
   const ageSeconds = lockAgeSeconds(first.info.created, ctx.nowMs);
+  const oversized = Math.max(0, ...sides.map((s) => s.oversizedBytes ?? 0));
   return {
     ...first.info,
     key,
@@ -105,6 +159,7 @@ function buildLock(ctx: LockContext, key: string, path: string, sides: Side[], s
     ageSeconds,
     stale: isStale(ageSeconds, ctx.staleAfterMinutes),
     problems: [...problems],
+    ...(oversized > 0 ? { oversizedBytes: oversized } : {}),
     seen,
   };
 }
@@ -130,8 +185,15 @@ export function mergeLocks(ctx: LockContext, items: DynamoLockRecord[], lockfile
     const extra: LockProblem[] = otherBucket ? ['other_bucket'] : [];
     const dSide = dynamo ? readDynamo(dynamo) : undefined;
     const fSide = file ? readLockfile(file) : undefined;
-    const dSeen = dynamo ? { dynamodbInfo: dynamo.info, ...(dynamo.infoJson !== undefined ? { dynamodbInfoJson: dynamo.infoJson } : {}) } : {};
-    const fSeen = file ? { lockfileEtag: file.etag, lockfileBody: file.body } : {};
+    // An oversized raw value is not repeated on every poll: its digest (DynamoDB) or ETag (S3) identifies it.
+    const dSeen = dynamo
+      ? dynamo.infoJson !== undefined
+        ? { dynamodbInfo: dynamo.info, dynamodbInfoJson: dynamo.infoJson }
+        : oversizedBytes(dynamo.info) !== null
+          ? { dynamodbInfoSha256: lockValueSha256(dynamo.info!) }
+          : { dynamodbInfo: dynamo.info }
+      : {};
+    const fSeen = file ? (oversizedBytes(file.body) !== null ? { lockfileEtag: file.etag } : { lockfileEtag: file.etag, lockfileBody: file.body }) : {};
     if (dSide && fSide) {
       const sameLock = dSide.info.id !== '' && dSide.info.id === fSide.info.id;
       if (sameLock) {

@@ -3,6 +3,7 @@ import { identify } from '@/lib/auth/identity';
 import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
 import { auditedDownload } from '@/lib/services/download-version';
 import { getConfig } from '@/lib/server/config';
+import { acquireHeavyRead, releasingStream } from '@/lib/server/heavy-reads';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,15 @@ function contentDisposition(filename: string): string {
 
 export const GET = backendRoute('/api/backends/[id]/object', async (backend, request) => {
   const query = parseInput(objectQuerySchema, queryOf(request));
-  const download = await auditedDownload(identify(request, getConfig()), backend, query.key, query.versionId);
+  // The slot is held until the stream ends or the client goes away (released on any failure before).
+  const release = acquireHeavyRead();
+  let download: Awaited<ReturnType<typeof auditedDownload>>;
+  try {
+    download = await auditedDownload(identify(request, getConfig()), backend, query.key, query.versionId);
+  } catch (e) {
+    release();
+    throw e;
+  }
   const headers: Record<string, string> = {
     'content-type': download.contentType,
     'content-disposition': contentDisposition(download.filename),
@@ -25,5 +34,5 @@ export const GET = backendRoute('/api/backends/[id]/object', async (backend, req
   if (download.contentLength !== null) headers['content-length'] = String(download.contentLength);
   if (download.versionId) headers['x-amz-version-id'] = download.versionId;
   if (download.etag) headers.etag = `"${download.etag}"`;
-  return new Response(download.stream, { status: 200, headers });
+  return new Response(releasingStream(download.stream, release), { status: 200, headers });
 });

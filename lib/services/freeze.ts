@@ -18,6 +18,7 @@ import { isStateKey } from '../terraform/paths';
 import { invalidateSnapshot } from './backend-snapshot';
 import { releaseFreezeLock, takeFreezeLock } from './freeze-lock';
 import { assertStateKey } from './state-version';
+import { toAppError } from '../server/errors';
 
 const CONCURRENCY = 8;
 
@@ -27,11 +28,7 @@ export interface FreezeContext {
   note?: (details: Record<string, unknown>) => void;
 }
 
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  console.error('[lockboard] freeze failed unexpectedly', e);
-  return new AppError('internal', 'Internal error; the server log has the details.');
-}
+const asAppError = (e: unknown): AppError => toAppError(e, 'freeze failed unexpectedly');
 
 /** The states a freeze targets: the one key, or every state object under the prefix (fresh listing). */
 async function targets(backend: BackendConfig, input: FreezeBody): Promise<string[]> {

@@ -35,6 +35,7 @@ import { isStateKey } from '../terraform/paths';
 import { MAX_PARSE_BYTES } from '../terraform/state-file';
 import { shortProvider, summariseState, type StateSummary } from '../terraform/state-summary';
 import { getSnapshot } from './backend-snapshot';
+import { toAppError } from '../server/errors';
 
 /** State downloads (and so whole states in memory) at once per backend. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -293,8 +294,8 @@ function ensurePass(backend: BackendConfig, force = false): Promise<void> {
   inv.running = runPass(backend, inv)
     .catch((e: unknown) => {
       inv.progress.phase = 'error';
-      inv.progress.error = e instanceof AppError ? e.message : 'Unexpected failure while indexing.';
-      if (!(e instanceof AppError)) console.error('[lockboard] inventory pass failed', e);
+      const error = toAppError(e, 'inventory pass failed', { backend: backend.id });
+      inv.progress.error = error.code === 'internal' ? 'Unexpected failure while indexing.' : error.message;
     })
     .finally(() => {
       inv.running = null;

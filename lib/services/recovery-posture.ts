@@ -9,11 +9,11 @@ import { foldObjectVersions, readEncryption, readLifecycle, readObjectLock, read
 import { getBackend } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import type { BackendConfig } from '../server/config';
-import { AppError } from '../api/errors';
 import type { PostureResponse } from '../api/posture';
 import { isStateKey, LOCKFILE_SUFFIX } from '../terraform/paths';
 import { backendPosture, statePosture, type BucketFacts, type KeyVersionInfo, type StatePosture } from '../terraform/recovery-rules';
 import { getSnapshot } from './backend-snapshot';
+import { toAppError } from '../server/errors';
 
 const POSTURE_TTL_MS = 5 * 60_000;
 
@@ -64,8 +64,8 @@ async function computePosture(backend: BackendConfig, withHistory: boolean): Pro
       const rules = facts.lifecycle.status === 'ok' ? facts.lifecycle.value : [];
       states = [...history.states].map(([key, versions]) => statePosture(key, versions, rules, sizeOf.get(key) ?? null)).sort((a, b) => a.key.localeCompare(b.key));
     } catch (e) {
-      historyError = e instanceof AppError ? e.code === 'aws_access_denied' ? 'not checked: AccessDenied (s3:ListBucketVersions)' : e.message : 'the version history could not be read';
-      if (!(e instanceof AppError)) console.error('[lockboard] posture history failed', e);
+      const error = toAppError(e, 'posture history failed', { backend: backend.id });
+      historyError = error.code === 'aws_access_denied' ? 'not checked: AccessDenied (s3:ListBucketVersions)' : error.code === 'internal' ? 'the version history could not be read' : error.message;
     }
   }
   const verdict = backendPosture(facts, { stateKeys, lockKeys, states, lockfileVersions: history?.lockfileVersions ?? null, nowMs });

@@ -52,6 +52,7 @@ import { invalidateSnapshot } from './backend-snapshot';
 import { invalidateVersions } from './list-versions';
 import { assertStateKey } from './state-version';
 import { releaseLock, takeLock, type HeldLock, type ReleaseOutcome } from './terraform-lock';
+import { toAppError } from '../server/errors';
 
 export type { RestoreChanged, RestoreResult } from '../api/restore';
 
@@ -92,11 +93,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  console.error('[lockboard] restore failed unexpectedly', e);
-  return new AppError('internal', 'Internal error; the server log has the details.');
-}
+const asAppError = (e: unknown): AppError => toAppError(e, 'restore failed unexpectedly');
 
 const NOTHING_CHANGED = { objectWritten: false, newVersionId: null, digestUpdated: false } as const;
 

@@ -25,6 +25,7 @@ import { onSnapshotRead, setWatchKeepAlive, snapshotWatchers, watcherOf, withSna
 import { listLocks } from '../services/list-locks';
 import { listStates } from '../services/list-states';
 import { deriveEvents, mutationEvent, type KnownUnlock, type SnapshotFacts } from './event-rules';
+import { logger } from '../server/logger';
 
 interface ClaimBody {
   eventId: string;
@@ -145,9 +146,9 @@ function record(event: LockboardEvent, channel: ChannelConfig, outcome: Delivery
   if (outcome === 'delivered') status.delivered++;
   if (outcome === 'failed' || outcome === 'claim_failed') status.failed++;
   recordDelivery(channel.name, outcome);
-  const line = { type: 'lockboard.alert', replica: st.replica, event: event.id, eventType: event.type, channel: channel.name, outcome, attempts, detail };
-  if (outcome === 'failed' || outcome === 'claim_failed') console.error(JSON.stringify(line));
-  else console.log(JSON.stringify(line));
+  const line = { replica: st.replica, event: event.id, eventType: event.type, channel: channel.name, outcome, attempts, detail };
+  if (outcome === 'failed' || outcome === 'claim_failed') logger.error('alert delivery', line);
+  else logger.info('alert delivery', line);
 }
 
 function remember(event: LockboardEvent): void {
@@ -170,7 +171,7 @@ function settle(id: string): void {
 function followUp(backendId: string, event: LockboardEvent, dueAt: number): void {
   const st = state();
   if (st.followUps.size >= MAX_FOLLOW_UPS && !st.followUps.has(event.id)) {
-    console.error(JSON.stringify({ type: 'lockboard.alert', event: event.id, outcome: 'follow_up_dropped', reason: 'too many pending events' }));
+    logger.error('alert follow-up dropped', { event: event.id, reason: 'too many pending events' });
     return;
   }
   st.followUps.set(event.id, { backendId, event, dueAt });
@@ -199,7 +200,7 @@ export async function processEvent(backend: BackendConfig, event: LockboardEvent
   try {
     await claimAndDeliver(backend, event, channels);
   } catch (e) {
-    console.error('[lockboard] alert processing failed', e);
+    logger.error('alert processing failed', { error: e });
   } finally {
     st.inProgress.delete(event.id);
   }
@@ -262,9 +263,9 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
   const outcome: ClaimBody = { ...claim.body, state: allDone ? 'done' : 'retry', retryAt, deliveries };
   try {
     const written = await writeClaim(backend, event.id, JSON.stringify(outcome), { ifMatch: claim.etag });
-    if (!written.won) console.error(JSON.stringify({ type: 'lockboard.alert', event: event.id, outcome: 'claim_changed', detail: 'the claim changed while this replica delivered (lease too short?)' }));
+    if (!written.won) logger.error('alert claim changed', { event: event.id, detail: 'the claim changed while this replica delivered (lease too short?)' });
   } catch (e) {
-    console.error(JSON.stringify({ type: 'lockboard.alert', event: event.id, outcome: 'claim_update_failed', detail: e instanceof Error ? e.message : String(e) }));
+    logger.error('alert claim update failed', { event: event.id, error: e });
   }
   if (allDone) settle(event.id);
   else followUp(backend.id, event, Date.parse(retryAt!));
@@ -326,7 +327,7 @@ function watchMetrics(): WatchMetrics {
 
 function enqueue(backendId: string, work: () => Promise<void>): void {
   const st = state();
-  const next = (st.chains.get(backendId) ?? Promise.resolve()).then(work).catch((e: unknown) => console.error('[lockboard] alerting failed', e));
+  const next = (st.chains.get(backendId) ?? Promise.resolve()).then(work).catch((e: unknown) => logger.error('alerting failed', { backend: backendId, error: e }));
   st.chains.set(backendId, next);
   void next.finally(() => {
     if (st.chains.get(backendId) === next) st.chains.delete(backendId);
@@ -425,7 +426,7 @@ export function startAlerting(): void {
   if (config.channels.length > 0) {
     st.sweep = setInterval(sweep, SWEEP_MS);
     st.sweep.unref?.();
-    console.log(`[lockboard] alerting: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ')}; replica ${st.replica}`);
+    logger.info('alerting started', { channels: config.channels.map((c) => `${c.name} (${c.type})`), replica: st.replica });
   }
 }
 

@@ -15,6 +15,7 @@
  *
  * Generic and free of AWS (the read is injected) so it is unit-tested with a fake read.
  */
+import { logger } from '../server/logger';
 
 export interface WatchedRead<T> {
   value: T;
@@ -154,7 +155,7 @@ export class Watcher<T> {
     try {
       this.options.onRead?.(read, previous);
     } catch (e) {
-      console.error('[lockboard] watcher listener failed', e);
+      logger.error('watcher listener failed', { error: e });
     }
   }
 

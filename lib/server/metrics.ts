@@ -41,67 +41,40 @@ function watchMetrics(): WatchMetrics | null {
   return source ? source() : null;
 }
 
+/** A gauge whose samples are read from the watchers at scrape time. */
+function scrapedGauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], samples: (m: WatchMetrics) => Array<[Partial<Record<L, string>>, number]>): Gauge<L> {
+  return new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const m = watchMetrics();
+      if (m) for (const [labels, value] of samples(m)) this.set(labels, value);
+    },
+  });
+}
+
 function watchGauges(registry: Registry) {
-  const lockAge = new Gauge({
-    name: 'lockboard_lock_age_seconds',
-    help: 'Age of each live lock (at most metricsMaxLocks series, oldest first; see lockboard_locks_unlisted).',
-    labelNames: ['backend', 'key', 'workspace', 'operation', 'who'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const l of watchMetrics()?.locks ?? []) this.set({ backend: l.backend, key: l.key, workspace: l.workspace, operation: l.operation, who: l.who }, l.ageSeconds);
-    },
-  });
-  new Gauge({
-    name: 'lockboard_locks_unlisted',
-    help: 'Live locks without their own lockboard_lock_age_seconds series (over metricsMaxLocks, or of unknown age).',
-    labelNames: ['backend'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of watchMetrics()?.unlisted ?? []) this.set({ backend: u.backend }, u.count);
-    },
-  });
-  new Gauge({
-    name: 'lockboard_locks',
-    help: 'Live locks by problem ("none" for a healthy lock; a lock with several problems counts once per problem) and staleness.',
-    labelNames: ['backend', 'problem', 'stale'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of watchMetrics()?.lockCounts ?? []) this.set({ backend: c.backend, problem: c.problem, stale: String(c.stale) }, c.count);
-    },
-  });
-  new Gauge({
-    name: 'lockboard_states',
-    help: 'States by digest status (match, mismatch, missing, orphan, unverified).',
-    labelNames: ['backend', 'digest_status'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of watchMetrics()?.stateCounts ?? []) this.set({ backend: c.backend, digest_status: c.digestStatus }, c.count);
-    },
-  });
-  new Gauge({
-    name: 'lockboard_backend_last_successful_read_age_seconds',
-    help: "Seconds since the backend's watcher last read it without error.",
-    labelNames: ['backend'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of watchMetrics()?.lastSuccessAge ?? []) this.set({ backend: a.backend }, a.seconds);
-    },
-  });
-  new Gauge({
-    name: 'lockboard_backend_read_ok',
-    help: "1 when the backend's latest read succeeded, 0 when it failed (fully or in part).",
-    labelNames: ['backend'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of watchMetrics()?.readOk ?? []) this.set({ backend: r.backend }, r.ok ? 1 : 0);
-    },
-  });
+  const lockAge = scrapedGauge(registry, 'lockboard_lock_age_seconds', 'Age of each live lock (at most metricsMaxLocks series, oldest first; see lockboard_locks_unlisted).', ['backend', 'key', 'workspace', 'operation', 'who'], (m) =>
+    m.locks.map((l) => [{ backend: l.backend, key: l.key, workspace: l.workspace, operation: l.operation, who: l.who }, l.ageSeconds]),
+  );
+  scrapedGauge(registry, 'lockboard_locks_unlisted', 'Live locks without their own lockboard_lock_age_seconds series (over metricsMaxLocks, or of unknown age).', ['backend'], (m) =>
+    m.unlisted.map((u) => [{ backend: u.backend }, u.count]),
+  );
+  scrapedGauge(registry, 'lockboard_locks', 'Live locks by problem ("none" for a healthy lock; a lock with several problems counts once per problem) and staleness.', ['backend', 'problem', 'stale'], (m) =>
+    m.lockCounts.map((c) => [{ backend: c.backend, problem: c.problem, stale: String(c.stale) }, c.count]),
+  );
+  scrapedGauge(registry, 'lockboard_states', 'States by digest status (match, mismatch, missing, orphan, unverified).', ['backend', 'digest_status'], (m) =>
+    m.stateCounts.map((c) => [{ backend: c.backend, digest_status: c.digestStatus }, c.count]),
+  );
+  scrapedGauge(registry, 'lockboard_backend_last_successful_read_age_seconds', "Seconds since the backend's watcher last read it without error.", ['backend'], (m) =>
+    m.lastSuccessAge.map((a) => [{ backend: a.backend }, a.seconds]),
+  );
+  scrapedGauge(registry, 'lockboard_backend_read_ok', "1 when the backend's latest read succeeded, 0 when it failed (fully or in part).", ['backend'], (m) =>
+    m.readOk.map((r) => [{ backend: r.backend }, r.ok ? 1 : 0]),
+  );
   return { lockAge };
 }
 

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatRfc3339Nano, marshalLockInfo, type LockInfo } from '../terraform/lock-info';
 import { mergeLocks, type Lock, type LockContext } from '../terraform/locks';
-import { deriveEvents, mutationEvent, quotedForceUnlock, reminderNumber, shellQuote, type RuleSettings, type SnapshotFacts } from './event-rules';
+import { forceUnlockCommand, shellQuote } from '../terraform/lock-info';
+import { deriveEvents, mutationEvent, reminderNumber, type RuleSettings, type SnapshotFacts } from './event-rules';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const backend = { id: 'prod', name: 'Production' };
@@ -17,8 +18,8 @@ function lockAt(key: string, ageMinutes: number, over: Partial<LockInfo> = {}, d
 const facts = (locks: Lock[], states: SnapshotFacts['states'] = null): SnapshotFacts => ({ locks, states });
 
 describe('shellQuote', () => {
-  it('leaves a Terraform lock ID as it is', () => {
-    expect(quotedForceUnlock('0b5b5b0e-1c2d-3e4f-5a6b-7c8d9e0f1a2b')).toBe('terraform force-unlock 0b5b5b0e-1c2d-3e4f-5a6b-7c8d9e0f1a2b');
+  it('quotes a Terraform lock ID as one word (the same command the pages copy)', () => {
+    expect(forceUnlockCommand('0b5b5b0e-1c2d-3e4f-5a6b-7c8d9e0f1a2b')).toBe("terraform force-unlock '0b5b5b0e-1c2d-3e4f-5a6b-7c8d9e0f1a2b'");
   });
 
   it.each(['$(touch /tmp/pwned)', '`id`', "it's\nrm -rf ~", 'a b;c', '', "'"])('makes %j one literal word for sh', (id) => {
@@ -43,7 +44,8 @@ describe('deriveEvents', () => {
       workspace: 'stg',
       ageSeconds: 5400,
       link: 'https://lockboard.example.com/state?backend=prod&key=env%3A%2Fstg%2Fapp%2Fterraform.tfstate',
-      forceUnlock: "terraform force-unlock 'x$(id)'",
+      // Workspace `stg`: force-unlock acts on the selected workspace.
+      forceUnlock: "terraform workspace select 'stg' && terraform force-unlock 'x$(id)'",
       lock: { id: 'x$(id)', who: 'ci@runner', operation: 'OperationTypeApply', version: '1.11.4' },
     });
     expect(event!.summary).toMatch(/Stale lock: .* held by ci@runner \(OperationTypeApply\) for 90 min/);
@@ -105,6 +107,6 @@ describe('deriveEvents', () => {
 describe('mutationEvent', () => {
   it('carries actor, reason and outcome, with an id per attempt and outcome', () => {
     const e = mutationEvent(backend, { auditId: 'r1', action: 'force-unlock', outcome: 'failed', user: 'bob', reason: 'stuck', key: 'a', workspace: 'default', errorCode: 'lock_changed', errorMessage: 'newer lock', lockId: 'L' }, settings);
-    expect(e).toMatchObject({ id: 'mutation.r1.failed', type: 'mutation', mutation: { action: 'force-unlock', actor: 'bob', reason: 'stuck', outcome: 'failed' }, forceUnlock: 'terraform force-unlock L' });
+    expect(e).toMatchObject({ id: 'mutation.r1.failed', type: 'mutation', mutation: { action: 'force-unlock', actor: 'bob', reason: 'stuck', outcome: 'failed' }, forceUnlock: "terraform force-unlock 'L'" });
   });
 });

@@ -6,18 +6,9 @@
  */
 import crypto from 'node:crypto';
 import type { EventLock, LockboardEvent } from '../api/alerts';
+import { forceUnlockCommand } from '../terraform/lock-info';
 import type { Lock } from '../terraform/locks';
 
-/** A POSIX-shell single-quoted word: nothing inside it is expanded (`$(…)`, backticks, newlines). */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9._:/=@%+-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The command an operator pastes, safe whatever the lock ID contains. */
-export function quotedForceUnlock(lockId: string): string {
-  return `terraform force-unlock ${shellQuote(lockId)}`;
-}
 
 function digestOf(...parts: string[]): string {
   return crypto.createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
@@ -104,7 +95,8 @@ function lockEvent(type: LockboardEvent['type'], id: string, backend: BackendRef
     link: stateLink(settings.publicUrl, backend.id, lock.key),
     lock: eventLock(lock),
     ageSeconds: lock.ageSeconds,
-    ...(lock.id ? { forceUnlock: quotedForceUnlock(lock.id) } : {}),
+    // The one pasteable command (workspace step included); none for an ID a paste could split.
+    ...(forceUnlockCommand(lock) ? { forceUnlock: forceUnlockCommand(lock)! } : {}),
   };
 }
 
@@ -208,7 +200,7 @@ export function mutationEvent(backend: BackendRef, m: MutationFacts, settings: P
     workspace: m.workspace,
     summary: `Lockboard ${what} by ${m.user}: ${m.outcome}${m.reason ? ` (reason: ${m.reason})` : ''}${m.errorMessage ? ` - ${m.errorMessage}` : ''}`,
     link: m.key ? stateLink(settings.publicUrl, backend.id, m.key) : null,
-    ...(m.lockId && m.outcome !== 'succeeded' ? { forceUnlock: quotedForceUnlock(m.lockId) } : {}),
+    ...(m.lockId && m.outcome !== 'succeeded' && forceUnlockCommand({ id: m.lockId, workspace: m.workspace ?? 'default' }) ? { forceUnlock: forceUnlockCommand({ id: m.lockId, workspace: m.workspace ?? 'default' })! } : {}),
     mutation: { action: m.action, actor: m.user, reason: m.reason, outcome: m.outcome, errorCode: m.errorCode, errorMessage: m.errorMessage, auditId: m.auditId },
   };
 }

@@ -95,7 +95,7 @@ describe('alerting', () => {
     expect(got!.signatureOk).toBe(true);
     expect(got!.headers['x-lockboard-event']).toBe('lock.stale');
     expect(got!.headers['x-lockboard-delivery']).toBe(got!.event.id);
-    expect(got!.event).toMatchObject({ key, workspace: 'default', reminder: 0, forceUnlock: `terraform force-unlock ${info.id}`, lock: { id: info.id, who: 'bob@ci' }, link: `https://lockboard.example.com/state?backend=main&key=${encodeURIComponent(key)}` });
+    expect(got!.event).toMatchObject({ key, workspace: 'default', reminder: 0, forceUnlock: `terraform force-unlock '${info.id}'`, lock: { id: info.id, who: 'bob@ci' }, link: `https://lockboard.example.com/state?backend=main&key=${encodeURIComponent(key)}` });
 
     // A second replica (same derivation, no memory of it): the claim says done, nothing is sent.
     resetAlertingForTests();

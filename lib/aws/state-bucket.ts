@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Readable } from 'node:stream';
 /**
  * The state bucket (S3): full paginated listing, object reads. Conditional writes for mutations
  * live here too; nothing else talks to S3.
@@ -339,6 +340,32 @@ function isMissingVersion(e: unknown): boolean {
  * Opens one version of an object (or the current one) without buffering it. Null when the key or
  * version does not exist, is a delete marker, or the version ID is malformed.
  */
+/**
+ * The body as a web stream, pulled one chunk at a time. Node's own adapter (what the SDK's
+ * `transformToWebStream` uses) keeps pushing chunks of the SDK's checksum stream after a reader
+ * cancelled, which throws "Controller is already closed" outside any request; here a cancel destroys
+ * the socket's stream and nothing is enqueued after it.
+ */
+function webStreamOf(body: NonNullable<GetObjectCommandOutput['Body']>): ReadableStream<Uint8Array> {
+  const node = body as unknown as Readable;
+  if (typeof node.pipe !== 'function' || typeof node.destroy !== 'function') return body.transformToWebStream() as ReadableStream<Uint8Array>;
+  const chunks = node[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(value instanceof Uint8Array ? value : new TextEncoder().encode(String(value)));
+      } catch (e) {
+        controller.error(e);
+      }
+    },
+    cancel() {
+      node.destroy();
+    },
+  });
+}
+
 export async function openObjectVersion(backend: BackendConfig, key: string, versionId?: string): Promise<OpenedObject | null> {
   try {
     const out = await s3Client(backend).send(new GetObjectCommand({ Bucket: backend.bucket, Key: key, VersionId: versionId }));
@@ -349,7 +376,7 @@ export async function openObjectVersion(backend: BackendConfig, key: string, ver
       contentType: out.ContentType ?? null,
       contentLength: out.ContentLength ?? null,
       lastModified: out.LastModified?.toISOString() ?? null,
-      stream: () => (body ? (body.transformToWebStream() as ReadableStream<Uint8Array>) : new ReadableStream({ start: (c) => c.close() })),
+      stream: () => (body ? webStreamOf(body) : new ReadableStream({ start: (c) => c.close() })),
       bytes: async () => (body ? body.transformToByteArray() : new Uint8Array()),
     };
   } catch (e) {

@@ -478,7 +478,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
     expect(res.status).toBe(200);
     const lockId = res.body.lockId as string;
-    expect(res.body.lock).toMatchObject({ released: false, id: lockId, forceUnlock: `terraform force-unlock ${lockId}` });
+    expect(res.body.lock).toMatchObject({ released: false, id: lockId, forceUnlock: `terraform force-unlock '${lockId}'` });
     expect((res.body.lock as { reason: string }).reason).toMatch(/could not be released/);
     const now = await currentText(bucket, h.key);
     expect(res.body.versionId).toBe(now.versionId);

@@ -98,7 +98,8 @@ export function VersionTimeline({
   writersLoading: boolean;
   selection: { from: string | null; to: string | null };
   onSelect: (role: CompareRole, versionId: string) => void;
-  downloadHref: (version: StateVersion) => string;
+  /** Null: the caller may not download raw state here (no link is offered). */
+  downloadHref: ((version: StateVersion) => string) | null;
   renderActions?: (version: StateVersion) => ReactNode;
 }) {
   const pages = Math.max(1, Math.ceil(versions.length / pageSize));
@@ -149,7 +150,7 @@ export function VersionTimeline({
                   <Writer version={v} loading={writersLoading} />
                 </td>
                 <td className="px-3 py-2">
-                  {v.deleteMarker ? null : (
+                  {v.deleteMarker || !downloadHref ? null : (
                     <div className="flex gap-3 text-xs">
                       <label className="flex items-center gap-1">
                         <input type="radio" name="compare-from" checked={selection.from === v.versionId} onChange={() => onSelect('from', v.versionId)} aria-label={`Compare from version ${v.versionId}`} />
@@ -164,7 +165,7 @@ export function VersionTimeline({
                 </td>
                 <td className="px-3 py-2 text-xs">
                   {v.deleteMarker ? null : (
-                    <a href={downloadHref(v)} download className="text-sky-700 underline hover:text-sky-900" title="Raw file, includes sensitive values" data-testid="download-version">
+                    <a href={downloadHref?.(v)} download className="text-sky-700 underline hover:text-sky-900" title="Raw file, includes sensitive values" data-testid="download-version">
                       Download
                     </a>
                   )}

@@ -60,7 +60,7 @@ test('lists the seeded locks with holder metadata, stale and problem badges', as
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await freshRow.getByRole('button', { name: 'Copy terraform force-unlock command' }).click();
   await expect(freshRow.getByRole('button', { name: 'Copy terraform force-unlock command' })).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`terraform force-unlock ${fresh.id}`);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`terraform force-unlock '${fresh.id}'`);
 
   // The read-only instance serves the same live view.
   await page.goto(`${e2eEnv.readOnlyBaseURL}/?q=${encodeURIComponent(prefix)}`);

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     if (uid === 0) throw new Error('the server runs as root');
     log(`healthy on ${base}, uid ${uid}`);
     if (!/Ready|started server|Local:/i.test(output) && !output.includes('127.0.0.1')) log(`(server output: ${output.trim().slice(0, 300)})`);
-    if (!/WARNING: authMode "none".*listening on 127\.0\.0\.1/.test(output)) throw new Error(`missing the start-up warning line for mode none:\n${output}`);
+    if (!/WARNING: authMode \\?"none\\?".*listening on 127\.0\.0\.1/.test(output)) throw new Error(`missing the start-up warning line for mode none:\n${output}`);
     const listens = fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((l) => l.includes(`:${port.toString(16).toUpperCase().padStart(4, '0')} `) && / 0A /.test(l));
     if (!listens.every((l) => l.trim().split(/\s+/)[1]!.startsWith('0100007F'))) throw new Error(`not listening on 127.0.0.1 only: ${listens.join(' | ')}`);
 

@@ -12,7 +12,7 @@ const DigestRepairDialog = dynamic(() => import('@/components/digest-repair-dial
 
 /** The "Repair the digest" action of one state and its confirmation dialog (operators only). */
 export function DigestRepairAction({ target, backendId, backendName, bucket, disabledWhy }: { target: DigestRepairTarget; backendId: string; backendName: string; bucket: string; disabledWhy?: string | null }) {
-  const canMutate = useCanMutate();
+  const canMutate = useCanMutate(backendId, target.key);
   const flow = useConfirmedMutation(useRepairDigest(backendId), 'digest_changed');
   if (!canMutate || !digestNeedsRepair(target)) return null;
   const shown = flow.target as DigestRepairTarget | null;

@@ -52,7 +52,7 @@ export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: str
 
 /** "Unfreeze" of one frozen state: releases exactly this freeze lock (the server checks it still is). */
 export function UnfreezeAction({ lock, backendId }: { lock: Lock; backendId: string }) {
-  const canMutate = useCanMutate();
+  const canMutate = useCanMutate(backendId, lock.key);
   const unfreeze = useUnfreeze();
   if (!canMutate) return null;
   const result = unfreeze.data?.results[0];

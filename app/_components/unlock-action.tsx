@@ -15,7 +15,7 @@ const UnlockDialog = dynamic(() => import('@/components/unlock-dialog').then((m)
  * the lock shown is not known to be current (its backend could not be read again), with the reason.
  */
 export function UnlockAction({ lock, backendId, backendName, disabledWhy }: { lock: Lock; backendId: string; backendName: string; disabledWhy?: string | null }) {
-  const canMutate = useCanMutate();
+  const canMutate = useCanMutate(backendId, lock.key);
   const flow = useConfirmedMutation(useUnlock(backendId), 'lock_changed');
   // A lock of another bucket (shared table) belongs to another backend's configuration.
   if (!canMutate || lock.problems.includes('other_bucket')) return null;

@@ -102,7 +102,7 @@ function RestoreFlow({
  * restore dialog, and the "restored from" mark on versions Lockboard wrote by restoring.
  */
 export function RestorableStateView({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
-  const canMutate = useCanMutate();
+  const canMutate = useCanMutate(backend.id, stateKey);
   // Same query (and cache entry) as the timeline's plain listing.
   const versions = useVersions(backend.id, stateKey, { pollMs: Math.max(pollMs, 15_000) });
   const list = versions.data?.versions ?? [];

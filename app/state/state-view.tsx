@@ -20,6 +20,7 @@ import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
+import { useCanDownload } from '@/lib/queries/session';
 import { statesQuery } from '@/lib/queries/states';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
@@ -105,6 +106,8 @@ export function StateView({
   renderVersionActions?: (version: StateVersion) => ReactNode;
 }) {
   const { params, setParams } = useUrlParams();
+  // Raw downloads carry plaintext secrets: offered only to callers with the stateReader role here.
+  const canDownload = useCanDownload(backend.id, stateKey);
   const [timelinePage, setTimelinePage] = useState(0);
   const [diffOffset, setDiffOffset] = useState(0);
   const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
@@ -224,7 +227,7 @@ export function StateView({
             writersLoading={withWriters.isPending}
             selection={{ from, to }}
             onSelect={select}
-            downloadHref={(v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}`}
+            downloadHref={canDownload ? (v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}` : null}
             renderActions={renderVersionActions}
           />
         ) : null}

@@ -11,6 +11,7 @@
  * operator everywhere (the demo; the start-up line says so). Pure: no I/O.
  */
 import type { AccessRule, AppConfig, Role } from '../server/config';
+import { globMatches } from '../api/key-globs';
 
 export type { Role } from '../server/config';
 
@@ -29,31 +30,7 @@ export function roleAtLeast(role: Role | 'none', wanted: Role): boolean {
   return RANK[role] >= RANK[wanted];
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** `**` matches anything (slashes too), `*` anything but `/`, `?` one character but `/`; the rest is literal. */
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    let out = '';
-    for (let i = 0; i < glob.length; i++) {
-      const c = glob[i]!;
-      if (c === '*' && glob[i + 1] === '*') {
-        out += '.*';
-        i++;
-      } else if (c === '*') out += '[^/]*';
-      else if (c === '?') out += '[^/]';
-      else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    re = new RegExp(`^${out}$`, 's');
-    if (globCache.size < 1000) globCache.set(glob, re);
-  }
-  return re;
-}
-
-export function globMatches(glob: string, value: string): boolean {
-  return globToRegExp(glob).test(value);
-}
+export { globMatches, globToRegExp } from '../api/key-globs';
 
 function ruleNamesCaller(rule: AccessRule, caller: Caller): boolean {
   const user = caller.user.toLowerCase();

@@ -96,6 +96,13 @@ function apiRouteUrls(): string[] {
   return walk(path.join(root, 'app', 'api')).map((dir) => `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/').replace(/\[[^\]]+\]/g, 'smoke')}?key=smoke/x.tfstate`.replace('/api/health?key=smoke/x.tfstate', '/api/health'));
 }
 
+/** Every page of the app (each `page.tsx` under app/, outside app/api), as a URL path. */
+function pageUrls(): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() && e.name !== 'api' ? walk(path.join(dir, e.name)) : e.name === 'page.tsx' ? [dir] : []));
+  return walk(path.join(root, 'app')).map((dir) => `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/')}`.replace(/\/$/, '') || '/');
+}
+
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -217,7 +224,8 @@ async function main(): Promise<void> {
     const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com' });
     const routes = apiRouteUrls();
     const unauthenticated: string[] = [];
-    for (const url of [...routes, '/', '/states', '/state', '/audit']) {
+    const pages = pageUrls();
+    for (const url of [...routes, ...pages]) {
       const status = (await fetch(`${proxied.base}${url}`)).status;
       if (url === '/api/health' ? status !== 200 : status !== 401) unauthenticated.push(`${url} → ${status}`);
     }
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
     if (locks.status !== 200 || !(await locks.text()).includes(key)) throw new Error(`a viewer's /locks got ${locks.status}`);
     const raw = await fetch(`${proxied.base}/api/backends/smoke/object?key=${encodeURIComponent(key)}`, { headers: viewer });
     if (raw.status !== 403) throw new Error(`a viewer's raw download got ${raw.status}, expected 403`);
-    log(`mode proxy: ${routes.length} API routes and 4 pages are 401 without identity; a viewer lists locks, is 403 on raw downloads`);
+    log(`mode proxy: ${routes.length} API routes and ${pages.length} pages are 401 without identity; a viewer lists locks, is 403 on raw downloads`);
     await stop();
 
     // Signed identity on the real server: proxy.ts verifies the token, the routes see who it names.

@@ -103,6 +103,19 @@ function pageUrls(): string[] {
   return walk(path.join(root, 'app')).map((dir) => `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/')}`.replace(/\/$/, '') || '/');
 }
 
+/**
+ * Stops a server: SIGTERM, then SIGKILL if it has not exited after 10 s (Next's graceful shutdown
+ * waits for open keep-alive connections, such as the smoke browser's).
+ */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -185,11 +198,8 @@ async function main(): Promise<void> {
     };
     const stop = async () => {
       const child = server;
-      if (child && child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
       server = null;
+      if (child) await terminate(child);
     };
     const first = await start({});
     const { child, port, base } = first;
@@ -263,10 +273,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     const last = server as ChildProcess | null;
-    if (last && last.exitCode === null) {
-      last.kill('SIGTERM');
-      await new Promise((r) => last.once('exit', r));
-    }
+    if (last) await terminate(last);
     await moto.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -21,10 +21,13 @@ const env: NodeJS.ProcessEnv = {
 /** Exit status of a step, or null when it was not run. */
 type Status = number | null;
 
+/** A step that hangs fails after this long instead of holding the whole run (each takes minutes at most). */
+const STEP_LIMIT_MS = 25 * 60_000;
+
 const command =
   (cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
   (): Status =>
-    spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
+    spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv }, timeout: STEP_LIMIT_MS, killSignal: 'SIGKILL' }).status ?? 1;
 const tsxScript = (script: string, args: string[] = [], extraEnv: Record<string, string> = {}) => command(process.execPath, ['--import', 'tsx', script, ...args], extraEnv);
 
 const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status }> = [

@@ -97,6 +97,8 @@ test('filters live in the URL and survive a reload and a deep link', async ({ pa
   // Typed key by key, as a person does: every keystroke updates the URL.
   await page.getByRole('searchbox', { name: 'Filter locks' }).pressSequentially(prefix);
   await expect(lockRow(page, staleMain)).toBeVisible();
+  // As a person does: the next filter is chosen once the typed one has settled in the URL.
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === prefix);
   await page.getByRole('combobox', { name: 'Backend' }).selectOption('e2e-second');
   await page.getByRole('checkbox', { name: 'Stale only' }).check();
 

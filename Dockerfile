@@ -5,7 +5,7 @@
 # runs them as `nobody` in a real browser (npm test), so keep those COPY lines the only source.
 
 # Node 22 (LTS): the AWS SDK for JavaScript v3 releases published after the first week of January
-# 2027 require it (README, Requirements). The code itself runs on Node >= 20.9.
+# 2027 require it (README, Quick start). The code itself runs on Node >= 20.9.
 FROM node:22-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -11,7 +11,7 @@ if (problem) {
   process.exit(1);
 }
 // The AWS SDK warns once per process on Node < 22 that its releases after early January 2027 will
-// need Node 22 (README, Requirements; the image runs Node 22). A value set by the caller wins.
+// need Node 22 (README, Quick start; the image runs Node 22). A value set by the caller wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.HOSTNAME = listenHost();
 await import(new URL('./server.js', import.meta.url).href);

@@ -14,7 +14,7 @@ import { bundleConfigCheck, configCheckFile } from './lib/config-check-bundle.mj
 import { listenHost } from './lib/listen-host.mjs';
 
 // The AWS SDK warns once per process on Node < 22 that its releases after early January 2027 will
-// need Node 22 (README, Requirements): documented there, not repeated in every server log. A value
+// need Node 22 (README, Quick start): documented there, not repeated in every server log. A value
 // set by the caller wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

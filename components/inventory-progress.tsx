@@ -14,7 +14,7 @@ export function InventoryProgressLine({ backendName, progress }: { backendName: 
       <p>
         <span className="font-medium">{backendName}: </span>
         {p.phase === 'indexing' ? (
-          <span aria-live="polite">
+          <span>
             indexing {p.done.toLocaleString('en')} / {p.total.toLocaleString('en')} changed states read{eta(p.etaSeconds)} ({p.reused.toLocaleString('en')} reused from the index)
           </span>
         ) : p.phase === 'idle' ? (

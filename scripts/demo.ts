@@ -4,7 +4,9 @@
  * check, which `npm test` runs, so that the demo starts sooner), then moto on 127.0.0.1, two seeded
  * backends, the built dashboard pointed at them, and (where `terraform` is on PATH) a real apply holding a lock for a
  * minute. Everything is written through the real protocol (TerraformWriter), as Terraform would.
- * Ctrl-C stops it all.
+ * The terminal shows the demo's own `[demo]` lines; the dashboard's, moto's and terraform's output go
+ * to log files in a temp dir named at start (their last lines are shown when one of them fails). If
+ * moto stops, it is started again on its port and re-seeded. Ctrl-C stops it all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -16,7 +18,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { marshalLockInfo, type LockInfo } from '../lib/terraform/lock-info';
 import { TerraformDir, terraformInfo, type RunningTerraform } from './lib/terraform-cli';
 import { TerraformWriter } from './lib/terraform-writer';
-import { awsEnv, freePort, startMoto } from './lib/moto';
+import { awsEnv, freePort, startMoto, type Moto } from './lib/moto';
 import { QUIET_ENV, buildIsStale, nextBuild } from './lib/next-build';
 
 const root = path.resolve(__dirname, '..');
@@ -298,10 +300,26 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** The last lines of a log file, indented, for a process that ended or failed unexpectedly. */
+function tail(file: string, lines = 20): string {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8').trimEnd();
+  } catch {
+    // not written
+  }
+  if (!text) return '  (empty)';
+  return text
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `  | ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`)
+    .join('\n');
+}
+
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the dashboard exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the dashboard exited with ${child.exitCode ?? child.signalCode}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -312,21 +330,40 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error(`the dashboard did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
+/** A moto that stops again this soon after a restart is not restarted a second time. */
+const MOTO_RESTART_WINDOW_MS = 60_000;
+
 async function main(): Promise<void> {
   const stops: Array<() => Promise<void> | void> = [];
   let stopping = false;
+  // The processes' own output goes to log files here, not to the terminal: the terminal gets the
+  // demo's `[demo]` lines, the URL and what went wrong (with the last lines of the log at fault).
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-demo-'));
+  const appLog = path.join(runDir, 'app.log');
+  const motoLog = path.join(runDir, 'moto.log');
+  const terraformLog = path.join(runDir, 'terraform.log');
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    // Ctrl-C: nothing to look into. A failure: the logs stay for it.
+    if (code === 0) fs.rmSync(runDir, { recursive: true, force: true });
+    else console.error(`[demo] logs kept in ${runDir}`);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  const fail = (message: string, logFile?: string) => {
+    if (stopping) return;
+    console.error(`[demo] ${message}`);
+    if (logFile) console.error(`[demo] last lines of ${logFile}:\n${tail(logFile)}`);
+    void shutdown(1);
+  };
 
   try {
     Object.assign(process.env, QUIET_ENV);
+    log(`app log: ${appLog} (the dashboard's server output; moto's and terraform's beside it)`);
     const stale = buildIsStale(distDir);
     if (stale) {
       log(`building the app into ${distDir} (${stale})`);
@@ -334,19 +371,42 @@ async function main(): Promise<void> {
     } else log(`using the build in ${distDir} (up to date)`);
 
     const motoPort = (await portIsFree(4566)) ? 4566 : await freePort();
-    const moto = await startMoto({ port: motoPort, logFile: path.join(os.tmpdir(), 'lockboard-demo-moto.log') });
+    let moto = await startMoto({ port: motoPort, logFile: motoLog });
     stops.push(() => moto.stop());
     log(`moto server on ${moto.endpoint}`);
     Object.assign(process.env, awsEnv(moto.endpoint));
 
     const writer = new TerraformWriter({ endpoint: moto.endpoint });
     stops.push(() => writer.destroy());
+    const seedAll = () => seed({ w: writer, backend: PROD }, { w: writer, backend: PLATFORM });
     const t0 = Date.now();
-    await seed({ w: writer, backend: PROD }, { w: writer, backend: PLATFORM });
+    await seedAll();
     log(`seeded ${PROD.bucket} + ${PROD.dynamodbTable} and ${PLATFORM.bucket} + ${PLATFORM.dynamodbTable} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-demo-'));
-    const configFile = path.join(configDir, 'lockboard.json');
+    // moto keeps everything in memory: if it stops, the backends are gone. It is started again on the
+    // same port (the dashboard's config names it) and seeded again; once only within a minute.
+    const supervise = (current: Moto, restartedAt: number | null) => {
+      void current.exited.then(async ({ code, signal }) => {
+        if (stopping || current !== moto) return;
+        const how = signal ? `killed by ${signal}` : `exit ${code}`;
+        if (restartedAt !== null && Date.now() - restartedAt < MOTO_RESTART_WINDOW_MS) {
+          return fail(`the local AWS server (moto) stopped again (${how}) less than a minute after its restart: stopping the demo`, motoLog);
+        }
+        console.error(`[demo] the local AWS server (moto) stopped (${how}); the dashboard now shows backends as unreachable — restarting it`);
+        try {
+          moto = await startMoto({ port: motoPort, logFile: motoLog });
+          supervise(moto, Date.now());
+          const t1 = Date.now();
+          await seedAll();
+          if (!stopping) log(`moto restarted on ${moto.endpoint} and re-seeded in ${((Date.now() - t1) / 1000).toFixed(1)} s: the dashboard reads the backends again (the live terraform apply, if any, is not re-run)`);
+        } catch (e) {
+          fail(`could not restart the local AWS server (moto): ${e instanceof Error ? e.message : String(e)}`, motoLog);
+        }
+      });
+    };
+    supervise(moto, null);
+
+    const configFile = path.join(runDir, 'lockboard.json');
     fs.writeFileSync(
       configFile,
       JSON.stringify(
@@ -358,34 +418,34 @@ async function main(): Promise<void> {
         2,
       ),
     );
-    stops.push(() => fs.rmSync(configDir, { recursive: true, force: true }));
 
     const wanted = Number(process.env.PORT || 3000);
     const port = (await portIsFree(wanted)) ? wanted : await freePort();
     if (port !== wanted) log(`port ${wanted} is busy: using ${port}`);
+    const appOut = fs.openSync(appLog, 'a');
     const app = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', appOut, appOut],
       env: { ...process.env, LOCKBOARD_DIST_DIR: distDir, LOCKBOARD_CONFIG: configFile, NEXT_TELEMETRY_DISABLED: '1', AWS_EC2_METADATA_DISABLED: 'true' },
       detached: true,
     });
+    fs.closeSync(appOut);
     stops.push(
       () =>
         new Promise<void>((resolve) => {
-          if (app.exitCode !== null || app.pid === undefined) return resolve();
+          if (app.exitCode !== null || app.signalCode !== null || app.pid === undefined) return resolve();
           app.once('exit', () => resolve());
           process.kill(-app.pid, 'SIGTERM');
           setTimeout(() => app.pid !== undefined && app.exitCode === null && process.kill(-app.pid, 'SIGKILL'), 3_000).unref();
         }),
     );
-    app.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`[demo] the dashboard exited (${code}); stopping`);
-        void shutdown(1);
-      }
-    });
+    app.once('exit', (code, signal) => fail(`the dashboard exited (${signal ? `killed by ${signal}` : `exit ${code}`})`, appLog));
     const url = `http://127.0.0.1:${port}`;
-    await waitHealthy(`${url}/api/health`, app);
+    try {
+      await waitHealthy(`${url}/api/health`, app);
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e), appLog);
+    }
 
     console.log('');
     log(`Lockboard is running: ${url}`);
@@ -404,15 +464,25 @@ async function main(): Promise<void> {
       stops.push(async () => {
         await apply?.kill9();
       });
-      await dir.init();
+      try {
+        await dir.init();
+      } catch (e) {
+        fs.writeFileSync(terraformLog, e instanceof Error ? e.message : String(e));
+        console.error(`[demo] terraform init failed: skipping the live terraform apply (see ${terraformLog})`);
+        return;
+      }
       apply = dir.startApply();
       log(`real terraform ${tf.version} apply started on ${PROD.bucket}/${key}: its lock shows for about a minute`);
-      void apply.exited.then((r) => {
-        if (!stopping) log(r.code === 0 ? 'the real terraform apply finished and released its lock' : `the real terraform apply ended with ${r.code ?? r.signal}`);
+      const running = apply;
+      void running.exited.then((r) => {
+        fs.writeFileSync(terraformLog, running.output());
+        if (stopping) return;
+        if (r.code === 0) log('the real terraform apply finished and released its lock');
+        else console.error(`[demo] the real terraform apply ended with ${r.code ?? r.signal} (output: ${terraformLog})`);
       });
     }
   } catch (e) {
-    console.error(`[demo] ${e instanceof Error ? e.message : String(e)}`);
+    if (!stopping) console.error(`[demo] ${e instanceof Error ? e.message : String(e)}`);
     await shutdown(1);
   }
 }

@@ -5,7 +5,9 @@
  * listed twice), runs `node standalone-server.mjs` there as `nobody` against a fresh moto server
  * with one seeded lock, and checks in real Chromium: the overview loads, hydrates under the nonce
  * CSP (no CSP violation) and lists the lock. Also: /api/health answers, the process is not root, it
- * listens on 127.0.0.1 (auth mode none) and said so in its one start-up warning line.
+ * listens on 127.0.0.1 (auth mode none) and said so in its one start-up warning line; a bad
+ * configuration (file or variable) exits 1 with one line naming it and no "Ready"; no AWS SDK Node
+ * version warning.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -147,8 +149,13 @@ function uidOf(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  if (process.env.STANDALONE_SKIP_BUILD === '1' && hasBuild(distDir)) log(`using the existing build in ${distDir}`);
-  else {
+  if (process.env.STANDALONE_SKIP_BUILD === '1' && hasBuild(distDir)) {
+    log(`using the existing build in ${distDir}`);
+    // A build made before the configuration check was bundled with it (nextBuild does both).
+    if (!fs.existsSync(path.join(root, distDir, 'config-check.mjs')) && spawnSync(process.execPath, ['scripts/lib/config-check-bundle.mjs', distDir], { cwd: root, stdio: 'inherit' }).status !== 0) {
+      throw new Error('bundling the configuration check failed');
+    }
+  } else {
     log(`building into ${distDir}`);
     if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK ?? '1' }) !== 0) throw new Error('next build failed');
   }
@@ -185,17 +192,51 @@ async function main(): Promise<void> {
     const [cmd, ...args] = spec.cmd;
     if (cmd !== 'node') throw new Error(`expected the image to run node, got ${spec.cmd.join(' ')}`);
     /** Starts the image's CMD as nobody; resolves once /api/health answers. */
-    const start = async (extra: Record<string, string>) => {
+    // The image's environment: the SDK's Node-version opt-out is left to standalone-server.mjs.
+    const imageAwsEnv: Record<string, string> = awsEnv(moto.endpoint);
+    delete imageAwsEnv.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    /** Spawns the image's CMD as nobody, collecting its output. */
+    const spawnServer = async (extra: Record<string, string>) => {
       const port = await freePort();
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), LOCKBOARD_CONFIG: configFile, ...awsEnv(moto.endpoint), HOSTNAME: 'container-id-as-docker-sets-it', ...extra } as NodeJS.ProcessEnv;
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), LOCKBOARD_CONFIG: configFile, ...imageAwsEnv, HOSTNAME: 'container-id-as-docker-sets-it', ...extra } as NodeJS.ProcessEnv;
       const state = { output: '' };
       const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
       server = child;
       child.stdout!.on('data', (d: Buffer) => (state.output += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (state.output += d.toString()));
+      return { child, port, state };
+    };
+    /** Starts the image's CMD as nobody; resolves once /api/health answers. */
+    const start = async (extra: Record<string, string>) => {
+      const { child, port, state } = await spawnServer(extra);
       await waitHealthy(`http://127.0.0.1:${port}/api/health`, child, () => state.output);
       return { child, port, base: `http://127.0.0.1:${port}`, state };
     };
+    /** Starts the image's CMD with a bad configuration: it must exit non-zero with one line naming `names`, before any "Ready". */
+    const refusesToStart = async (extra: Record<string, string>, names: string) => {
+      const { child, state } = await spawnServer(extra);
+      const exit = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      });
+      server = null;
+      const lines = state.output.trim().split('\n');
+      if (exit === 0 || exit === null) throw new Error(`a bad configuration (${names}) exited with ${exit}:\n${state.output}`);
+      if (/Ready/.test(state.output)) throw new Error(`a bad configuration (${names}) printed "Ready":\n${state.output}`);
+      if (lines.length !== 1 || !lines[0]!.startsWith('Lockboard does not start: invalid configuration:') || !lines[0]!.includes(names)) {
+        throw new Error(`a bad configuration (${names}) should print one line naming it:\n${state.output}`);
+      }
+      return lines[0]!;
+    };
+    const badFile = path.join(tmp, 'config-bad.json');
+    fs.writeFileSync(badFile, JSON.stringify({ backends: [{ id: 'smoke', bucket: 'ab', region: 'us-east-1' }] }));
+    fs.chmodSync(badFile, 0o644);
+    const badLines = [await refusesToStart({ LOCKBOARD_CONFIG: badFile }, 'LOCKBOARD_CONFIG backends[0].bucket'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'oidc' }, 'LOCKBOARD_AUTH_MODE')];
+    log(`a bad configuration exits 1 before "Ready", in one line: ${badLines.map((l) => `"${l}"`).join(' / ')}`);
+
     const stop = async () => {
       const child = server;
       server = null;
@@ -228,6 +269,8 @@ async function main(): Promise<void> {
     const rebind = await statusWithHost(`${base}/api/backends/smoke/locks`, `rebind.example:${port}`);
     if (rebind !== 421) throw new Error(`a rebinding Host got ${rebind}, expected 421`);
     log('a rebinding Host is refused with 421');
+    if (/NodeVersionSupportWarning|NodeDeprecationWarning/.test(first.state.output)) throw new Error(`the server printed the AWS SDK's Node version warning:\n${first.state.output}`);
+    log(`no AWS SDK Node version warning in the server output (Node ${process.version})`);
     await stop();
 
     // Mode proxy on the same files: every route but /api/health is 401 without the identity header.

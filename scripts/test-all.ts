@@ -1,7 +1,7 @@
 /**
  * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
  * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
- * Playwright end-to-end. It keeps going after a failure so the summary is complete, prints the wall
+ * the Docker image's files (standalone), the demo as a user runs it, Playwright end-to-end. It keeps going after a failure so the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +40,11 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
     // The Docker image's files (parsed from the Dockerfile), run as `nobody`, smoke-tested in Chromium.
     name: 'standalone',
     run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['tsx', 'scripts/standalone-smoke.ts'], { STANDALONE_SKIP_BUILD: '1' })() : null),
+  },
+  {
+    // `npm run demo` as a user runs it: only its own lines on the terminal; moto killed, restarted, re-seeded.
+    name: 'demo',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/demo-smoke.ts')() : null),
   },
   {
     name: 'e2e',

@@ -80,6 +80,8 @@ export interface Moto {
   endpoint: string;
   pid: number | undefined;
   stop: () => Promise<void>;
+  /** Settles when the process ends, whether stopped or not (a watcher tells the two apart). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** True when collectGarbage() works: it collects, and from then on moto's cyclic GC runs only on it. */
   manualGc: boolean;
   collectGarbage: () => Promise<void>;
@@ -99,6 +101,7 @@ export async function startMoto({ port, logFile, manualGc = false }: { port?: nu
   const child = python
     ? spawn(python, ['-c', MANUAL_GC_LAUNCHER, ...args], { stdio: ['ignore', out, out], detached: false })
     : spawn(bin, args, { stdio: ['ignore', out, out], detached: false });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   await waitReady(endpoint, child);
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -113,7 +116,7 @@ export async function startMoto({ port, logFile, manualGc = false }: { port?: nu
     child.kill('SIGUSR1');
     await fetch(`${endpoint}/moto-api/`).then((r) => r.arrayBuffer());
   };
-  return { port: chosen, endpoint, stop, pid: child.pid, manualGc: python !== null, collectGarbage };
+  return { port: chosen, endpoint, stop, exited, pid: child.pid, manualGc: python !== null, collectGarbage };
 }
 
 /** Environment that points the AWS SDK (and Terraform) at a moto endpoint with dummy credentials. */

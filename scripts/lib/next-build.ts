@@ -16,10 +16,15 @@ export function hasBuild(distDir: string): boolean {
   return fs.existsSync(path.join(root, distDir, 'BUILD_ID'));
 }
 
-/** Builds the app into `distDir` (tsconfig.json is written so that Next leaves it as it is). Returns the exit status. */
+/**
+ * Builds the app into `distDir` (tsconfig.json is written so that Next leaves it as it is), then the
+ * configuration check the start scripts run before Next (`<distDir>/config-check.mjs`, as the
+ * Dockerfile does). Returns the exit status.
+ */
 export function nextBuild(distDir: string, env: NodeJS.ProcessEnv = process.env): number {
   const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...env, ...QUIET_ENV, LOCKBOARD_DIST_DIR: distDir } });
-  return r.status ?? 1;
+  if (r.status !== 0) return r.status ?? 1;
+  return spawnSync(process.execPath, [path.join(root, 'scripts', 'lib', 'config-check-bundle.mjs'), distDir], { cwd: root, stdio: 'inherit' }).status ?? 1;
 }
 
 // What the build is made from: a change to any of these makes the build stale.

@@ -68,8 +68,12 @@ export function SearchView({ backends }: { backends: PublicBackend[] }) {
         </Notice>
       ))}
       {q && data ? (
-        <p className="text-sm text-slate-700" aria-live="polite" data-testid="search-summary">
-          {data.total} state(s) match{data.total > data.hits.length ? ` (first ${data.hits.length} shown)` : ''} · {data.tookMs} ms
+        <p className="text-sm text-slate-700" data-testid="search-summary">
+          {/* Only the result is announced: the time taken changes on every refetch while indexing. */}
+          <span aria-live="polite">
+            {data.total} state(s) match{data.total > data.hits.length ? ` (first ${data.hits.length} shown)` : ''}
+          </span>{' '}
+          · {data.tookMs} ms
           {unsearchable.length ? ` · not searchable: ${unsearchable.map(([k, n]) => `${n} ${KIND_TEXT[k] ?? k}`).join(', ')}` : ''}
         </p>
       ) : null}

@@ -41,7 +41,8 @@ function attentionOf(lock: LockRow): 'problem' | 'stale' | null {
   return lock.stale && !freezeOf(lock) ? 'stale' : null;
 }
 
-const ATTENTION_BORDER = { problem: 'border-l-4 border-l-red-600', stale: 'border-l-4 border-l-amber-500' };
+// `!`: the body's divide-y colour (a more specific selector) would otherwise grey every border of a row but the first.
+const ATTENTION_BORDER = { problem: 'border-l-4 !border-l-red-600', stale: 'border-l-4 !border-l-amber-500' };
 const ATTENTION_TINT = { problem: 'bg-red-50', stale: 'bg-amber-50' };
 
 export function LockTable({

@@ -50,11 +50,13 @@ test('lists the seeded locks with holder metadata, stale and problem badges', as
   await expect(staleRow.getByText(/3d \d+h ago/)).toBeVisible();
   // Unmistakable beyond the chip: the row is tinted and bordered.
   await expect(staleRow).toHaveAttribute('data-attention', 'stale');
+  await expect(staleRow).toHaveCSS('border-left-color', 'rgb(245, 158, 11)');
 
   await expect(lockRow(page, workspaceKey).getByText('staging', { exact: true })).toBeVisible();
 
   const splitRow = lockRow(page, `${prefix}split/terraform.tfstate`);
   await expect(splitRow).toHaveAttribute('data-attention', 'problem');
+  await expect(splitRow).toHaveCSS('border-left-color', 'rgb(220, 38, 38)');
   // In words, by the side that exists; what it means and the raw code one tap away (no tooltip).
   const split = splitRow.getByText('Split lock: DynamoDB only, .tflock missing', { exact: true });
   await expect(split).toBeVisible();

@@ -1,17 +1,16 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
+import { LinkedText } from './linked-text';
 import { PathText } from './path-text';
-import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { lockSourceLabel, operationLabel, problemWords, type ListedLock } from '@/lib/client/lock-words';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
-import type { Lock } from '@/lib/terraform/locks';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 
-export function lockSourceLabel(source: string): string {
-  return source === 's3' ? '.tflock' : 'DynamoDB';
-}
+export { lockSourceLabel };
 
-/** The sides holding a lock (unless `sources` is false), its staleness and its problems, as badges. */
-export function LockBadges({ lock, sources = true }: { lock: Lock; sources?: boolean }) {
+/** The sides holding a lock (unless `sources` is false) and its staleness or freeze, as badges. */
+export function LockBadges({ lock, sources = true }: { lock: ListedLock; sources?: boolean }) {
   return (
     <>
       {sources ? lock.sources.map((s) => <Badge key={s}>{lockSourceLabel(s)}</Badge>) : null}
@@ -24,21 +23,60 @@ export function LockBadges({ lock, sources = true }: { lock: Lock; sources?: boo
           stale
         </Badge>
       ) : null}
-      {lock.problems.map((p) => (
-        <Badge key={p} tone="red" title={LOCK_PROBLEM_TEXT[p] ?? p}>
-          {p}
-        </Badge>
-      ))}
     </>
   );
 }
 
 /**
- * Who holds a lock and what it is: holder, operation, Terraform version, creation time and age, lock
- * ID and the sides holding it. `testId` prefixes the test IDs of the holder (`-who`) and the ID (`-id`);
- * `copy` adds the buttons copying the ID and the `terraform force-unlock` command.
+ * A lock's problems in words. Each label opens (a <details>, which touch and keyboard reach, unlike a
+ * tooltip) to what it means and its raw code; `open` shows all of that as plain text instead.
  */
-export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId: string; copy?: boolean }) {
+export function LockProblems({ lock, open = false }: { lock: ListedLock; open?: boolean }) {
+  if (lock.problems.length === 0) return null;
+  const label = 'w-fit rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-900 ring-1 ring-inset ring-red-300';
+  return (
+    <ul className="flex flex-col items-start gap-1" aria-label="Problems">
+      {lock.problems.map((p) => {
+        const words = problemWords(p, lock);
+        const meaning = (
+          <>
+            {words.explanation} <code className="font-mono text-slate-600">{words.code}</code>
+          </>
+        );
+        return (
+          <li key={p} data-problem={p} className="text-xs">
+            {open ? (
+              <>
+                <span className={label}>{words.label}</span>
+                <p className="mt-0.5 text-slate-700">{meaning}</p>
+              </>
+            ) : (
+              <details>
+                <summary className={`cursor-pointer ${label}`}>{words.label}</summary>
+                <p className="mt-0.5 max-w-prose text-slate-700">{meaning}</p>
+              </details>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** An operation in words (`apply`), the raw value Terraform wrote (`OperationTypeApply`) on hover. */
+export function OperationText({ operation }: { operation: string }) {
+  if (!operation) return <>—</>;
+  const label = operationLabel(operation);
+  return label === operation ? <>{operation}</> : <span title={operation}>{label}</span>;
+}
+
+/**
+ * Who holds a lock and what it is: holder, operation, Terraform version, creation time and age, lock
+ * ID, Info, the sides holding it and its problems. `testId` prefixes the test IDs of the holder
+ * (`-who`) and the ID (`-id`); `copy` adds the buttons copying the ID and the `terraform force-unlock` command.
+ */
+export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
+  const operation = operationLabel(lock.operation);
   return (
     <dl data-testid={testId} className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
       <dt className="text-slate-500">Who</dt>
@@ -46,7 +84,10 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
         {lock.who || '—'}
       </dd>
       <dt className="text-slate-500">Operation</dt>
-      <dd>{lock.operation || '—'}</dd>
+      <dd data-testid={`${testId}-operation`}>
+        {operation || '—'}
+        {operation !== lock.operation ? <code className="ml-2 font-mono text-xs text-slate-500">{lock.operation}</code> : null}
+      </dd>
       <dt className="text-slate-500">Terraform version</dt>
       <dd>{lock.version || '—'}</dd>
       <dt className="text-slate-500">Created</dt>
@@ -61,10 +102,26 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
         {copy && lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
         {copy && forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
       </dd>
+      {lock.info ? (
+        <>
+          <dt className="text-slate-500">Info</dt>
+          <dd className="text-xs [overflow-wrap:anywhere]" data-testid={`${testId}-info`}>
+            <LinkedText text={lock.info} />
+          </dd>
+        </>
+      ) : null}
       <dt className="text-slate-500">Held in</dt>
       <dd className="flex flex-wrap gap-1">
         <LockBadges lock={lock} />
       </dd>
+      {lock.problems.length > 0 ? (
+        <>
+          <dt className="text-slate-500">Problems</dt>
+          <dd>
+            <LockProblems lock={lock} open />
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -1,7 +1,9 @@
 import { Badge } from './badge';
 import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { problemWords } from '@/lib/client/lock-words';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockGroup } from '@/lib/terraform/lock-groups';
+import { OperationText } from './lock-details';
 import type { LockRow } from './lock-table';
 
 /** A lock's identity in a selection (a split lock's two sides are two entries). */
@@ -49,7 +51,7 @@ export function LockGroups({
                 {g.count} lock{g.count === 1 ? '' : 's'}
               </span>
               <span className="font-mono text-xs">{g.who || 'unknown holder'}</span>
-              <span className="text-xs">{g.operation || 'unknown operation'}</span>
+              <span className="text-xs">{g.operation ? <OperationText operation={g.operation} /> : 'unknown operation'}</span>
               <span className="text-xs text-slate-600" title={`${formatLocalTime(g.firstCreated)} – ${formatLocalTime(g.lastCreated)}`}>
                 {ageRange(g)}
               </span>
@@ -73,6 +75,11 @@ export function LockGroups({
                     {g.backendIds.length > 1 ? <span className="text-slate-500">{l.backendName}</span> : null}
                     <span className="text-slate-500">{l.workspace}</span>
                     {f ? <span className="text-sky-800">frozen: {f.reason}</span> : null}
+                    {l.problems.map((p) => (
+                      <span key={p} className="font-medium text-red-800" title={p}>
+                        {problemWords(p, l).label}
+                      </span>
+                    ))}
                   </li>
                 );
               })}

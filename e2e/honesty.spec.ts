@@ -64,6 +64,11 @@ test.describe('every backend down', () => {
     await expect(page.getByTestId('backend-banner').first()).toContainText('Next step: Check the endpoint and region');
     await expect(page.getByTestId('empty-list')).toContainText('No backend could be read: whether any state is locked is unknown.');
     await expect(page.getByText('Every state is free')).toHaveCount(0);
+    // The summary claims no count for backends it could not read.
+    const summary = page.getByTestId('lock-summary');
+    await expect(summary.getByRole('button', { name: '— locks' })).toBeVisible();
+    await expect(summary.getByRole('button', { name: '— stale' })).toBeVisible();
+    await expect(summary.getByTestId('lock-summary-unknown')).toContainText('unknown');
     await expect(page.getByTestId('refresh-status')).toContainText('Not read: 3 backends could not be read');
     // Still true after several polls: the banners and the words do not blink away.
     await page.waitForTimeout(2_500);

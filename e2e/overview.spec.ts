@@ -10,7 +10,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 test('lists the seeded locks with holder metadata, stale and problem badges', async ({ page, context, seed, backends, prefix }) => {
   const fresh = await seed.lock(backends.main, `${prefix}network/terraform.tfstate`, {
-    over: { who: 'alice@build-42', operation: 'OperationTypePlan', version: '1.9.8' },
+    over: { who: 'alice@build-42', operation: 'OperationTypePlan', version: '1.9.8', info: 'CI run https://ci.example.com/runs/42 (javascript:alert(1))' },
   });
   const stale = await seed.lock(backends.main, `${prefix}old/terraform.tfstate`, { createdMs: Date.now() - 3 * DAY_MS, over: { who: 'bob@laptop' } });
   const workspaceKey = `env:/staging/${prefix}app/terraform.tfstate`;
@@ -25,7 +25,17 @@ test('lists the seeded locks with holder metadata, stale and problem badges', as
   const freshRow = lockRow(page, `${prefix}network/terraform.tfstate`);
   await expect(freshRow).toBeVisible();
   await expect(freshRow.getByRole('cell', { name: 'alice@build-42' })).toBeVisible();
-  await expect(freshRow.getByRole('cell', { name: 'OperationTypePlan' })).toBeVisible();
+  // The operation in words, what Terraform wrote on hover.
+  await expect(freshRow.getByRole('cell', { name: 'plan', exact: true })).toBeVisible();
+  await expect(freshRow.getByTitle('OperationTypePlan', { exact: true })).toHaveText('plan');
+  // Info is shown; its http(s) URL is a link opened apart, anything else stays text.
+  const info = freshRow.getByTestId('lock-info');
+  await expect(info).toContainText('CI run https://ci.example.com/runs/42 (javascript:alert(1))');
+  await expect(info.getByRole('link')).toHaveCount(1);
+  const ciLink = info.getByRole('link', { name: 'https://ci.example.com/runs/42' });
+  await expect(ciLink).toHaveAttribute('href', 'https://ci.example.com/runs/42');
+  await expect(ciLink).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(freshRow).not.toHaveAttribute('data-attention');
   await expect(freshRow.getByRole('cell', { name: '1.9.8', exact: true })).toBeVisible();
   await expect(freshRow.getByText(fresh.id, { exact: true })).toBeVisible();
   await expect(freshRow.getByText('DynamoDB', { exact: true })).toBeVisible();
@@ -38,15 +48,27 @@ test('lists the seeded locks with holder metadata, stale and problem badges', as
   await expect(staleRow.getByText('stale', { exact: true })).toBeVisible();
   await expect(staleRow.getByText(stale.id, { exact: true })).toBeVisible();
   await expect(staleRow.getByText(/3d \d+h ago/)).toBeVisible();
+  // Unmistakable beyond the chip: the row is tinted and bordered.
+  await expect(staleRow).toHaveAttribute('data-attention', 'stale');
+  await expect(staleRow).toHaveCSS('border-left-color', 'rgb(245, 158, 11)');
 
   await expect(lockRow(page, workspaceKey).getByText('staging', { exact: true })).toBeVisible();
 
   const splitRow = lockRow(page, `${prefix}split/terraform.tfstate`);
+  await expect(splitRow).toHaveAttribute('data-attention', 'problem');
+  await expect(splitRow).toHaveCSS('border-left-color', 'rgb(220, 38, 38)');
+  // In words, by the side that exists; what it means and the raw code one tap away (no tooltip).
+  const split = splitRow.getByText('Split lock: DynamoDB only, .tflock missing', { exact: true });
+  await expect(split).toBeVisible();
+  await expect(splitRow.getByText(/Terraform takes the \.tflock first/)).toBeHidden();
+  await split.click();
+  await expect(splitRow.getByText(/Terraform takes the \.tflock first/)).toBeVisible();
   await expect(splitRow.getByText('split_lock', { exact: true })).toBeVisible();
   await expect(splitRow.getByText('.tflock', { exact: true })).toHaveCount(0);
 
   const brokenRow = lockRow(page, `${prefix}broken/terraform.tfstate`);
-  await expect(brokenRow.getByText('malformed_info', { exact: true })).toBeVisible();
+  await expect(brokenRow.getByText('Malformed lock info', { exact: true })).toBeVisible();
+  await expect(brokenRow.getByText('age unknown', { exact: true })).toBeVisible();
 
   const fileRow = lockRow(page, `${prefix}files/terraform.tfstate`);
   await expect(fileRow.getByText('E2E second', { exact: true })).toBeVisible();
@@ -55,6 +77,30 @@ test('lists the seeded locks with holder metadata, stale and problem badges', as
   await expect(fileRow.getByText(fileOnly.id, { exact: true })).toBeVisible();
 
   await expect(page.getByText('6 lock(s) shown.')).toBeVisible();
+
+  // The summary bar: counts of what was read (the bare DynamoDB item is also a split lock), the
+  // stale threshold, and each count a filter kept in the URL.
+  const summary = page.getByTestId('lock-summary');
+  await expect(summary.getByRole('button', { name: '6 locks' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(summary.getByRole('button', { name: '1 malformed' })).toBeVisible();
+  await expect(summary.getByTestId('stale-threshold')).toHaveText('stale after 120 min');
+  await summary.getByRole('button', { name: '1 stale' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('stale') === '1');
+  await expect(staleRow).toBeVisible();
+  await expect(freshRow).toHaveCount(0);
+  await expect(page.getByText('1 lock(s) shown.')).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Stale only' })).toBeChecked();
+  await expect(summary.getByRole('button', { name: '1 stale' })).toHaveAttribute('aria-pressed', 'true');
+  // The counts stay those of the whole list while it is filtered.
+  await expect(summary.getByRole('button', { name: '6 locks' })).toBeVisible();
+  await summary.getByRole('button', { name: '2 split' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('problem') === 'split_lock' && !url.searchParams.has('stale'));
+  await expect(splitRow).toBeVisible();
+  await expect(brokenRow).toBeVisible();
+  await expect(page.getByText('2 lock(s) shown.')).toBeVisible();
+  await summary.getByRole('button', { name: '6 locks' }).click();
+  await expect(page).toHaveURL((url) => !url.searchParams.has('problem') && !url.searchParams.has('stale'));
+  await expect(freshRow).toBeVisible();
 
   // The row offers the CLI equivalent; the clipboard receives exactly Terraform's command.
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -156,6 +202,8 @@ test('a stopped endpoint shows an error banner while the other backends keep the
   try {
     await expect(banner).toBeVisible();
     await expect(banner).toContainText('aws_unreachable');
+    // The summary counts the flaky backend's locks as last known, not as current.
+    await expect(page.getByTestId('lock-summary-last-known')).toContainText('E2E flaky: last known');
     // Other backends keep refreshing: a lock taken now on the healthy backend still appears.
     const later = `${prefix}after-outage/terraform.tfstate`;
     const info = await seed.lock(backends.main, later);

@@ -37,7 +37,9 @@ test.describe('real terraform', () => {
         const row = lockRow(page, key);
         await expect(row.getByText(written.ID, { exact: true })).toBeVisible();
         await expect(row.getByRole('cell', { name: written.Who, exact: true })).toBeVisible();
-        await expect(row.getByRole('cell', { name: 'OperationTypeApply', exact: true })).toBeVisible();
+        // Shown in words; what Terraform wrote stays on hover.
+        await expect(row.getByRole('cell', { name: 'apply', exact: true })).toBeVisible();
+        await expect(row.getByTitle(written.Operation, { exact: true })).toHaveText('apply');
         await expect(row.getByRole('cell', { name: written.Version, exact: true })).toBeVisible();
         await expect(row.getByText('DynamoDB', { exact: true })).toBeVisible();
         await expect(row.getByText('.tflock', { exact: true })).toBeVisible();

@@ -3,12 +3,15 @@ import { useQueries } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
+import { LockSummaryBar, type SummaryFilter } from '@/components/lock-summary-bar';
 import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
 import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
 import { locksQuery } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
 import { formatUtcClock } from '@/lib/client/format';
+import { compareAgeOldestFirst, countCoverage, countLocks, problemFilterOf } from '@/lib/client/lock-summary';
+import { operationLabel } from '@/lib/client/lock-words';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -34,19 +37,21 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
     case 'who':
       return a.who.localeCompare(b.who);
     case 'operation':
-      return a.operation.localeCompare(b.operation);
+      return operationLabel(a.operation).localeCompare(operationLabel(b.operation));
     case 'backend':
       return a.backendName.localeCompare(b.backendName);
     case 'age':
-      return (a.ageSeconds ?? -1) - (b.ageSeconds ?? -1);
+      // Youngest first; an unknown age sorts with the oldest (see compareAgeOldestFirst).
+      return -compareAgeOldestFirst(a, b);
   }
 }
 
-export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
+export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; staleAfterMinutes: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
+  const problemFilter = problemFilterOf(params.get('problem'));
   const grouped = params.get('group') === '1';
   const sortParam = params.get('sort') ?? 'age';
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
@@ -55,7 +60,9 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
 
-  const rows = useMemo(() => {
+  // `scoped`: the locks the text and backend filters keep, which the summary counts; `rows`: those
+  // the stale or problem filter then keeps, sorted.
+  const { scoped, rows } = useMemo(() => {
     const all: LockRow[] = [];
     reads.forEach((r, i) => {
       const backend = backends[i]!;
@@ -63,13 +70,22 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
       for (const lock of r.data?.locks ?? []) all.push({ ...lock, backendId: backend.id, backendName: backend.name, lastKnown });
     });
     const needle = text.trim().toLowerCase();
-    return all
+    const scoped = all
       .filter((l) => !backendFilter || l.backendId === backendFilter)
+      .filter((l) => !needle || [l.path, l.who, l.operation, operationLabel(l.operation), l.id, l.version, l.workspace, l.info].some((f) => f.toLowerCase().includes(needle)));
+    const rows = scoped
       .filter((l) => !staleOnly || l.stale)
-      .filter((l) => !needle || [l.path, l.who, l.operation, l.id, l.version, l.workspace].some((f) => f.toLowerCase().includes(needle)))
+      .filter((l) => !problemFilter || l.problems.includes(problemFilter))
       .sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey));
-  }, [reads, backends, text, backendFilter, staleOnly, sortKey, desc]);
+    return { scoped, rows };
+  }, [reads, backends, text, backendFilter, staleOnly, problemFilter, sortKey, desc]);
 
+  const inScope = backends.map((b, i) => ({ b, status: reads[i]!.status })).filter(({ b }) => !backendFilter || b.id === backendFilter);
+  const coverage = countCoverage(
+    inScope.map(({ b }) => b),
+    inScope.map(({ status }) => status),
+  );
+  const summaryFilter: SummaryFilter = problemFilter ?? (staleOnly ? 'stale' : 'all');
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
@@ -98,11 +114,19 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
         <FreezeAction backends={backends} />
       </PageHeader>
 
+      <LockSummaryBar
+        counts={countLocks(scoped)}
+        coverage={coverage}
+        staleAfterMinutes={staleAfterMinutes}
+        active={summaryFilter}
+        onFilter={(f) => setParam({ stale: f === 'stale' ? '1' : null, problem: f === 'split_lock' || f === 'malformed_info' ? f : null })}
+      />
+
       <PostureAlerts backends={backends} />
 
       <BackendBanners backends={backends} reads={reads} what="locks" />
 
-      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly)} words={LIST_WORDS}>
+      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly || problemFilter)} words={LIST_WORDS}>
         {grouped ? (
           <LockTriage rows={rows} windowMs={groupWindowMs(params.get('window'))} />
         ) : (

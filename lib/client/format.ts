@@ -22,15 +22,16 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Human text for a lock problem code. */
+/** What a lock problem code means, in a sentence (shown inline beside its label; see lib/client/lock-words). */
 export const LOCK_PROBLEM_TEXT: Record<string, string> = {
-  malformed_info: 'Info is not valid LockInfo JSON',
-  missing_id: 'no lock ID',
-  bad_created: 'Created is not a timestamp',
-  split_lock: 'DynamoDB and .tflock disagree',
-  path_mismatch: 'Path differs from the key',
-  other_bucket: 'lock of another bucket',
-  unreadable_lockfile: '.tflock could not be read',
+  malformed_info: 'The lock info is not valid LockInfo JSON: who holds the lock and why cannot be read.',
+  missing_id: 'The lock has no ID: terraform force-unlock cannot name it.',
+  bad_created: 'Created is not a timestamp: the age of the lock is unknown.',
+  split_lock: 'DynamoDB and .tflock disagree.',
+  path_mismatch: 'The Path in the lock info differs from the state key it locks.',
+  other_bucket: 'A lock of another bucket in a shared lock table: shown, not released from here.',
+  unreadable_lockfile: 'The .tflock object could not be read.',
+  oversized: 'The lock info is far larger than Terraform writes: its fields are shown cut.',
 };
 
 /** A time of day in UTC with its zone, e.g. `14:03:27 UTC` (read times, "last known, as of …"). */

@@ -8,6 +8,8 @@ export interface UiSettings {
   pollMs: number;
   authMode: 'none' | 'proxy';
   readOnly: boolean;
+  /** A lock older than this is flagged stale (shown beside the counts). */
+  staleAfterMinutes: number;
 }
 
 export function uiSettings(): UiSettings {
@@ -17,5 +19,6 @@ export function uiSettings(): UiSettings {
     pollMs: config.pollIntervalSeconds * 1000,
     authMode: config.authMode,
     readOnly: config.readOnly,
+    staleAfterMinutes: config.staleAfterMinutes,
   };
 }

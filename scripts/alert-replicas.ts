@@ -1,12 +1,19 @@
 /**
  * Exactly-once alerting across replicas, end to end: three built app processes (`next start`) on one
  * moto server, one local webhook receiver. A lock is left behind by a holder that is gone; it goes
- * stale (small threshold), is reminded every period, one replica is killed (SIGKILL) in the middle,
- * then the lock is released from the dashboard's API. The receiver must get exactly one `lock.stale`
- * per reminder number, one `lock.released`, one `mutation` event, all with valid signatures, and no
- * delivery id twice.
+ * stale (small threshold) and is reminded every period with nobody viewing. The receiver holds the
+ * first request of reminder #1 unanswered, and the replica that sent it (the claim's holder, read
+ * from S3) is killed (SIGKILL) mid-delivery: another replica must take the claim over after its lease
+ * and send it again. Then the lock is released from the dashboard's API. The receiver must acknowledge
+ * exactly one `lock.stale` per reminder number, one `lock.released` (naming the Lockboard unlock), one
+ * `mutation` event, all with valid signatures, and no delivery id twice.
  *
- *   npm run test:alert-replicas        (builds into .next-alerts unless ALERTS_SKIP_BUILD=1 and a build exists)
+ * Waits are on conditions (with deadlines), not fixed sleeps, so a slow machine stretches the run
+ * instead of failing it. Every check is printed; any failure prints the replicas' last log lines and
+ * exits 1. About a minute once the build exists.
+ *
+ *   npm run test:alert-replicas   (builds into LOCKBOARD_DIST_DIR, default .next-alerts, unless
+ *                                  ALERTS_SKIP_BUILD=1 and a build exists; `npm test` runs it so)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,19 +21,25 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { LockboardEvent } from '../lib/api/alerts';
 import { verifySignature } from '../lib/notify/format';
 import { TerraformWriter } from './lib/terraform-writer';
 import { awsEnv, freePort, startMoto } from './lib/moto';
-import { hasBuild, nextBuild } from './lib/next-build';
+import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-alerts';
 const SECRET = 'replica-test-secret';
 const STALE_S = 6;
 const REMIND_S = 15;
+// Lease of a claim: timeout × attempts + back-off + 10 s (lib/watch/alerting.ts) = 2×2 + 0.5 + 10 s.
+const TIMEOUT_S = 2;
+const RETRIES = 1;
+const LEASE_MS = TIMEOUT_S * 1000 * (RETRIES + 1) + 500 * (2 ** RETRIES - 1) + 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => console.log(`[alert-replicas] ${m}`);
+const started = Date.now();
 
 interface App {
   name: string;
@@ -35,11 +48,20 @@ interface App {
   output: () => string;
 }
 
+interface Received {
+  event: LockboardEvent;
+  delivery: string;
+  signatureOk: boolean;
+  at: number;
+  /** Answered 204 (false: held unanswered, its sender was killed). */
+  acknowledged: boolean;
+}
+
 async function startApp(name: string, configFile: string, endpoint: string): Promise<App> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
-    env: { ...process.env, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', H7_REPLICA_SECRET: SECRET },
+    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', H7_REPLICA_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,22 +82,61 @@ async function startApp(name: string, configFile: string, endpoint: string): Pro
   return { name, base, child, output: () => output };
 }
 
+/** Waits until `done()` holds; false after `ms` (the caller's check then fails, naming what it waited for). */
+async function waitFor(what: string, ms: number, done: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      log(`gave up waiting ${ms / 1000} s for ${what}`);
+      return false;
+    }
+    await sleep(100);
+  }
+  return true;
+}
+
+/** The process ids of a process and its descendants (Linux /proc; `next start` may fork its server). */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const children = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim();
+      if (children) pids.push(...children.split(/\s+/).map(Number));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
 async function main(): Promise<void> {
-  if (process.env.ALERTS_SKIP_BUILD !== '1' || !hasBuild(distDir)) {
+  if (process.env.ALERTS_SKIP_BUILD === '1' && hasBuild(distDir)) log(`ALERTS_SKIP_BUILD=1: using the build in ${distDir}`);
+  else {
     log(`building into ${distDir}`);
     if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: '1' }) !== 0) throw new Error('next build failed');
   }
   const moto = await startMoto();
-  Object.assign(process.env, awsEnv(moto.endpoint));
+  Object.assign(process.env, QUIET_ENV, awsEnv(moto.endpoint));
   const apps: App[] = [];
-  const received: Array<{ event: LockboardEvent; delivery: string; signatureOk: boolean; at: number }> = [];
+  const received: Received[] = [];
+  /** Set to an event id: the receiver holds its first request unanswered. */
+  let holdFirstOf: string | null = null;
+  let held: Received | null = null;
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (d: string) => (body += d));
     req.on('end', () => {
       const event = JSON.parse(body) as LockboardEvent;
-      received.push({ event, delivery: String(req.headers['x-lockboard-delivery']), signatureOk: verifySignature(SECRET, body, (req.headers['x-lockboard-signature-256'] as string | undefined) ?? null), at: Date.now() });
-      log(`received ${event.type}${event.reminder !== undefined ? ` #${event.reminder}` : ''} ${event.id}`);
+      const got: Received = { event, delivery: String(req.headers['x-lockboard-delivery']), signatureOk: verifySignature(SECRET, body, (req.headers['x-lockboard-signature-256'] as string | undefined) ?? null), at: Date.now(), acknowledged: false };
+      received.push(got);
+      const name = `${event.type}${event.reminder !== undefined ? ` #${event.reminder}` : ''}`;
+      if (holdFirstOf !== null && event.id === holdFirstOf && !held) {
+        held = got;
+        log(`received ${name}: held unanswered`);
+        return;
+      }
+      got.acknowledged = true;
+      log(`received ${name} ${event.id} (${((got.at - started) / 1000).toFixed(1)} s)`);
       res.writeHead(204).end();
     });
   });
@@ -86,9 +147,10 @@ async function main(): Promise<void> {
     log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
     if (!ok) failures.push(what);
   };
+  const acked = (type: string, reminder?: number) => received.filter((r) => r.acknowledged && r.event.type === type && (reminder === undefined || r.event.reminder === reminder));
+  const w = new TerraformWriter({ endpoint: moto.endpoint });
 
   try {
-    const w = new TerraformWriter();
     const bucket = 'alert-replicas';
     const table = 'alert-replicas-locks';
     await w.createBucket(bucket);
@@ -102,63 +164,94 @@ async function main(): Promise<void> {
         staleAfterMinutes: STALE_S / 60,
         remindAfterMinutes: REMIND_S / 60,
         publicUrl: 'https://lockboard.example.com',
-        channels: [{ name: 'hook', type: 'webhook', url: receiver, secretEnv: 'H7_REPLICA_SECRET', events: ['lock.stale', 'lock.released', 'mutation'], timeoutSeconds: 2, retries: 2 }],
+        channels: [{ name: 'hook', type: 'webhook', url: receiver, secretEnv: 'H7_REPLICA_SECRET', events: ['lock.stale', 'lock.released', 'mutation'], timeoutSeconds: TIMEOUT_S, retries: RETRIES }],
       }),
     );
-    for (const name of ['r1', 'r2', 'r3']) apps.push(await startApp(name, configFile, moto.endpoint));
-    log(`three replicas up: ${apps.map((a) => a.base).join(' ')}`);
+    apps.push(...(await Promise.all(['r1', 'r2', 'r3'].map((name) => startApp(name, configFile, moto.endpoint)))));
+    log(`three replicas up: ${apps.map((a) => `${a.name} ${a.base} (pid ${a.child.pid})`).join(', ')}`);
 
-    // The holder is gone (killed): its lock stays behind.
+    // The holder is gone (killed): its lock stays behind. Nobody views the dashboard from here on.
     const key = 'live/app/terraform.tfstate';
     const info = TerraformWriter.lockInfo(bucket, key, { who: 'deploy@runner-17' });
     await w.lockDynamo(table, bucket, key, info);
     const lockedAt = Date.now();
-    log('lock left behind; nobody is viewing');
+    log(`lock left behind at ${((lockedAt - started) / 1000).toFixed(1)} s; stale after ${STALE_S} s, reminded every ${REMIND_S} s; claim lease ${LEASE_MS / 1000} s`);
 
-    // Stale at 6 s, reminders at 21 s and 36 s. Kill r1 at 12 s (between the first notice and the first reminder).
-    await sleep(12_000 - (Date.now() - lockedAt));
-    apps[0]!.child.kill('SIGKILL');
-    log('r1 killed (SIGKILL)');
-    await sleep(Math.max(0, 40_000 - (Date.now() - lockedAt)));
+    await waitFor('lock.stale #0', (STALE_S + 15) * 1000, () => acked('lock.stale', 0).length > 0);
+    const first = acked('lock.stale', 0)[0];
+    check(first !== undefined && first.at - lockedAt < (STALE_S + 6) * 1000, `first notice ${first ? first.at - lockedAt : '∞'} ms after the lock was taken, with nobody viewing (stale at ${STALE_S} s)`);
 
-    // Release from the dashboard's API on r2, as its page does.
-    const locks = (await (await fetch(`${apps[1]!.base}/api/backends/main/locks`)).json()) as { locks: Array<{ key: string; id: string; seen: unknown }> };
+    // Reminder #1: hold its first request, find which replica holds its claim, and kill that one mid-delivery.
+    const stem = first?.event.id.replace(/\.0$/, '') ?? '';
+    holdFirstOf = `${stem}.1`;
+    await waitFor('the first request of lock.stale #1', (REMIND_S + 15) * 1000, () => held !== null);
+    let killed: App | undefined;
+    if (held) {
+      const claim = await w.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `lockboard-events/main/${holdFirstOf}.json` }));
+      const body = JSON.parse(await claim.Body!.transformToString()) as { state: string; claimedBy: string };
+      const pid = Number(body.claimedBy.split('-')[0]);
+      killed = apps.find((a) => processTree(a.child.pid!).includes(pid));
+      check(body.state === 'claimed' && killed !== undefined, `the held delivery's claim is "claimed" by a live replica (${body.claimedBy} → ${killed?.name ?? 'none of ours'})`);
+      killed?.child.kill('SIGKILL');
+      log(`${killed?.name} killed (SIGKILL) in the middle of delivering lock.stale #1`);
+    } else check(false, 'the receiver got the first request of lock.stale #1');
+    const survivors = apps.filter((a) => a !== killed);
+
+    await waitFor('lock.stale #1 from another replica', LEASE_MS + 15_000, () => acked('lock.stale', 1).length > 0);
+    const retaken = acked('lock.stale', 1)[0];
+    check(retaken !== undefined && held !== null && retaken.at - (held as Received).at >= LEASE_MS - 1_000, `lock.stale #1 sent again after the dead replica's lease (${retaken && held ? retaken.at - (held as Received).at : '∞'} ms after the held request; lease ${LEASE_MS} ms)`);
+    await waitFor('lock.stale #2', (REMIND_S + 15) * 1000, () => acked('lock.stale', 2).length > 0);
+
+    // Release from the dashboard's API on a surviving replica, as its page does.
+    const app = survivors[0]!;
+    const locks = (await (await fetch(`${app.base}/api/backends/main/locks`)).json()) as { locks: Array<{ key: string; id: string; seen: unknown }> };
     const lock = locks.locks.find((l) => l.key === key);
-    check(lock?.id === info.id, 'the lock is listed with its ID');
-    const res = await fetch(`${apps[1]!.base}/api/backends/main/unlock`, {
+    check(lock?.id === info.id, `the lock is listed by ${app.name} with its ID`);
+    const res = await fetch(`${app.base}/api/backends/main/unlock`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: apps[1]!.base, 'sec-fetch-site': 'same-origin' },
+      headers: { 'content-type': 'application/json', origin: app.base, 'sec-fetch-site': 'same-origin' },
       body: JSON.stringify({ key, id: info.id, reason: 'runner-17 was killed', seen: lock?.seen }),
     });
-    check(res.status === 200, `unlock answered ${res.status}`);
+    check(res.status === 200, `unlock on ${app.name} answered ${res.status}`);
+    await waitFor('lock.released and the mutation event', 20_000, () => acked('lock.released').length > 0 && acked('mutation').length > 0);
+    // Quiet period: the other replicas' attribution delay (5 s) and a sweep pass, to catch a double.
     await sleep(8_000);
 
-    const stale = received.filter((r) => r.event.type === 'lock.stale');
+    const stale = received.filter((r) => r.acknowledged && r.event.type === 'lock.stale');
     const reminders = stale.map((r) => r.event.reminder).sort();
-    check(JSON.stringify(reminders) === JSON.stringify([0, 1, 2]), `exactly one lock.stale per reminder number (got ${JSON.stringify(reminders)})`);
-    const released = received.filter((r) => r.event.type === 'lock.released');
+    check(JSON.stringify(reminders) === JSON.stringify([0, 1, 2]), `exactly one acknowledged lock.stale per reminder number (got ${JSON.stringify(reminders)})`);
+    check(received.filter((r) => r.event.id === holdFirstOf).length === 2, `the delivery cut by the kill was received twice: once held (unanswered), once acknowledged (got ${received.filter((r) => r.event.id === holdFirstOf).length})`);
+    const released = acked('lock.released');
     check(released.length === 1, `exactly one lock.released (got ${released.length})`);
     check(released[0]?.event.released?.by === 'lockboard' && released[0]?.event.released?.actor === 'anonymous', `the release names the Lockboard unlock and its operator (got ${JSON.stringify(released[0]?.event.released)})`);
-    const mutations = received.filter((r) => r.event.type === 'mutation');
+    const mutations = acked('mutation');
     check(mutations.length === 1 && mutations[0]!.event.mutation?.outcome === 'succeeded', `exactly one mutation event (got ${mutations.length})`);
-    check(received.every((r) => r.signatureOk), 'every signature verifies');
-    check(new Set(received.map((r) => r.delivery)).size === received.length, 'no delivery id twice');
+    check(received.every((r) => r.signatureOk), `every signature verifies (${received.length} requests)`);
+    const ackedIds = received.filter((r) => r.acknowledged).map((r) => r.delivery);
+    check(new Set(ackedIds).size === ackedIds.length, `no delivery id acknowledged twice (${ackedIds.length} acknowledged)`);
     check(received.every((r) => r.delivery === r.event.id), 'X-Lockboard-Delivery is the event id');
-    const first = stale.find((r) => r.event.reminder === 0);
-    check(first !== undefined && first.at - lockedAt < (STALE_S + 1 + 3) * 1000, `first notice ${first ? first.at - lockedAt : '∞'} ms after the lock was taken (stale at ${STALE_S} s)`);
+    check(survivors.every((a) => a.child.exitCode === null && a.child.signalCode === null), `the surviving replicas (${survivors.map((a) => a.name).join(', ')}) still run`);
+  } catch (e) {
+    check(false, `the run completed (${e instanceof Error ? e.message : String(e)})`);
   } finally {
+    if (failures.length > 0)
+      for (const app of apps) console.error(`[alert-replicas] --- last log lines of ${app.name} ---\n${app.output().split('\n').slice(-40).join('\n')}`);
     for (const app of apps) if (app.child.exitCode === null) app.child.kill('SIGTERM');
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
+    w.destroy();
     await moto.stop();
   }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failures.length > 0) {
-    console.error(`[alert-replicas] ${failures.length} check(s) failed`);
+    console.error(`[alert-replicas] FAILED: ${failures.length} check(s) failed in ${seconds} s:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     process.exit(1);
   }
-  log('all checks passed');
+  log(`all checks passed in ${seconds} s`);
+  process.exit(0);
 }
 
 main().catch((e: unknown) => {
-  console.error(e);
+  console.error('[alert-replicas] FAILED:', e);
   process.exit(1);
 });

@@ -5,7 +5,7 @@
  * in the same run. Prints a table and writes JSON to bench-results/. Figures, not assertions: the
  * exact call counts are asserted by the integration tests instead.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -25,7 +25,9 @@ import { marshalLockInfo } from '../lib/terraform/lock-info';
 import { lockfileKey } from '../lib/terraform/paths';
 import { TerraformWriter, stateDocument } from './lib/terraform-writer';
 import { measurePageWeight, type PageWeight } from './lib/client-weight';
-import { awsEnv, freePort, startMoto } from './lib/moto';
+import { runWatcherSection, watcherRows, type WatcherResult } from './bench-watcher';
+import { appCalls, delta, fmtCalls, startApp as startBuiltApp, type App } from './lib/bench-app';
+import { awsEnv, startMoto } from './lib/moto';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
 const root = path.resolve(__dirname, '..');
@@ -93,25 +95,6 @@ function countCalls(writer: TerraformWriter) {
   };
 }
 
-async function appCalls(base: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${base}/api/metrics`)).text();
-  const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^lockboard_aws_calls_total\{service="([^"]+)",operation="([^"]+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
-  return out;
-}
-
-function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
-  return out;
-}
-
-const fmtCalls = (c: Record<string, number>) =>
-  Object.entries(c)
-    .sort()
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ') || '(none)';
-
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url} → HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
@@ -120,45 +103,7 @@ async function getJson(url: string): Promise<unknown> {
 
 // ---------- app process ----------
 
-interface App {
-  base: string;
-  child: ChildProcess;
-  stop: () => Promise<void>;
-}
-
-async function startApp(configFile: string, endpoint: string, extraEnv: Record<string, string> = {}): Promise<App> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited: ${output}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    if (Date.now() > deadline) throw new Error(`app did not start: ${output}`);
-    await sleep(200);
-  }
-  return {
-    base,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const startApp = (configFile: string, endpoint: string, extraEnv: Record<string, string> = {}): Promise<App> => startBuiltApp(distDir, configFile, endpoint, extraEnv);
 
 /** Peak resident memory (VmHWM, MiB) of a process and its descendants (Linux /proc). */
 function peakRssMiB(pid: number): number {
@@ -553,6 +498,8 @@ async function main() {
     (results.machine as Record<string, unknown>).motoPeakRssMiB = moto.pid ? peakRssMiB(moto.pid) : null;
     log('inventory section');
     results.inventory = await runInventorySection(moto.endpoint);
+    log('watcher section');
+    results.watcher = await runWatcherSection(distDir, moto.endpoint);
   } finally {
     for (const a of apps) await a.stop();
     w.destroy();
@@ -567,6 +514,22 @@ async function main() {
   fs.writeFileSync(outFile, JSON.stringify(results, null, 2));
   fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
   log(`results written to ${path.relative(root, outFile)}`);
+}
+
+async function runWatcherOnly(): Promise<void> {
+  Object.assign(process.env, QUIET_ENV);
+  if (process.env.BENCH_SKIP_BUILD !== '1' || !hasBuild(distDir)) {
+    if (nextBuild(distDir) !== 0) throw new Error(`next build into ${distDir} failed`);
+  }
+  const watcher = await runWatcherSection(distDir, null);
+  const rows = [['#', 'measure', 'Lockboard (calls per interval)', 'baseline', 'figure', 'target', 'met'], ...watcherRows(watcher)];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  console.log('');
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
+  const outDir = path.join(root, 'bench-results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'watcher-latest.json'), JSON.stringify({ machine: { cores: os.cpus().length, node: process.version }, finishedAt: new Date().toISOString(), watcher }, null, 2));
+  log('results written to bench-results/watcher-latest.json');
 }
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -608,6 +571,7 @@ function printTable(r: Any) {
     rows.push(['7', `inventory: search (${inv.search.indexedStates} states, ${inv.search.indexedResources} resources)`, `p50 ${inv.search.p50ms} ms, p95 ${inv.search.p95ms} ms`, '', '', 'p95 < 100 ms', inv.search.p95ms < 100 ? 'yes' : 'NO']);
     rows.push(['7', 'inventory: peak RSS while indexing', `${inv.peakRssMiB.indexing} MiB`, '', '', '< 600 MB', inv.peakRssMiB.indexing < 572 ? 'yes' : 'NO']);
   }
+  if (r.watcher) rows.push(...watcherRows(r.watcher as WatcherResult));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(`\nLockboard benchmark — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
@@ -621,6 +585,15 @@ const onlyArg = process.argv.indexOf('--only');
 if (onlyArg !== -1 && process.argv[onlyArg + 1] === 'inventory') {
   // `npm run bench -- --only inventory`: the inventory section alone, with its own moto.
   void runInventorySection(null).then((r) => process.exit(r ? 0 : 1));
+} else if (onlyArg !== -1 && process.argv[onlyArg + 1] === 'watcher') {
+  // `npm run bench -- --only watcher`: the watcher and alerting section alone, with its own moto (about a minute).
+  void runWatcherOnly().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error('[bench] failed:', e);
+      process.exit(1);
+    },
+  );
 } else if (printArg !== -1) printTable(JSON.parse(fs.readFileSync(process.argv[printArg + 1] ?? path.join(root, 'bench-results/latest.json'), 'utf8')));
 else main().catch((e) => {
   console.error('[bench] failed:', e);

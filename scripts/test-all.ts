@@ -1,7 +1,9 @@
 /**
  * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
  * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
- * the Docker image's files (standalone), the demo as a user runs it, Playwright end-to-end. It keeps going after a failure so the summary is complete, prints the wall
+ * alert replicas (three built app processes, exactly-once alerting), the Docker image's files
+ * (standalone), the demo as a user runs it, Playwright end-to-end. It keeps going after a failure so
+ * the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +38,11 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
   { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit']) },
   { name: 'integration', run: tsxScript('scripts/with-moto.ts', ['--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
+  {
+    // Three replicas of the build on one moto, one killed mid-delivery: every alert exactly once (about a minute).
+    name: 'alerts',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/alert-replicas.ts', [], { ALERTS_SKIP_BUILD: '1' })() : null),
+  },
   {
     // The Docker image's files (parsed from the Dockerfile), run as `nobody`, smoke-tested in Chromium.
     name: 'standalone',

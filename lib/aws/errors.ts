@@ -100,13 +100,15 @@ export function toAwsError(e: unknown, target: AwsTarget): AppError {
   if (e instanceof AppError) return e;
   const name = sdkErrorName(e);
   const detail: AwsDetails = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
-  const where = `${target.service} ${target.resource} (backend "${target.backend}")`;
+  // A notification channel's call (SNS) belongs to no backend: not named as one.
+  const where = `${target.service} ${target.resource}${target.backend ? ` (backend "${target.backend}")` : ''}`;
+  const endpoint = `The ${target.service} endpoint${target.backend ? ` for backend "${target.backend}"` : ''}`;
   if (isTimeout(e)) {
-    return new AppError('aws_timeout', `The ${target.service} endpoint for backend "${target.backend}" did not answer in time (${where}); Lockboard gave up after its deadline and retries. Check the endpoint and the network path (VPC endpoint, proxy).`, detail);
+    return new AppError('aws_timeout', `${endpoint} did not answer in time (${where}); Lockboard gave up after its deadline and retries. Check the endpoint and the network path (VPC endpoint, proxy).`, detail);
   }
   if (isUnreachable(e)) {
     const reason = networkCode(e) ?? name;
-    return new AppError('aws_unreachable', `The ${target.service} endpoint for backend "${target.backend}" cannot be reached (${reason}).`, { ...detail, awsError: reason });
+    return new AppError('aws_unreachable', `${endpoint} cannot be reached (${reason}).`, { ...detail, awsError: reason });
   }
   if (isThrottling(e)) return new AppError('aws_throttled', `${where}: AWS is throttling requests (${name}); retried with back-off, try again shortly.`, detail);
   // A 403 that is not about permissions: the object sits in an archive storage class (Glacier).

@@ -1,7 +1,8 @@
 /**
  * Delivery faults, for real: an unreachable receiver, a slow one, a 4xx, a 5xx that recovers, an SNS
- * topic on moto (delivered, with a MessageId) and a missing topic. Each is a clear outcome, never a
- * throw.
+ * topic on moto (delivered, with a MessageId), a missing topic, and — through a proxy in front of
+ * moto answering as AWS does — SNS AccessDenied (`AuthorizationError`) and a 500. Each is a clear
+ * outcome, never a throw; a refusal is not retried, a server error is.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockboardEvent } from '../api/alerts';
 import type { ChannelConfig } from '../server/config';
+import { startAwsFaultProxy } from '../../scripts/lib/aws-fault-proxy';
 import { freePort } from '../../scripts/lib/moto';
 import { motoEndpoint } from '../testing/integration-env';
 import { sendToChannel } from './deliver';
@@ -76,5 +78,29 @@ describe('sendToChannel', () => {
     const missing = await sendToChannel({ ...common, name: 'sns', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', region: 'us-east-1', endpoint: motoEndpoint(), retries: 0 }, event, noSleep);
     expect(missing.ok).toBe(false);
     expect(missing.detail).toMatch(/SNS .*nope/);
+  });
+
+  it('reports SNS AccessDenied without retrying it, retries a 500, and a missing topic is not retried either', async () => {
+    const sns = new SNSClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'lockboard-denied' }));
+    const proxy = await startAwsFaultProxy(motoEndpoint());
+    try {
+      const channel = { ...common, name: 'sns', type: 'sns' as const, topicArn: TopicArn!, region: 'us-east-1', endpoint: proxy.endpoint };
+      proxy.refuseNext('sns:Publish', 1, 'AccessDenied');
+      const denied = await sendToChannel(channel, event, noSleep);
+      expect(denied).toMatchObject({ ok: false, attempts: 1 });
+      expect(denied.detail).toMatch(/^SNS arn:aws:sns:us-east-1:\d+:lockboard-denied: access denied \(AuthorizationErrorException\)/);
+      expect(proxy.seen('sns:Publish')).toBe(1);
+
+      proxy.refuseNext('sns:Publish', 1, 'InternalError');
+      const recovered = await sendToChannel(channel, event, noSleep);
+      expect(recovered).toMatchObject({ ok: true, attempts: 2, detail: expect.stringMatching(/^MessageId \S+/) });
+      expect(proxy.seen('sns:Publish')).toBe(3);
+
+      const missing = await sendToChannel({ ...channel, topicArn: TopicArn!.replace(/lockboard-denied$/, 'no-such-topic') }, event, noSleep);
+      expect(missing).toMatchObject({ ok: false, attempts: 1, detail: expect.stringMatching(/no-such-topic: NotFound/) });
+    } finally {
+      await proxy.close();
+    }
   });
 });

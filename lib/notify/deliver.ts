@@ -1,7 +1,8 @@
 import 'server-only';
 /**
  * Sends one event to one channel: a bounded timeout per attempt, retries with exponential back-off
- * (not after a 4xx other than 408/429: the receiver said no), and a clear outcome. Never throws.
+ * (not after a 4xx other than 408/429, nor after SNS AccessDenied or NotFound: the receiver said no),
+ * and a clear outcome. Never throws.
  */
 import type { LockboardEvent } from '../api/alerts';
 import { AppError } from '../api/errors';
@@ -43,8 +44,9 @@ async function attempt(channel: ChannelConfig, event: LockboardEvent): Promise<{
     const id = await publishToTopic(channel, snsMessage(event), channel.timeoutMs);
     return { ok: true, retry: false, detail: `MessageId ${id}` };
   } catch (e) {
-    const code = e instanceof AppError ? e.code : 'error';
-    return { ok: false, retry: code !== 'aws_access_denied', detail: e instanceof Error ? e.message : String(e) };
+    // Denied by IAM (or the topic's KMS key) or no such topic: SNS said no, a retry gets the same answer.
+    const refused = e instanceof AppError && (e.code === 'aws_access_denied' || (e.code === 'aws_error' && /^NotFound/.test(String(e.details.awsError))));
+    return { ok: false, retry: !refused, detail: e instanceof Error ? e.message : String(e) };
   }
 }
 

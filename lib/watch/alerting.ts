@@ -9,7 +9,9 @@ import 'server-only';
  * may take it over). Every change of a claim after its creation is a write conditional on the ETag
  * read, so exactly one replica acts on it at a time; a replica that died mid-way leaves `claimed`,
  * taken over after the lease. Nothing is delivered without a won claim: a refused claim write is a
- * recorded `claim_failed`, tried again later, never a send.
+ * recorded `claim_failed`, tried again later, never a send. A refused outcome write (after the sends)
+ * is written again at each sweep until the lease ends, so no replica takes the claim over and sends
+ * the event a second time.
  */
 import crypto from 'node:crypto';
 import type { AlertsOverview, ChannelStatus, DeliveryAttempt, DeliveryOutcome, LockboardEvent } from '../api/alerts';
@@ -45,6 +47,15 @@ interface FollowUp {
   dueAt: number;
 }
 
+/** A won claim whose outcome S3 refused: written again at each sweep until `giveUpAt` (the lease's end). */
+interface PendingOutcome {
+  backend: BackendConfig;
+  event: LockboardEvent;
+  body: ClaimBody;
+  etag: string;
+  giveUpAt: number;
+}
+
 interface AlertState {
   replica: string;
   started: boolean;
@@ -54,6 +65,7 @@ interface AlertState {
   /** Event ids this replica knows are settled (done here or elsewhere): no more claim traffic. */
   settled: Map<string, number>;
   inProgress: Set<string>;
+  pendingOutcomes: Map<string, PendingOutcome>;
   followUps: Map<string, FollowUp>;
   unlocks: Array<KnownUnlock & { atMs: number; backendId: string }>;
   events: LockboardEvent[];
@@ -84,6 +96,7 @@ function state(): AlertState {
     chains: new Map(),
     settled: new Map(),
     inProgress: new Set(),
+    pendingOutcomes: new Map(),
     followUps: new Map(),
     unlocks: [],
     events: [],
@@ -189,7 +202,7 @@ function parseClaim(text: string): ClaimBody | null {
 /** Claims (or takes over) the event, and delivers it if this replica won. Never throws. */
 export async function processEvent(backend: BackendConfig, event: LockboardEvent): Promise<void> {
   const st = state();
-  if (st.settled.has(event.id) || st.inProgress.has(event.id)) return;
+  if (st.settled.has(event.id) || st.inProgress.has(event.id) || st.pendingOutcomes.has(event.id)) return;
   const channels = channelsFor(event);
   if (channels.length === 0) {
     settle(event.id);
@@ -261,14 +274,30 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
   const allDone = channels.every((c) => deliveries[c.name]?.outcome === 'delivered');
   const retryAt = allDone ? null : new Date(Date.now() + retryDelayMs(claim.body.tries)).toISOString();
   const outcome: ClaimBody = { ...claim.body, state: allDone ? 'done' : 'retry', retryAt, deliveries };
+  await writeOutcome({ backend, event, body: outcome, etag: claim.etag, giveUpAt: Date.parse(claim.body.claimedAt) + leaseMs(channels) });
+}
+
+/**
+ * Records the deliveries on the won claim. A refused or failed write is kept and written again at the
+ * next sweeps while the lease lasts: a claim left `claimed` would be taken over by another replica
+ * after the lease, and the event sent again.
+ */
+async function writeOutcome(p: PendingOutcome): Promise<void> {
+  const st = state();
+  st.pendingOutcomes.delete(p.event.id);
   try {
-    const written = await writeClaim(backend, event.id, JSON.stringify(outcome), { ifMatch: claim.etag });
-    if (!written.won) logger.error('alert claim changed', { event: event.id, detail: 'the claim changed while this replica delivered (lease too short?)' });
+    const written = await writeClaim(p.backend, p.event.id, JSON.stringify(p.body), { ifMatch: p.etag });
+    if (!written.won) logger.error('alert claim changed', { event: p.event.id, detail: 'the claim changed while this replica delivered (lease too short?)' });
   } catch (e) {
-    logger.error('alert claim update failed', { event: event.id, error: e });
+    if (Date.now() + SWEEP_MS < p.giveUpAt) {
+      st.pendingOutcomes.set(p.event.id, p);
+      logger.warn('alert claim update failed', { event: p.event.id, error: e, detail: 'written again at the next sweep' });
+      return;
+    }
+    logger.error('alert claim update failed', { event: p.event.id, error: e, detail: 'the lease ends: another replica may take the claim over and send the event again' });
   }
-  if (allDone) settle(event.id);
-  else followUp(backend.id, event, Date.parse(retryAt!));
+  if (p.body.state === 'done') settle(p.event.id);
+  else followUp(p.backend.id, p.event, Date.parse(p.body.retryAt!));
 }
 
 type StateFacts = NonNullable<SnapshotFacts['states']>;
@@ -397,6 +426,11 @@ function onAudit(record: AuditRecord): void {
 function sweep(): void {
   const st = state();
   const now = Date.now();
+  for (const p of st.pendingOutcomes.values()) {
+    if (st.inProgress.has(p.event.id)) continue;
+    st.inProgress.add(p.event.id);
+    void writeOutcome(p).finally(() => st.inProgress.delete(p.event.id));
+  }
   for (const f of st.followUps.values()) {
     if (f.dueAt > now || st.inProgress.has(f.event.id)) continue;
     const backend = getConfig().backends.find((b) => b.id === f.backendId);
@@ -469,6 +503,7 @@ export function resetAlertingForTests(): void {
   st.facts.clear();
   st.settled.clear();
   st.followUps.clear();
+  st.pendingOutcomes.clear();
   st.unlocks = [];
   st.events = [];
   st.attempts = [];

@@ -48,7 +48,7 @@ function Contents({ c }: { c: InventoryState }) {
 function LastWriterLine({ view }: { view: LastWriterView }) {
   return (
     <div data-testid="last-writer" data-status={view.status} className="mt-1 flex flex-wrap items-baseline gap-x-1 text-[11px] text-slate-600">
-      <span>last writer:</span>
+      <span>last writer:</span>{' '}
       {view.status === 'ready' ? (
         <WriterText facts={view.writer} context={view.context} showOperation={false} />
       ) : view.status === 'loading' ? (

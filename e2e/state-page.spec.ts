@@ -98,7 +98,9 @@ test('says "no lock held" for a write made without a lock, and gives a delete ma
   await sleep(3100);
   await nextSecond();
   await seed.state(second, key, stateDocument({ serial: 2, lineage }));
-  // Then deleted (a delete marker), under a lock: the marker still names no writer.
+  // Then deleted (a delete marker), under a lock taken well after that write: the marker names no writer.
+  await sleep(3100);
+  await nextSecond();
   await seed.lock(second, key, { over: { who: 'mallory@e2e', operation: 'OperationTypeApply' } });
   await seed.writer(second).s3.send(new DeleteObjectCommand({ Bucket: second.bucket, Key: key }));
   await seed.unlock(second, key);

@@ -180,8 +180,8 @@ export function StateView({
           <Badge tone="blue" title="Terraform workspace">
             {workspace}
           </Badge>
-          <span>
-            s3://{backend.bucket}/{stateKey}
+          <span className="min-w-0">
+            <PathText text={`s3://${backend.bucket}/${stateKey}`} />
           </span>
           <CopyButton text={stateKey} label="Copy the state key" />
         </div>

@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { PathText } from './path-text';
+import { WriterText } from './writer-text';
+import type { WriterContext } from '@/lib/client/writer-words';
 import { formatBytes, formatLocalTime } from '@/lib/client/format';
 import type { StateVersion } from '@/lib/api/versions';
 import type { VersionMetadata } from '@/lib/api/versions';
@@ -12,31 +15,10 @@ export interface VersionMetaState {
 
 export type CompareRole = 'from' | 'to';
 
-const WRITER_NOTE: Record<string, string> = {
-  lock_nearby: 'Written within 2 seconds of this lock (S3 timestamps have whole seconds).',
-  lock_likely: 'Another lock was taken in the same second; Terraform writes the state just before releasing its lock, which points to this holder.',
-  ambiguous: 'Several locks were held in the same second as this write: the writer cannot be told apart.',
-  unreadable: 'The .tflock body of the lock held at that time could not be read.',
-  none: 'No .tflock history covers this version (written without a lock, with DynamoDB-only locking, or the lock history expired).',
-};
-
-function Writer({ version, loading }: { version: StateVersion; loading: boolean }) {
+function Writer({ version, loading, context }: { version: StateVersion; loading: boolean; context: WriterContext }) {
+  if (version.deleteMarker) return <WriterText facts={{ writer: null, attribution: 'delete_marker' }} context={context} />;
   if (version.writer === undefined) return <span className="text-slate-600">{loading ? '…' : '—'}</span>;
-  if (version.writer === null) {
-    return (
-      <span className="text-slate-500" title={WRITER_NOTE[version.attribution ?? 'none']} data-testid="writer">
-        unknown
-      </span>
-    );
-  }
-  const w = version.writer;
-  return (
-    <span data-testid="writer" title={`${w.operation} · Terraform ${w.version} · lock ${w.id}${version.attribution && version.attribution !== 'lock' ? ` · ${WRITER_NOTE[version.attribution]}` : ''}`}>
-      <span className="font-mono text-xs">{w.who || '(no Who)'}</span>
-      {version.attribution === 'lock_nearby' || version.attribution === 'lock_likely' ? <span className="text-slate-500"> ≈</span> : null}
-      <div className="text-xs text-slate-500">{w.operation}</div>
-    </span>
-  );
+  return <WriterText facts={{ writer: version.writer, attribution: version.attribution ?? 'none' }} context={context} />;
 }
 
 function Serial({ meta, large, onLoad }: { meta: VersionMetaState | undefined; large: boolean; onLoad: () => void }) {
@@ -82,6 +64,7 @@ export function VersionTimeline({
   largeBytes,
   onLoadMetadata,
   writersLoading,
+  writerContext,
   selection,
   onSelect,
   downloadHref,
@@ -96,6 +79,8 @@ export function VersionTimeline({
   largeBytes: number;
   onLoadMetadata: (versionId: string) => void;
   writersLoading: boolean;
+  /** What the writer words depend on: the backend's locking and the key's `.tflock` history. */
+  writerContext: WriterContext;
   selection: { from: string | null; to: string | null };
   onSelect: (role: CompareRole, versionId: string) => void;
   /** Null: the caller may not download raw state here (no link is offered). */
@@ -139,15 +124,15 @@ export function VersionTimeline({
                   <div className="flex flex-wrap gap-1 pt-0.5">
                     {v.isLatest ? <Badge tone="green">current</Badge> : null}
                     {v.deleteMarker ? <Badge tone="amber">deleted (delete marker)</Badge> : null}
-                    <code className="font-mono text-[11px] text-slate-600" title="S3 version ID">
-                      {v.versionId.length > 14 ? `${v.versionId.slice(0, 12)}…` : v.versionId}
+                    <code className="font-mono text-[11px] text-slate-600" aria-label={`S3 version ID ${v.versionId}`}>
+                      <PathText text={v.versionId} />
                     </code>
                   </div>
                 </td>
                 <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : formatBytes(v.size)}</td>
                 <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : <Serial meta={metadata[v.versionId]} large={v.size >= largeBytes} onLoad={() => onLoadMetadata(v.versionId)} />}</td>
                 <td className="px-3 py-2 text-xs">
-                  <Writer version={v} loading={writersLoading} />
+                  <Writer version={v} loading={writersLoading} context={writerContext} />
                 </td>
                 <td className="px-3 py-2">
                   {v.deleteMarker || !downloadHref ? null : (

@@ -75,6 +75,8 @@ test('restores a version through the dialog: masked diff, reason and typed key r
   await expect(rows).toHaveCount(4);
   const newest = rows.nth(0);
   await expect(newest.getByTestId('restored-from')).toHaveAttribute('data-restored-from', v1.versionId!);
+  // Its writer is the operator, from the version's own metadata (auth mode none: anonymous).
+  await expect(newest.getByTestId('writer')).toHaveText('restored by anonymous via Lockboard');
   await expect(newest.getByTestId('serial')).toContainText('4');
   await expect(rows.nth(1)).toHaveAttribute('data-version-id', v3.versionId!);
 

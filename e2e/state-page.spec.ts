@@ -4,6 +4,7 @@
  * every sensitive value masked.
  */
 import crypto from 'node:crypto';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { stateDocument } from '../scripts/lib/terraform-writer';
 import { expect, test } from './fixtures';
 
@@ -84,6 +85,38 @@ test('shows the holder, the version timeline with writers, and a masked diff', a
   await expect(page).toHaveURL(new RegExp(`from=${v2.versionId}.*to=${v1.versionId}`));
   await expect(db.locator('[data-testid="diff-attribute"][data-path="instance_class"]')).toContainText('"db.t3.micro"');
   await expect(diff).toContainText('serial goes down');
+});
+
+test('says "no lock held" for a write made without a lock, and gives a delete marker no writer', async ({ page, seed, backends, prefix }) => {
+  const second = backends.second;
+  const key = `${prefix}unlocked/terraform.tfstate`;
+  const lineage = crypto.randomUUID();
+  await seed.lock(second, key, { over: { who: 'alice@e2e', operation: 'OperationTypeApply' } });
+  await seed.state(second, key, stateDocument({ serial: 1, lineage }));
+  await seed.unlock(second, key);
+  // Written by hand, well outside any lock (more than the 2 s clock tolerance later).
+  await sleep(3100);
+  await nextSecond();
+  await seed.state(second, key, stateDocument({ serial: 2, lineage }));
+  // Then deleted (a delete marker), under a lock taken well after that write: the marker names no writer.
+  await sleep(3100);
+  await nextSecond();
+  await seed.lock(second, key, { over: { who: 'mallory@e2e', operation: 'OperationTypeApply' } });
+  await seed.writer(second).s3.send(new DeleteObjectCommand({ Bucket: second.bucket, Key: key }));
+  await seed.unlock(second, key);
+
+  await page.goto(`/state?backend=${encodeURIComponent(second.id)}&key=${encodeURIComponent(key)}`);
+  const rows = page.getByTestId('version-row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toHaveAttribute('data-delete-marker', 'true');
+  await expect(rows.nth(0).getByTestId('writer')).toHaveAttribute('data-basis', 'delete_marker');
+  await expect(rows.nth(0).getByTestId('writer')).not.toContainText('mallory');
+  const unlocked = rows.nth(1).getByTestId('writer');
+  await expect(unlocked).toHaveAttribute('data-basis', 'no_lock_held');
+  await expect(unlocked).toContainText('no lock held');
+  await expect(unlocked).toContainText('No lock was held when this was written: written outside Terraform, or with -lock=false?');
+  await expect(rows.nth(2).getByTestId('writer')).toContainText('alice@e2e');
+  await expect(rows.nth(2).getByTestId('writer')).toHaveAttribute('data-writer-kind', 'writer');
 });
 
 test('says what an unknown backend or a missing key is', async ({ page }) => {

@@ -106,3 +106,33 @@ test('an unreachable backend gets its own banner while the others keep working',
   }
   await expect(banner).toHaveCount(0);
 });
+
+test('on a phone (390 px) each state is a card with path, lock status and last writer, and nothing scrolls sideways', async ({ page, seed, backends, prefix }) => {
+  const second = backends.second;
+  // Long segments, as real keys have: they must wrap at their separators.
+  const written = `${prefix}platform-networking/eu-west-1/production-shared-services-vpc/terraform.tfstate`;
+  const held = `${prefix}platform-networking/eu-west-1/held/terraform.tfstate`;
+  await seed.lock(second, written, { over: { who: 'dora@e2e', operation: 'OperationTypeApply' } });
+  await seed.state(second, written, stateDocument({ serial: 1, lineage: crypto.randomUUID() }));
+  await seed.unlock(second, written);
+  await seed.state(second, held, stateDocument({ serial: 1, lineage: crypto.randomUUID() }));
+  await seed.lock(second, held, { over: { who: 'erin@e2e', operation: 'OperationTypeApply' } });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/states?q=${encodeURIComponent(prefix)}`);
+  const card = stateRow(page, written);
+  await expect(card.getByRole('link')).toContainText('production-shared-services-vpc');
+  await expect(card.getByTestId('state-lock-cell')).toHaveText('Lock: free');
+  await expect(card.getByTestId('state-lock-cell')).toBeVisible();
+  await expect(card.getByTestId('last-writer')).toContainText('last writer: dora@e2e');
+  await expect(stateRow(page, held).getByTestId('state-lock-cell')).toContainText('Lock: locked erin@e2e');
+  // The table's header row is hidden: each row reads as a card.
+  await expect(page.getByRole('columnheader', { name: 'Digest' })).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // The state page of that state does not scroll sideways either.
+  await card.getByRole('link').click();
+  await expect(page.getByTestId('version-row')).toHaveCount(1);
+  await expect(page.getByTestId('version-row').getByTestId('writer')).toContainText('dora@e2e');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

@@ -1,6 +1,6 @@
 'use client';
 import dynamic from 'next/dynamic';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Badge } from '@/components/badge';
 import { BUTTON } from '@/components/button';
 import { Notice } from '@/components/error-banner';
@@ -14,7 +14,8 @@ import { useRestoreMarks } from '@/lib/queries/restore-marks';
 import { useCanMutate } from '@/lib/queries/session';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
-import type { StateVersion } from '@/lib/api/versions';
+import type { RestoreMarks, StateVersion } from '@/lib/api/versions';
+import type { RestoreRecord } from '@/lib/terraform/attribution';
 import { StateView } from './state-view';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
@@ -28,6 +29,16 @@ const DIFF_PAGE = 50;
 
 function shortId(id: string): string {
   return id.length > 14 ? `${id.slice(0, 12)}…` : id;
+}
+
+/** The restores that recorded their operator, as attribution records (their operator is the writer). */
+function restoreRecordsOf(marks: RestoreMarks | undefined): Record<string, RestoreRecord> {
+  const out: Record<string, RestoreRecord> = {};
+  for (const [versionId, r] of Object.entries(marks?.restoredBy ?? {})) {
+    const from = marks?.marks[versionId];
+    if (from) out[versionId] = { from, by: r.by, lockId: r.lockId };
+  }
+  return out;
 }
 
 function message(error: unknown): string {
@@ -112,6 +123,7 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
     .slice(0, MARKED_VERSIONS)
     .map((v) => v.versionId);
   const marks = useRestoreMarks(backend.id, stateKey, markIds);
+  const restoreRecords = useMemo(() => restoreRecordsOf(marks.data), [marks.data]);
   const flow = useConfirmedMutation(useRestoreVersion(backend.id, stateKey));
   const target = flow.target as { chosen: StateVersion; current: StateVersion } | null;
   const [restored, setRestored] = useState<RestoreResponse | null>(null);
@@ -158,7 +170,7 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
           </Notice>
         </div>
       ) : null}
-      <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} />
+      <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} restoreRecords={restoreRecords} />
       {target ? (
         <RestoreFlow
           key={flow.openings}

@@ -25,6 +25,7 @@ import { statesQuery } from '@/lib/queries/states';
 import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
 import type { StateVersion } from '@/lib/api/versions';
+import { withRestoreRecord, type RestoreRecord } from '@/lib/terraform/attribution';
 import { explainDigest } from '@/lib/terraform/digest';
 import { workspaceOfKey } from '@/lib/terraform/paths';
 import { useUrlParams } from '@/lib/client/use-url-params';
@@ -99,11 +100,14 @@ export function StateView({
   stateKey,
   pollMs,
   renderVersionActions,
+  restoreRecords,
 }: {
   backend: PublicBackend;
   stateKey: string;
   pollMs: number;
   renderVersionActions?: (version: StateVersion) => ReactNode;
+  /** Versions a Lockboard restore wrote (by version ID): their operator is the writer. */
+  restoreRecords?: Readonly<Record<string, RestoreRecord>>;
 }) {
   const { params, setParams } = useUrlParams();
   // Raw downloads carry plaintext secrets: offered only to callers with the stateReader role here.
@@ -129,9 +133,11 @@ export function StateView({
     const writers = new Map((withWriters.data?.versions ?? []).map((v) => [v.versionId, v]));
     return base.map((v) => {
       const w = writers.get(v.versionId);
-      return w ? { ...v, writer: w.writer, attribution: w.attribution } : v;
+      if (!w) return v;
+      const a = withRestoreRecord({ writer: w.writer ?? null, basis: w.attribution ?? 'none' }, restoreRecords?.[v.versionId]);
+      return { ...v, writer: a.writer, attribution: a.basis };
     });
-  }, [plain.data, withWriters.data]);
+  }, [plain.data, withWriters.data, restoreRecords]);
   const contentVersions = useMemo(() => versions.filter((v) => !v.deleteMarker), [versions]);
 
   const from = picked.from ?? contentVersions[1]?.versionId ?? null;
@@ -174,8 +180,8 @@ export function StateView({
           <Badge tone="blue" title="Terraform workspace">
             {workspace}
           </Badge>
-          <span>
-            s3://{backend.bucket}/{stateKey}
+          <span className="min-w-0">
+            <PathText text={`s3://${backend.bucket}/${stateKey}`} />
           </span>
           <CopyButton text={stateKey} label="Copy the state key" />
         </div>
@@ -225,6 +231,7 @@ export function StateView({
             largeBytes={LARGE_BYTES}
             onLoadMetadata={(id) => setRequested((prev) => new Set(prev).add(id))}
             writersLoading={withWriters.isPending}
+            writerContext={{ lockTable: backend.dynamodbTable !== null, useLockfile: backend.useLockfile, lockHistoryEntries: withWriters.data?.lockHistory?.entries ?? null }}
             selection={{ from, to }}
             onSelect={select}
             downloadHref={canDownload ? (v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}` : null}

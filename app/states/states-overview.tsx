@@ -5,7 +5,7 @@ import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { BUTTON } from '@/components/button';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
-import { StateTable, type StateRow } from '@/components/state-table';
+import { StateTable, type LastWriterView, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
@@ -13,6 +13,7 @@ import { formatUtcClock } from '@/lib/client/format';
 import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery } from '@/lib/queries/states';
 import { inventoryQuery } from '@/lib/queries/inventory';
+import { lastWriterBatches, lastWritersQuery, type LastWriterTarget } from '@/lib/queries/last-writers';
 import type { InventoryState } from '@/lib/api/inventory';
 import { PostureAlerts } from '../_components/posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
@@ -34,6 +35,8 @@ const LIST_WORDS = {
 
 /** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
 const PAGE_ROWS = 500;
+/** Rows whose last writer is looked up (each costs AWS reads once per version, then nothing). */
+const LAST_WRITER_ROWS = 500;
 
 const COUNT_STYLE: Record<DigestStatus, string> = {
   match: 'border-emerald-300 bg-emerald-50 text-emerald-900',
@@ -90,7 +93,44 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
   }, [reads, contents, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
 
   const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
-  const visible = showAll ? rows : rows.slice(0, PAGE_ROWS);
+  const shown = useMemo(() => (showAll ? rows : rows.slice(0, PAGE_ROWS)), [rows, showAll]);
+
+  // Last writers are looked up only for the rows shown (at most LAST_WRITER_ROWS), per backend in batches.
+  const batches = useMemo(() => {
+    const byBackend = new Map<string, LastWriterTarget[]>();
+    for (const row of shown.slice(0, LAST_WRITER_ROWS)) {
+      if (row.etag === null || row.size === null) continue;
+      let list = byBackend.get(row.backendId);
+      if (!list) byBackend.set(row.backendId, (list = []));
+      list.push({ key: row.key, etag: row.etag });
+    }
+    return [...byBackend].flatMap(([backendId, targets]) => lastWriterBatches(targets).map((batch) => ({ backendId, batch })));
+  }, [shown]);
+  const writerResults = useQueries({ queries: batches.map((b) => lastWritersQuery(b.backendId, b.batch)) });
+  const writerStamp = writerResults.map((r) => `${r.dataUpdatedAt}:${r.errorUpdatedAt}:${r.status}`).join();
+  const visible = useMemo(() => {
+    const views = new Map<string, LastWriterView>();
+    batches.forEach(({ backendId, batch }, i) => {
+      const r = writerResults[i];
+      const backend = backends.find((b) => b.id === backendId);
+      const context = { lockTable: Boolean(backend?.dynamodbTable), useLockfile: backend?.useLockfile ?? false };
+      const found = new Map((r?.data?.writers ?? []).map((w) => [w.key, w]));
+      const unreadable = new Map((r?.data?.unreadable ?? []).map((u) => [u.key, u.message]));
+      for (const t of batch) {
+        const id = `${backendId}|${t.key}`;
+        const w = found.get(t.key);
+        if (w && w.etag === t.etag) views.set(id, { status: 'ready', writer: w, context: { ...context, lockHistoryEntries: w.lockHistoryEntries } });
+        else if (unreadable.has(t.key)) views.set(id, { status: 'error', message: unreadable.get(t.key)! });
+        else if (r?.error) views.set(id, { status: 'error', message: r.error.message });
+        else views.set(id, { status: 'loading' });
+      }
+    });
+    return shown.map((row, i): StateRow => {
+      const view = views.get(`${row.backendId}|${row.key}`);
+      return view ? { ...row, lastWriter: view } : i >= LAST_WRITER_ROWS && row.size !== null ? { ...row, lastWriter: { status: 'not_looked_up' } } : row;
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a last-writers answer changes (the results array itself is new each render)
+  }, [shown, batches, backends, writerStamp]);
 
   return (
     <section aria-labelledby="states-heading" className="space-y-4">
@@ -146,6 +186,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
       </ListBody>
       <p className="flex items-center gap-3 text-xs text-slate-500">
         {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}
+        {visible.length > LAST_WRITER_ROWS ? ` Last writers are looked up for the first ${LAST_WRITER_ROWS}.` : ''}
         {visible.length < rows.length ? (
           <button type="button" onClick={() => setShowAll(true)} className={BUTTON.small}>
             Show all {rows.length}

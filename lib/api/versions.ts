@@ -28,7 +28,10 @@ export interface StateVersion {
   etag: string;
   isLatest: boolean;
   deleteMarker: boolean;
-  /** Only with `writers`: the lock holder when this version was written, null = unknown. */
+  /**
+   * Only with `writers`: who wrote this version (the lock holder, or the operator of a Lockboard
+   * restore), null when there is none to name; `attribution` says how it was found (or why not).
+   */
   writer?: LockHolder | null;
   attribution?: AttributionBasis;
 }
@@ -73,6 +76,11 @@ export interface RestoreMarks {
   key: string;
   /** Version ID → the version it restored, only for versions written by a restore. */
   marks: Record<string, string>;
+  /**
+   * Version ID → the operator who restored it and the lock ID Lockboard held (S3 metadata
+   * `lockboard-restored-by`), only for restores that recorded their operator.
+   */
+  restoredBy: Record<string, { by: string; lockId: string | null }>;
   /** Versions whose metadata could not be read (no mark shown for them). */
   unreadable: string[];
 }

@@ -29,6 +29,16 @@ export class LruCache<V> {
     return promise;
   }
 
+  /** The cached (or loading) value, without loading it when absent. */
+  peek(key: string): Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }

@@ -13,7 +13,7 @@ import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { BucketVersioning, StateVersion, VersionsResult } from '../api/versions';
 import { LruCache } from '../server/lru-cache';
-import { attributeVersions, lockVersionsToRead } from '../terraform/attribution';
+import { attributeVersions, lockVersionsToRead, type Attribution } from '../terraform/attribution';
 import { lockfileKey } from '../terraform/paths';
 import { cacheKey, cacheKeyPrefix } from './cache-keys';
 import { assertStateKey, NULL_VERSION_ID } from './state-version';
@@ -65,6 +65,26 @@ export function invalidateVersions(backendId: string, key: string): void {
   invalidate('key-versions', cacheKeyPrefix(backendId, key));
 }
 
+/** The listing of a state with its `.tflock` history (cached for `cacheSeconds`, shared by every viewer). */
+export function listWithLockHistory(backend: BackendConfig, key: string): Promise<KeyVersions> {
+  return listCached(backend, key, true);
+}
+
+/**
+ * Attributes these entries of a listing (with its `.tflock` history) to their writers, reading only
+ * the lock bodies needed. A gap in the history is "no lock held" only for a backend that locks with
+ * lock files.
+ */
+export async function attributeFromHistory(backend: BackendConfig, key: string, listed: KeyVersions, entries: readonly ObjectVersion[]): Promise<Map<string, Attribution>> {
+  const lockEntries = listed.lockfileVersions;
+  const needed = lockVersionsToRead(entries, lockEntries);
+  const bodies = new Map<string, string | null>();
+  await mapLimit(needed, LOCK_BODY_CONCURRENCY, async (versionId) => {
+    bodies.set(versionId, await readLockBody(backend, key, versionId));
+  });
+  return attributeVersions(entries, lockEntries, bodies, { lockfileLocking: backend.useLockfile });
+}
+
 export async function listVersions(backend: BackendConfig, key: string, opts: { writers?: boolean } = {}): Promise<VersionsResult> {
   assertStateKey(backend, key);
   const writers = opts.writers === true;
@@ -75,12 +95,7 @@ export async function listVersions(backend: BackendConfig, key: string, opts: { 
   if (!writers) return result;
 
   const lockEntries = listed.lockfileVersions;
-  const needed = lockVersionsToRead(listed.versions, lockEntries);
-  const bodies = new Map<string, string | null>();
-  await mapLimit(needed, LOCK_BODY_CONCURRENCY, async (versionId) => {
-    bodies.set(versionId, await readLockBody(backend, key, versionId));
-  });
-  const attribution = attributeVersions(listed.versions, lockEntries, bodies);
+  const attribution = await attributeFromHistory(backend, key, listed, listed.versions);
   for (const v of result.versions) {
     const a = attribution.get(v.versionId);
     v.writer = a?.writer ?? null;

@@ -11,7 +11,7 @@ import { faults } from '../server/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { RESTORED_FROM_METADATA, restoreVersion } from './restore-version';
+import { RESTORED_BY_METADATA, RESTORED_FROM_METADATA, restoreVersion } from './restore-version';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -150,6 +150,7 @@ describe('restore through POST /api/backends/{id}/restore', () => {
     expect(JSON.parse(now.text).resources[0].instances[0].attributes.serial).toBe(77);
     expect(now.contentType).toBe('application/json');
     expect(now.metadata[RESTORED_FROM_METADATA]).toBe(h.ids[0]);
+    expect(now.metadata[RESTORED_BY_METADATA]).toBe('anonymous');
     expect(res.body).toMatchObject({ versionId: now.versionId, serial: 4, digest: md5(expected), serialBumped: true, restoredFrom: h.ids[0], previousVersionId: h.ids[2], previousSerial: 3, warnings: [] });
 
     expect(await readDigestItem(w, table, bucket, h.key)).toBe(md5(expected));
@@ -504,12 +505,14 @@ describe('restored-from marks', () => {
     expect(res.status).toBe(200);
     const newId = res.body.versionId as string;
     const marks = await restoreMarks(getBackend('main'), h.key, [newId, ...h.ids]);
-    expect(marks).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, unreadable: [] });
+    // The operator is recorded too (anonymous in auth mode none), with the lock Lockboard held.
+    const restoredBy = { [newId]: { by: 'anonymous', lockId: res.body.lockId } };
+    expect(marks).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, restoredBy, unreadable: [] });
 
     const url = `http://lockboard.test/api/backends/main/restore-marks?${new URLSearchParams([['key', h.key], ['v', newId], ['v', h.ids[0]!]])}`;
     const response = await marksRoute(new Request(url), { params: Promise.resolve({ id: 'main' }) });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, unreadable: [] });
+    expect(await response.json()).toEqual({ key: h.key, marks: { [newId]: h.ids[1] }, restoredBy, unreadable: [] });
     const bad = await marksRoute(new Request(`http://lockboard.test/api/backends/main/restore-marks?key=${encodeURIComponent(`${h.key}.tflock`)}`), { params: Promise.resolve({ id: 'main' }) });
     expect(bad.status).toBe(400);
   });

@@ -48,6 +48,7 @@ import type { LockInfo } from '../terraform/lock-info';
 import { forceUnlockCommand } from '../terraform/lock-info';
 import { digestLockId } from '../terraform/paths';
 import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
+import { encodeRestoredBy, RESTORED_BY_METADATA, RESTORED_FROM_METADATA, RESTORE_LOCK_METADATA } from '../terraform/restore-metadata';
 import { invalidateSnapshot } from './backend-snapshot';
 import { invalidateVersions } from './list-versions';
 import { assertStateKey } from './state-version';
@@ -56,10 +57,8 @@ import { toAppError } from '../server/errors';
 
 export type { RestoreChanged, RestoreResult } from '../api/restore';
 
-/** S3 user metadata (`x-amz-meta-…`) on a version Lockboard wrote by restoring another one. */
-export const RESTORED_FROM_METADATA = 'lockboard-restored-from';
-/** The lock ID Lockboard held while writing it: proves a version is Lockboard's own write. */
-export const RESTORE_LOCK_METADATA = 'lockboard-lock-id';
+// S3 user metadata (`x-amz-meta-…`) on a version Lockboard wrote by restoring another one.
+export { RESTORED_BY_METADATA, RESTORED_FROM_METADATA, RESTORE_LOCK_METADATA } from '../terraform/restore-metadata';
 
 export interface RestoreInput {
   key: string;
@@ -267,7 +266,7 @@ type ObjectWrite = { written: true; versionId: string | null } | { written: fals
  * delete marker) with a deadline. A write that failed or timed out may still have landed: the
  * current object's metadata (our lock ID) tells, or else "unknown".
  */
-async function writeObject(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo): Promise<ObjectWrite> {
+async function writeObject(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo, user: string): Promise<ObjectWrite> {
   const current = checked.current;
   let put: ConditionalPutResult;
   try {
@@ -275,7 +274,7 @@ async function writeObject(backend: BackendConfig, key: string, checked: Checked
       condition: current ? { ifMatch: current.etag } : { ifNoneMatch: true },
       contentType: checked.contentType,
       encryption: checked.encryption,
-      metadata: { [RESTORED_FROM_METADATA]: input.versionId, [RESTORE_LOCK_METADATA]: info.id },
+      metadata: { [RESTORED_FROM_METADATA]: input.versionId, [RESTORE_LOCK_METADATA]: info.id, [RESTORED_BY_METADATA]: encodeRestoredBy(user) },
       deadlineMs: faults.delay('restore:put-deadline-ms', PUT_DEADLINE_MS),
     });
   } catch (e) {
@@ -299,7 +298,7 @@ interface UnderLock {
 }
 
 /** Step 3: re-check, write the object, then the digest (conditional on the value read under the lock). */
-async function writeUnderLock(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo, md5: string): Promise<UnderLock> {
+async function writeUnderLock(backend: BackendConfig, key: string, checked: Checked, input: RestoreInput, info: LockInfo, md5: string, user: string): Promise<UnderLock> {
   const digestId = digestLockId(backend.bucket, key);
   let digestBefore: string | null = null;
   try {
@@ -310,7 +309,7 @@ async function writeUnderLock(backend: BackendConfig, key: string, checked: Chec
   } catch (e) {
     return { changed: NOTHING_CHANGED, failure: asAppError(e), digestFailure: null, digestBefore };
   }
-  const object = await writeObject(backend, key, checked, input, info);
+  const object = await writeObject(backend, key, checked, input, info, user);
   if (!object.written) return { changed: { ...NOTHING_CHANGED, objectWritten: object.written }, failure: object.error, digestFailure: null, digestBefore };
   const written = { objectWritten: true, newVersionId: object.versionId };
   if (!backend.dynamodbTable) return { changed: { ...written, digestUpdated: false }, failure: null, digestFailure: null, digestBefore };
@@ -378,7 +377,7 @@ export async function restoreVersion(backend: BackendConfig, input: RestoreInput
   const held = await lock(backend, key, info, checked.encryption);
   ctx.note?.({ lock: { id: info.id, json: held.json, lockfileEtag: held.lockfileEtag, dynamodb: held.dynamodb } });
 
-  const outcome = await writeUnderLock(backend, key, checked, input, info, md5);
+  const outcome = await writeUnderLock(backend, key, checked, input, info, md5, ctx.user);
   // Step 4: always give the lock back, whatever happened above.
   const release = await releaseLock(faults.backendFor('restore:release-lock', backend), key, held);
   invalidateSnapshot(backend.id);

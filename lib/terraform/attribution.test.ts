@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeVersions, CLOCK_TOLERANCE_MS, holderOf, lockVersionsToRead, lockWindows, type VersionEntry } from './attribution';
+import { attributeVersions, CLOCK_TOLERANCE_MS, holderOf, lockVersionsToRead, lockWindows, withRestoreRecord, type Attribution, type VersionEntry } from './attribution';
 import { marshalLockInfo } from './lock-info';
 
 const T0 = Date.parse('2026-03-04T10:00:00Z');
@@ -143,5 +143,56 @@ describe('writes in a second shared by two locks', () => {
   it('stays ambiguous when the later lock was also released within that second', () => {
     const locks = [version('L2', 13), version('L1', 10), marker('D2', 13, { isLatest: true }), marker('D1', 13)];
     expect(attributeVersions([version('S', 13)], locks, bodies).get('S')).toEqual({ writer: null, basis: 'ambiguous' });
+  });
+});
+
+describe('writes with no lock held, delete markers and Lockboard restores', () => {
+  // L1 [10, 40], L2 [100, 130].
+  const locks = [version('L2', 100), version('L1', 10), marker('D2', 130, { isLatest: true }), marker('D1', 40)];
+  const bodies = new Map([
+    ['L1', body('id-1', 'alice@laptop')],
+    ['L2', body('id-2', 'ci@runner')],
+  ]);
+
+  it('says no lock was held for a write inside the .tflock history of a lock-file backend, never guessing a holder', () => {
+    const result = attributeVersions([version('GAP', 70), version('AFTER', 200), version('BEFORE', 5)], locks, bodies, { lockfileLocking: true });
+    expect(result.get('GAP')).toEqual({ writer: null, basis: 'no_lock_held' });
+    expect(result.get('AFTER')).toEqual({ writer: null, basis: 'no_lock_held' });
+    // Before the oldest entry kept, the history says nothing.
+    expect(result.get('BEFORE')).toEqual({ writer: null, basis: 'none' });
+  });
+
+  it('stays unknown in a gap when the backend does not lock with lock files (a DynamoDB lock leaves no history)', () => {
+    expect(attributeVersions([version('GAP', 70)], locks, bodies).get('GAP')).toEqual({ writer: null, basis: 'none' });
+    expect(attributeVersions([version('GAP', 70)], [], bodies, { lockfileLocking: true }).get('GAP')).toEqual({ writer: null, basis: 'none' });
+  });
+
+  it('still prefers a nearby lock over "no lock held"', () => {
+    expect(attributeVersions([version('N', 41)], locks, bodies, { lockfileLocking: true }).get('N')).toMatchObject({ basis: 'lock_nearby', writer: { id: 'id-1' } });
+  });
+
+  it('gives a delete marker no writer, even inside a lock window, and reads no lock body for it', () => {
+    const result = attributeVersions([marker('DM', 20)], locks, bodies, { lockfileLocking: true });
+    expect(result.get('DM')).toEqual({ writer: null, basis: 'delete_marker' });
+    expect(lockVersionsToRead([marker('DM', 20)], locks)).toEqual([]);
+  });
+
+  it('names the operator of a Lockboard restore, keeping its own lock when the history found it', () => {
+    const byLock: Attribution = { basis: 'lock', writer: { id: 'lb-lock', who: 'bob@example.com@lockboard', operation: 'lockboard-restore', version: '0.1.0', created: at(0), lockVersionId: 'L9' } };
+    expect(withRestoreRecord(byLock, { from: 'v1', by: 'bob@example.com', lockId: 'lb-lock' })).toEqual({ basis: 'lockboard_restore', writer: { ...byLock.writer, who: 'bob@example.com' } });
+    // No lock history (DynamoDB-only): the metadata alone names the operator.
+    expect(withRestoreRecord({ writer: null, basis: 'none' }, { from: 'v1', by: 'bob@example.com', lockId: 'lb-lock' })).toEqual({
+      basis: 'lockboard_restore',
+      writer: { id: 'lb-lock', who: 'bob@example.com', operation: 'lockboard-restore', version: '', created: '', lockVersionId: '' },
+    });
+    // Another lock than Lockboard's: its holder is not mixed into the restore's writer.
+    expect(withRestoreRecord({ basis: 'lock', writer: { ...byLock.writer!, id: 'other' } }, { from: 'v1', by: 'bob', lockId: 'lb-lock' }).writer).toMatchObject({ id: 'lb-lock', who: 'bob', lockVersionId: '' });
+  });
+
+  it('leaves the attribution alone without a restore record, or for a restore that did not record its operator', () => {
+    const a: Attribution = { writer: null, basis: 'no_lock_held' };
+    expect(withRestoreRecord(a, null)).toBe(a);
+    expect(withRestoreRecord(a, { from: 'v1', by: null, lockId: 'x' })).toBe(a);
+    expect(withRestoreRecord({ writer: null, basis: 'delete_marker' }, { from: 'v1', by: 'bob', lockId: 'x' }).basis).toBe('delete_marker');
   });
 });

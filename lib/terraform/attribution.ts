@@ -6,6 +6,7 @@
  * holder. Anything else is honestly unknown. Pure: no I/O.
  */
 import { parseLockInfo } from './lock-info';
+import { RESTORE_OPERATION } from './restore-rules';
 
 /** One entry of a key's version history (a version or a delete marker). */
 export interface VersionEntry {
@@ -30,14 +31,31 @@ export interface LockHolder {
  * `lock`: written while exactly one lock was held; `lock_likely`: several locks share the write's
  * second and Terraform's order of operations singles one out; `lock_nearby`: just outside one
  * lock's window (within the clock tolerance); `ambiguous`: several locks fit (same-second timestamps);
- * `unreadable`: the lock's body could not be read or parsed; `none`: no lock history covers it.
+ * `unreadable`: the lock's body could not be read or parsed; `no_lock_held`: the `.tflock` history
+ * covers the write and shows no lock at that time (only claimed for a backend that locks with lock
+ * files); `none`: no lock history covers it (none at all, or it starts later), so nothing is known;
+ * `delete_marker`: a delete marker, which records no writer; `lockboard_restore`: written by a
+ * Lockboard restore, whose operator the version's own metadata names.
  */
-export type AttributionBasis = 'lock' | 'lock_likely' | 'lock_nearby' | 'ambiguous' | 'unreadable' | 'none';
+export type AttributionBasis = 'lock' | 'lock_likely' | 'lock_nearby' | 'ambiguous' | 'unreadable' | 'no_lock_held' | 'none' | 'delete_marker' | 'lockboard_restore';
 
 export interface Attribution {
   writer: LockHolder | null;
   basis: AttributionBasis;
 }
+
+export interface AttributionOptions {
+  toleranceMs?: number;
+  /**
+   * The backend locks with `.tflock` files (use_lockfile), so a write inside the recorded history
+   * with no lock around it was made with no lock held. Without it (DynamoDB-only locking leaves no
+   * history: the item is deleted on release) such a write is `none`, never "no lock held".
+   */
+  lockfileLocking?: boolean;
+}
+
+/** Bases that name the likely writer rather than a certain one (shown with a visible "likely"). */
+export const LIKELY_BASES: ReadonlySet<AttributionBasis> = new Set(['lock_likely', 'lock_nearby']);
 
 export interface LockWindow {
   lockVersionId: string;
@@ -196,6 +214,7 @@ export function lockVersionsToRead(stateEntries: readonly VersionEntry[], lockEn
   const maxReleased = prefixMaxReleased(windows);
   const needed = new Set<string>();
   for (const entry of stateEntries) {
+    if (entry.deleteMarker) continue;
     const t = timeOf(entry);
     if (t === null) continue;
     const c = candidatesAt(t, windows, maxReleased, toleranceMs);
@@ -216,17 +235,25 @@ export function holderOf(lockVersionId: string, body: string | null | undefined)
 /**
  * Attributes each state version (by versionId) to the lock held when it was written. `bodies` maps
  * `.tflock` version IDs to their LockInfo JSON (null when unreadable); see lockVersionsToRead.
+ * A delete marker gets no writer: S3 records none, and a lock around it proves nothing.
  */
 export function attributeVersions(
   stateEntries: readonly VersionEntry[],
   lockEntries: readonly VersionEntry[],
   bodies: ReadonlyMap<string, string | null>,
-  toleranceMs = CLOCK_TOLERANCE_MS,
+  opts: AttributionOptions = {},
 ): Map<string, Attribution> {
+  const toleranceMs = opts.toleranceMs ?? CLOCK_TOLERANCE_MS;
   const windows = lockWindows(lockEntries);
   const maxReleased = prefixMaxReleased(windows);
+  // The history is complete from its oldest entry on (lifecycle rules expire the oldest first).
+  const historyStart = windows.length > 0 ? windows[0]!.acquiredMs : null;
   const out = new Map<string, Attribution>();
   for (const entry of stateEntries) {
+    if (entry.deleteMarker) {
+      out.set(entry.versionId, { writer: null, basis: 'delete_marker' });
+      continue;
+    }
     const t = timeOf(entry);
     if (t === null) {
       out.set(entry.versionId, { writer: null, basis: 'none' });
@@ -239,7 +266,8 @@ export function attributeVersions(
     }
     const chosen = c.exact.length > 0 ? c.exact : c.nearby;
     if (chosen.length === 0) {
-      out.set(entry.versionId, { writer: null, basis: 'none' });
+      const covered = opts.lockfileLocking === true && historyStart !== null && t > historyStart;
+      out.set(entry.versionId, { writer: null, basis: covered ? 'no_lock_held' : 'none' });
     } else if (chosen.length > 1) {
       out.set(entry.versionId, { writer: null, basis: 'ambiguous' });
     } else {
@@ -249,4 +277,29 @@ export function attributeVersions(
     }
   }
   return out;
+}
+
+/** What a Lockboard restore recorded on the version it wrote (S3 user metadata). */
+export interface RestoreRecord {
+  /** The version it restored. */
+  from: string;
+  /** The operator; null for a restore written before Lockboard recorded it. */
+  by: string | null;
+  /** The lock ID Lockboard held while writing. */
+  lockId: string | null;
+}
+
+/**
+ * The writer of a version that a Lockboard restore wrote: its operator (from the version's own
+ * metadata, which outranks the lock history). The lock holder is kept when the `.tflock` history
+ * found Lockboard's own lock (same lock ID); otherwise the holder is built from the metadata alone.
+ * A restore that did not record its operator leaves the attribution as it was.
+ */
+export function withRestoreRecord(attribution: Attribution, record: RestoreRecord | null | undefined): Attribution {
+  if (!record || record.by === null || attribution.basis === 'delete_marker') return attribution;
+  const lock = attribution.writer !== null && record.lockId !== null && attribution.writer.id === record.lockId ? attribution.writer : null;
+  return {
+    basis: 'lockboard_restore',
+    writer: { id: record.lockId ?? '', who: record.by, operation: lock?.operation ?? RESTORE_OPERATION, version: lock?.version ?? '', created: lock?.created ?? '', lockVersionId: lock?.lockVersionId ?? '' },
+  };
 }

@@ -1,0 +1,25 @@
+import { Badge } from './badge';
+import { describeWriter, type WriterContext, type WriterFacts } from '@/lib/client/writer-words';
+
+/**
+ * Who wrote a version, with its explanation visible (touch and keyboard users cannot reach a
+ * tooltip): the holder and operation, a "likely" label when the holder is inferred, "no lock held",
+ * "restored by … via Lockboard", "—" for a delete marker, or "unknown" with why.
+ */
+export function WriterText({ facts, context, showOperation = true }: { facts: WriterFacts; context: WriterContext; showOperation?: boolean }) {
+  const words = describeWriter(facts, context);
+  const w = facts.writer;
+  return (
+    <span data-testid="writer" data-writer-kind={words.kind} data-basis={facts.attribution} className="block max-w-xs">
+      <span className={words.kind === 'unknown' || words.kind === 'no_writer' ? 'text-slate-600' : words.kind === 'no_lock' ? 'font-medium text-amber-900' : 'font-mono text-xs'}>{words.label}</span>
+      {words.kind === 'likely' ? (
+        <>
+          {' '}
+          <Badge tone="amber">likely</Badge>
+        </>
+      ) : null}
+      {showOperation && w && (words.kind === 'writer' || words.kind === 'likely') ? <span className="block text-xs text-slate-600">{w.operation}</span> : null}
+      {words.note ? <span className="block text-[11px] leading-snug text-slate-600">{words.note}</span> : null}
+    </span>
+  );
+}

@@ -1,0 +1,43 @@
+import { queryOptions } from '@tanstack/react-query';
+import { MAX_LAST_WRITER_KEYS, type LastWritersResult } from '../api/last-writers';
+import { fetchJson } from './fetch-json';
+
+export type LastWritersResponse = LastWritersResult;
+
+/** One state to look up: its key and the ETag the listing shows (a new write asks again). */
+export interface LastWriterTarget {
+  key: string;
+  etag: string;
+}
+
+export const lastWritersKeys = {
+  all: ['last-writers'] as const,
+  batch: (backendId: string, targets: readonly LastWriterTarget[]) => ['last-writers', backendId, ...targets.map((t) => `${t.etag} ${t.key}`)] as const,
+};
+
+export function fetchLastWriters(backendId: string, keys: readonly string[]): Promise<LastWritersResponse> {
+  const query = new URLSearchParams();
+  for (const key of keys) query.append('k', key);
+  return fetchJson<LastWritersResponse>(`/api/backends/${encodeURIComponent(backendId)}/last-writers?${query}`);
+}
+
+/** Batches of at most MAX_LAST_WRITER_KEYS targets, in order. */
+export function lastWriterBatches<T>(targets: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < targets.length; i += MAX_LAST_WRITER_KEYS) out.push(targets.slice(i, i + MAX_LAST_WRITER_KEYS));
+  return out;
+}
+
+/**
+ * The last writers of one batch. A version's writer never changes, and the ETags are part of the
+ * key, so an answer is kept until a state is written again; one with unreadable keys is retried.
+ */
+export function lastWritersQuery(backendId: string, targets: readonly LastWriterTarget[]) {
+  return queryOptions({
+    queryKey: lastWritersKeys.batch(backendId, targets),
+    queryFn: () => fetchLastWriters(backendId, targets.map((t) => t.key)),
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchInterval: (q) => ((q.state.data?.unreadable.length ?? 0) > 0 ? 30_000 : false),
+    refetchIntervalInBackground: false,
+  });
+}

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Audited } from '../api/common';
 import type { RepairDigestBody, RepairDigestResult } from '../api/digest';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { statesKeys } from './states';
 
-export type RepairDigestResponse = RepairDigestResult;
+export type RepairDigestResponse = RepairDigestResult & Audited;
 
 /** The body of `POST …/digest` (lib/api/digest.ts is its schema). */
 export type RepairDigestRequest = RepairDigestBody;

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Audited } from '../api/common';
 import type { UnlockBody, UnlockResult } from '../api/unlock';
 import type { Lock } from '../api/locks';
 import { auditKeys } from './audit';
@@ -6,7 +7,7 @@ import { fetchJson } from './fetch-json';
 import { locksKeys, type LocksResponse } from './locks';
 import { statesKeys } from './states';
 
-export type UnlockResponse = UnlockResult;
+export type UnlockResponse = UnlockResult & Audited;
 
 /** The body of `POST …/unlock` (lib/api/unlock.ts is its schema). */
 export type UnlockRequest = UnlockBody;

@@ -4,6 +4,7 @@ import { BUTTON } from '@/components/button';
 import type { DigestRepairTarget } from '@/components/digest-repair-dialog';
 import { useRepairDigest } from '@/lib/queries/repair-digest';
 import { useCanMutate } from '@/lib/queries/session';
+import { announce } from '@/lib/client/action-notices';
 import { useConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { digestNeedsRepair } from '@/lib/terraform/digest-repair';
 
@@ -33,7 +34,17 @@ export function DigestRepairAction({ target, backendId, backendName, bucket, dis
           pending={flow.pending}
           error={flow.error}
           conflict={flow.conflict ? { message: flow.conflict.message, currentDigest: current?.digest ?? null } : null}
-          onConfirm={(reason) => flow.confirm({ key: shown.key, expected: shown.digest, reason })}
+          onConfirm={(reason) =>
+            flow.confirm({ key: shown.key, expected: shown.digest, reason }, (result) =>
+              announce({
+                tone: 'success',
+                title: result.action === 'set' ? `Digest of ${shown.key} set to ${result.digest} (backend ${backendName}).` : `Orphan digest of ${shown.key} deleted (backend ${backendName}).`,
+                lines: [`It was ${result.previous ?? '(none)'}.`],
+                audit: [{ backend: backendId, id: result.auditId }],
+                testId: 'repair-notice',
+              }),
+            )
+          }
         />
       ) : null}
     </>

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
 import { AppError } from '@/lib/api/errors';
+import { announce } from '@/lib/client/action-notices';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
 import { useCanMutate } from '@/lib/queries/session';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -77,7 +78,24 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
           pending={bulk.isPending}
           error={error ? { code: error.code, message: error.message } : null}
           result={bulk.data ?? null}
-          onConfirm={(reason) => bulk.mutate({ selection: target, reason })}
+          onConfirm={(reason) =>
+            bulk.mutate(
+              { selection: target, reason },
+              {
+                onSuccess: (summary) => {
+                  if (summary.counts.released === 0) return;
+                  announce({
+                    tone: summary.partial ? 'warning' : 'success',
+                    title: summary.partial ? `Force-unlocked ${summary.counts.released} of ${target.length} selected locks.` : `Force-unlocked all ${target.length} selected locks.`,
+                    lines: summary.partial ? ['The others were kept or failed: the dialog lists each lock with why.'] : [],
+                    // The bulk action's own record per backend (each lock's record carries its id as bulkId).
+                    audit: summary.bulkIds.map((b) => ({ backend: b.backendId, id: b.id })),
+                    testId: 'bulk-unlock-notice',
+                  });
+                },
+              },
+            )
+          }
         />
       ) : null}
     </div>

@@ -13,7 +13,8 @@ export interface BulkUnlockSummary {
   results: Array<BulkUnlockItemResult & { backendId: string; backendName: string }>;
   counts: Record<BulkUnlockOutcome, number>;
   partial: boolean;
-  bulkIds: string[];
+  /** The bulk action's own audit record, per backend. */
+  bulkIds: Array<{ backendId: string; id: string }>;
 }
 
 function bulkLockOf(lock: Lock): BulkLock {
@@ -39,7 +40,7 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
         method: 'POST',
         body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(bulkLockOf) }),
       });
-      summary.bulkIds.push(res.bulkId);
+      summary.bulkIds.push({ backendId, id: res.bulkId });
       summary.results.push(...res.results.map((r) => ({ ...r, backendId, backendName })));
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError('internal', String(e));

@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { useEffect, useRef } from 'react';
 import { CopyButton } from './copy-button';
 import { auditRecordHref, dismissNotice, useActionNotices } from '@/lib/client/action-notices';
 import { formatLocalTime } from '@/lib/client/format';
@@ -11,8 +12,17 @@ import { formatLocalTime } from '@/lib/client/format';
  */
 export function ActionNotices() {
   const notices = useActionNotices();
+  const ref = useRef<HTMLDivElement>(null);
+  const focused = useRef(0);
+  useEffect(() => {
+    const newest = notices[0];
+    if (newest?.focus && newest.id > focused.current) {
+      focused.current = newest.id;
+      ref.current?.focus();
+    }
+  }, [notices]);
   return (
-    <div id="action-notices" role="status" aria-live="polite" tabIndex={-1} data-focus-fallback className="mb-4 space-y-2 empty:hidden focus:outline-none">
+    <div ref={ref} id="action-notices" role="status" aria-live="polite" tabIndex={-1} data-focus-fallback className="mb-4 space-y-2 empty:hidden focus:outline-none">
       {notices.map((n) => (
         <div
           key={n.id}

@@ -33,8 +33,8 @@ export function ModalDialog({
     const dialog = ref.current;
     return () => {
       if (dialog?.open) dialog.close();
-      // The opener may be gone (an unlocked row leaves its table): the page's action notices take the focus then.
-      if (opener?.isConnected) opener.focus();
+      // The opener may be gone (an unlocked row leaves its table) or disabled: the page's action notices take the focus then.
+      if (opener?.isConnected && !opener.matches(':disabled')) opener.focus();
       else document.querySelector<HTMLElement>('[data-focus-fallback]')?.focus();
     };
   }, []);

@@ -42,6 +42,7 @@ export function DigestRepairAction({ target, backendId, backendName, bucket, dis
                 lines: [`It was ${result.previous ?? '(none)'}.`],
                 audit: [{ backend: backendId, id: result.auditId }],
                 testId: 'repair-notice',
+                focus: true,
               }),
             )
           }

@@ -107,7 +107,7 @@ export function UnfreezeAction({ lock, backendId, backendName }: { lock: Lock; b
           onConfirm={(reason) =>
             flow.confirm({ backendId, body: { reason, locks: [{ key: target.key, id: target.id }] } }, (res) => {
               if (res.results[0]?.outcome !== 'released') return;
-              announce({ tone: 'success', title: `Unfrozen: ${target.key} (backend ${backendName}).`, lines: [], audit: [{ backend: backendId, id: res.auditId }], testId: 'unfreeze-notice' });
+              announce({ tone: 'success', title: `Unfrozen: ${target.key} (backend ${backendName}).`, lines: [], audit: [{ backend: backendId, id: res.auditId }], testId: 'unfreeze-notice', focus: true });
             })
           }
         />

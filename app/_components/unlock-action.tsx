@@ -51,6 +51,7 @@ export function UnlockAction({ lock, backend, disabledWhy }: { lock: Lock; backe
                 ],
                 audit: [{ backend: backend.id, id: result.auditId }],
                 testId: 'unlock-notice',
+                focus: true,
               }),
             )
           }

@@ -15,6 +15,8 @@ export interface ActionNotice {
   /** A command the operator may still need (e.g. releasing a lock left behind). */
   command?: string | null;
   testId?: string;
+  /** Move the focus to the notice: the dialog's opener is gone with the change (an unlocked row). */
+  focus?: boolean;
 }
 
 /** The audit page opened on one record. */

@@ -92,7 +92,7 @@ export function UnlockDialog({ open, onClose, lock, backendName, store, pending,
           <p className="text-xs text-slate-600">Or the same with Terraform, from a shell in the configuration directory:</p>
           <p className="mt-1 flex flex-wrap items-center gap-2">
             <code className="font-mono text-xs [overflow-wrap:anywhere]">{command}</code>
-            <CopyButton text={command} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" />
+            <CopyButton text={command} label="Copy CLI: copy this terraform command" caption="Copy CLI" />
           </p>
         </div>
       ) : null}

@@ -31,7 +31,7 @@ function announceFreeze(result: FreezeResponse, backend: { id: string; name: str
 /** "Freeze…": one state (`fixedKey`) or every state under a prefix of one of `backends`. */
 export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: string; name: string }>; fixedKey?: string }) {
   const canMutate = useCanMutate();
-  const freeze = useFreeze();
+  const freeze = useFreeze((result, { backendId, body }) => announceFreeze(result, backends.find((b) => b.id === backendId) ?? { id: backendId, name: backendId }, body.key ?? `every state under ${body.prefix ?? ''}`));
   const [opened, setOpened] = useState(0);
   const [open, setOpen] = useState(false);
   if (!canMutate || backends.length === 0) return null;
@@ -58,12 +58,7 @@ export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: str
           pending={freeze.isPending}
           error={errorOf(freeze.error)}
           result={freeze.data ?? null}
-          onConfirm={(backendId, body) =>
-            freeze.mutate(
-              { backendId, body },
-              { onSuccess: (result) => announceFreeze(result, backends.find((b) => b.id === backendId) ?? { id: backendId, name: backendId }, body.key ?? `every state under ${body.prefix ?? ''}`) },
-            )
-          }
+          onConfirm={(backendId, body) => freeze.mutate({ backendId, body })}
         />
       ) : null}
     </>
@@ -73,7 +68,10 @@ export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: str
 /** "Unfreeze" of one frozen state: a dialog with a reason; releases exactly this freeze lock (the server checks it still is). */
 export function UnfreezeAction({ lock, backendId, backendName }: { lock: Lock; backendId: string; backendName: string }) {
   const canMutate = useCanMutate(backendId, lock.key);
-  const unfreeze = useUnfreeze();
+  const unfreeze = useUnfreeze((res) => {
+    if (res.results[0]?.outcome !== 'released') return;
+    announce({ tone: 'success', title: `Unfrozen: ${res.results[0].key} (backend ${backendName}).`, lines: [], audit: [{ backend: backendId, id: res.auditId }], testId: 'unfreeze-notice', focus: true });
+  });
   const flow = useConfirmedMutation(unfreeze);
   if (!canMutate) return null;
   const target = flow.target as Lock | null;
@@ -104,12 +102,7 @@ export function UnfreezeAction({ lock, backendId, backendName }: { lock: Lock; b
           backendName={backendName}
           pending={flow.pending}
           error={flow.error}
-          onConfirm={(reason) =>
-            flow.confirm({ backendId, body: { reason, locks: [{ key: target.key, id: target.id }] } }, (res) => {
-              if (res.results[0]?.outcome !== 'released') return;
-              announce({ tone: 'success', title: `Unfrozen: ${target.key} (backend ${backendName}).`, lines: [], audit: [{ backend: backendId, id: res.auditId }], testId: 'unfreeze-notice', focus: true });
-            })
-          }
+          onConfirm={(reason) => flow.confirm({ backendId, body: { reason, locks: [{ key: target.key, id: target.id }] } })}
         />
       ) : null}
     </span>

@@ -23,7 +23,17 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [target, setTarget] = useState<SelectedLock[] | null>(null);
   const [opened, setOpened] = useState(0);
-  const bulk = useBulkUnlock();
+  const bulk = useBulkUnlock((summary, selection) => {
+    if (summary.counts.released === 0) return;
+    announce({
+      tone: summary.partial ? 'warning' : 'success',
+      title: summary.partial ? `Force-unlocked ${summary.counts.released} of ${selection.length} selected locks.` : `Force-unlocked all ${selection.length} selected locks.`,
+      lines: summary.partial ? ['The others were kept or failed: the dialog lists each lock with why.'] : [],
+      // The bulk action's own record per backend (each lock's record carries its id as bulkId).
+      audit: summary.bulkIds.map((b) => ({ backend: b.backendId, id: b.id })),
+      testId: 'bulk-unlock-notice',
+    });
+  });
 
   const selectable = rows.filter((r) => !freezeOf(r) && !r.problems.includes('other_bucket'));
   const chosen = selectable.filter((r) => selected.has(lockUid(r)));
@@ -78,24 +88,7 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
           pending={bulk.isPending}
           error={error ? { code: error.code, message: error.message } : null}
           result={bulk.data ?? null}
-          onConfirm={(reason) =>
-            bulk.mutate(
-              { selection: target, reason },
-              {
-                onSuccess: (summary) => {
-                  if (summary.counts.released === 0) return;
-                  announce({
-                    tone: summary.partial ? 'warning' : 'success',
-                    title: summary.partial ? `Force-unlocked ${summary.counts.released} of ${target.length} selected locks.` : `Force-unlocked all ${target.length} selected locks.`,
-                    lines: summary.partial ? ['The others were kept or failed: the dialog lists each lock with why.'] : [],
-                    // The bulk action's own record per backend (each lock's record carries its id as bulkId).
-                    audit: summary.bulkIds.map((b) => ({ backend: b.backendId, id: b.id })),
-                    testId: 'bulk-unlock-notice',
-                  });
-                },
-              },
-            )
-          }
+          onConfirm={(reason) => bulk.mutate({ selection: target, reason })}
         />
       ) : null}
     </div>

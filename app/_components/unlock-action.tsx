@@ -20,7 +20,22 @@ const SIDE = { dynamodb: 'the DynamoDB lock item', s3: 'the .tflock object' } as
  */
 export function UnlockAction({ lock, backend, disabledWhy }: { lock: Lock; backend: Pick<PublicBackend, 'id' | 'name' | 'bucket' | 'dynamodbTable'>; disabledWhy?: string | null }) {
   const canMutate = useCanMutate(backend.id, lock.key);
-  const flow = useConfirmedMutation(useUnlock(backend.id), 'lock_changed');
+  const flow = useConfirmedMutation(
+    useUnlock(backend.id, (result, unlocked) =>
+      announce({
+        tone: 'success',
+        title: `Force-unlocked ${unlocked.key} (backend ${backend.name}).`,
+        lines: [
+          `Released ${result.sources.map((s) => SIDE[s]).join(' and ') || 'nothing more'}${unlocked.id ? ` of lock ${unlocked.id}` : ''}.`,
+          ...(result.alreadyReleased.length ? [`Already released by someone else: ${result.alreadyReleased.map((s) => SIDE[s]).join(' and ')}.`] : []),
+        ],
+        audit: [{ backend: backend.id, id: result.auditId }],
+        testId: 'unlock-notice',
+        focus: true,
+      }),
+    ),
+    'lock_changed',
+  );
   // A lock of another bucket (shared table) belongs to another backend's configuration.
   if (!canMutate || lock.problems.includes('other_bucket')) return null;
   const target = flow.target as Lock | null;
@@ -40,21 +55,7 @@ export function UnlockAction({ lock, backend, disabledWhy }: { lock: Lock; backe
           pending={flow.pending}
           error={flow.error}
           conflict={flow.conflict ? { message: flow.conflict.message, current: (flow.conflict.details.current as Lock | null | undefined) ?? null } : null}
-          onConfirm={(reason) =>
-            flow.confirm({ lock: target, reason }, (result) =>
-              announce({
-                tone: 'success',
-                title: `Force-unlocked ${target.key} (backend ${backend.name}).`,
-                lines: [
-                  `Released ${result.sources.map((s) => SIDE[s]).join(' and ') || 'nothing more'}${target.id ? ` of lock ${target.id}` : ''}.`,
-                  ...(result.alreadyReleased.length ? [`Already released by someone else: ${result.alreadyReleased.map((s) => SIDE[s]).join(' and ')}.`] : []),
-                ],
-                audit: [{ backend: backend.id, id: result.auditId }],
-                testId: 'unlock-notice',
-                focus: true,
-              }),
-            )
-          }
+          onConfirm={(reason) => flow.confirm({ lock: target, reason })}
         />
       ) : null}
     </>

@@ -52,10 +52,12 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
   return summary;
 }
 
-export function useBulkUnlock() {
+/** `onDone` runs here rather than in mutate()'s callbacks, which do not run once the caller unmounted (every lock released). */
+export function useBulkUnlock(onDone?: (summary: BulkUnlockSummary, selection: SelectedLock[]) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ selection, reason }: { selection: SelectedLock[]; reason: string }) => postBulkUnlock(selection, reason),
+    onSuccess: (summary, { selection }) => onDone?.(summary, selection),
     onSettled: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: locksKeys.all }),

@@ -170,7 +170,11 @@ export function RestoreDialog(props: RestoreDialogProps) {
             A restore takes the Terraform lock itself, so it waits for this lock to be released. This dialog reads the lock again every {lockCheck.pollSeconds} s and offers the restore
             once the state is free.
           </p>
-          {lockCheck.lock ? <LockDetails lock={lockCheck.lock} testId="restore-holder" /> : null}
+          {lockCheck.lock ? (
+            <div className="rounded border border-red-200 bg-white px-3 py-2 text-slate-900">
+              <LockDetails lock={lockCheck.lock} testId="restore-holder" />
+            </div>
+          ) : null}
         </div>
       ) : lockCheck.status.status === 'unknown' && !gate.blocked ? (
         <p data-testid="restore-lock-unknown" className="rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-slate-800">

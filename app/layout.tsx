@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { ActionNotices } from '@/components/action-notices';
 import { NavBar } from '@/components/nav-bar';
 import './globals.css';
 import { Providers } from './providers';
@@ -17,7 +18,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <Providers>
           <NavBar />
           <SessionNotice />
-          <main className="mx-auto max-w-[1400px] px-4 py-6">{children}</main>
+          <main className="mx-auto max-w-[1400px] px-4 py-6">
+            <ActionNotices />
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

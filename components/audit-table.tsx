@@ -23,8 +23,8 @@ function Json({ value }: { value: unknown }) {
   return <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700">{JSON.stringify(value, null, 2)}</pre>;
 }
 
-/** The audit log as a table, newest first; each row expands to what was seen and done. */
-export function AuditTable({ records, backendName }: { records: AuditRecord[]; backendName: (id: string) => string }) {
+/** The audit log as a table, newest first; each row expands to what was seen and done (`openId`: that record starts expanded). */
+export function AuditTable({ records, backendName, openId = null }: { records: AuditRecord[]; backendName: (id: string) => string; openId?: string | null }) {
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -40,7 +40,7 @@ export function AuditTable({ records, backendName }: { records: AuditRecord[]; b
         <tbody className="divide-y divide-slate-100">
           {records.map((r) => (
             <Fragment key={r.id}>
-              <tr data-testid="audit-row" data-outcome={r.outcome} data-action={r.action} className="align-top">
+              <tr data-testid="audit-row" data-outcome={r.outcome} data-action={r.action} data-record-id={r.id} aria-current={r.id === openId ? 'true' : undefined} className={r.id === openId ? 'bg-sky-50 align-top' : 'align-top'}>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{formatLocalTime(r.time)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{r.user}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{r.action}</td>
@@ -54,7 +54,7 @@ export function AuditTable({ records, backendName }: { records: AuditRecord[]; b
                   {r.errorCode ? <div className="mt-1 font-mono text-[11px] text-red-800">{r.errorCode}</div> : null}
                 </td>
                 <td className="px-3 py-2 text-xs">
-                  <details>
+                  <details open={r.id === openId}>
                     <summary className="cursor-pointer text-sky-800">Details</summary>
                     <div className="mt-2 w-[28rem] max-w-[70vw] space-y-2">
                       {r.errorMessage ? <p className="text-red-900">{r.errorMessage}</p> : null}

@@ -1,8 +1,11 @@
 'use client';
 import { useState } from 'react';
 import { Badge } from './badge';
+import { BUTTON } from './button';
+import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
 import { ReasonField } from './reason-field';
+import { auditRecordHref } from '@/lib/client/action-notices';
 import { bulkUnlockConfirmation, BULK_UNLOCK_MAX, type BulkUnlockOutcome } from '@/lib/api/triage';
 import type { BulkUnlockSummary, SelectedLock } from '@/lib/queries/bulk-unlock';
 
@@ -36,9 +39,12 @@ export function BulkUnlockDialog({ open, onClose, selection, pending, error, res
   const [typed, setTyped] = useState('');
   const count = selection.length;
   const tooMany = count > BULK_UNLOCK_MAX;
-  const ready = !tooMany && count > 0 && bulkConfirmationMatches(count, typed) && reason.trim() !== '' && !pending && result === null;
+  const why = pending || result !== null ? null : tooMany ? `At most ${BULK_UNLOCK_MAX} locks at once.` : count === 0 ? 'Nothing is selected.' : reason.trim() === '' ? 'Give a reason first.' : !bulkConfirmationMatches(count, typed) ? `Type ${bulkUnlockConfirmation(count)} to confirm.` : null;
+  const ready = why === null && !pending && result === null;
+  // After the result, closing loses nothing.
+  const guarded = useGuardedClose(reason, onClose, result === null);
   return (
-    <ModalDialog open={open} onClose={onClose} title={`Force-unlock ${count} lock${count === 1 ? '' : 's'}?`} testId="bulk-unlock-dialog" wide>
+    <ModalDialog open={open} onClose={guarded.close} title={`Force-unlock ${count} lock${count === 1 ? '' : 's'}?`} testId="bulk-unlock-dialog" wide>
       {result ? (
         <div className="space-y-3" data-testid="bulk-unlock-result">
           <div role="status" className={`rounded-md border px-3 py-2 ${result.partial ? 'border-amber-300 bg-amber-50 text-amber-950' : 'border-emerald-300 bg-emerald-50 text-emerald-900'}`}>
@@ -48,7 +54,14 @@ export function BulkUnlockDialog({ open, onClose, selection, pending, error, res
                 .filter((o) => result.counts[o] > 0)
                 .map((o) => `${result.counts[o]} ${OUTCOME_TEXT[o].label}`)
                 .join(' · ')}
-              {result.bulkIds.length ? ` · audit ${result.bulkIds.join(', ')}` : ''}
+              {result.bulkIds.map((b, i) => (
+                <span key={b.id}>
+                  {' · '}
+                  <a href={auditRecordHref(b.backendId, b.id)} className="underline">
+                    audit record{result.bulkIds.length > 1 ? ` ${i + 1}` : ''}
+                  </a>
+                </span>
+              ))}
             </p>
           </div>
           <ul className="max-h-80 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200">
@@ -110,14 +123,8 @@ export function BulkUnlockDialog({ open, onClose, selection, pending, error, res
               </span>
               <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" placeholder={bulkUnlockConfirmation(count)} />
             </label>
-            <div className="flex justify-end gap-2">
-              <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
-                Cancel
-              </button>
-              <button type="submit" disabled={!ready} className="rounded bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
-                {pending ? 'Unlocking…' : `Force-unlock ${count}`}
-              </button>
-            </div>
+            {guarded.asking ? <DiscardPrompt onDiscard={onClose} onKeep={guarded.keep} /> : null}
+            <DialogButtons why={why} disabled={!ready} onCancel={guarded.close} submitLabel={pending ? 'Unlocking…' : `Force-unlock ${count}`} submitClassName={BUTTON.danger} />
           </form>
         </>
       )}

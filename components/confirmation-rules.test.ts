@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digestConfirmationToken, digestRepairAction } from './digest-repair-dialog';
-import { unlockConfirmationMatches } from './unlock-dialog';
+import { unlockConfirmationMatches, unlockDeletions } from './unlock-dialog';
 
 describe('unlock confirmation', () => {
   const lock = { id: '3a7c2e1f-5b2d-9c4e-1f0a-6d8b7e9c0a12' };
@@ -27,5 +27,18 @@ describe('digest repair confirmation', () => {
   it('asks for the first 8 characters of the stored digest, or "repair"', () => {
     expect(digestConfirmationToken({ digest: '0123456789abcdef0123456789abcdef' })).toBe('01234567');
     expect(digestConfirmationToken({ digest: null })).toBe('repair');
+  });
+});
+
+describe('what a force-unlock deletes', () => {
+  const store = { bucket: 'tf-state', dynamodbTable: 'tf-locks' };
+  it('names the DynamoDB item (LockID and table) and the .tflock object, only for the sides holding the lock', () => {
+    const both = unlockDeletions({ key: 'env:/prod/app.tfstate', sources: ['dynamodb', 's3'] }, store);
+    expect(both.map((d) => `${d.what} ${d.where}`)).toEqual([
+      'the DynamoDB item LockID = tf-state/env:/prod/app.tfstate in table tf-locks',
+      expect.stringMatching(/^the object s3:\/\/tf-state\/env:\/prod\/app\.tfstate\.tflock /),
+    ]);
+    expect(unlockDeletions({ key: 'a.tfstate', sources: ['s3'] }, store).map((d) => d.side)).toEqual(['s3']);
+    expect(unlockDeletions({ key: 'a.tfstate', sources: ['dynamodb'] }, store).map((d) => d.what)).toEqual(['the DynamoDB item LockID = tf-state/a.tfstate']);
   });
 });

@@ -5,6 +5,7 @@ import { Notice } from './error-banner';
 import { formatLocalTime } from '@/lib/client/format';
 import type { DiffResult } from '@/lib/api/diff';
 import { SENSITIVE_MASK, type AttributeChange, type ChangeAction, type OutputChange, type ResourceChange } from '@/lib/terraform/state-diff';
+import { serialDownWarning } from '@/lib/terraform/diff-warnings';
 
 const ACTION_TONE = { added: 'green', removed: 'red', changed: 'amber' } as const;
 const ACTION_SIGN = { added: '+', removed: '−', changed: '~' } as const;
@@ -112,6 +113,7 @@ export function DiffView({
   error,
   stale,
   onPage,
+  restorePreview = false,
 }: {
   diff: DiffResult | undefined;
   loading: boolean;
@@ -119,6 +121,8 @@ export function DiffView({
   /** The shown diff is the previous selection's while the new one loads. */
   stale: boolean;
   onPage: (offset: number) => void;
+  /** The restore preview: it announces the restored copy's serial itself, so "the serial goes down" would contradict it. */
+  restorePreview?: boolean;
 }) {
   const [allOutputs, setAllOutputs] = useState(false);
   if (error) return <p className="text-sm text-red-800">The diff could not be computed: {error}</p>;
@@ -137,7 +141,7 @@ export function DiffView({
         </div>
       ) : (
         <>
-          {diff.warnings.map((w) => (
+          {diff.warnings.filter((w) => !(restorePreview && diff.from.serial !== null && diff.to.serial !== null && w === serialDownWarning(diff.from.serial, diff.to.serial))).map((w) => (
             <Notice key={w}>{w}</Notice>
           ))}
           <div className="flex flex-col gap-1 text-sm">

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { Badge } from './badge';
+import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
 import type { FreezeBody, FreezeOutcome, FreezeResponse } from '@/lib/api/triage';
 
@@ -30,9 +31,11 @@ export function FreezeDialog({ open, onClose, backends, fixedKey, pending, error
   const [reason, setReason] = useState('');
   const [reviewBy, setReviewBy] = useState('');
   const target = fixedKey ?? prefix.trim();
-  const ready = backendId !== '' && target !== '' && reason.trim() !== '' && !pending && result === null;
+  const why = pending || result !== null ? null : backendId === '' ? 'Choose a backend first.' : target === '' ? 'Give the state key prefix first.' : reason.trim() === '' ? 'Give a reason first.' : null;
+  const ready = why === null && !pending && result === null;
+  const guarded = useGuardedClose(reason, onClose, result === null);
   return (
-    <ModalDialog open={open} onClose={onClose} title={fixedKey ? 'Freeze this state' : 'Freeze states'} testId="freeze-dialog">
+    <ModalDialog open={open} onClose={guarded.close} title={fixedKey ? 'Freeze this state' : 'Freeze states'} testId="freeze-dialog">
       {result ? (
         <div className="space-y-2" data-testid="freeze-result">
           <p role="status" className="font-semibold">
@@ -100,14 +103,14 @@ export function FreezeDialog({ open, onClose, backends, fixedKey, pending, error
               {error.message} <span className="font-mono text-xs">[{error.code}]</span>
             </div>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <button type="button" onClick={onClose} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
-              Cancel
-            </button>
-            <button type="submit" disabled={!ready} className="rounded bg-sky-700 px-3 py-1.5 font-medium text-white hover:bg-sky-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600">
-              {pending ? 'Freezing…' : 'Freeze'}
-            </button>
-          </div>
+          {guarded.asking ? <DiscardPrompt onDiscard={onClose} onKeep={guarded.keep} /> : null}
+          <DialogButtons
+            why={why}
+            disabled={!ready}
+            onCancel={guarded.close}
+            submitLabel={pending ? 'Freezing…' : 'Freeze'}
+            submitClassName="rounded bg-sky-700 px-3 py-1.5 font-medium text-white hover:bg-sky-800 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-700"
+          />
         </form>
       )}
     </ModalDialog>

@@ -3,7 +3,8 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
  * A modal on the native `<dialog>`: `showModal()` makes the rest of the page inert (focus stays
- * inside), Esc closes it (the `cancel` event), and focus returns to the opener when it closes.
+ * inside), Esc closes it (the `cancel` event), and focus returns to the opener when it closes (or to
+ * the page's `[data-focus-fallback]` when the opener is gone).
  * The element marked `data-autofocus` gets the focus when it opens.
  */
 export function ModalDialog({
@@ -32,7 +33,9 @@ export function ModalDialog({
     const dialog = ref.current;
     return () => {
       if (dialog?.open) dialog.close();
-      if (opener?.isConnected) opener.focus();
+      // The opener may be gone (an unlocked row leaves its table) or disabled: the page's action notices take the focus then.
+      if (opener?.isConnected && !opener.matches(':disabled')) opener.focus();
+      else document.querySelector<HTMLElement>('[data-focus-fallback]')?.focus();
     };
   }, []);
 

@@ -5,8 +5,11 @@ import { CopyButton } from './copy-button';
 import { DiffView } from './diff-view';
 import { ConfirmDialog } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
+import { LockDetails } from './lock-details';
 import { formatLocalTime } from '@/lib/client/format';
+import type { LockStatus } from '@/lib/client/lock-status';
 import type { DiffResult } from '@/lib/api/diff';
+import type { Lock } from '@/lib/api/locks';
 import type { StateKind } from '@/lib/api/versions';
 
 /** One end of the restore: the version chosen, or the current one. */
@@ -26,6 +29,8 @@ export interface RestoreChangedView {
   objectWritten: boolean | null;
   newVersionId: string | null;
   digestUpdated: boolean;
+  /** false: refused before Lockboard held any lock (absent from older servers: unknown). */
+  lockTaken?: boolean;
   lockReleased: boolean;
 }
 
@@ -55,6 +60,29 @@ export function lineageDiffers(current: Pick<RestoreSide, 'lineage'>, chosen: Pi
   return !!current.lineage && !!chosen.lineage && current.lineage !== chosen.lineage;
 }
 
+/** What a failed restore says about the lock it took (or did not take). */
+export function restoreLockSentence(c: Pick<RestoreChangedView, 'lockTaken' | 'lockReleased'>): string {
+  if (c.lockTaken === false) return 'Lockboard had not taken a lock yet (the state was locked first), so there was none to release.';
+  return c.lockReleased ? 'The lock Lockboard took was released.' : 'The lock Lockboard took could NOT be released.';
+}
+
+/** The lock of the state as last read, and what it allows: the restore takes its own lock, so a held one refuses it. */
+export interface RestoreLockCheck {
+  status: LockStatus;
+  lock: Lock | null;
+  /** The first read of the lock is still running. */
+  reading: boolean;
+  /** How often it is read again while the dialog is open. */
+  pollSeconds: number;
+}
+
+/** Whether the dialog can offer the restore: `unavailable` (no button) while locked, `blocked` while not read yet. */
+export function restoreLockGate(check: Pick<RestoreLockCheck, 'status' | 'reading'>): { unavailable: string | null; blocked: string | null } {
+  if (check.status.status === 'locked') return { unavailable: 'The state is locked: restore once the lock is released.', blocked: null };
+  if (check.reading) return { unavailable: null, blocked: 'Checking whether the state is locked…' };
+  return { unavailable: null, blocked: null };
+}
+
 function shortId(id: string): string {
   return id.length > 14 ? `${id.slice(0, 12)}…` : id;
 }
@@ -68,7 +96,7 @@ function Changed({ error }: { error: RestoreErrorView }) {
         {c.objectWritten === null ? 'Whether a new version was written could not be determined: check the history.' : c.objectWritten ? `A new version WAS written: ${c.newVersionId ?? '(unknown ID)'}.` : 'No new version was written.'}
       </li>
       {c.objectWritten ? <li>{c.digestUpdated ? 'The digest was updated.' : 'The digest was NOT updated.'}</li> : null}
-      <li>{c.lockReleased ? 'The lock Lockboard took was released.' : 'The lock Lockboard took could NOT be released.'}</li>
+      <li>{restoreLockSentence(c)}</li>
       {error.setDigestTo ? (
         <li className="flex flex-wrap items-center gap-2">
           Set the digest{error.digestItem ? <> of <code className="font-mono text-xs">{error.digestItem}</code></> : null} to <code className="font-mono text-xs">{error.setDigestTo}</code>
@@ -94,6 +122,7 @@ export interface RestoreDialogProps {
   current: RestoreSide;
   /** The metadata (serial, lineage, kind) of the two versions is still loading. */
   metadataLoading: boolean;
+  lockCheck: RestoreLockCheck;
   diff: DiffResult | undefined;
   diffLoading: boolean;
   diffError: string | null;
@@ -110,11 +139,12 @@ export interface RestoreDialogProps {
  * key typed back. Built on the native modal dialog: keyboard only works (Tab stays inside, Esc closes).
  */
 export function RestoreDialog(props: RestoreDialogProps) {
-  const { open, onClose, stateKey, backendName, chosen, current, metadataLoading, pending, error, onConfirm } = props;
+  const { open, onClose, stateKey, backendName, chosen, current, metadataLoading, lockCheck, pending, error, onConfirm } = props;
+  const gate = restoreLockGate(lockCheck);
   const [allowLineage, setAllowLineage] = useState(false);
   const serial = plannedSerial(current, chosen);
   const differs = lineageDiffers(current, chosen);
-  const blocked = metadataLoading ? 'Reading the serial and lineage of both versions…' : differs && !allowLineage ? 'The lineage differs: tick "Restore it anyway" first.' : null;
+  const blocked = gate.blocked ?? (metadataLoading ? 'Reading the serial and lineage of both versions…' : differs && !allowLineage ? 'The lineage differs: tick "Restore it anyway" first.' : null);
 
   return (
     <ConfirmDialog
@@ -129,9 +159,28 @@ export function RestoreDialog(props: RestoreDialogProps) {
       pendingLabel="Restoring…"
       pending={pending}
       blocked={blocked}
+      unavailable={gate.unavailable}
       reasonPlaceholder="e.g. apply 4711 wrote a broken state; going back to the state before it"
       onConfirm={(reason) => onConfirm({ reason, allowLineageChange: differs && allowLineage })}
     >
+      {lockCheck.status.status === 'locked' ? (
+        <div role="alert" data-testid="restore-locked" className="space-y-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-950">
+          <p className="font-semibold">This state is locked: it cannot be restored now.</p>
+          <p>
+            A restore takes the Terraform lock itself, so it waits for this lock to be released. This dialog reads the lock again every {lockCheck.pollSeconds} s and offers the restore
+            once the state is free.
+          </p>
+          {lockCheck.lock ? (
+            <div className="rounded border border-red-200 bg-white px-3 py-2 text-slate-900">
+              <LockDetails lock={lockCheck.lock} testId="restore-holder" />
+            </div>
+          ) : null}
+        </div>
+      ) : lockCheck.status.status === 'unknown' && !gate.blocked ? (
+        <p data-testid="restore-lock-unknown" className="rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-slate-800">
+          Whether the state is locked is unknown ({lockCheck.status.why}). The restore takes its own lock and is refused if someone holds one.
+        </p>
+      ) : null}
 
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Restore</dt>
@@ -204,7 +253,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
           <p className="text-slate-600">The state is currently deleted: everything in the chosen version reappears.</p>
         ) : (
           <div className="max-h-80 overflow-auto rounded-md border border-slate-200 p-2">
-            <DiffView diff={props.diff} loading={props.diffLoading} error={props.diffError} stale={props.diffStale} onPage={props.onDiffPage} />
+            <DiffView diff={props.diff} loading={props.diffLoading} error={props.diffError} stale={props.diffStale} onPage={props.onDiffPage} restorePreview />
           </div>
         )}
       </section>

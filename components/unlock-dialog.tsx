@@ -1,8 +1,12 @@
 'use client';
 import { ConfirmDialog } from './confirm-dialog';
+import { CopyButton } from './copy-button';
 import { DialogAlert } from './dialog-alert';
 import { LockDetails } from './lock-details';
-import type { Lock } from '@/lib/api/locks';
+import { PathText } from './path-text';
+import type { Lock, LockSource } from '@/lib/api/locks';
+import { forceUnlockCommand } from '@/lib/terraform/lock-info';
+import { lockfileKey, lockPath } from '@/lib/terraform/paths';
 
 /** What the operator must type: the lock ID or its first 8 characters (`unlock` for a lock without ID). */
 export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string): boolean {
@@ -11,12 +15,28 @@ export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string)
   return t === lock.id || (t.length === 8 && t === lock.id.slice(0, 8));
 }
 
+/** Where the lock's backend keeps its locks. */
+export interface LockStore {
+  bucket: string;
+  dynamodbTable: string | null;
+}
+
+/** Exactly what a force-unlock deletes: one entry per side that holds this lock (`lock.sources`). */
+export function unlockDeletions(lock: Pick<Lock, 'key' | 'sources'>, store: LockStore): Array<{ side: LockSource; what: string; where: string }> {
+  return lock.sources.map((side) =>
+    side === 'dynamodb'
+      ? { side, what: `the DynamoDB item LockID = ${lockPath(store.bucket, lock.key)}`, where: `in table ${store.dynamodbTable ?? '(not configured)'}` }
+      : { side, what: `the object s3://${store.bucket}/${lockfileKey(lock.key)}`, where: 'a delete marker; its version is kept, as terraform force-unlock leaves it' },
+  );
+}
+
 export interface UnlockDialogProps {
   open: boolean;
   onClose: () => void;
   /** The lock as the operator saw it when opening the dialog. */
   lock: Lock;
   backendName: string;
+  store: LockStore;
   pending: boolean;
   /** A failure to show (not a conflict). */
   error: { code: string; message: string } | null;
@@ -29,7 +49,8 @@ export interface UnlockDialogProps {
  * Confirms a force-unlock: who holds the lock, a plain warning, a required reason, and the lock ID
  * typed back before the button is enabled.
  */
-export function UnlockDialog({ open, onClose, lock, backendName, pending, error, conflict, onConfirm }: UnlockDialogProps) {
+export function UnlockDialog({ open, onClose, lock, backendName, store, pending, error, conflict, onConfirm }: UnlockDialogProps) {
+  const command = forceUnlockCommand(lock);
   return (
     <ConfirmDialog
       open={open}
@@ -52,6 +73,29 @@ export function UnlockDialog({ open, onClose, lock, backendName, pending, error,
       onConfirm={onConfirm}
     >
       <LockDetails lock={lock} testId="unlock-holder" />
+      <div data-testid="unlock-deletes">
+        <p className="font-semibold">Force-unlock deletes</p>
+        <ul className="mt-1 list-disc space-y-0.5 pl-5">
+          {unlockDeletions(lock, store).map((d) => (
+            <li key={d.side}>
+              <code className="font-mono text-xs">
+                <PathText text={d.what} />
+              </code>{' '}
+              <span className="text-slate-600">({d.where})</span>
+            </li>
+          ))}
+        </ul>
+        <p className="mt-1 text-xs text-slate-600">Nothing else: the state, its versions and its digest are not touched. Each delete happens only if the lock is still exactly this one.</p>
+      </div>
+      {command ? (
+        <div data-testid="unlock-cli">
+          <p className="text-xs text-slate-600">Or the same with Terraform, from a shell in the configuration directory:</p>
+          <p className="mt-1 flex flex-wrap items-center gap-2">
+            <code className="font-mono text-xs [overflow-wrap:anywhere]">{command}</code>
+            <CopyButton text={command} label="Copy CLI: copy this terraform command" caption="Copy CLI" />
+          </p>
+        </div>
+      ) : null}
       <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
         <p className="font-semibold">A run may still be writing this state.</p>
         <p className="mt-1">

@@ -54,6 +54,9 @@ test('restores a version through the dialog: masked diff, reason and typed key r
   await expect(diff.locator('[data-testid="diff-resource"][data-address="terraform_data.c"]')).toHaveAttribute('data-action', 'removed');
   await expect(diff.locator('[data-testid="diff-output"][data-name="token"]').getByTestId('sensitive-value')).toHaveCount(2);
   await expect(dialog.getByTestId('restore-serial')).toContainText('3 → 4');
+  // The preview's "serial goes down" (3 → 1 between the compared versions) would contradict 3 → 4: not shown.
+  await expect(diff).not.toContainText('serial goes down');
+  await expect(dialog.getByTestId('restore-locked')).toHaveCount(0);
   await expect(dialog).toContainText('real infrastructure is not touched');
   expect(await page.locator('body').innerText()).not.toContain(SECRET);
 
@@ -71,7 +74,12 @@ test('restores a version through the dialog: masked diff, reason and typed key r
   await confirm.press('Enter');
 
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('restore-result')).toContainText('with serial 4');
+  const result = page.getByTestId('restore-result');
+  await expect(result).toContainText('with serial 4');
+  // A success, not a warning; in the page's live region, with its audit record.
+  await expect(result).toHaveAttribute('data-tone', 'success');
+  await expect(page.getByRole('status').filter({ has: result })).toHaveAttribute('aria-live', 'polite');
+  await expect(result.getByRole('link', { name: 'audit record' })).toHaveAttribute('href', new RegExp(`^/audit\\?backend=${main.id}&id=[0-9a-f-]{36}$`));
   await expect(rows).toHaveCount(4);
   const newest = rows.nth(0);
   await expect(newest.getByTestId('restored-from')).toHaveAttribute('data-restored-from', v1.versionId!);
@@ -95,10 +103,11 @@ test('the dialog closes with Escape and nothing changes', async ({ page, seed, b
   await page.getByRole('button', { name: `Restore version ${v1.versionId}` }).click();
   const dialog = page.getByRole('dialog', { name: 'Restore this version?' });
   await expect(dialog).toBeVisible();
-  // Focus starts in the reason field; Esc closes.
+  // Focus starts in the reason field; Esc closes; focus is back on the button that opened it.
   await expect(dialog.getByLabel(/Reason/)).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: `Restore version ${v1.versionId}` })).toBeFocused();
   await expect(page.getByTestId('version-row')).toHaveCount(2);
 });
 
@@ -108,6 +117,8 @@ test('shows why a restore was refused when the state is locked', async ({ page, 
   const lineage = crypto.randomUUID();
   const v1 = await seed.state(main, key, doc(1, lineage, ['a']));
   await seed.state(main, key, doc(2, lineage, ['a', 'b']));
+  // The lock appears between the dialog's last read of it and the click: the page keeps seeing no lock.
+  await page.route(`**/api/backends/${main.id}/locks`, (route) => route.fulfill({ json: { locks: [], fetchedAt: new Date().toISOString(), errors: [], notices: [] } }));
   await page.goto(statePath(main.id, key));
   await page.getByRole('button', { name: `Restore version ${v1.versionId}` }).click();
   const dialog = page.getByRole('dialog', { name: 'Restore this version?' });
@@ -122,7 +133,35 @@ test('shows why a restore was refused when the state is locked', async ({ page, 
   await expect(error).toContainText('dave@ci');
   await expect(error).toContainText(holder.id);
   await expect(error.getByTestId('restore-changed')).toContainText('No new version was written.');
+  // Refused before Lockboard held anything: it does not claim to have released a lock.
+  await expect(error.getByTestId('restore-changed')).toContainText('Lockboard had not taken a lock yet');
+  await expect(error.getByTestId('restore-changed')).not.toContainText('was released');
   await expect(page.getByTestId('version-row')).toHaveCount(2);
+});
+
+test('a locked state: the dialog names the holder and offers no restore until the lock is released', async ({ page, seed, backends, prefix }) => {
+  const main = backends.main;
+  const key = `${prefix}held/terraform.tfstate`;
+  const lineage = crypto.randomUUID();
+  const v1 = await seed.state(main, key, doc(1, lineage, ['a']));
+  await seed.state(main, key, doc(2, lineage, ['a', 'b']));
+  const holder = await seed.lock(main, key, { over: { who: 'erin@ci', operation: 'OperationTypeApply' } });
+  await page.goto(statePath(main.id, key));
+  await page.getByRole('button', { name: `Restore version ${v1.versionId}` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restore this version?' });
+  const locked = dialog.getByTestId('restore-locked');
+  await expect(locked).toContainText('This state is locked');
+  await expect(locked.getByTestId('restore-holder-who')).toHaveText('erin@ci');
+  await expect(locked.getByTestId('restore-holder-id')).toContainText(holder.id);
+  await dialog.getByLabel(/Reason/).fill('roll back');
+  await dialog.getByLabel('Type the state key to confirm').fill(key);
+  await expect(dialog.getByRole('button', { name: 'Restore version' })).toHaveCount(0);
+  await expect(dialog.getByTestId('confirm-why')).toHaveText('The state is locked: restore once the lock is released.');
+
+  // The run ends: the dialog reads the lock again and offers the restore, the typed fields kept.
+  await seed.unlock(main, key);
+  await expect(locked).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Restore version' })).toBeEnabled();
 });
 
 test('read-only mode offers no restore', async ({ page, seed, backends, prefix }) => {

@@ -47,6 +47,11 @@ test('a killed run-all: one group across backends, one bulk unlock, a lock chang
   await expect(changed).toContainText(keys[1]!);
   await expect(changed).toContainText('bob@newer-run');
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  // The page says it too (partly done: amber), with the bulk action's audit record of each backend.
+  const notice = page.getByTestId('bulk-unlock-notice');
+  await expect(notice).toContainText('Force-unlocked 2 of 3 selected locks.');
+  await expect(notice).toHaveAttribute('data-tone', 'warning');
+  await expect(notice.getByRole('link', { name: /audit record/ })).toHaveCount(2);
 
   await openOverview(page, prefix);
   await expect(lockRow(page, keys[0]!)).toHaveCount(0);
@@ -62,15 +67,31 @@ test('freeze a prefix with a reason: frozen (not stale) in the list, released by
   const dialog = page.getByRole('dialog', { name: 'Freeze states' });
   await dialog.getByLabel('Backend').selectOption(backends.main.id);
   await dialog.getByLabel('State key prefix').fill(`${prefix}prod/`);
+  await expect(dialog.getByRole('button', { name: 'Freeze' })).toHaveAccessibleDescription('Give a reason first.');
   await dialog.getByLabel(/Reason/).fill('payments DB repair, ask #platform');
   await dialog.getByRole('button', { name: 'Freeze' }).click();
   await expect(dialog.getByTestId('freeze-result').getByText('All 1 frozen.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('freeze-notice')).toContainText(`Frozen: every state under ${prefix}prod/`);
 
   const row = lockRow(page, key);
   await expect(row.getByText('frozen', { exact: true })).toBeVisible();
   await expect(row.getByText('anonymous via Lockboard')).toBeVisible();
-  page.once('dialog', (d) => void d.accept('repair done'));
+  // Unfreeze is a dialog with a reason (not window.prompt).
   await row.getByRole('button', { name: `Unfreeze ${key}` }).click();
+  const unfreeze = page.getByRole('dialog', { name: 'Unfreeze this state?' });
+  await expect(unfreeze).toContainText('payments DB repair, ask #platform');
+  const go = unfreeze.getByRole('button', { name: 'Unfreeze', exact: true });
+  await expect(go).toBeDisabled();
+  await expect(go).toHaveAccessibleDescription('Give a reason first.');
+  await unfreeze.getByLabel(/Reason/).fill('repair done');
+  // Closing with a typed reason asks first; "Keep editing" keeps it.
+  await page.keyboard.press('Escape');
+  await expect(unfreeze.getByTestId('discard-reason')).toContainText('discard the reason you typed?');
+  await unfreeze.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(unfreeze.getByLabel(/Reason/)).toHaveValue('repair done');
+  await go.click();
+  await expect(unfreeze).toBeHidden();
   await expect(lockRow(page, key)).toHaveCount(0);
+  await expect(page.getByTestId('unfreeze-notice')).toContainText(`Unfrozen: ${key}`);
 });

@@ -28,11 +28,19 @@ test('the unlock dialog shows the holder, stays disabled until the ID is typed, 
   await expect(holder.getByText(info.id)).toBeVisible();
   await expect(holder.getByText(/3h \d+m ago/)).toBeVisible();
   await expect(dialog.getByText('A run may still be writing this state.')).toBeVisible();
+  // Exactly what goes: the DynamoDB item and the .tflock object of this (dual-mode) lock, and the CLI way.
+  const deletes = dialog.getByTestId('unlock-deletes');
+  await expect(deletes).toContainText(`LockID = ${backends.main.bucket}/${key}`);
+  await expect(deletes).toContainText(`in table ${backends.main.dynamodbTable}`);
+  await expect(deletes).toContainText(`s3://${backends.main.bucket}/${key}.tflock`);
+  await expect(dialog.getByTestId('unlock-cli')).toContainText(`terraform force-unlock '${info.id}'`);
+  await expect(dialog.getByTestId('unlock-cli')).not.toContainText('workspace select');
 
-  // Keyboard: the reason field has the focus, Esc closes, the dialog reopens empty.
+  // Keyboard: the reason field has the focus, Esc closes, focus is back on the opener, the dialog reopens empty.
   await expect(dialog.getByLabel(/Reason/)).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  await expect(row.getByRole('button', { name: `Unlock ${key}` })).toBeFocused();
   await row.getByRole('button', { name: `Unlock ${key}` }).click();
   await expect(dialog).toBeVisible();
 
@@ -51,6 +59,24 @@ test('the unlock dialog shows the holder, stays disabled until the ID is typed, 
 
   await expect(dialog).toBeHidden();
   await expect(lockRow(page, key)).toHaveCount(0);
+  // Confirmed in the page (a polite live region that takes the focus, its opener being gone), with the time and the audit record.
+  const notice = page.getByTestId('unlock-notice');
+  await expect(notice).toContainText(`Force-unlocked ${key}`);
+  await expect(notice).toHaveAttribute('data-tone', 'success');
+  await expect(notice.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+  const region = page.locator('#action-notices');
+  await expect(region).toHaveAttribute('role', 'status');
+  await expect(region).toHaveAttribute('aria-live', 'polite');
+  await expect(region).toBeFocused();
+  await notice.getByRole('link', { name: 'audit record' }).click();
+  await expect(page).toHaveURL(new RegExp(`/audit\\?backend=${backends.main.id}&id=[0-9a-f-]{36}$`));
+  const opened = page.getByTestId('audit-row');
+  await expect(opened).toHaveCount(1);
+  await expect(opened).toContainText(key);
+  await expect(opened.getByText('runner-17 was terminated mid-apply')).toBeVisible();
+  await expect(opened.locator('details')).toHaveAttribute('open', '');
+  await expect(opened.getByText(`"${info.id}"`).first()).toBeVisible();
+  await openOverview(page, prefix);
   // It stays gone after the next polls (it really is released), and the attempt is on the record.
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Live locks' })).toBeVisible();
@@ -60,6 +86,19 @@ test('the unlock dialog shows the holder, stays disabled until the ID is typed, 
   await expect(record).toHaveCount(1);
   await expect(record.getByText('succeeded')).toBeVisible();
   await expect(record.getByText('runner-17 was terminated mid-apply')).toBeVisible();
+});
+
+test('a .tflock-only lock in a workspace: the dialog lists only the .tflock and the CLI selects the workspace', async ({ page, seed, backends, prefix }) => {
+  const key = `env:/staging/${prefix}ws/terraform.tfstate`;
+  const info = await seed.lock(backends.second, key);
+  await openOverview(page, prefix);
+  await lockRow(page, key).getByRole('button', { name: `Unlock ${key}` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Force-unlock this state?' });
+  const deletes = dialog.getByTestId('unlock-deletes');
+  await expect(deletes).toContainText(`s3://${backends.second.bucket}/${key}.tflock`);
+  await expect(deletes).not.toContainText('LockID');
+  await expect(deletes.getByRole('listitem')).toHaveCount(1);
+  await expect(dialog.getByTestId('unlock-cli')).toContainText(`terraform workspace select 'staging' && terraform force-unlock '${info.id}'`);
 });
 
 test('a lock replaced while the dialog is open: 409, the dialog shows the new holder, the new lock stays', async ({ page, seed, backends, prefix }) => {

@@ -4,6 +4,7 @@ import { BUTTON } from '@/components/button';
 import type { DigestRepairTarget } from '@/components/digest-repair-dialog';
 import { useRepairDigest } from '@/lib/queries/repair-digest';
 import { useCanMutate } from '@/lib/queries/session';
+import { announce } from '@/lib/client/action-notices';
 import { useConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { digestNeedsRepair } from '@/lib/terraform/digest-repair';
 
@@ -13,7 +14,19 @@ const DigestRepairDialog = dynamic(() => import('@/components/digest-repair-dial
 /** The "Repair the digest" action of one state and its confirmation dialog (operators only). */
 export function DigestRepairAction({ target, backendId, backendName, bucket, disabledWhy }: { target: DigestRepairTarget; backendId: string; backendName: string; bucket: string; disabledWhy?: string | null }) {
   const canMutate = useCanMutate(backendId, target.key);
-  const flow = useConfirmedMutation(useRepairDigest(backendId), 'digest_changed');
+  const flow = useConfirmedMutation(
+    useRepairDigest(backendId, (result) =>
+      announce({
+        tone: 'success',
+        title: result.action === 'set' ? `Digest of ${result.key} set to ${result.digest} (backend ${backendName}).` : `Orphan digest of ${result.key} deleted (backend ${backendName}).`,
+        lines: [`It was ${result.previous ?? '(none)'}.`],
+        audit: [{ backend: backendId, id: result.auditId }],
+        testId: 'repair-notice',
+        focus: true,
+      }),
+    ),
+    'digest_changed',
+  );
   if (!canMutate || !digestNeedsRepair(target)) return null;
   const shown = flow.target as DigestRepairTarget | null;
   const current = flow.conflict?.details.current as { digest?: string | null } | undefined;

@@ -2,21 +2,36 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { AppError } from '@/lib/api/errors';
+import type { FreezeResponse } from '@/lib/api/triage';
+import { announce } from '@/lib/client/action-notices';
+import { useConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { useFreeze, useUnfreeze } from '@/lib/queries/freeze';
 import { useCanMutate } from '@/lib/queries/session';
 import type { Lock } from '@/lib/terraform/locks';
 
 const FreezeDialog = dynamic(() => import('@/components/freeze-dialog').then((m) => m.FreezeDialog), { ssr: false });
+const UnfreezeDialog = dynamic(() => import('@/components/unfreeze-dialog').then((m) => m.UnfreezeDialog), { ssr: false });
 
 function errorOf(e: unknown): { code: string; message: string } | null {
   if (!e) return null;
   return e instanceof AppError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) };
 }
 
+function announceFreeze(result: FreezeResponse, backend: { id: string; name: string }, what: string): void {
+  if (result.counts.frozen === 0) return;
+  announce({
+    tone: result.partial ? 'warning' : 'success',
+    title: result.partial ? `${result.counts.frozen} of ${result.requested} states frozen (${what}, backend ${backend.name}).` : `Frozen: ${what} (backend ${backend.name}, ${result.requested} state${result.requested === 1 ? '' : 's'}).`,
+    lines: result.partial ? ['The others were left alone: the freeze dialog listed why.'] : [],
+    audit: [{ backend: backend.id, id: result.auditId }],
+    testId: 'freeze-notice',
+  });
+}
+
 /** "Freeze…": one state (`fixedKey`) or every state under a prefix of one of `backends`. */
 export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: string; name: string }>; fixedKey?: string }) {
   const canMutate = useCanMutate();
-  const freeze = useFreeze();
+  const freeze = useFreeze((result, { backendId, body }) => announceFreeze(result, backends.find((b) => b.id === backendId) ?? { id: backendId, name: backendId }, body.key ?? `every state under ${body.prefix ?? ''}`));
   const [opened, setOpened] = useState(0);
   const [open, setOpen] = useState(false);
   if (!canMutate || backends.length === 0) return null;
@@ -50,31 +65,45 @@ export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: str
   );
 }
 
-/** "Unfreeze" of one frozen state: releases exactly this freeze lock (the server checks it still is). */
-export function UnfreezeAction({ lock, backendId }: { lock: Lock; backendId: string }) {
+/** "Unfreeze" of one frozen state: a dialog with a reason; releases exactly this freeze lock (the server checks it still is). */
+export function UnfreezeAction({ lock, backendId, backendName }: { lock: Lock; backendId: string; backendName: string }) {
   const canMutate = useCanMutate(backendId, lock.key);
-  const unfreeze = useUnfreeze();
+  const unfreeze = useUnfreeze((res) => {
+    if (res.results[0]?.outcome !== 'released') return;
+    announce({ tone: 'success', title: `Unfrozen: ${res.results[0].key} (backend ${backendName}).`, lines: [], audit: [{ backend: backendId, id: res.auditId }], testId: 'unfreeze-notice', focus: true });
+  });
+  const flow = useConfirmedMutation(unfreeze);
   if (!canMutate) return null;
+  const target = flow.target as Lock | null;
+  // A 200 whose outcome is not "released" (another lock there, already gone) is said beside the button.
   const result = unfreeze.data?.results[0];
-  const problem = errorOf(unfreeze.error)?.message ?? (result && result.outcome !== 'released' ? result.message : null);
+  const problem = result && result.outcome !== 'released' ? result.message : null;
   return (
     <span className="inline-flex flex-col items-start gap-1">
       <button
         type="button"
-        disabled={unfreeze.isPending}
         aria-label={`Unfreeze ${lock.key}`}
-        onClick={() => {
-          const reason = window.prompt(`Unfreeze ${lock.key}? Reason (kept in the audit log):`);
-          if (reason && reason.trim()) unfreeze.mutate({ backendId, body: { reason: reason.trim(), locks: [{ key: lock.key, id: lock.id }] } });
-        }}
+        onClick={() => flow.open(lock)}
         className="rounded border border-sky-300 px-1.5 py-0.5 text-xs font-medium text-sky-800 hover:bg-sky-50 disabled:opacity-50"
       >
-        {unfreeze.isPending ? 'Unfreezing…' : 'Unfreeze'}
+        Unfreeze
       </button>
-      {problem ? (
+      {problem && !target ? (
         <span role="alert" className="text-xs text-red-800">
           {problem}
         </span>
+      ) : null}
+      {target ? (
+        <UnfreezeDialog
+          key={flow.openings}
+          open
+          onClose={flow.close}
+          lock={target}
+          backendName={backendName}
+          pending={flow.pending}
+          error={flow.error}
+          onConfirm={(reason) => flow.confirm({ backendId, body: { reason, locks: [{ key: target.key, id: target.id }] } })}
+        />
       ) : null}
     </span>
   );

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
 import { AppError } from '@/lib/api/errors';
+import { announce } from '@/lib/client/action-notices';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
 import { useCanMutate } from '@/lib/queries/session';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -22,7 +23,17 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [target, setTarget] = useState<SelectedLock[] | null>(null);
   const [opened, setOpened] = useState(0);
-  const bulk = useBulkUnlock();
+  const bulk = useBulkUnlock((summary, selection) => {
+    if (summary.counts.released === 0) return;
+    announce({
+      tone: summary.partial ? 'warning' : 'success',
+      title: summary.partial ? `Force-unlocked ${summary.counts.released} of ${selection.length} selected locks.` : `Force-unlocked all ${selection.length} selected locks.`,
+      lines: summary.partial ? ['The others were kept or failed: the dialog lists each lock with why.'] : [],
+      // The bulk action's own record per backend (each lock's record carries its id as bulkId).
+      audit: summary.bulkIds.map((b) => ({ backend: b.backendId, id: b.id })),
+      testId: 'bulk-unlock-notice',
+    });
+  });
 
   const selectable = rows.filter((r) => !freezeOf(r) && !r.problems.includes('other_bucket'));
   const chosen = selectable.filter((r) => selected.has(lockUid(r)));

@@ -57,6 +57,7 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
   const sortKey = (SORT_KEYS as string[]).includes(sortParam) ? (sortParam as LockSortKey) : 'age';
   const desc = params.get('dir') !== 'asc';
 
+  const backendsById = useMemo(() => new Map(backends.map((b) => [b.id, b])), [backends]);
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
 
@@ -136,12 +137,11 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
           renderActions={(row) =>
             freezeOf(row) ? (
-              <UnfreezeAction lock={row} backendId={row.backendId} />
+              <UnfreezeAction lock={row} backendId={row.backendId} backendName={row.backendName} />
             ) : (
               <UnlockAction
                 lock={row}
-                backendId={row.backendId}
-                backendName={row.backendName}
+                backend={backendsById.get(row.backendId)!}
                 disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
               />
             )

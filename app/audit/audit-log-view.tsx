@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useId } from 'react';
 import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
@@ -21,6 +22,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
     action: params.get('action') ?? '',
     outcome: params.get('outcome') ?? '',
     user: params.get('user') ?? '',
+    id: params.get('id') ?? '',
     limit: LIMITS.includes(Number(params.get('limit'))) ? Number(params.get('limit')) : 50,
   };
   const audit = useAudit(filters, Math.max(pollMs, 10_000));
@@ -58,6 +60,14 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
       {(audit.data?.errors ?? []).map((e, i) => (
         <ErrorBanner key={i} title={`Audit records of backend "${names.get(e.backend ?? '') ?? e.backend}" could not be read`} message={e.message} code={e.code} />
       ))}
+      {filters.id ? (
+        <p data-testid="audit-one-record" className="rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950">
+          Showing audit record <code className="font-mono text-xs">{filters.id}</code> only, opened.{' '}
+          <Link href={`/audit${filters.backend ? `?backend=${encodeURIComponent(filters.backend)}` : ''}`} className="underline">
+            Show all records
+          </Link>
+        </p>
+      ) : null}
       {audit.data?.truncated ? <Notice>Only the most recent records of each backend were searched for this filter; narrow it (backend, action) to look further back.</Notice> : null}
 
       {audit.isPending ? (
@@ -65,7 +75,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
       ) : (audit.data?.records.length ?? 0) === 0 ? (
         <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">No audit record matches.</div>
       ) : (
-        <AuditTable records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} />
+        <AuditTable records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} openId={filters.id || null} />
       )}
     </section>
   );

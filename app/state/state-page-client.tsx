@@ -1,13 +1,17 @@
 'use client';
+import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import { useMemo, useState } from 'react';
 import { Badge } from '@/components/badge';
 import { BUTTON } from '@/components/button';
-import { Notice } from '@/components/error-banner';
 import type { RestoreErrorView, RestoreSide } from '@/components/restore-dialog';
 import type { PublicBackend } from '@/lib/api/backends';
 import type { AppError } from '@/lib/api/errors';
+import { announce } from '@/lib/client/action-notices';
+import { useBackendReads } from '@/lib/client/backend-reads';
+import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
+import { locksQuery } from '@/lib/queries/locks';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
 import { useConfirmedMutation, type ConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { useRestoreMarks } from '@/lib/queries/restore-marks';
@@ -58,6 +62,23 @@ function errorView(e: AppError | null): RestoreErrorView | null {
   };
 }
 
+/** The restore's confirmation in the page: what was written, and the lock left behind if any (then amber). */
+function announceRestore(backend: PublicBackend, stateKey: string, restored: RestoreResponse): void {
+  const lockLeft = restored.lock.released ? null : restored.lock;
+  announce({
+    tone: lockLeft ? 'warning' : 'success',
+    title: `Restored ${stateKey} (backend ${backend.name}).`,
+    lines: [
+      `Version ${shortId(restored.restoredFrom)} was restored as the new version ${shortId(restored.versionId)}${restored.serialBumped ? ` with serial ${restored.serial}` : ' (encrypted: copied unchanged, serial not bumped)'}${restored.digest ? `; digest set to ${restored.digest}` : ''}. The next terraform plan shows the drift from real infrastructure.`,
+      ...restored.warnings,
+      ...(lockLeft ? [`The lock Lockboard took (ID ${lockLeft.id}) could not be released: ${lockLeft.reason} Release it with:`] : []),
+    ],
+    command: lockLeft?.forceUnlock ?? null,
+    audit: [{ backend: backend.id, id: restored.auditId }],
+    testId: 'restore-result',
+  });
+}
+
 /** The dialog with its data: metadata of both ends, the masked diff now → chosen, the mutation. */
 function RestoreFlow({
   backend,
@@ -65,6 +86,7 @@ function RestoreFlow({
   chosen,
   current,
   flow,
+  pollMs,
   onRestored,
 }: {
   backend: PublicBackend;
@@ -72,12 +94,17 @@ function RestoreFlow({
   chosen: StateVersion;
   current: StateVersion;
   flow: ConfirmedMutation<unknown, RestoreVariables, RestoreResponse>;
+  pollMs: number;
   onRestored: (result: RestoreResponse) => void;
 }) {
   const [diffOffset, setDiffOffset] = useState(0);
   const metaIds = current.deleteMarker ? [chosen.versionId] : [chosen.versionId, current.versionId];
   const meta = useVersionMetadata(backend.id, stateKey, metaIds);
   const diff = useDiff(backend.id, stateKey, current.deleteMarker ? null : { from: current.versionId, to: chosen.versionId, offset: diffOffset, limit: DIFF_PAGE });
+  // The state's lock, read again on opening and every poll while the dialog is open (the holder card's query).
+  const locks = useQuery(locksQuery(backend.id, pollMs));
+  const [locksRead] = useBackendReads([backend.id], [locks]);
+  const lock = locksRead!.data?.locks.find((l) => l.key === stateKey) ?? null;
 
   const side = (v: StateVersion, i: number): RestoreSide => {
     const m = v.deleteMarker ? undefined : meta[i]?.data?.metadata;
@@ -93,6 +120,7 @@ function RestoreFlow({
       chosen={side(chosen, 0)}
       current={side(current, 1)}
       metadataLoading={meta.some((r) => r.isPending)}
+      lockCheck={{ status: listedLockStatus(lock, locksRead!), lock, reading: locksRead!.status === 'loading', pollSeconds: Math.round(pollMs / 1000) }}
       diff={diff.data}
       diffLoading={diff.isFetching}
       diffError={diff.error ? message(diff.error) : null}
@@ -126,7 +154,6 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
   const restoreRecords = useMemo(() => restoreRecordsOf(marks.data), [marks.data]);
   const flow = useConfirmedMutation(useRestoreVersion(backend.id, stateKey));
   const target = flow.target as { chosen: StateVersion; current: StateVersion } | null;
-  const [restored, setRestored] = useState<RestoreResponse | null>(null);
   const restorable = canMutate && versions.data?.versioning === 'Enabled' && latest !== null;
 
   function renderActions(v: StateVersion) {
@@ -156,20 +183,6 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
 
   return (
     <div className="space-y-4">
-      {restored ? (
-        <div data-testid="restore-result">
-          <Notice>
-            Version <code className="font-mono">{shortId(restored.restoredFrom)}</code> was restored as the new version <code className="font-mono">{shortId(restored.versionId)}</code>
-            {restored.serialBumped ? ` with serial ${restored.serial}` : ' (encrypted: copied unchanged, serial not bumped)'}
-            {restored.digest ? `; digest set to ${restored.digest}` : ''}. The next terraform plan shows the drift from real infrastructure.
-            {restored.warnings.map((w) => (
-              <span key={w} className="block">
-                {w}
-              </span>
-            ))}
-          </Notice>
-        </div>
-      ) : null}
       <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} restoreRecords={restoreRecords} />
       {target ? (
         <RestoreFlow
@@ -179,7 +192,8 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
           chosen={target.chosen}
           current={target.current}
           flow={flow}
-          onRestored={setRestored}
+          pollMs={pollMs}
+          onRestored={(restored) => announceRestore(backend, stateKey, restored)}
         />
       ) : null}
     </div>

@@ -192,12 +192,11 @@ export function StateView({
           {!lock ? (
             <FreezeAction backends={[backend]} fixedKey={stateKey} />
           ) : freezeOf(lock) ? (
-            <UnfreezeAction lock={lock} backendId={backend.id} />
+            <UnfreezeAction lock={lock} backendId={backend.id} backendName={backend.name} />
           ) : (
             <UnlockAction
               lock={lock}
-              backendId={backend.id}
-              backendName={backend.name}
+              backend={backend}
               disabledWhy={lockLastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lockLastKnown)}: this lock may have changed.` : null}
             />
           )}

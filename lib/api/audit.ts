@@ -33,7 +33,7 @@ export interface AuditRecord {
   details: Record<string, unknown> | null;
 }
 
-/** `GET /api/audit?backend=&action=&outcome=&user=&key=&limit=` (an empty field means "any"). */
+/** `GET /api/audit?backend=&action=&outcome=&user=&key=&id=&limit=` (an empty field means "any"). */
 export const auditQuerySchema = z
   .object({
     backend: z.string().min(1).optional(),
@@ -41,6 +41,8 @@ export const auditQuerySchema = z
     outcome: z.enum(AUDIT_OUTCOMES).optional(),
     user: z.string().min(1).max(256).optional(),
     key: z.string().min(1).max(1024).optional(),
+    /** One record by its id (a mutation's answer carries it as `auditId`). */
+    id: z.string().min(1).max(128).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     /** Opaque: the `next` of the previous page. */
     cursor: z.string().min(1).max(8192).optional(),

@@ -10,6 +10,11 @@ export const versionIdSchema = z.string().min(1, 'required').max(1024).regex(/^[
 /** The operator's reason for a change, stored in the audit record. */
 export const reasonSchema = z.string().trim().min(1, 'a reason is required').max(2000);
 
+/** What every single mutation's answer carries: the id of its audit record (`GET /api/audit?id=…`). */
+export interface Audited {
+  auditId: string;
+}
+
 /** The path parameters of every `/api/backends/{id}/…` route. */
 export interface BackendParams {
   id: string;

@@ -102,7 +102,7 @@ describe('normalising', () => {
 
   it('restate keeps code and details and adds what the mutation did', () => {
     const e = new AppError('aws_unreachable', 'S3 cannot be reached.', { backend: 'b', service: 'S3', resource: 'bucket/k', awsError: 'ECONNREFUSED' });
-    const changed: RestoreChanged = { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true };
+    const changed: RestoreChanged = { objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true };
     const more = e.restate('S3 cannot be reached. No object was written.', { changed, lockId: 'L1' });
     expect(more.code).toBe('aws_unreachable');
     expect(more.message).toBe('S3 cannot be reached. No object was written.');

@@ -22,6 +22,9 @@ export interface RestoreChanged {
   objectWritten: boolean | null;
   newVersionId: string | null;
   digestUpdated: boolean;
+  /** Whether Lockboard had taken (part of) its Terraform lock: false when the state was locked by someone else first. */
+  lockTaken: boolean;
+  /** Whether the lock Lockboard took was given back (true when none was taken). */
   lockReleased: boolean;
 }
 

@@ -47,6 +47,15 @@ describe('tagged audit keys', () => {
     expect(auditKeyMayMatch(attempt, { action: 'restore' })).toBe(false);
     expect(auditKeyMayMatch(attempt, { outcome: 'interrupted', user: 'x' })).toBe(true);
   });
+  it('find one record by id from its key alone, in either key scheme', () => {
+    const id = '0b7c1d2e-aaaa-4bbb-8ccc-1234567890ab';
+    const tagged = auditObjectKey('p/', 'main', t, id, { action: 'force-unlock', kind: 'attempt' });
+    const old = auditObjectKey('p/', 'main', t, id);
+    expect(auditKeyMayMatch(tagged, { id })).toBe(true);
+    expect(auditKeyMayMatch(old, { id })).toBe(true);
+    expect(auditKeyMayMatch(auditObjectKey('p/', 'main', t, `x${id}`), { id })).toBe(false);
+    expect(auditKeyMayMatch(auditObjectKey('p/', 'main', t, 'other', { action: 'force-unlock', kind: 'attempt' }), { id })).toBe(false);
+  });
 });
 
 describe('refusal throttle', () => {

@@ -319,7 +319,7 @@ async function backendRecords(backend: BackendConfig, query: AuditQuery, startAf
   const bucket = config.auditBucket ?? backend.bucket;
   const folder = auditFolder(config.auditPrefix, backend.id);
   const found: Found[] = [];
-  const keyFiltered = query.action !== undefined || query.outcome !== undefined;
+  const keyFiltered = query.action !== undefined || query.outcome !== undefined || query.id !== undefined;
   let last = startAfter;
   let examined = 0;
   let listed = 0;
@@ -337,7 +337,8 @@ async function backendRecords(backend: BackendConfig, query: AuditQuery, startAf
     examined += wanted.length;
     listed += refs.length;
     last = refs.at(-1)?.key ?? last;
-    if (!more || refs.length === 0) return { found, last, exhausted: true, truncated: false };
+    // Ids are unique: once found, nothing further can match.
+    if (!more || refs.length === 0 || (query.id !== undefined && found.length > 0)) return { found, last, exhausted: true, truncated: false };
     if (found.length >= query.limit) return { found, last, exhausted: false, truncated: false };
     if (examined >= MAX_EXAMINED || listed >= MAX_LISTED) return { found, last, exhausted: false, truncated: true };
   }

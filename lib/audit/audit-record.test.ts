@@ -45,12 +45,14 @@ describe('audit records', () => {
     expect(parseAuditRecord(JSON.stringify({ ...record, outcome: 'maybe' }))).toBeNull();
   });
 
-  it('filters by action, outcome, user substring and key', () => {
+  it('filters by action, outcome, user substring, key and id', () => {
     expect(matchesAuditFilter(record, { action: 'force-unlock', outcome: 'pending', user: 'alice' })).toBe(true);
     expect(matchesAuditFilter(record, { action: 'restore' })).toBe(false);
     expect(matchesAuditFilter(record, { outcome: 'refused' })).toBe(false);
     expect(matchesAuditFilter(record, { user: 'bob' })).toBe(false);
     expect(matchesAuditFilter(record, { key: 'other' })).toBe(false);
+    expect(matchesAuditFilter(record, { id: 'r1' })).toBe(true);
+    expect(matchesAuditFilter(record, { id: 'r2' })).toBe(false);
   });
 
   it('orders newest first', () => {

@@ -54,6 +54,8 @@ export function tagOfAuditKey(key: string): { action: AuditAction; kind: AuditKi
 /** False when the key alone proves the record cannot match the filter (so it need not be read). */
 export function auditKeyMayMatch(key: string, filter: AuditFilter): boolean {
   const tag = tagOfAuditKey(key);
+  // Every record key ends with `-<id>.json`, whatever its scheme.
+  if (filter.id !== undefined && !key.endsWith(`-${filter.id}.json`)) return false;
   if (!tag) return true;
   if (filter.action && tag.action !== filter.action) return false;
   if (filter.outcome && (filter.outcome === 'refused') !== (tag.kind === 'refused')) return false;
@@ -103,6 +105,8 @@ export interface AuditFilter {
   user?: string;
   /** Exact state key. */
   key?: string;
+  /** Exact record id. */
+  id?: string;
 }
 
 export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): boolean {
@@ -110,6 +114,7 @@ export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): bo
   if (filter.outcome && record.outcome !== filter.outcome) return false;
   if (filter.user && !record.user.toLowerCase().includes(filter.user.toLowerCase())) return false;
   if (filter.key !== undefined && record.key !== filter.key) return false;
+  if (filter.id !== undefined && record.id !== filter.id) return false;
   return true;
 }
 

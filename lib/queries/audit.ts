@@ -9,6 +9,8 @@ export interface AuditFilters {
   action?: string;
   outcome?: string;
   user?: string;
+  /** One record (a mutation's `auditId`). */
+  id?: string;
   limit?: number;
 }
 

@@ -13,7 +13,8 @@ export interface BulkUnlockSummary {
   results: Array<BulkUnlockItemResult & { backendId: string; backendName: string }>;
   counts: Record<BulkUnlockOutcome, number>;
   partial: boolean;
-  bulkIds: string[];
+  /** The bulk action's own audit record, per backend. */
+  bulkIds: Array<{ backendId: string; id: string }>;
 }
 
 function bulkLockOf(lock: Lock): BulkLock {
@@ -39,7 +40,7 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
         method: 'POST',
         body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(bulkLockOf) }),
       });
-      summary.bulkIds.push(res.bulkId);
+      summary.bulkIds.push({ backendId, id: res.bulkId });
       summary.results.push(...res.results.map((r) => ({ ...r, backendId, backendName })));
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError('internal', String(e));
@@ -51,10 +52,12 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
   return summary;
 }
 
-export function useBulkUnlock() {
+/** `onDone` runs here rather than in mutate()'s callbacks, which do not run once the caller unmounted (every lock released). */
+export function useBulkUnlock(onDone?: (summary: BulkUnlockSummary, selection: SelectedLock[]) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ selection, reason }: { selection: SelectedLock[]; reason: string }) => postBulkUnlock(selection, reason),
+    onSuccess: (summary, { selection }) => onDone?.(summary, selection),
     onSettled: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: locksKeys.all }),

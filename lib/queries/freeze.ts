@@ -11,20 +11,24 @@ function useRefreshAfter() {
     Promise.all([client.invalidateQueries({ queryKey: locksKeys.all }), client.invalidateQueries({ queryKey: statesKeys.all }), client.invalidateQueries({ queryKey: auditKeys.all })]);
 }
 
-export function useFreeze() {
+/** `onFrozen` runs here rather than in mutate()'s callbacks, which do not run once the caller unmounted (a frozen state's page swaps "Freeze…" for "Unfreeze"). */
+export function useFreeze(onFrozen?: (result: FreezeResponse, variables: { backendId: string; body: FreezeBody }) => void) {
   const onSettled = useRefreshAfter();
   return useMutation({
     mutationFn: ({ backendId, body }: { backendId: string; body: FreezeBody }) =>
       fetchJson<FreezeResponse>(`/api/backends/${encodeURIComponent(backendId)}/freeze`, { method: 'POST', body: JSON.stringify(body) }),
+    onSuccess: (result, variables) => onFrozen?.(result, variables),
     onSettled,
   });
 }
 
-export function useUnfreeze() {
+/** `onUnfrozen` runs here rather than in mutate()'s callbacks, which do not run once the frozen row (and its action) is gone. */
+export function useUnfreeze(onUnfrozen?: (result: UnfreezeResponse) => void) {
   const onSettled = useRefreshAfter();
   return useMutation({
     mutationFn: ({ backendId, body }: { backendId: string; body: UnfreezeBody }) =>
       fetchJson<UnfreezeResponse>(`/api/backends/${encodeURIComponent(backendId)}/unfreeze`, { method: 'POST', body: JSON.stringify(body) }),
+    onSuccess: (result) => onUnfrozen?.(result),
     onSettled,
   });
 }

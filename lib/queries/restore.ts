@@ -1,12 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Audited } from '../api/common';
 import type { RestoreBody, RestoreResult } from '../api/restore';
+import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';
 import { restoreMarksKeys } from './restore-marks';
 import { statesKeys } from './states';
 import { versionsKeys } from './versions';
 
-export type RestoreResponse = RestoreResult;
+export type RestoreResponse = RestoreResult & Audited;
 
 /** The body of `POST …/restore` (lib/api/restore.ts is its schema). */
 export type RestoreRequest = RestoreBody;
@@ -29,6 +31,7 @@ export function useRestoreVersion(backendId: string, key: string) {
         client.invalidateQueries({ queryKey: restoreMarksKeys.state(backendId, key) }),
         client.invalidateQueries({ queryKey: statesKeys.backend(backendId) }),
         client.invalidateQueries({ queryKey: locksKeys.backend(backendId) }),
+        client.invalidateQueries({ queryKey: auditKeys.all }),
       ]),
   });
 }

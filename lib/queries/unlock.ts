@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Audited } from '../api/common';
 import type { UnlockBody, UnlockResult } from '../api/unlock';
 import type { Lock } from '../api/locks';
 import { auditKeys } from './audit';
@@ -6,7 +7,7 @@ import { fetchJson } from './fetch-json';
 import { locksKeys, type LocksResponse } from './locks';
 import { statesKeys } from './states';
 
-export type UnlockResponse = UnlockResult;
+export type UnlockResponse = UnlockResult & Audited;
 
 /** The body of `POST …/unlock` (lib/api/unlock.ts is its schema). */
 export type UnlockRequest = UnlockBody;
@@ -26,15 +27,17 @@ export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
 }
 
 /**
- * Force-unlocks one lock. On success the lock leaves the cached listing at once (the row disappears)
+ * Force-unlocks one lock; `onUnlocked` is told first (even when the caller unmounts with the row). On success the lock leaves the cached listing at once (the row disappears)
  * and the locks and states of the backend are refetched; on a failure they are refetched too, so the
  * page shows whatever holds the lock now.
  */
-export function useUnlock(backendId: string) {
+export function useUnlock(backendId: string, onUnlocked?: (result: UnlockResponse, lock: Lock) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ lock, reason }: { lock: Lock; reason: string }) => postUnlock(backendId, unlockRequestFor(lock, reason)),
-    onSuccess: (_result, { lock }) => {
+    onSuccess: (result, { lock }) => {
+      // Here, not in mutate()'s callbacks: those never run once the row (and its action) is gone.
+      onUnlocked?.(result, lock);
       client.setQueryData<LocksResponse>(locksKeys.backend(backendId), (old) =>
         old ? { ...old, locks: old.locks.filter((l) => !(l.key === lock.key && l.id === lock.id && l.sources.join() === lock.sources.join())) } : old,
       );

@@ -85,6 +85,7 @@ describe('force-unlock through POST /api/backends/{id}/unlock', () => {
     expect(record).toMatchObject({ action: 'force-unlock', user: 'anonymous', backend: 'main', reason: 'apply killed by CI timeout', outcome: 'succeeded', errorCode: null });
     expect(record?.seen).toMatchObject({ id: info.id, dynamodbInfo: marshalLockInfo(info), lockfileEtag: md5(marshalLockInfo(info)) });
     expect(record?.details).toMatchObject({ released: ['dynamodb', 's3'] });
+    expect(res.body).toMatchObject({ auditId: record!.id });
 
     // The lock is gone from the listing too (the snapshot cache was dropped).
     expect((await listLocks(getBackend('main'))).locks.some((l) => l.key === key)).toBe(false);

@@ -56,6 +56,7 @@ describe('digest repair through POST /api/backends/{id}/digest', () => {
     const [record] = (await readAuditObjects(w, bucket, 'lockboard-audit/main/')).filter((r) => r.key === key);
     expect(record).toMatchObject({ action: 'repair-digest', outcome: 'succeeded', reason: 'hand-edited state is the good one', seen: { digest: first.md5 } });
     expect(record?.details).toMatchObject({ action: 'set', digest: md5(edited) });
+    expect(res.body).toMatchObject({ auditId: record!.id });
   });
 
   it('the states listing shows the repaired digest as matching', async () => {

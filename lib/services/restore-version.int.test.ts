@@ -176,7 +176,9 @@ describe('restore through POST /api/backends/{id}/restore', () => {
 
     const [record] = await auditFor(bucket, h.key);
     expect(record).toMatchObject({ action: 'restore', outcome: 'succeeded', reason: 'roll back the bad apply', user: 'anonymous' });
-    expect(record?.details).toMatchObject({ restoredFrom: h.ids[0], previousVersionId: h.ids[2], changed: { objectWritten: true, newVersionId: now.versionId, digestUpdated: true, lockReleased: true } });
+    // The answer names its audit record (the page links to it).
+    expect(res.body).toMatchObject({ auditId: record!.id });
+    expect(record?.details).toMatchObject({ restoredFrom: h.ids[0], previousVersionId: h.ids[2], changed: { objectWritten: true, newVersionId: now.versionId, digestUpdated: true, lockTaken: true, lockReleased: true } });
     // The DynamoDB Info was the same Go-compatible JSON as the .tflock body.
     expect((record?.details as { lock: { json: string } }).lock.json).toBe(lockBody);
   });
@@ -196,7 +198,7 @@ describe('restore through POST /api/backends/{id}/restore', () => {
 
     const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'locked', holder: { id: holder.id, who: 'bob@ci' }, changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true } });
+    expect(res.body.error).toMatchObject({ code: 'locked', holder: { id: holder.id, who: 'bob@ci' }, changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true } });
     expect(res.body.error?.message).toContain('bob@ci');
     // Our .tflock was taken first and given back; the holder's item is untouched.
     expect(await snapshotOf(bucket, h.key)).toEqual(before);
@@ -213,6 +215,8 @@ describe('restore through POST /api/backends/{id}/restore', () => {
     const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'locked', holder: { id: holder.id, who: 'carol@laptop', sources: ['s3'] } });
+    // Refused at the first side: Lockboard took nothing, so nothing was "released" either.
+    expect(res.body.error?.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: false, lockReleased: true });
     expect(await snapshotOf(bucket, h.key)).toEqual(before);
     expect(await readLockfile(w, bucket, h.key)).toBe(marshalLockInfo(holder));
   });
@@ -395,7 +399,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
       restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.arm('restore:after-lock', async () => void (await w.putState(bucket, h.key, intruder, table))))),
     );
     expect(e.code).toBe('state_changed');
-    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true });
+    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true });
     expect(e.message).toContain('No object was written');
     expect((await currentText(bucket, h.key)).text).toBe(intruder);
     expect(await readDigestItem(w, table, bucket, h.key)).toBe(md5(intruder));
@@ -412,7 +416,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     );
     expect(e.code).toBe('state_changed');
     expect(e.message).toContain('S3 refused the conditional write');
-    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true });
+    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true });
     expect((await currentText(bucket, h.key)).text).toBe(intruder);
     expect(await readDigestItem(w, table, bucket, h.key)).toBe(md5(h.docs[2]!));
     expect(await readLockItem(w, table, bucket, h.key)).toBeUndefined();
@@ -426,7 +430,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
       restoreVersion(getBackend('main'), { key: h.key, versionId: h.ids[0]!, expectedCurrentVersionId: h.ids[2]! }, armed(ctx, () => faults.redirect('restore:put-object', dead))),
     );
     expect(e.code).toBe('aws_unreachable');
-    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true });
+    expect(e.details.changed).toEqual({ objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true });
     expect(e.message).toContain('No object was written');
     expect(e.message).toContain('lock Lockboard took was released');
     expect(await snapshotOf(bucket, h.key)).toEqual(before);
@@ -442,7 +446,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     expect(now.text).toBe(expected);
     expect(e.code).toBe('digest_not_updated');
     expect(e.status).toBe(502);
-    expect(e.details).toMatchObject({ setDigestTo: md5(expected), changed: { objectWritten: true, newVersionId: now.versionId, digestUpdated: false, lockReleased: true } });
+    expect(e.details).toMatchObject({ setDigestTo: md5(expected), changed: { objectWritten: true, newVersionId: now.versionId, digestUpdated: false, lockTaken: true, lockReleased: true } });
     expect(e.message).toContain(md5(expected));
     expect(e.message).toContain('after 3 attempts');
     // The old digest is still there (Terraform would now fail until it is set), the lock is gone.
@@ -462,12 +466,12 @@ describe('failures after the lock is taken (service with test seams)', () => {
       const res = await restore({ key: h.key, versionId: h.ids[0], expectedCurrentVersionId: h.ids[2] });
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(res.status).toBe(504);
-      expect(res.body.error).toMatchObject({ code: 'aws_timeout', changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockReleased: true } });
+      expect(res.body.error).toMatchObject({ code: 'aws_timeout', changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true } });
       expect(res.body.error?.message).toContain('No object was written');
       expect(res.body.error?.message).toContain('lock Lockboard took was released');
       expect(await snapshotOf(bucket, h.key)).toEqual(before);
       const [record] = await auditFor(bucket, h.key);
-      expect(record).toMatchObject({ outcome: 'failed', errorCode: 'aws_timeout', details: { changed: { objectWritten: false, digestUpdated: false, lockReleased: true } } });
+      expect(record).toMatchObject({ outcome: 'failed', errorCode: 'aws_timeout', details: { changed: { objectWritten: false, digestUpdated: false, lockTaken: true, lockReleased: true } } });
     } finally {
       await stalled.close();
     }
@@ -488,7 +492,7 @@ describe('failures after the lock is taken (service with test seams)', () => {
     expect(parseLockInfo(await readLockItem(w, table, bucket, h.key)).info.id).toBe(lockId);
     expect(parseLockInfo(await readLockfile(w, bucket, h.key)).info.id).toBe(lockId);
     const [record] = await auditFor(bucket, h.key);
-    expect(record).toMatchObject({ outcome: 'succeeded', details: { changed: { objectWritten: true, digestUpdated: true, lockReleased: false }, lockLeft: { id: lockId } } });
+    expect(record).toMatchObject({ outcome: 'succeeded', details: { changed: { objectWritten: true, digestUpdated: true, lockTaken: true, lockReleased: false }, lockLeft: { id: lockId } } });
     await w.unlockDynamo(table, bucket, h.key);
     await w.unlockFile(bucket, h.key);
   });

@@ -239,7 +239,8 @@ function lockInfoFor(backend: BackendConfig, key: string, user: string, versionI
 async function lock(backend: BackendConfig, key: string, info: LockInfo, encryption: ObjectEncryption): Promise<HeldLock> {
   const taken = await takeLock(backend, key, info, { encryption });
   if (taken.taken) return taken.held;
-  const changed: RestoreChanged = { ...NOTHING_CHANGED, lockReleased: taken.gaveBack.released };
+  // "Released" only means something when part of our lock had been taken before the refusal.
+  const changed: RestoreChanged = { ...NOTHING_CHANGED, lockTaken: taken.gaveBack.held, lockReleased: taken.gaveBack.released };
   const gaveBack = taken.gaveBack.released ? '' : ` But ${taken.gaveBack.notes.join(' ')}`;
   if (taken.reason === 'error') {
     throw new AppError(taken.error.code, `${taken.error.message} Nothing was changed.${gaveBack}`, { ...taken.error.details, lockId: info.id, changed });
@@ -291,7 +292,7 @@ async function writeObject(backend: BackendConfig, key: string, checked: Checked
 
 /** What happened under the lock (never throws: the lock must be released whatever happened). */
 interface UnderLock {
-  changed: Omit<RestoreChanged, 'lockReleased'>;
+  changed: Omit<RestoreChanged, 'lockTaken' | 'lockReleased'>;
   failure: AppError | null;
   digestFailure: string | null;
   digestBefore: string | null;
@@ -319,7 +320,7 @@ async function writeUnderLock(backend: BackendConfig, key: string, checked: Chec
 
 /** Step 5: the answer (or the error) saying exactly what was and was not changed. */
 function answer(backend: BackendConfig, input: RestoreInput, checked: Checked, info: LockInfo, md5: string, outcome: UnderLock, release: ReleaseOutcome): RestoreResult {
-  const changed: RestoreChanged = { ...outcome.changed, lockReleased: release.released };
+  const changed: RestoreChanged = { ...outcome.changed, lockTaken: true, lockReleased: release.released };
   // Lockboard's own lock ID is a UUID: always quotable, never null.
   const command = forceUnlockCommand(info.id) ?? `terraform force-unlock '${info.id}'`;
   const lockText = release.released
@@ -382,6 +383,6 @@ export async function restoreVersion(backend: BackendConfig, input: RestoreInput
   const release = await releaseLock(faults.backendFor('restore:release-lock', backend), key, held);
   invalidateSnapshot(backend.id);
   invalidateVersions(backend.id, key);
-  ctx.note?.({ changed: { ...outcome.changed, lockReleased: release.released }, releaseNotes: release.notes, digestBefore: outcome.digestBefore, ...(release.released ? {} : { lockLeft: { id: info.id, reason: release.notes.join(' ') } }) });
+  ctx.note?.({ changed: { ...outcome.changed, lockTaken: true, lockReleased: release.released }, releaseNotes: release.notes, digestBefore: outcome.digestBefore, ...(release.released ? {} : { lockLeft: { id: info.id, reason: release.notes.join(' ') } }) });
   return answer(backend, input, checked, info, md5, outcome, release);
 }

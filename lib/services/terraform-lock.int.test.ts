@@ -33,7 +33,7 @@ describe('takeLock / releaseLock', () => {
     expect(await readLockItem(w, table, bucket, key)).toBe(marshalLockInfo(info));
     expect(await readLockfile(w, bucket, key)).toBe(marshalLockInfo(info));
     expect((await locksNow(getBackend('dual'), key)).map((l) => [l.id, l.sources])).toEqual([[info.id, ['dynamodb', 's3']]]);
-    expect(await releaseLock(getBackend('dual'), key, taken.held)).toEqual({ released: true, notes: [] });
+    expect(await releaseLock(getBackend('dual'), key, taken.held)).toEqual({ released: true, notes: [], held: true });
     expect(await readLockItem(w, table, bucket, key)).toBeUndefined();
     expect(await readLockfile(w, bucket, key)).toBeNull();
   });
@@ -59,7 +59,7 @@ describe('takeLock / releaseLock', () => {
     await w.lockDynamo(table, bucket, key, other);
     const mine = TerraformWriter.lockInfo(bucket, key, { who: 'me@lockboard' });
     const taken = await takeLock(getBackend('dual'), key, mine);
-    expect(taken).toMatchObject({ taken: false, reason: 'held', holder: { id: other.id, who: 'runner@ci' }, gaveBack: { released: true } });
+    expect(taken).toMatchObject({ taken: false, reason: 'held', holder: { id: other.id, who: 'runner@ci' }, gaveBack: { released: true, held: true } });
     expect(await readLockItem(w, table, bucket, key)).toBe(marshalLockInfo(other));
     expect(await readLockfile(w, bucket, key)).toBeNull();
   });

@@ -111,6 +111,8 @@ export interface HeldLock {
 export interface ReleaseOutcome {
   released: boolean;
   notes: string[];
+  /** Whether there was anything of ours to give back (false: nothing had been taken yet). */
+  held: boolean;
 }
 
 export type TakeResult =
@@ -206,6 +208,6 @@ export async function releaseLock(backend: BackendConfig, key: string, held: Hel
       notes.push(`The .tflock object could not be released: ${asAppError(e).message}`);
     }
   }
-  return { released, notes };
+  return { released, notes, held: held.dynamodb || held.lockfileEtag !== null };
 }
 

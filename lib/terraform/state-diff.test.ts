@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stateDocument } from '../../scripts/lib/terraform-writer';
+import { serialDownWarning } from './diff-warnings';
 import { diffStates, instanceAddress, jsonEqual, pageOfDiff, presentValue, SENSITIVE_MASK, sensitiveMask, type StateDiff } from './state-diff';
 import { parseStateFile } from './state-file';
 
@@ -91,6 +92,8 @@ describe('diffing two states', () => {
     const d = diffStates(state(5, []), state(3, [], {}, 'other-lineage'));
     expect(d.warnings.join(' ')).toMatch(/lineages differ/);
     expect(d.warnings.join(' ')).toMatch(/serial goes down/);
+    // Exactly the text the restore preview recognises and leaves out.
+    expect(d.warnings).toContain(serialDownWarning(5, 3));
   });
 
   it('treats an empty version as no state', () => {

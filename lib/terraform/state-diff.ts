@@ -12,6 +12,7 @@
  * recognised by a structural comparison that stops at the first difference, and nothing serialises
  * the documents. Values shown are capped so a huge attribute cannot flood the response.
  */
+import { serialDownWarning } from './diff-warnings';
 import { isRecord, type ParsedState, type StateKind } from './state-file';
 import { SubstringMatcher } from './substring-matcher';
 
@@ -572,7 +573,7 @@ export function diffStates(before: ParsedState, after: ParsedState): StateDiff {
   const [bl, al] = [before.metadata.lineage, after.metadata.lineage];
   if (bl && al && bl !== al) result.warnings.push(`The lineages differ (${bl} → ${al}): these are versions of unrelated states.`);
   const [bs, as] = [before.metadata.serial, after.metadata.serial];
-  if (bs !== null && as !== null && as < bs) result.warnings.push(`The serial goes down (${bs} → ${as}): the newer version is an older state (a restore or a forced push).`);
+  if (bs !== null && as !== null && as < bs) result.warnings.push(serialDownWarning(bs, as));
 
   const secrets = new SecretValues();
   secrets.addDocument(before.doc);

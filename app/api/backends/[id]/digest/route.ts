@@ -9,5 +9,5 @@ export const POST = mutationRoute({
   action: 'repair-digest',
   schema: repairDigestBodySchema,
   audit: (body) => ({ key: body.key, reason: body.reason, seen: { digest: body.expected } }),
-  run: (body, ctx) => repairDigest(ctx.backend, { key: body.key, expected: body.expected }, ctx),
+  run: async (body, ctx) => ({ ...(await repairDigest(ctx.backend, { key: body.key, expected: body.expected }, ctx)), auditId: ctx.auditId }),
 });

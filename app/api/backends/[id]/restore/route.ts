@@ -9,6 +9,8 @@ export const POST = mutationRoute({
   action: 'restore',
   schema: restoreBodySchema,
   audit: (body) => ({ key: body.key, reason: body.reason, seen: { versionId: body.versionId, expectedCurrentVersionId: body.expectedCurrentVersionId, allowLineageChange: body.allowLineageChange ?? false } }),
-  run: (body, ctx) =>
-    restoreVersion(ctx.backend, { key: body.key, versionId: body.versionId, expectedCurrentVersionId: body.expectedCurrentVersionId, allowLineageChange: body.allowLineageChange }, ctx),
+  run: async (body, ctx) => ({
+    ...(await restoreVersion(ctx.backend, { key: body.key, versionId: body.versionId, expectedCurrentVersionId: body.expectedCurrentVersionId, allowLineageChange: body.allowLineageChange }, ctx)),
+    auditId: ctx.auditId,
+  }),
 });

@@ -10,5 +10,6 @@ export const POST = mutationRoute({
   schema: unlockBodySchema,
   maxBodyBytes: UNLOCK_BODY_LIMIT,
   audit: (body) => ({ key: body.key, reason: body.reason, seen: { id: body.id, source: body.source ?? null, ...body.seen } }),
-  run: (body, ctx) => forceUnlock(ctx.backend, { key: body.key, id: body.id, source: body.source, seen: body.seen }, ctx),
+  // The answer names its audit record, so the page can link to it.
+  run: async (body, ctx) => ({ ...(await forceUnlock(ctx.backend, { key: body.key, id: body.id, source: body.source, seen: body.seen }, ctx)), auditId: ctx.auditId }),
 });

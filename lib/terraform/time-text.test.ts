@@ -14,6 +14,11 @@ describe('instantMs', () => {
     expect(instantMs('2026-12-04T03:25:31.123-05:30')).toBe(T);
     expect(instantMs(T)).toBe(T);
   });
+  it('reads back its own readable form (stored in lock Info)', () => {
+    expect(instantMs('2026-12-04 08:55:31 UTC')).toBe(T - 123);
+    expect(instantMs('2026-12-04 09:55:31 UTC+01:00')).toBe(T - 123);
+    expect(instantMs(formatUtcTime(T))).toBe(T - 123);
+  });
   it('is null for absent or unreadable values instead of guessing', () => {
     for (const bad of [null, undefined, '', '  ', 'yesterday', '12', '2026-12-04', 'Invalid Date', NaN, Infinity, 9e15]) expect(instantMs(bad)).toBeNull();
   });

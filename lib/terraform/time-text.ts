@@ -9,15 +9,20 @@ import { parseRfc3339 } from './lock-info';
 /** What is shown for an absent or unreadable instant (never "Invalid Date"). */
 export const UNKNOWN_TIME = 'unknown';
 
+/** This module's own absolute form (`… UTC`, `… UTC+01:00`), read back where it was stored as text. */
+const READABLE = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC([+-]\d{2}:\d{2})?$/;
+
 /**
- * Epoch milliseconds of an instant, or null: epoch ms as a number, or an RFC 3339 string with any
+ * Epoch milliseconds of an instant, or null: epoch ms as a number, an RFC 3339 string with any
  * fraction length (Terraform's `Created` has nanoseconds, which `Date.parse` may reject) and Z or an
- * offset. Other strings are null rather than guessed (`Date.parse('12')` is a date in 2001).
+ * offset, or this module's readable form. Other strings are null rather than guessed
+ * (`Date.parse('12')` is a date in 2001).
  */
 export function instantMs(at: string | number | null | undefined): number | null {
   if (typeof at === 'number') return Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? at : null;
   if (typeof at !== 'string' || at.trim() === '') return null;
-  const t = parseRfc3339(at.trim());
+  const readable = READABLE.exec(at.trim());
+  const t = parseRfc3339(readable ? `${readable[1]}${readable[2] ?? 'Z'}` : at.trim());
   return t === null || Number.isNaN(new Date(t).getTime()) ? null : t;
 }
 

@@ -1,7 +1,8 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { PathText } from './path-text';
-import { formatAge, formatLocalTime, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
+import { TimeText } from './time-text';
+import { formatAge, LOCK_PROBLEM_TEXT } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/terraform/locks';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -51,7 +52,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: Lock; testId
       <dd>{lock.version || '—'}</dd>
       <dt className="text-slate-500">Created</dt>
       <dd>
-        {lock.created ? formatLocalTime(lock.created) : '—'} <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
+        <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
       </dd>
       <dt className="text-slate-500">Lock ID</dt>
       <dd className="flex flex-wrap items-center gap-1">

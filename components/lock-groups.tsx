@@ -1,5 +1,6 @@
 import { Badge } from './badge';
-import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { formatAge } from '@/lib/client/format';
+import { useTimeFormat } from '@/lib/client/use-time';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockGroup } from '@/lib/terraform/lock-groups';
 import type { LockRow } from './lock-table';
@@ -30,6 +31,7 @@ export function LockGroups({
   onSelect: (uids: string[], on: boolean) => void;
   selectable: boolean;
 }) {
+  const time = useTimeFormat();
   return (
     <ol className="space-y-3" aria-label="Lock groups">
       {groups.map((g) => {
@@ -50,7 +52,7 @@ export function LockGroups({
               </span>
               <span className="font-mono text-xs">{g.who || 'unknown holder'}</span>
               <span className="text-xs">{g.operation || 'unknown operation'}</span>
-              <span className="text-xs text-slate-600" title={`${formatLocalTime(g.firstCreated)} – ${formatLocalTime(g.lastCreated)}`}>
+              <span className="text-xs text-slate-600" title={`${time.absolute(g.firstCreated)} – ${time.absolute(g.lastCreated)}`}>
                 {ageRange(g)}
               </span>
               <span className="text-xs text-slate-500">{g.backendIds.length > 1 ? `${g.backendIds.length} backends` : g.locks[0]!.backendName}</span>

@@ -1,12 +1,13 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
-import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { formatAge } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { Lock } from '@/lib/api/locks';
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/client/cn';
 import { LastKnown } from './last-known';
 import { PathText } from './path-text';
+import { TimeText } from './time-text';
 import { LockBadges, lockSourceLabel } from './lock-details';
 
 export interface LockRow extends Lock {
@@ -96,7 +97,7 @@ export function LockTable({
               <td className="px-3 py-2 text-xs max-md:hidden">{lock.version || '—'}</td>
               <td className="px-3 py-2 text-xs max-md:p-0">
                 <div className="font-medium">{lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`}</div>
-                <div className="text-slate-600 max-md:hidden">{lock.created ? formatLocalTime(lock.created) : '—'}</div>
+                <div className="text-slate-600 max-md:hidden"><TimeText at={lock.created} show="absolute" /></div>
               </td>
               <td className="px-3 py-2 max-md:w-full max-md:p-0">
                 <div className="flex items-center gap-1">

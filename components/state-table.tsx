@@ -5,8 +5,9 @@ import { DigestBadge } from './digest-badge';
 import { DigestExplanation } from './digest-explanation';
 import { LastKnown } from './last-known';
 import { PathText } from './path-text';
+import { TimeText } from './time-text';
 import { cn } from '@/lib/client/cn';
-import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
+import { formatAge, formatBytes } from '@/lib/client/format';
 import type { InventoryState } from '@/lib/api/inventory';
 import type { StateEntry } from '@/lib/api/states';
 import type { LockStatus } from '@/lib/client/lock-status';
@@ -91,7 +92,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                 </td>
                 <td className="px-3 py-2 text-xs">{row.backendName}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{row.size === null ? '—' : formatBytes(row.size)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs">{row.lastModified ? formatLocalTime(row.lastModified) : '—'}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs">{row.lastModified ? <TimeText at={row.lastModified} stacked /> : '—'}</td>
                 <td className="px-3 py-2 text-xs">
                   <DigestBadge status={row.digestStatus} reason={row.digestReason} />
                   {row.digest ? (

@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
 import { locksQuery } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
-import { formatUtcClock } from '@/lib/client/format';
+import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -44,6 +44,7 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
 
 export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
   const { params, setParams: setParam } = useUrlParams();
+  const time = useTimeFormat();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
@@ -118,7 +119,7 @@ export function LocksOverview({ backends, pollMs }: { backends: PublicBackend[];
                 lock={row}
                 backendId={row.backendId}
                 backendName={row.backendName}
-                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
+                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this lock may have changed.` : null}
               />
             )
           }

@@ -9,6 +9,14 @@ import { formatUtcTime, wallClock } from '../lib/terraform/time-text';
 test.use({ timezoneId: 'Asia/Kathmandu' });
 
 test('the zone switch turns every absolute time to local time with its offset, and is remembered', async ({ page, seed, backends, prefix }) => {
+  // Server render in UTC, local once mounted: without a hydration mismatch (React errors #418/#425).
+  const hydration: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /hydrat|#418|#423|#425/i.test(m.text())) hydration.push(m.text());
+  });
+  page.on('pageerror', (e) => {
+    if (/hydrat|#418|#423|#425/i.test(e.message)) hydration.push(e.message);
+  });
   const key = `${prefix}zone/terraform.tfstate`;
   const createdMs = Date.now() - 3 * 60 * 60 * 1000;
   await seed.lock(backends.main, key, { createdMs });
@@ -33,6 +41,7 @@ test('the zone switch turns every absolute time to local time with its offset, a
   await expect(created).toHaveText(local);
   await page.getByRole('link', { name: 'States' }).click();
   await expect(page.getByRole('combobox', { name: 'Time zone' })).toHaveValue('local');
+  expect(hydration).toEqual([]);
 
   await page.goBack();
   await zone.selectOption('utc');

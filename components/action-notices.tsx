@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useEffect, useRef } from 'react';
 import { CopyButton } from './copy-button';
 import { auditRecordHref, dismissNotice, useActionNotices } from '@/lib/client/action-notices';
-import { formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
 
 /**
  * The page's live region for completed actions: always in the page (a live region must exist before
@@ -44,7 +44,8 @@ export function ActionNotices() {
               </p>
             ) : null}
             <p className="text-xs">
-              Done at <time dateTime={n.at}>{formatLocalTime(n.at)}</time>
+              {/* Absolute only: a ticking relative time in a live region would be announced every second. */}
+              Done at <TimeText at={n.at} show="absolute" />
               {n.audit.map((a, i) => (
                 <span key={a.id}>
                   {' · '}

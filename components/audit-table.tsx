@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { Badge } from './badge';
-import { formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
 import type { AuditOutcome, AuditRecord } from '@/lib/api/audit';
 
 const OUTCOME_TONE: Record<AuditOutcome, 'green' | 'red' | 'amber' | 'gray'> = {
@@ -41,7 +41,9 @@ export function AuditTable({ records, backendName, openId = null }: { records: A
           {records.map((r) => (
             <Fragment key={r.id}>
               <tr data-testid="audit-row" data-outcome={r.outcome} data-action={r.action} data-record-id={r.id} aria-current={r.id === openId ? 'true' : undefined} className={r.id === openId ? 'bg-sky-50 align-top' : 'align-top'}>
-                <td className="whitespace-nowrap px-3 py-2 text-xs">{formatLocalTime(r.time)}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs">
+                  <TimeText at={r.time} stacked />
+                </td>
                 <td className="px-3 py-2 font-mono text-xs">{r.user}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{r.action}</td>
                 <td className="px-3 py-2 text-xs">{backendName(r.backend)}</td>
@@ -68,7 +70,12 @@ export function AuditTable({ records, backendName, openId = null }: { records: A
                       ) : null}
                       <p className="text-slate-500">
                         Record {r.id}
-                        {r.completedAt ? ` · completed ${formatLocalTime(r.completedAt)}` : ''}
+                        {r.completedAt ? (
+                          <>
+                            {' · completed '}
+                            <TimeText at={r.completedAt} show="absolute" />
+                          </>
+                        ) : null}
                       </p>
                     </div>
                   </details>

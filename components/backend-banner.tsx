@@ -2,14 +2,18 @@ import type { ReactNode } from 'react';
 import { unreadText, type BackendRead } from '@/lib/client/backend-reads';
 import { Notice } from './error-banner';
 import { nextStep, type BackendFacts } from '@/lib/client/error-help';
-import { formatUtcClock } from '@/lib/client/format';
+import { TimeText } from './time-text';
 
-function title(read: BackendRead<unknown>, name: string, what: string): string {
+function title(read: BackendRead<unknown>, name: string, what: string): ReactNode {
   switch (read.status) {
     case 'failed':
       return `Backend "${name}" could not be read: its ${what} are unknown.`;
     case 'stale':
-      return `Backend "${name}" could not be read again: its ${what} below are the last known, as of ${read.fetchedAt ? formatUtcClock(read.fetchedAt) : '—'}.`;
+      return (
+        <>
+          Backend &quot;{name}&quot; could not be read again: its {what} below are the last known, as of <TimeText at={read.fetchedAt} show="absolute" />.
+        </>
+      );
     default:
       return `Backend "${name}" could not be read fully.`;
   }

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Badge } from './badge';
 import { Notice } from './error-banner';
-import { formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
 import type { DiffResult } from '@/lib/api/diff';
 import { SENSITIVE_MASK, type AttributeChange, type ChangeAction, type OutputChange, type ResourceChange } from '@/lib/terraform/state-diff';
 import { serialDownWarning } from '@/lib/terraform/diff-warnings';
@@ -132,8 +132,8 @@ export function DiffView({
   return (
     <div data-testid="diff-view" className={stale ? 'space-y-3 opacity-60' : 'space-y-3'} aria-busy={stale || loading}>
       <p className="text-sm text-slate-700">
-        Serial <span className="font-mono">{diff.from.serial ?? '?'}</span> ({diff.from.lastModified ? formatLocalTime(diff.from.lastModified) : diff.from.versionId}) →{' '}
-        <span className="font-mono">{diff.to.serial ?? '?'}</span> ({diff.to.lastModified ? formatLocalTime(diff.to.lastModified) : diff.to.versionId})
+        Serial <span className="font-mono">{diff.from.serial ?? '?'}</span> ({diff.from.lastModified ? <TimeText at={diff.from.lastModified} show="absolute" /> : diff.from.versionId}) →{' '}
+        <span className="font-mono">{diff.to.serial ?? '?'}</span> ({diff.to.lastModified ? <TimeText at={diff.to.lastModified} show="absolute" /> : diff.to.versionId})
       </p>
       {!diff.comparable ? (
         <div data-testid="diff-note">

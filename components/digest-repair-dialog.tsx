@@ -2,7 +2,8 @@
 import { ConfirmDialog } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
 import { PathText } from './path-text';
-import { formatBytes, formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
+import { formatBytes } from '@/lib/client/format';
 import type { DigestStatus } from '@/lib/api/states';
 import { digestLockId } from '@/lib/terraform/paths';
 
@@ -76,7 +77,15 @@ export function DigestRepairDialog({ open, onClose, target, bucket, backendName,
           {target.digest ?? '(none)'}
         </dd>
         <dt className="text-slate-500">State object</dt>
-        <dd className="text-xs">{target.size === null ? '(none)' : `${formatBytes(target.size)}${target.lastModified ? ` · ${formatLocalTime(target.lastModified)}` : ''}`}</dd>
+        <dd className="text-xs">
+          {target.size === null ? '(none)' : formatBytes(target.size)}
+          {target.size !== null && target.lastModified ? (
+            <>
+              {' · '}
+              <TimeText at={target.lastModified} />
+            </>
+          ) : null}
+        </dd>
         <dt className="text-slate-500">{action === 'set' ? 'New digest' : 'Change'}</dt>
         <dd className="font-mono text-xs" data-testid="repair-new">
           {action === 'set' ? (target.calculatedMd5 ?? 'the MD5 of the current object, computed when you confirm') : 'delete the digest item'}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Badge } from './badge';
 import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
+import { TimeText } from './time-text';
 import type { FreezeBody, FreezeOutcome, FreezeResponse } from '@/lib/api/triage';
 
 const OUTCOME: Record<FreezeOutcome, { label: string; tone: 'green' | 'blue' | 'amber' | 'red' }> = {
@@ -97,6 +98,12 @@ export function FreezeDialog({ open, onClose, backends, fixedKey, pending, error
           <label className="block">
             <span className="font-medium">Review by</span> <span className="text-slate-500">(optional reminder; nothing unfreezes by itself)</span>
             <input type="datetime-local" value={reviewBy} onChange={(e) => setReviewBy(e.target.value)} className="mt-1 block rounded border border-slate-300 px-2 py-1" />
+            {/* The input is in this browser's local time; say which instant that is, in the zone of the app. */}
+            {reviewBy && !Number.isNaN(Date.parse(reviewBy)) ? (
+              <span className="mt-1 block text-xs text-slate-600" data-testid="review-by-instant">
+                Entered in this browser&apos;s local time: <TimeText at={Date.parse(reviewBy)} />
+              </span>
+            ) : null}
           </label>
           {error ? (
             <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-900">

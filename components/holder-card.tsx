@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Badge } from './badge';
 import { LastKnown } from './last-known';
 import { LockDetails } from './lock-details';
-import { formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockStatus } from '@/lib/client/lock-status';
 import type { Lock } from '@/lib/api/locks';
@@ -14,7 +14,12 @@ function FreezeNote({ lock }: { lock: Lock }) {
   return (
     <p data-testid="holder-freeze" className="rounded border border-sky-200 bg-sky-50 px-2 py-1 text-sky-900">
       Frozen by {freeze.frozenBy}: {freeze.reason}
-      {freeze.reviewBy ? ` (review by ${formatLocalTime(freeze.reviewBy)})` : ''}
+      {freeze.reviewBy ? (
+        <>
+          {' '}
+          (review by <TimeText at={freeze.reviewBy} />)
+        </>
+      ) : null}
     </p>
   );
 }

@@ -1,4 +1,5 @@
 import type { InventoryProgress } from '@/lib/api/inventory';
+import { TimeText } from './time-text';
 
 function eta(seconds: number | null): string {
   if (seconds === null) return '';
@@ -23,7 +24,14 @@ export function InventoryProgressLine({ backendName, progress }: { backendName: 
           <span className="text-red-800">{p.error}</span>
         ) : (
           <span>
-            indexed{p.finishedAt ? ` at ${new Date(p.finishedAt).toLocaleTimeString()}` : ''}: {p.reused.toLocaleString('en')} from the stored index, {p.total.toLocaleString('en')} read in the last pass
+            indexed
+            {p.finishedAt ? (
+              <>
+                {' at '}
+                <TimeText at={p.finishedAt} />
+              </>
+            ) : null}
+            : {p.reused.toLocaleString('en')} from the stored index, {p.total.toLocaleString('en')} read in the last pass
           </span>
         )}
       </p>

@@ -2,7 +2,8 @@ import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { LinkedText } from './linked-text';
 import { PathText } from './path-text';
-import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { TimeText } from './time-text';
+import { formatAge } from '@/lib/client/format';
 import { lockSourceLabel, operationLabel, problemWords, type ListedLock } from '@/lib/client/lock-words';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -92,7 +93,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
       <dd>{lock.version || '—'}</dd>
       <dt className="text-slate-500">Created</dt>
       <dd>
-        {lock.created ? formatLocalTime(lock.created) : '—'} <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
+        <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
       </dd>
       <dt className="text-slate-500">Lock ID</dt>
       <dd className="flex flex-wrap items-center gap-1">

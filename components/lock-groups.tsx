@@ -1,6 +1,7 @@
 import { Badge } from './badge';
-import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { formatAge } from '@/lib/client/format';
 import { problemWords } from '@/lib/client/lock-words';
+import { useTimeFormat } from '@/lib/client/use-time';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockGroup } from '@/lib/terraform/lock-groups';
 import { OperationText } from './lock-details';
@@ -32,6 +33,7 @@ export function LockGroups({
   onSelect: (uids: string[], on: boolean) => void;
   selectable: boolean;
 }) {
+  const time = useTimeFormat();
   return (
     <ol className="space-y-3" aria-label="Lock groups">
       {groups.map((g) => {
@@ -52,7 +54,7 @@ export function LockGroups({
               </span>
               <span className="font-mono text-xs">{g.who || 'unknown holder'}</span>
               <span className="text-xs">{g.operation ? <OperationText operation={g.operation} /> : 'unknown operation'}</span>
-              <span className="text-xs text-slate-600" title={`${formatLocalTime(g.firstCreated)} – ${formatLocalTime(g.lastCreated)}`}>
+              <span className="text-xs text-slate-600" title={`${time.absolute(g.firstCreated)} – ${time.absolute(g.lastCreated)}`}>
                 {ageRange(g)}
               </span>
               <span className="text-xs text-slate-500">{g.backendIds.length > 1 ? `${g.backendIds.length} backends` : g.locks[0]!.backendName}</span>

@@ -1,6 +1,6 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
-import { formatAge, formatLocalTime } from '@/lib/client/format';
+import { formatAge } from '@/lib/client/format';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/client/cn';
@@ -9,6 +9,7 @@ import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { LastKnown } from './last-known';
 import { LinkedText } from './linked-text';
 import { PathText } from './path-text';
+import { TimeText } from './time-text';
 import { LockBadges, LockProblems, OperationText } from './lock-details';
 
 export interface LockRow extends ListedLock {
@@ -136,7 +137,7 @@ export function LockTable({
                     <span className="text-base font-semibold tabular-nums text-slate-900">{lock.ageSeconds === null ? 'age unknown' : formatAge(lock.ageSeconds)}</span>
                     {lock.ageSeconds === null ? null : <span className="text-slate-600"> ago</span>}
                   </div>
-                  <div className="text-slate-600 max-md:hidden">{lock.created ? formatLocalTime(lock.created) : '—'}</div>
+                  <div className="text-slate-600 max-md:hidden"><TimeText at={lock.created} show="absolute" /></div>
                 </td>
                 <td className="px-3 py-2 max-md:w-full max-md:p-0">
                   <div className="flex items-center gap-1">

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/client/cn';
+import { TimeZoneSwitch } from './time-zone-switch';
 
 const LINKS = [
   { href: '/', label: 'Locks' },
@@ -13,7 +14,10 @@ const LINKS = [
   { href: '/alerts', label: 'Alerts' },
 ];
 
-/** The main navigation; the current page is marked (aria-current), a state page counts as States. */
+/**
+ * The main navigation; the current page is marked (aria-current), a state page counts as States.
+ * The zone switch of every absolute time shown sits at its end.
+ */
 export function NavBar() {
   const pathname = usePathname();
   const current = (href: string) => (href === '/' ? pathname === '/' : pathname === href || (href === '/states' && pathname.startsWith('/state')));
@@ -33,6 +37,9 @@ export function NavBar() {
             {l.label}
           </Link>
         ))}
+        <div className="ml-auto">
+          <TimeZoneSwitch />
+        </div>
       </nav>
     </header>
   );

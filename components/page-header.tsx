@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
 import type { RefreshStatus } from '@/lib/client/backend-reads';
-import { formatUtcClock } from '@/lib/client/format';
-import { Ago } from './ago';
+import { TimeText } from './time-text';
 
 function RefreshText({ readAt, refreshing, failed, pollMs }: RefreshStatus) {
   const every = `every ${Math.round(pollMs / 1000)} s`;
@@ -13,7 +12,7 @@ function RefreshText({ readAt, refreshing, failed, pollMs }: RefreshStatus) {
   return (
     <>
       <span data-testid="freshness">
-        As of {formatUtcClock(readAt)} (<Ago at={readAt} />)
+        As of <TimeText at={readAt} pastOnly />
       </span>
       {` · ${parts.join(' · ')}`}
     </>

@@ -1,4 +1,6 @@
+import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { TimeText } from './time-text';
 import type { PostureFinding, PostureResponse, Severity } from '@/lib/api/posture';
 
 const TONE: Record<Severity, 'red' | 'amber' | 'gray' | 'green'> = { critical: 'red', warning: 'amber', info: 'gray', ok: 'green' };
@@ -32,8 +34,8 @@ export function PostureFindings({ findings }: { findings: PostureFinding[] }) {
   return <ul className="divide-y divide-slate-100">{findings.map((f) => <Finding key={f.code + f.message} f={f} />)}</ul>;
 }
 
-function date(iso: string | null, none: string): string {
-  return iso ? new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' }) : none;
+function date(iso: string | null, none: string): ReactNode {
+  return iso ? <TimeText at={iso} stacked /> : none;
 }
 
 /** Per state: how far back a restore can go today, and until when the current rules keep that. */

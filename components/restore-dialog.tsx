@@ -6,8 +6,8 @@ import { DiffView } from './diff-view';
 import { ConfirmDialog } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
 import { LockDetails } from './lock-details';
-import { formatLocalTime } from '@/lib/client/format';
 import type { LockStatus } from '@/lib/client/lock-status';
+import { TimeText } from './time-text';
 import type { DiffResult } from '@/lib/api/diff';
 import type { Lock } from '@/lib/api/locks';
 import type { StateKind } from '@/lib/api/versions';
@@ -186,7 +186,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
         <dt className="text-slate-500">Restore</dt>
         <dd>
           version <code className="font-mono text-xs">{shortId(chosen.versionId)}</code>
-          {chosen.lastModified ? <span className="text-slate-500"> · written {formatLocalTime(chosen.lastModified)}</span> : null}
+          {chosen.lastModified ? <span className="text-slate-500"> · written <TimeText at={chosen.lastModified} /></span> : null}
           {chosen.serial !== null ? <span className="text-slate-500"> · serial {chosen.serial}</span> : null}
         </dd>
         <dt className="text-slate-500">Over</dt>

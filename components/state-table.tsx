@@ -6,8 +6,9 @@ import { DigestExplanation } from './digest-explanation';
 import { LastKnown } from './last-known';
 import { PathText } from './path-text';
 import { WriterText } from './writer-text';
+import { TimeText } from './time-text';
 import { cn } from '@/lib/client/cn';
-import { formatAge, formatBytes, formatLocalTime } from '@/lib/client/format';
+import { formatAge, formatBytes } from '@/lib/client/format';
 import type { InventoryState } from '@/lib/api/inventory';
 import type { LastWriter } from '@/lib/api/last-writers';
 import type { StateEntry } from '@/lib/api/states';
@@ -162,7 +163,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                 </td>
                 <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{row.backendName}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.size === null ? '—' : formatBytes(row.size)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.lastModified ? formatLocalTime(row.lastModified) : '—'}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.lastModified ? <TimeText at={row.lastModified} stacked /> : '—'}</td>
                 <td className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
                   <DigestBadge status={row.digestStatus} reason={row.digestReason} />
                   {row.digest ? (

@@ -3,7 +3,8 @@ import { Badge } from './badge';
 import { PathText } from './path-text';
 import { WriterText } from './writer-text';
 import type { WriterContext } from '@/lib/client/writer-words';
-import { formatBytes, formatLocalTime } from '@/lib/client/format';
+import { formatBytes } from '@/lib/client/format';
+import { TimeText } from './time-text';
 import type { StateVersion } from '@/lib/api/versions';
 import type { VersionMetadata } from '@/lib/api/versions';
 
@@ -120,7 +121,7 @@ export function VersionTimeline({
             {rows.map((v) => (
               <tr key={v.versionId} data-testid="version-row" data-version-id={v.versionId} data-delete-marker={v.deleteMarker ? 'true' : 'false'} className={v.deleteMarker ? 'bg-slate-50 text-slate-500' : undefined}>
                 <td className="px-3 py-2 text-xs">
-                  <div>{v.lastModified ? formatLocalTime(v.lastModified) : '—'}</div>
+                  <div>{v.lastModified ? <TimeText at={v.lastModified} stacked /> : '—'}</div>
                   <div className="flex flex-wrap gap-1 pt-0.5">
                     {v.isLatest ? <Badge tone="green">current</Badge> : null}
                     {v.deleteMarker ? <Badge tone="amber">deleted (delete marker)</Badge> : null}

@@ -9,9 +9,9 @@ import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
 import { locksQuery } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
-import { formatUtcClock } from '@/lib/client/format';
 import { compareAgeOldestFirst, countCoverage, countLocks, problemFilterOf } from '@/lib/client/lock-summary';
 import { operationLabel } from '@/lib/client/lock-words';
+import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
@@ -48,6 +48,7 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
 
 export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; staleAfterMinutes: number }) {
   const { params, setParams: setParam } = useUrlParams();
+  const time = useTimeFormat();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
@@ -142,7 +143,7 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
               <UnlockAction
                 lock={row}
                 backend={backendsById.get(row.backendId)!}
-                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this lock may have changed.` : null}
+                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this lock may have changed.` : null}
               />
             )
           }

@@ -1,4 +1,5 @@
 import { alertsOverview } from '@/lib/watch/alerting';
+import { TimeText } from '@/components/time-text';
 import { TestMessageButton } from './test-button';
 
 export const dynamic = 'force-dynamic';
@@ -40,7 +41,11 @@ export default function AlertsPage() {
                 <td>{c.type}</td>
                 <td className={OUTCOME_CLASS[c.lastOutcome ?? ''] ?? 'text-slate-500'}>
                   {c.lastOutcome ?? 'none yet'}
-                  {c.lastAt ? <span className="ml-1 text-xs text-slate-500">at {c.lastAt}</span> : null}
+                  {c.lastAt ? (
+                    <span className="ml-1 text-xs text-slate-500">
+                      at <TimeText at={c.lastAt} />
+                    </span>
+                  ) : null}
                   {c.lastDetail ? <div className="text-xs text-slate-500">{c.lastDetail}</div> : null}
                 </td>
                 <td>{c.delivered}</td>
@@ -59,7 +64,7 @@ export default function AlertsPage() {
         <ul className="space-y-1 text-sm">
           {overview.events.map((e) => (
             <li key={e.id}>
-              <span className="font-mono text-xs text-slate-500">{e.at}</span> <span className="font-medium">{e.type}</span> {e.summary}
+              <TimeText at={e.at} className="text-xs text-slate-500" /> <span className="font-medium">{e.type}</span> {e.summary}
               {e.link ? (
                 <a href={e.link} className="ml-1 text-sky-700 underline">
                   open
@@ -75,7 +80,7 @@ export default function AlertsPage() {
         <ul className="space-y-1 text-sm">
           {overview.attempts.map((a, i) => (
             <li key={`${a.eventId}-${a.channel}-${i}`}>
-              <span className="font-mono text-xs text-slate-500">{a.at}</span> {a.channel}: <span className={OUTCOME_CLASS[a.outcome]}>{a.outcome}</span> {a.eventType} ({a.attempts} attempt{a.attempts === 1 ? '' : 's'}){a.detail ? ` - ${a.detail}` : ''}
+              <TimeText at={a.at} className="text-xs text-slate-500" /> {a.channel}: <span className={OUTCOME_CLASS[a.outcome]}>{a.outcome}</span> {a.eventType} ({a.attempts} attempt{a.attempts === 1 ? '' : 's'}){a.detail ? ` - ${a.detail}` : ''}
             </li>
           ))}
         </ul>

@@ -15,7 +15,9 @@ import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/api/backends';
 import { useBackendReads } from '@/lib/client/backend-reads';
-import { formatBytes, formatLocalTime, formatUtcClock } from '@/lib/client/format';
+import { formatBytes } from '@/lib/client/format';
+import { useTimeFormat } from '@/lib/client/use-time';
+import { TimeText } from '@/components/time-text';
 import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
 import { toClientError } from '@/lib/queries/fetch-json';
@@ -50,6 +52,7 @@ function message(error: unknown): string {
 function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
   const states = useQuery(statesQuery(backend.id, pollMs));
   const [read] = useBackendReads([backend.id], [states]);
+  const time = useTimeFormat();
   const entry = read!.data?.states.find((s) => s.key === stateKey);
   const lastKnown = read!.status === 'stale' ? read!.fetchedAt : null;
   const explanation = entry ? explainDigest({ status: entry.digestStatus, bucket: backend.bucket, key: entry.key, digest: entry.digest, calculatedMd5: entry.calculatedMd5 ?? null, objectEmpty: entry.size === 0 }) : null;
@@ -74,7 +77,15 @@ function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; st
             <dt className="text-slate-500">Object MD5</dt>
             <dd className="font-mono text-xs">{entry.calculatedMd5 ?? '—'}</dd>
             <dt className="text-slate-500">Current object</dt>
-            <dd className="text-xs">{entry.size === null ? '(none)' : `${formatBytes(entry.size)} · ${entry.lastModified ? formatLocalTime(entry.lastModified) : '—'}`}</dd>
+            <dd className="text-xs">
+              {entry.size === null ? (
+                '(none)'
+              ) : (
+                <>
+                  {formatBytes(entry.size)} · {entry.lastModified ? <TimeText at={entry.lastModified} /> : '—'}
+                </>
+              )}
+            </dd>
           </dl>
           {entry.digestReason ? <p className="text-xs text-slate-600">{entry.digestReason}</p> : null}
           <DigestRepairAction
@@ -82,7 +93,7 @@ function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; st
             backendId={backend.id}
             backendName={backend.name}
             bucket={backend.bucket}
-            disabledWhy={lastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lastKnown)}: the digest may have changed.` : null}
+            disabledWhy={lastKnown ? `Backend ${backend.name} could not be read since ${time.absolute(lastKnown)}: the digest may have changed.` : null}
           />
           {explanation ? <DigestExplanation explanation={explanation} subject={entry.key} /> : null}
         </div>
@@ -120,6 +131,7 @@ export function StateView({
 
   const locks = useQuery(locksQuery(backend.id, pollMs));
   const [locksRead] = useBackendReads([backend.id], [locks]);
+  const time = useTimeFormat();
   const lock = locksRead!.data?.locks.find((l) => l.key === stateKey) ?? null;
   const lockLastKnown = locksRead!.status === 'stale' ? locksRead!.fetchedAt : null;
 
@@ -188,7 +200,7 @@ export function StateView({
       </div>
 
       <div className="grid gap-4 md:grid-cols-2">
-        <HolderCard lock={lock} status={listedLockStatus(lock, locksRead!)} loading={locksRead!.status === 'loading'} lastKnown={lockLastKnown}>
+        <HolderCard lock={lock} status={listedLockStatus(lock, locksRead!, time.absolute)} loading={locksRead!.status === 'loading'} lastKnown={lockLastKnown}>
           {!lock ? (
             <FreezeAction backends={[backend]} fixedKey={stateKey} />
           ) : freezeOf(lock) ? (
@@ -197,7 +209,7 @@ export function StateView({
             <UnlockAction
               lock={lock}
               backend={backend}
-              disabledWhy={lockLastKnown ? `Backend ${backend.name} could not be read since ${formatUtcClock(lockLastKnown)}: this lock may have changed.` : null}
+              disabledWhy={lockLastKnown ? `Backend ${backend.name} could not be read since ${time.absolute(lockLastKnown)}: this lock may have changed.` : null}
             />
           )}
           {lockLastKnown ? <p className="text-xs text-slate-600">Unlock is disabled until the lock can be read again.</p> : null}

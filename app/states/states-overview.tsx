@@ -9,7 +9,7 @@ import { StateTable, type LastWriterView, type StateRow } from '@/components/sta
 import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
-import { formatUtcClock } from '@/lib/client/format';
+import { useTimeFormat } from '@/lib/client/use-time';
 import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery } from '@/lib/queries/states';
 import { inventoryQuery } from '@/lib/queries/inventory';
@@ -48,6 +48,7 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
 
 export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
   const { params, setParams: setParam } = useUrlParams();
+  const time = useTimeFormat();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const workspaceFilter = params.get('workspace') ?? '';
@@ -179,7 +180,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
               backendId={row.backendId}
               backendName={row.backendName}
               bucket={row.bucket}
-              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${formatUtcClock(row.lastKnown)}: this digest may have changed.` : null}
+              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
             />
           )}
         />

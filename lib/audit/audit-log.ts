@@ -14,6 +14,7 @@ import { toAppError } from '../server/errors';
 import { logger } from '../server/logger';
 import { AppError, type ErrorJson } from '../api/errors';
 import type { AuditListing } from '../api/audit';
+import { formatUtcTime } from '../terraform/time-text';
 import { ATTEMPT_BOUNDS, boundRecord, REFUSAL_BOUNDS, type AuditBounds } from './audit-bounds';
 import {
   auditFolder,
@@ -196,7 +197,7 @@ async function writeSummary(summary: RefusalSummary): Promise<void> {
   const input: AuditInput = { user: summary.caller, anonymous: summary.caller === '*' || summary.caller.startsWith('anonymous'), backend: summary.backend, key: summary.key, action: summary.action, reason: null, seen: null };
   const from = new Date(summary.windowStartMs).toISOString();
   const to = new Date(summary.windowEndMs).toISOString();
-  const message = `${summary.suppressed} more refusals of ${summary.action} by ${summary.caller} between ${from} and ${to} (not stored one by one)`;
+  const message = `${summary.suppressed} more refusals of ${summary.action} by ${summary.caller} between ${formatUtcTime(from)} and ${formatUtcTime(to)} (not stored one by one)`;
   const details = { suppressed: summary.suppressed, windowStart: from, windowEnd: to, lastKey: summary.key };
   await storeRefusal(input, 'refusals_summarised', message, details);
 }

@@ -1,4 +1,4 @@
-/** Display helpers shared by components. Pure. */
+/** Display helpers shared by components. Pure. Times: lib/client/time-format.ts. */
 
 export function formatAge(seconds: number | null): string {
   if (seconds === null) return 'unknown age';
@@ -8,12 +8,6 @@ export function formatAge(seconds: number | null): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours}h ${minutes % 60}m`;
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-export function formatLocalTime(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso || '—';
-  return new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 export function formatBytes(bytes: number): string {
@@ -33,10 +27,3 @@ export const LOCK_PROBLEM_TEXT: Record<string, string> = {
   unreadable_lockfile: 'The .tflock object could not be read.',
   oversized: 'The lock info is far larger than Terraform writes: its fields are shown cut.',
 };
-
-/** A time of day in UTC with its zone, e.g. `14:03:27 UTC` (read times, "last known, as of …"). */
-export function formatUtcClock(time: number | string): string {
-  const t = typeof time === 'number' ? time : Date.parse(time);
-  if (Number.isNaN(t)) return '—';
-  return `${new Date(t).toISOString().slice(11, 19)} UTC`;
-}

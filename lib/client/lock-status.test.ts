@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatAbsolute } from './time-format';
 import type { Lock } from '@/lib/terraform/locks';
 import { nextStep } from './error-help';
 import { listedLockStatus, stateLockStatus } from './lock-status';
@@ -25,8 +26,11 @@ describe('listedLockStatus (state page)', () => {
     expect(listedLockStatus(null, { status: 'failed', fetchedAt: null, errors: tableDown }).status).toBe('unknown');
     expect(listedLockStatus(null, { status: 'stale', fetchedAt: '2026-01-02T03:04:05.678Z', errors: tableDown })).toEqual({
       status: 'unknown',
-      why: 'the lock could not be read again (DynamoDB table t does not exist.); it was free as of 03:04:05 UTC.',
+      why: 'the lock could not be read again (DynamoDB table t does not exist.); it was free as of 2026-01-02 03:04:05 UTC.',
     });
+    // The read time follows the zone switch when the page passes its formatter.
+    const local = listedLockStatus(null, { status: 'stale', fetchedAt: '2026-01-02T03:04:05.678Z', errors: tableDown }, (at) => formatAbsolute(at, 'local', () => 60));
+    expect(local).toMatchObject({ why: expect.stringContaining('it was free as of 2026-01-02 04:04:05 UTC+01:00.') });
     expect(listedLockStatus(null, { status: 'partial', fetchedAt: null, errors: [{ code: 'bucket_not_found', message: 'S3 bucket b does not exist.' }] }).status).toBe('unknown');
   });
   it('is free only after a full read', () => {

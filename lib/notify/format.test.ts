@@ -13,7 +13,7 @@ const event: LockboardEvent = {
   link: 'https://lb.example.com/state?backend=prod&key=x',
   ageSeconds: 10800,
   forceUnlock: "terraform force-unlock 'a$(b)'",
-  lock: { id: 'a$(b)', operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', created: '2026-01-01T00:00:00Z', path: 'b/k', sources: ['dynamodb'], problems: [], ageSeconds: 10800 },
+  lock: { id: 'a$(b)', operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', created: '2025-12-31T21:00:00.123456789Z', path: 'b/k', sources: ['dynamodb'], problems: [], ageSeconds: 10800 },
   reminder: 0,
 };
 
@@ -62,6 +62,15 @@ describe('slack', () => {
     expect(text).toContain('Prod &lt;main&gt;');
     expect(text).toContain("terraform force-unlock 'a$(b)'");
     expect(text).toContain(event.link);
+  });
+
+  it('writes times readably in UTC, never as raw ISO with nanoseconds', () => {
+    const text = JSON.stringify((slackPayload(event) as { blocks: unknown[] }).blocks);
+    expect(text).toContain('*Held since*\\n2025-12-31 21:00:00 UTC');
+    expect(text).toContain('noticed 2026-01-01 00:00:00 UTC');
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    const unreadable = slackPayload({ ...event, lock: { ...event.lock!, created: '' } }) as { blocks: unknown[] };
+    expect(JSON.stringify(unreadable.blocks)).not.toContain('Held since');
   });
 });
 

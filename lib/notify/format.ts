@@ -3,6 +3,7 @@
  */
 import crypto from 'node:crypto';
 import type { LockboardEvent } from '../api/alerts';
+import { formatUtcTime, instantMs } from '../terraform/time-text';
 
 export interface ChannelFilter {
   events: string[];
@@ -81,7 +82,7 @@ const TITLES: Record<LockboardEvent['type'], string> = {
   test: ':bell: Lockboard test message',
 };
 
-/** A Slack incoming-webhook payload (Block Kit): who, how long, what, link, command. */
+/** A Slack incoming-webhook payload (Block Kit): who, how long, what, link, command; times in readable UTC. */
 export function slackPayload(event: LockboardEvent): Record<string, unknown> {
   const fields: string[] = [`*Backend*\n${esc(event.backend.name)} (\`${esc(event.backend.id)}\`)`];
   if (event.key) fields.push(`*State*\n\`${esc(event.key)}\``);
@@ -90,6 +91,8 @@ export function slackPayload(event: LockboardEvent): Record<string, unknown> {
     fields.push(`*Held by*\n${esc(event.lock.who || 'unknown')}`);
     fields.push(`*Operation*\n${esc(event.lock.operation || 'unknown')}`);
     if (event.lock.ageSeconds !== null) fields.push(`*Held for*\n${Math.round(event.lock.ageSeconds / 60)} min`);
+    // Terraform's Created has nanoseconds: shown in the one readable UTC form, never raw.
+    if (instantMs(event.lock.created) !== null) fields.push(`*Held since*\n${formatUtcTime(event.lock.created)}`);
   }
   if (event.mutation) fields.push(`*By*\n${esc(event.mutation.actor)}`, `*Outcome*\n${esc(event.mutation.outcome)}`);
   const blocks: Array<Record<string, unknown>> = [
@@ -99,7 +102,7 @@ export function slackPayload(event: LockboardEvent): Record<string, unknown> {
   ];
   if (event.forceUnlock) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `If the holder is gone:\n\`\`\`${esc(event.forceUnlock)}\`\`\`` } });
   if (event.link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Lockboard' }, url: event.link }] });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `event \`${esc(event.id)}\`` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `noticed ${formatUtcTime(event.at)} · event \`${esc(event.id)}\`` }] });
   return { text: event.summary, blocks };
 }
 

@@ -62,7 +62,8 @@ describe('freeze and unfreeze', () => {
     expect(await readLockfile(w, bucket, 'prod/app/terraform.tfstate')).toBe(item);
     const listed = (await listLocks(getBackend('dual'))).locks.find((l) => l.key === 'prod/app/terraform.tfstate')!;
     expect(listed.sources).toEqual(['dynamodb', 's3']);
-    expect(freezeOf(listed)).toEqual({ frozenBy: 'anonymous', reason: 'DB repair in progress (INC-42)', reviewBy: '2030-01-01T00:00:00Z' });
+    expect(freezeOf(listed)).toEqual({ frozenBy: 'anonymous', reason: 'DB repair in progress (INC-42)', reviewBy: '2030-01-01 00:00:00 UTC' });
+    expect(listed.info).toBe('FROZEN via Lockboard: DB repair in progress (INC-42) (review by 2030-01-01 00:00:00 UTC)');
 
     // DynamoDB-only and lockfile-only backends: only their own mechanism is written.
     const ddb = await callMutation(freezeRoute, 'freeze', 'ddb', { key: 'prod/app/terraform.tfstate', reason: 'freeze' });

@@ -7,6 +7,7 @@ import { getBackend } from '../server/backends';
 import { AppError } from '../api/errors';
 import { marshalLockInfo, parseLockInfo } from '../terraform/lock-info';
 import { lockfileKey } from '../terraform/paths';
+import { formatUtcTime } from '../terraform/time-text';
 import { faults } from '../server/faults';
 import { useBackends } from '../testing/integration-env';
 import { callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
@@ -200,6 +201,9 @@ describe('restore through POST /api/backends/{id}/restore', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'locked', holder: { id: holder.id, who: 'bob@ci' }, changed: { objectWritten: false, newVersionId: null, digestUpdated: false, lockTaken: true, lockReleased: true } });
     expect(res.body.error?.message).toContain('bob@ci');
+    // The holder's Created (nanoseconds) in the readable UTC form, not as raw RFC 3339.
+    expect(res.body.error?.message).toContain(`since ${formatUtcTime(holder.created)})`);
+    expect(res.body.error?.message).toMatch(/since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
     // Our .tflock was taken first and given back; the holder's item is untouched.
     expect(await snapshotOf(bucket, h.key)).toEqual(before);
     expect(await readLockItem(w, table, bucket, h.key)).toBe(marshalLockInfo(holder));

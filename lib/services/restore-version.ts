@@ -49,6 +49,7 @@ import { forceUnlockCommand } from '../terraform/lock-info';
 import { digestLockId } from '../terraform/paths';
 import { planRestore, restoreLockInfo, type RestorePlan } from '../terraform/restore-rules';
 import { encodeRestoredBy, RESTORED_BY_METADATA, RESTORED_FROM_METADATA, RESTORE_LOCK_METADATA } from '../terraform/restore-metadata';
+import { formatUtcTime } from '../terraform/time-text';
 import { invalidateSnapshot } from './backend-snapshot';
 import { invalidateVersions } from './list-versions';
 import { assertStateKey } from './state-version';
@@ -246,7 +247,7 @@ async function lock(backend: BackendConfig, key: string, info: LockInfo, encrypt
     throw new AppError(taken.error.code, `${taken.error.message} Nothing was changed.${gaveBack}`, { ...taken.error.details, lockId: info.id, changed });
   }
   const holder = taken.holder;
-  const who = holder ? `${holder.who || 'an unknown holder'} (${holder.operation || 'unknown operation'}, ID ${holder.id || 'none'}, since ${holder.created || 'unknown'})` : 'someone (the lock was released again while Lockboard looked)';
+  const who = holder ? `${holder.who || 'an unknown holder'} (${holder.operation || 'unknown operation'}, ID ${holder.id || 'none'}, since ${formatUtcTime(holder.created)})` : 'someone (the lock was released again while Lockboard looked)';
   throw new AppError('locked', `"${key}" is locked by ${who}. Nothing was changed; restore once the lock is released.${gaveBack}`, { backend: backend.id, key, holder, locks: taken.locks, changed });
 }
 

@@ -10,7 +10,7 @@ describe('freezeLockInfo', () => {
     expect(info).toEqual({
       id: 'abababab-abab-abab-abab-abababababab',
       operation: FREEZE_OPERATION,
-      info: 'FROZEN via Lockboard: DB repair in progress <ticket & 42> (review by 2026-01-03T00:00:00.000Z)',
+      info: 'FROZEN via Lockboard: DB repair in progress <ticket & 42> (review by 2026-01-03 00:00:00 UTC)',
       who: 'alice via Lockboard',
       version: '0.1.0',
       created: '2026-01-02T03:04:05.600000007Z',
@@ -24,7 +24,9 @@ describe('freezeLockInfo', () => {
   it('is recognised back, and nothing else is', () => {
     const info = freezeLockInfo({ ...base, reason: 'stop (all) changes', reviewBy: null });
     expect(freezeOf(info)).toEqual({ frozenBy: 'alice', reason: 'stop (all) changes', reviewBy: null });
-    expect(freezeOf(freezeLockInfo({ ...base, reason: 'x', reviewBy: '2026-02-01T00:00:00Z' }))).toEqual({ frozenBy: 'alice', reason: 'x', reviewBy: '2026-02-01T00:00:00Z' });
+    expect(freezeOf(freezeLockInfo({ ...base, reason: 'x', reviewBy: '2026-02-01T01:00:00+01:00' }))).toEqual({ frozenBy: 'alice', reason: 'x', reviewBy: '2026-02-01 00:00:00 UTC' });
+    // A freeze written before the readable form still shows its review time.
+    expect(freezeOf({ operation: FREEZE_OPERATION, who: 'alice via Lockboard', info: 'FROZEN via Lockboard: x (review by 2026-02-01T00:00:00.000Z)' })).toEqual({ frozenBy: 'alice', reason: 'x', reviewBy: '2026-02-01T00:00:00.000Z' });
     expect(freezeOf({ operation: 'OperationTypeApply', who: 'alice via Lockboard', info: '' })).toBeNull();
     expect(freezeOf({ operation: FREEZE_OPERATION, who: 'root@host', info: '' })).toBeNull();
   });

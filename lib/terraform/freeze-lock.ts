@@ -6,11 +6,12 @@
  * Terraform prints Operation, Who and Info as they are and never interprets them (TF locker
  * `LockInfo.String()`), so the values are plain, truthful words:
  *   Operation = "lockboard-freeze"  Who = "<operator> via Lockboard"
- *   Info      = "FROZEN via Lockboard: <reason> (review by <ISO time>)"
+ *   Info      = "FROZEN via Lockboard: <reason> (review by 2026-12-04 08:55:31 UTC)"
  * The Operation and the Who suffix together are the marker; nothing else writes them.
  */
 import { formatRfc3339Nano, newLockId, type LockInfo } from './lock-info';
 import { lockPath } from './paths';
+import { formatUtcTime, instantMs } from './time-text';
 
 export const FREEZE_OPERATION = 'lockboard-freeze';
 export const FREEZE_WHO_SUFFIX = ' via Lockboard';
@@ -33,10 +34,12 @@ export interface FreezeLockInput {
 
 export function freezeLockInfo(input: FreezeLockInput): LockInfo {
   const reason = input.reason.replace(/\s+/g, ' ').trim().slice(0, FREEZE_REASON_MAX);
+  // Terraform prints Info to people: the review time in the readable form (freezeOf reads both).
+  const reviewBy = input.reviewBy && instantMs(input.reviewBy) !== null ? formatUtcTime(input.reviewBy) : input.reviewBy;
   return {
     id: newLockId(input.randomBytes),
     operation: FREEZE_OPERATION,
-    info: `${FREEZE_INFO_PREFIX}${reason}${input.reviewBy ? ` (review by ${input.reviewBy})` : ''}`,
+    info: `${FREEZE_INFO_PREFIX}${reason}${reviewBy ? ` (review by ${reviewBy})` : ''}`,
     who: `${input.user}${FREEZE_WHO_SUFFIX}`,
     version: input.version,
     created: formatRfc3339Nano(input.epochMs, Math.max(0, Math.min(999_999, Math.floor(input.nanos)))),
@@ -47,6 +50,7 @@ export function freezeLockInfo(input: FreezeLockInput): LockInfo {
 export interface FreezeMark {
   frozenBy: string;
   reason: string;
+  /** As written in Info: `2026-12-04 08:55:31 UTC`, or an ISO time from before that form. */
   reviewBy: string | null;
 }
 

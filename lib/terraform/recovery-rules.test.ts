@@ -76,6 +76,11 @@ describe('backendPosture', () => {
     expect(backendPosture(facts({ lifecycle: { status: 'ok', value: [rule({ noncurrentDays: 90 })] } }), input).restore).toBe('ok');
   });
 
+  it('names an Expiration.Date in the readable UTC form', () => {
+    const p = backendPosture(facts({ lifecycle: { status: 'ok', value: [rule({ id: 'purge', expirationDate: '2027-01-01T00:00:00.000Z' })] } }), input);
+    expect(p.findings.find((f) => f.code === 'state_expiration')?.message).toContain('Lifecycle rule "purge" expires current objects on 2027-01-01 00:00:00 UTC:');
+  });
+
   it('shows a missing permission as not checked, never as fine or failed', () => {
     const p = backendPosture(facts({ versioning: { status: 'not_checked', reason: 'AccessDenied' }, lifecycle: { status: 'not_checked', reason: 'AccessDenied' } }), input);
     expect(p.restore).toBe('unknown');

@@ -11,6 +11,7 @@
  * newest non-current ones; `Expiration.Days` deletes *current* objects (a delete marker in a
  * versioned bucket); `ExpiredObjectDeleteMarker` removes a delete marker left alone.
  */
+import { formatUtcTime } from './time-text';
 
 export interface LifecycleRuleInfo {
   id: string;
@@ -192,7 +193,7 @@ export function backendPosture(facts: BucketFacts, input: { stateKeys: string[];
         findings.push({
           severity: 'critical',
           code: 'state_expiration',
-          message: `${name} expires current objects${r.expirationDays !== null ? ` ${r.expirationDays} days after they are written` : ` on ${r.expirationDate}`}${maybe}: it applies to ${onStates.length} state(s), which then look deleted to Terraform.`,
+          message: `${name} expires current objects${r.expirationDays !== null ? ` ${r.expirationDays} days after they are written` : ` on ${formatUtcTime(r.expirationDate)}`}${maybe}: it applies to ${onStates.length} state(s), which then look deleted to Terraform.`,
           fix: `Exclude the state keys from this rule (narrow its prefix/filter), or remove its Expiration.`,
         });
       }

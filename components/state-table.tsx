@@ -16,6 +16,7 @@ import type { LockStatus } from '@/lib/client/lock-status';
 import type { WriterContext } from '@/lib/client/writer-words';
 import { explainDigest } from '@/lib/terraform/digest';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
+import { operationLabel } from '@/lib/client/lock-words';
 
 /** The last writer of a row's current version, as far as it was looked up. */
 export type LastWriterView =
@@ -92,7 +93,7 @@ function LockCell({ row }: { row: StateRow }) {
         {LOCK_LABEL}
         <span className="font-semibold text-slate-800">locked</span> <span className="font-mono">{row.lock.who || '(unknown holder)'}</span>
         <div className="text-slate-500">
-          {row.lock.operation || '—'} · {row.lock.ageSeconds === null ? 'age unknown' : `${formatAge(row.lock.ageSeconds)} ago`}
+          {row.lock.operation ? operationLabel(row.lock.operation) : '—'} · {row.lock.ageSeconds === null ? 'age unknown' : `${formatAge(row.lock.ageSeconds)} ago`}
         </div>
         {freezeOf(row.lock) ? (
           <Badge tone="blue" title={`Frozen on purpose: ${freezeOf(row.lock)!.reason}`}>

@@ -7,6 +7,7 @@ import { PathText } from './path-text';
 import type { Lock, LockSource } from '@/lib/api/locks';
 import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import { lockfileKey, lockPath } from '@/lib/terraform/paths';
+import { operationLabel } from '@/lib/client/lock-words';
 
 /** What the operator must type: the lock ID or its first 8 characters (`unlock` for a lock without ID). */
 export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string): boolean {
@@ -99,7 +100,7 @@ export function UnlockDialog({ open, onClose, lock, backendName, store, pending,
       <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
         <p className="font-semibold">A run may still be writing this state.</p>
         <p className="mt-1">
-          Unlocking does not stop {lock.who ? <span className="font-mono">{lock.who}</span> : 'the holder'}. If that {lock.operation || 'run'} is still going, the next run can start while it
+          Unlocking does not stop {lock.who ? <span className="font-mono">{lock.who}</span> : 'the holder'}. If that {lock.operation ? operationLabel(lock.operation) : 'run'} is still going, the next run can start while it
           writes, and the two can overwrite each other&apos;s state. Unlock only when you know the run is over (its job was cancelled, its machine is gone).
         </p>
       </div>

@@ -67,7 +67,7 @@ export function DigestRepairDialog({ open, onClose, target, bucket, backendName,
       closeLabel={conflict ? 'Close' : undefined}
       onConfirm={onConfirm}
     >
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Digest item</dt>
         <dd className="font-mono text-xs">
           <PathText text={item} />

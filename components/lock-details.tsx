@@ -79,7 +79,7 @@ export function OperationText({ operation }: { operation: string }) {
 export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
   const operation = operationLabel(lock.operation);
   return (
-    <dl data-testid={testId} className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+    <dl data-testid={testId} className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
       <dt className="text-slate-500">Who</dt>
       <dd className="font-mono text-xs [overflow-wrap:anywhere]" data-testid={`${testId}-who`}>
         {lock.who || '—'}

@@ -182,7 +182,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
         </p>
       ) : null}
 
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Restore</dt>
         <dd>
           version <code className="font-mono text-xs">{shortId(chosen.versionId)}</code>

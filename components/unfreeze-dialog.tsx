@@ -31,7 +31,7 @@ export function UnfreezeDialog({ open, onClose, lock, backendName, pending, erro
       reasonPlaceholder="e.g. the payments DB repair is done"
       onConfirm={onConfirm}
     >
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Frozen by</dt>
         <dd className="font-mono text-xs [overflow-wrap:anywhere]">{freeze?.frozenBy ?? lock.who}</dd>
         <dt className="text-slate-500">Why</dt>

@@ -1,4 +1,5 @@
 import { Badge } from './badge';
+import { operationLabel } from '@/lib/client/lock-words';
 import { describeWriter, type WriterContext, type WriterFacts } from '@/lib/client/writer-words';
 
 /**
@@ -18,7 +19,9 @@ export function WriterText({ facts, context, showOperation = true }: { facts: Wr
           <Badge tone="amber">likely</Badge>
         </>
       ) : null}
-      {showOperation && w && (words.kind === 'writer' || words.kind === 'likely') ? <span className="block text-xs text-slate-600">{w.operation}</span> : null}
+      {showOperation && w && (words.kind === 'writer' || words.kind === 'likely') ? <span className="block text-xs text-slate-600" title={w.operation}>
+          {operationLabel(w.operation)}
+        </span> : null}
       {words.note ? <span className="block text-[11px] leading-snug text-slate-600">{words.note}</span> : null}
     </span>
   );

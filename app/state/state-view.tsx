@@ -71,7 +71,7 @@ function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; st
         <div className="space-y-2">
           {lastKnown ? <LastKnown at={lastKnown} /> : null}
           <DigestBadge status={entry.digestStatus} reason={entry.digestReason} />
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
             <dt className="text-slate-500">Stored digest</dt>
             <dd className="font-mono text-xs">{entry.digest ?? (backend.dynamodbTable ? '(no digest item)' : '(no DynamoDB table: not used)')}</dd>
             <dt className="text-slate-500">Object MD5</dt>

@@ -366,8 +366,12 @@ async function main(): Promise<void> {
     log(`app log: ${appLog} (the dashboard's server output; moto's and terraform's beside it)`);
     const stale = buildIsStale(distDir);
     if (stale) {
-      log(`building the app into ${distDir} (${stale})`);
-      if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK ?? '1' }) !== 0) throw new Error('next build failed');
+      const buildLog = path.join(path.dirname(appLog), 'build.log');
+      log(`building the app into ${distDir} (${stale}); about a minute, output in ${buildLog}`);
+      if (nextBuild(distDir, { ...process.env, LOCKBOARD_SKIP_BUILD_TYPECHECK: process.env.LOCKBOARD_SKIP_BUILD_TYPECHECK ?? '1' }, buildLog) !== 0) {
+        console.error(`[demo] last lines of ${buildLog}:\n${tail(buildLog)}`);
+        throw new Error('next build failed');
+      }
     } else log(`using the build in ${distDir} (up to date)`);
 
     const motoPort = (await portIsFree(4566)) ? 4566 : await freePort();

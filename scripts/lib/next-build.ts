@@ -21,10 +21,17 @@ export function hasBuild(distDir: string): boolean {
  * configuration check the start scripts run before Next (`<distDir>/config-check.mjs`, as the
  * Dockerfile does). Returns the exit status.
  */
-export function nextBuild(distDir: string, env: NodeJS.ProcessEnv = process.env): number {
-  const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...env, ...QUIET_ENV, LOCKBOARD_DIST_DIR: distDir } });
-  if (r.status !== 0) return r.status ?? 1;
-  return spawnSync(process.execPath, [path.join(root, 'scripts', 'lib', 'config-check-bundle.mjs'), distDir], { cwd: root, stdio: 'inherit' }).status ?? 1;
+export function nextBuild(distDir: string, env: NodeJS.ProcessEnv = process.env, logFile?: string): number {
+  // With a log file (the demo), the build's output goes there instead of the terminal.
+  const out = logFile ? fs.openSync(logFile, 'a') : null;
+  const stdio = out === null ? ('inherit' as const) : (['ignore', out, out] as ['ignore', number, number]);
+  try {
+    const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio, env: { ...env, ...QUIET_ENV, LOCKBOARD_DIST_DIR: distDir } });
+    if (r.status !== 0) return r.status ?? 1;
+    return spawnSync(process.execPath, [path.join(root, 'scripts', 'lib', 'config-check-bundle.mjs'), distDir], { cwd: root, stdio }).status ?? 1;
+  } finally {
+    if (out !== null) fs.closeSync(out);
+  }
 }
 
 // What the build is made from: a change to any of these makes the build stale.

@@ -61,7 +61,10 @@ async function chromiumWeight(base: string, pagePath: string, htmlScripts: Set<s
       if (res.request().resourceType() !== 'script') return;
       bodies.push(res.body().then((b) => ({ path: new URL(res.url()).pathname, bytes: gzipBytes(b) })));
     });
-    await page.goto(new URL(pagePath, base).toString(), { waitUntil: 'networkidle' });
+    // The page's scripts are in by 'load'; then a short wait for on-demand chunks. Not 'networkidle':
+    // a page that keeps polling (the states view's last-writer lookups on 5,000 states) never idles.
+    await page.goto(new URL(pagePath, base).toString(), { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
     let initial = 0;
     let onDemand = 0;
     let fetchedNoModule = false;

@@ -26,6 +26,7 @@ import type { LockboardEvent } from '../lib/api/alerts';
 import { verifySignature } from '../lib/notify/format';
 import { TerraformWriter } from './lib/terraform-writer';
 import { awsEnv, freePort, startMoto } from './lib/moto';
+import { processTree } from './lib/process-tree';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -93,20 +94,6 @@ async function waitFor(what: string, ms: number, done: () => boolean): Promise<b
     await sleep(100);
   }
   return true;
-}
-
-/** The process ids of a process and its descendants (Linux /proc; `next start` may fork its server). */
-function processTree(pid: number): number[] {
-  const pids = [pid];
-  for (let i = 0; i < pids.length; i++) {
-    try {
-      const children = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim();
-      if (children) pids.push(...children.split(/\s+/).map(Number));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
 }
 
 async function main(): Promise<void> {

@@ -29,6 +29,7 @@ import { runWatcherSection, watcherRows, type WatcherResult } from './bench-watc
 import { appCalls, delta, fmtCalls, startApp as startBuiltApp, type App } from './lib/bench-app';
 import { awsEnv, startMoto } from './lib/moto';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
+import { processTree } from './lib/process-tree';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
@@ -107,15 +108,7 @@ const startApp = (configFile: string, endpoint: string, extraEnv: Record<string,
 
 /** Peak resident memory (VmHWM, MiB) of a process and its descendants (Linux /proc). */
 function peakRssMiB(pid: number): number {
-  const pids = [pid];
-  for (let i = 0; i < pids.length; i++) {
-    try {
-      const children = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').trim();
-      if (children) pids.push(...children.split(/\s+/).map(Number));
-    } catch {
-      // process gone
-    }
-  }
+  const pids = processTree(pid);
   let max = 0;
   for (const p of pids) {
     try {

@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { BackendConfig } from '../server/config';
 import { logger } from '../server/logger';
+import { callOrigin } from '../server/call-origin';
 import { recordAwsCall, recordThrottle } from '../server/metrics';
 import { isThrottling } from './errors';
 
@@ -36,7 +37,7 @@ function instrument<T>(client: T, service: string, backendId: string): T {
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      recordAwsCall(service, operation);
+      recordAwsCall(service, operation, callOrigin());
       try {
         return await next(args);
       } catch (e) {

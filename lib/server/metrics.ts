@@ -6,13 +6,16 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 interface Metrics {
   registry: Registry;
-  awsCalls: Counter<'service' | 'operation'>;
+  awsCalls: Counter<'service' | 'operation' | 'origin'>;
+  backendReads: Counter<'backend' | 'outcome'>;
   awsThrottleRetries: Counter<'service' | 'operation'>;
   cacheRequests: Counter<'cache' | 'result'>;
   requestDuration: Histogram<'route' | 'method' | 'status'>;
   deliveries: Counter<'channel' | 'outcome'>;
   lockAge: Gauge<'backend' | 'key' | 'workspace' | 'operation' | 'who'>;
   callCounts: Map<string, number>;
+  /** The same, keyed `origin service:Operation`. */
+  originCounts: Map<string, number>;
 }
 
 const globalKey = Symbol.for('lockboard.metrics');
@@ -82,13 +85,15 @@ function create(): Metrics {
   const registry = new Registry();
   return {
     registry,
-    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt).', labelNames: ['service', 'operation'], registers: [registry] }),
+    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
+    backendReads: new Counter({ name: 'lockboard_backend_reads_total', help: "Backend reads made by the backend's watcher (one Scan and one listing each, all pages), by outcome.", labelNames: ['backend', 'outcome'], registers: [registry] }),
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
     cacheRequests: new Counter({ name: 'lockboard_cache_requests_total', help: 'Short-cache lookups.', labelNames: ['cache', 'result'], registers: [registry] }),
     requestDuration: new Histogram({ name: 'lockboard_http_request_duration_seconds', help: 'API request duration by route.', labelNames: ['route', 'method', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
     ...watchGauges(registry),
     deliveries: new Counter({ name: 'lockboard_notification_deliveries_total', help: 'Alert deliveries by channel and outcome (delivered, failed, claimed_elsewhere, claim_failed).', labelNames: ['channel', 'outcome'], registers: [registry] }),
     callCounts: new Map(),
+    originCounts: new Map(),
   };
 }
 
@@ -98,10 +103,17 @@ function metrics(): Metrics {
   return holder[globalKey];
 }
 
-export function recordAwsCall(service: string, operation: string): void {
-  metrics().awsCalls.inc({ service, operation });
+/** One AWS request (each attempt), by the part of Lockboard that made it (lib/server/call-origin.ts). */
+export function recordAwsCall(service: string, operation: string, origin: string): void {
+  const m = metrics();
+  m.awsCalls.inc({ service, operation, origin });
   const key = `${service}:${operation}`;
-  metrics().callCounts.set(key, (metrics().callCounts.get(key) ?? 0) + 1);
+  m.callCounts.set(key, (m.callCounts.get(key) ?? 0) + 1);
+  m.originCounts.set(`${origin} ${key}`, (m.originCounts.get(`${origin} ${key}`) ?? 0) + 1);
+}
+
+export function recordBackendRead(backend: string, ok: boolean): void {
+  metrics().backendReads.inc({ backend, outcome: ok ? 'ok' : 'error' });
 }
 
 export function recordThrottle(service: string, operation: string): void {
@@ -125,8 +137,15 @@ export function awsCallCounts(): Record<string, number> {
   return Object.fromEntries(metrics().callCounts);
 }
 
+/** Exact AWS request counts since start (or the last reset) of one origin, keyed `service:Operation`. */
+export function awsCallCountsOf(origin: string): Record<string, number> {
+  const head = `${origin} `;
+  return Object.fromEntries([...metrics().originCounts].filter(([k]) => k.startsWith(head)).map(([k, n]) => [k.slice(head.length), n]));
+}
+
 export function resetAwsCallCounts(): void {
   metrics().callCounts.clear();
+  metrics().originCounts.clear();
 }
 
 export async function metricsText(): Promise<{ contentType: string; body: string }> {

@@ -16,7 +16,8 @@ import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { onClearCache } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
-import { recordCache } from '../server/metrics';
+import { withCallOrigin } from '../server/call-origin';
+import { recordBackendRead, recordCache } from '../server/metrics';
 import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
 import { Watcher, type WatchedRead } from '../watch/watcher';
@@ -87,7 +88,13 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
   let watcher = reg.watchers.get(backend.id);
   if (!watcher) {
     watcher = new Watcher<BackendSnapshot>({
-      read: () => readSnapshot(backend),
+      // Counted as the watcher's even when a viewer's request is what started it.
+      read: () =>
+        withCallOrigin('watcher', async () => {
+          const snapshot = await readSnapshot(backend);
+          recordBackendRead(backend.id, isSnapshotOk(snapshot));
+          return snapshot;
+        }),
       isOk: isSnapshotOk,
       intervalMs: () => getConfig().watchIntervalSeconds * 1000,
       // A page polls every pollIntervalSeconds: it stays "viewing" between two polls.

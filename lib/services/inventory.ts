@@ -11,6 +11,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { openObjectVersion, putObjectConditionally, type ObjectSummary } from '../aws/state-bucket';
 import { getBackend } from '../server/backends';
+import { withCallOrigin } from '../server/call-origin';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { LOCKBOARD_VERSION } from '../server/version';
@@ -291,7 +292,7 @@ function ensurePass(backend: BackendConfig, force = false): Promise<void> {
   const inv = inventoryOf(backend.id);
   if (inv.running) return inv.running;
   if (!force && inv.lastPassAt && Date.now() - inv.lastPassAt < Math.max(PASS_TTL_MS, getConfig().cacheSeconds * 1000)) return Promise.resolve();
-  inv.running = runPass(backend, inv)
+  inv.running = withCallOrigin('inventory', () => runPass(backend, inv))
     .catch((e: unknown) => {
       inv.progress.phase = 'error';
       const error = toAppError(e, 'inventory pass failed', { backend: backend.id });

@@ -114,11 +114,14 @@ describe('GET /api/metrics', () => {
     for (const name of ['lockboard_aws_calls_total', 'lockboard_aws_throttle_retries_total', 'lockboard_cache_requests_total', 'lockboard_http_request_duration_seconds']) {
       expect(after).toContain(`# TYPE ${name} `);
     }
-    const scans = 'lockboard_aws_calls_total{service="dynamodb",operation="Scan"}';
-    const lists = 'lockboard_aws_calls_total{service="s3",operation="ListObjectsV2"}';
+    // Started by the first request, yet the watcher's read: counted as origin "watcher".
+    const scans = 'lockboard_aws_calls_total{service="dynamodb",operation="Scan",origin="watcher"}';
+    const lists = 'lockboard_aws_calls_total{service="s3",operation="ListObjectsV2",origin="watcher"}';
+    const reads = `lockboard_backend_reads_total{backend="${backend().id}",outcome="ok"}`;
     // Two requests, one read: the second is a cache hit.
     expect(sample(after, scans) - sample(before, scans)).toBe(1);
     expect(sample(after, lists) - sample(before, lists)).toBe(1);
+    expect(sample(after, reads) - sample(before, reads)).toBe(1);
     const miss = 'lockboard_cache_requests_total{cache="snapshot",result="miss"}';
     const hit = 'lockboard_cache_requests_total{cache="snapshot",result="hit"}';
     expect(sample(after, miss) - sample(before, miss)).toBe(1);

@@ -11,7 +11,7 @@ import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import type { LockboardEvent } from '../api/alerts';
 import { writeClaim } from '../aws/event-claims';
 import { getBackend } from '../server/backends';
-import { metricsText } from '../server/metrics';
+import { awsCallCountsOf, metricsText, resetAwsCallCounts } from '../server/metrics';
 import { useBackends } from '../testing/integration-env';
 import { callMutation } from '../testing/mutation-requests';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -163,5 +163,18 @@ describe('alerting', () => {
     expect(body).toMatch(/lockboard_backend_read_ok\{backend="main"\} 1/);
     const age = /lockboard_backend_last_successful_read_age_seconds\{backend="main"\} ([\d.e-]+)/.exec(body);
     expect(Number(age?.[1])).toBeLessThan(5);
+  });
+
+  it("reads nothing of its own: a stale lock costs alerting one claim and one outcome write, the read is the watcher's", async () => {
+    const key = 'counted/terraform.tfstate';
+    await w.lockDynamo(table, bucket, key, TerraformWriter.lockInfo(bucket, key, {}, Date.now() - 90_000));
+    resetAwsCallCounts();
+    await view();
+    expect(ofType('lock.stale').filter((r) => r.event.key === key)).toHaveLength(1);
+    // The other stale locks of this table were told before: settled in memory, no call at all.
+    expect(awsCallCountsOf('alerting')).toEqual({ 's3:PutObject': 2 });
+    // The view's read (a Scan in segments and a listing) is the watcher's, even though a request started it.
+    expect(Object.keys(awsCallCountsOf('watcher')).sort()).toEqual(['dynamodb:Scan', 's3:ListObjectsV2']);
+    expect(awsCallCountsOf('request')).toEqual({});
   });
 });

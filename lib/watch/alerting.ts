@@ -18,6 +18,7 @@ import type { AlertsOverview, ChannelStatus, DeliveryAttempt, DeliveryOutcome, L
 import { AppError } from '../api/errors';
 import { onAuditCompleted, type AuditRecord } from '../audit/audit-log';
 import { readClaim, writeClaim } from '../aws/event-claims';
+import { withCallOrigin } from '../server/call-origin';
 import { getConfig, type BackendConfig, type ChannelConfig } from '../server/config';
 import { recordDelivery, setWatchMetricsSource, type WatchMetrics } from '../server/metrics';
 import { workspaceOfKey } from '../terraform/paths';
@@ -364,7 +365,9 @@ function enqueue(backendId: string, work: () => Promise<void>): void {
 }
 
 function onRead(backend: BackendConfig, snapshot: BackendSnapshot, ok: boolean): void {
-  enqueue(backend.id, async () => {
+  // Evaluating the read (locks, digest status) is the watcher's work, done whether or not any channel
+  // is configured (metrics use it); only claims and deliveries count as alerting's.
+  enqueue(backend.id, () => withCallOrigin('watcher', async () => {
     const st = state();
     // A read with an error would make every lock look released: derive nothing from it.
     if (!ok) return;
@@ -385,7 +388,7 @@ function onRead(backend: BackendConfig, snapshot: BackendSnapshot, ok: boolean):
     st.facts.set(backend.id, { locks: locks.locks, states: states ?? previous?.states ?? null });
     st.factsAt.set(backend.id, nowMs);
     if (config.channels.length > 0 && states) dispatch(backend, deriveEvents(ref, previous && { locks: [], states: previous.states }, { locks: [], states }, settings), nowMs);
-  });
+  }));
 }
 
 /**
@@ -397,7 +400,7 @@ function dispatch(backend: BackendConfig, events: LockboardEvent[], nowMs: numbe
   const attributionDelayMs = Math.max(5_000, 2 * getConfig().watchIntervalSeconds * 1000);
   for (const event of events) {
     if (event.type === 'lock.released' && event.released?.by !== 'lockboard') followUp(backend.id, event, nowMs + attributionDelayMs);
-    else void processEvent(backend, event);
+    else void withCallOrigin('alerting', () => processEvent(backend, event));
   }
 }
 
@@ -420,7 +423,7 @@ function onAudit(record: AuditRecord): void {
     { auditId: record.id, action: record.action, outcome: record.outcome, user: record.user, reason: record.reason, key: record.key, workspace: record.key ? workspaceOfKey(record.key, backend.workspaceKeyPrefix) : null, errorCode: record.errorCode, errorMessage: record.errorMessage, lockId: lockId || null },
     { publicUrl: config.publicUrl, nowMs: Date.now() },
   );
-  void processEvent(backend, event);
+  void withCallOrigin('alerting', () => processEvent(backend, event));
 }
 
 function sweep(): void {
@@ -458,7 +461,7 @@ export function startAlerting(): void {
   // Watched with nobody viewing: backends some channel wants, and all of them while Prometheus scrapes.
   setWatchKeepAlive((id) => Date.now() - st.lastScrapeAt < SCRAPE_KEEPALIVE_MS || getConfig().channels.some((c) => c.backends === null || c.backends.includes(id)));
   if (config.channels.length > 0) {
-    st.sweep = setInterval(sweep, SWEEP_MS);
+    st.sweep = setInterval(() => withCallOrigin('alerting', sweep), SWEEP_MS);
     st.sweep.unref?.();
     logger.info('alerting started', { channels: config.channels.map((c) => `${c.name} (${c.type})`), replica: st.replica });
   }
@@ -480,7 +483,7 @@ export async function sendTestMessage(channelName: string, actor: string): Promi
     link: getConfig().publicUrl,
   };
   remember(event);
-  const result = await sendToChannel(channel, event);
+  const result = await withCallOrigin('alerting', () => sendToChannel(channel, event));
   record(event, channel, result.ok ? 'delivered' : 'failed', result.attempts, result.detail);
   return state().attempts[0]!;
 }

@@ -1,6 +1,7 @@
 /**
  * The benchmark's built app processes (`next start` on a free port, against one moto endpoint) and
- * its AWS call counts, read from the app's own `lockboard_aws_calls_total` in `/api/metrics`.
+ * its AWS call counts, read from the app's own `lockboard_aws_calls_total` (by origin) and
+ * `lockboard_backend_reads_total` in `/api/metrics`.
  * Shared by scripts/bench.ts and its sections (scripts/bench-watcher.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -51,12 +52,33 @@ export async function startApp(distDir: string, configFile: string, endpoint: st
   };
 }
 
-/** The app's AWS calls so far, by `service:Operation`. */
+/** The app's AWS calls so far, by `service:Operation` (all origins). */
 export async function appCalls(base: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${base}/api/metrics`)).text();
+  return totalCalls(await appMetrics(base));
+}
+
+/** Calls of every origin added up, by `service:Operation`. */
+export function totalCalls(m: AppMetrics): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^lockboard_aws_calls_total\{service="([^"]+)",operation="([^"]+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
+  for (const byOp of Object.values(m.byOrigin)) for (const [k, n] of Object.entries(byOp)) out[k] = (out[k] ?? 0) + n;
   return out;
+}
+
+export interface AppMetrics {
+  /** AWS calls by origin (watcher, alerting, inventory, request), then `service:Operation`. */
+  byOrigin: Record<string, Record<string, number>>;
+  /** Backend reads the watchers made (`lockboard_backend_reads_total`, all backends and outcomes). */
+  backendReads: number;
+}
+
+/** The app's own counters from `/api/metrics`. */
+export async function appMetrics(base: string): Promise<AppMetrics> {
+  const text = await (await fetch(`${base}/api/metrics`)).text();
+  const byOrigin: Record<string, Record<string, number>> = {};
+  for (const m of text.matchAll(/^lockboard_aws_calls_total\{service="([^"]+)",operation="([^"]+)",origin="([^"]+)"\} (\d+)/gm)) (byOrigin[m[3]!] ??= {})[`${m[1]}:${m[2]}`] = Number(m[4]);
+  let backendReads = 0;
+  for (const m of text.matchAll(/^lockboard_backend_reads_total\{[^}]*\} (\d+)/gm)) backendReads += Number(m[1]);
+  return { byOrigin, backendReads };
 }
 
 export function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {

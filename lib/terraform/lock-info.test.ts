@@ -79,6 +79,12 @@ describe('formatRfc3339Nano', () => {
     expect(formatRfc3339Nano(Date.UTC(2025, 2, 4, 10, 15, 30), 1000)).toBe('2025-03-04T10:15:30.000001Z');
   });
 
+  it('writes a fractional millisecond input as whole ones, never an unparseable "30.123456789.5Z"', () => {
+    expect(formatRfc3339Nano(t + 0.75, 456789)).toBe('2025-03-04T10:15:30.123456789Z');
+    expect(formatRfc3339Nano(t, 456789.6)).toBe('2025-03-04T10:15:30.123456789Z');
+    expect(parseRfc3339(formatRfc3339Nano(Date.now() - Math.random() * 86_400_000, 12345))).not.toBeNull();
+  });
+
   it('round-trips through parseRfc3339 to the millisecond', () => {
     expect(parseRfc3339(formatRfc3339Nano(t, 999999))).toBe(t);
   });

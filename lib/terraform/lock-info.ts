@@ -88,8 +88,11 @@ export function goJsonString(value: string): string {
  * (and the dot too when the fraction is zero). `nanos` adds sub-millisecond precision (0–999999).
  */
 export function formatRfc3339Nano(epochMs: number, nanos = 0): string {
-  const whole = Math.floor(epochMs / 1000) * 1000;
-  const fractionNs = (epochMs - whole) * 1_000_000 + nanos;
+  // Whole milliseconds and nanoseconds: a fractional input (Date.now() - Math.random() * …) must not
+  // print "26.452148336.789Z", which no parser accepts.
+  const ms = Math.floor(epochMs);
+  const whole = Math.floor(ms / 1000) * 1000;
+  const fractionNs = (ms - whole) * 1_000_000 + Math.min(999_999, Math.max(0, Math.floor(nanos)));
   const base = new Date(whole).toISOString().slice(0, 19);
   const fraction = String(fractionNs).padStart(9, '0').replace(/0+$/, '');
   return fraction === '' ? `${base}Z` : `${base}.${fraction}Z`;

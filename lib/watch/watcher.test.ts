@@ -127,6 +127,38 @@ describe('Watcher', () => {
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(95);
   });
 
+  it('serves the latest while the read replacing it (started within an interval of it) runs, not a listing a late read replaces', async () => {
+    const soon = <T,>(p: Promise<T>) => Promise.race([p, sleep(15).then(() => 'waiting' as const)]);
+    // Watched: read 1 completes at ~80 ms, read 2 starts at ~100 ms and is slow.
+    const f = fake({ manual: true, intervalMs: () => 100, idleAfterMs: () => 1000 });
+    const first = f.watcher.get();
+    await sleep(80);
+    f.release();
+    await first;
+    await sleep(120);
+    expect(f.reads()).toBe(2);
+    // 120 ms old, more than the interval, but read 2 is on its way: served, no wait.
+    expect(await soon(f.watcher.get())).toMatchObject({ value: 1 });
+    f.release();
+    f.release();
+    await sleep(5);
+    expect(f.watcher.peek()!.value).toBeGreaterThanOrEqual(2);
+
+    // Not watched in between: read 2 starts only when a viewer comes back, long after read 1 completed.
+    const g = fake({ manual: true, intervalMs: () => 100, idleAfterMs: () => 30 });
+    const one = g.watcher.get();
+    g.release();
+    await one;
+    await sleep(200);
+    const a = g.watcher.get();
+    await sleep(10);
+    const b = g.watcher.get();
+    expect(await soon(b)).toBe('waiting');
+    g.release();
+    expect((await a).value).toBe(2);
+    expect((await b).value).toBe(2);
+  });
+
   it('stays on with nobody viewing while keepAlive says so', async () => {
     let alive = true;
     const f = fake({ keepAlive: () => alive });

@@ -3,8 +3,10 @@
  * recently (or while something else, such as alerting, keeps it on), and not at all otherwise.
  *
  * The freshness contract it enforces:
- * - A read is served only while `now - completedAt < interval`, so no answer carries a listing older
- *   than the interval plus the time of one read.
+ * - A read is served while `now - completedAt < interval`, or while a read that started less than an
+ *   interval after it completed is still running (that read replaces it when it completes). So no
+ *   answer carries a listing older than the interval plus the time of one read (its `fetchedAt` is
+ *   when the read completed), and viewers do not wait just because reads are slower than the interval.
  * - Otherwise the caller waits for a read; concurrent callers share the one in flight.
  * - `invalidate()` (after a mutation) drops the latest read, and a read already in flight, started
  *   before the mutation, is not handed to anyone who asks after it.
@@ -51,6 +53,8 @@ export class Watcher<T> {
   /** The newest read in flight (viewers wait for it); older ones may still be running. */
   private inFlight: { promise: Promise<WatchedRead<T>>; epoch: number } | null = null;
   private running = 0;
+  /** Start times of the reads running now, with their epoch. */
+  private runningStarts = new Set<{ startedAt: number; epoch: number }>();
   private lastStartedAt = Number.NEGATIVE_INFINITY;
   private epoch = 0;
   private lastViewedAt = Number.NEGATIVE_INFINITY;
@@ -70,11 +74,26 @@ export class Watcher<T> {
     const now = this.now();
     this.lastViewedAt = now;
     const latest = this.latest;
-    const fresh = latest !== null && now - latest.completedAt < this.options.intervalMs();
+    const fresh = latest !== null && this.servable(latest, now);
     this.options.onServe?.(fresh);
     const result = fresh ? latest : await this.refresh();
     this.schedule();
     return result;
+  }
+
+  /**
+   * Whether the latest read may be served: completed less than an interval ago, or a read started
+   * since the last invalidation and less than an interval after the latest completed is on its way
+   * (it will replace the latest within one read's time: the bound of the freshness contract). Without
+   * the second case every viewer would wait for the next read whenever reads take longer than the
+   * interval. Interval 0 means no reuse at all.
+   */
+  private servable(latest: WatchedRead<T>, now: number): boolean {
+    const interval = this.options.intervalMs();
+    if (now - latest.completedAt < interval) return true;
+    if (interval <= 0) return false;
+    for (const r of this.runningStarts) if (r.epoch === this.epoch && r.startedAt - latest.completedAt < interval) return true;
+    return false;
   }
 
   /** The latest kept read, fresh or not (metrics, events). */
@@ -121,6 +140,8 @@ export class Watcher<T> {
     const startedAt = this.now();
     this.lastStartedAt = startedAt;
     this.running++;
+    const started = { startedAt, epoch };
+    this.runningStarts.add(started);
     this.reads++;
     const promise = this.options.read().then(
       (value) => {
@@ -139,6 +160,7 @@ export class Watcher<T> {
       .catch(() => undefined)
       .finally(() => {
         this.running--;
+        this.runningStarts.delete(started);
         if (this.inFlight === entry) this.inFlight = null;
         this.schedule();
       });

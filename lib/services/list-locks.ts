@@ -13,7 +13,8 @@ import { mergeLocks, type LockfileRecord } from '../terraform/locks';
 import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import type { ObjectSummary } from '../aws/state-bucket';
-import { getSnapshot } from './backend-snapshot';
+import { getSnapshot, type BackendSnapshot } from './backend-snapshot';
+import { snapshotMemo } from './snapshot-memo';
 import { cacheKey } from './cache-keys';
 import { lockContext } from './terraform-lock';
 
@@ -41,8 +42,14 @@ async function readLockfile(backend: BackendConfig, object: ObjectSummary, key: 
   }
 }
 
+const sameRead = snapshotMemo<LocksResult>();
+
 export async function listLocks(backend: BackendConfig, nowMs = Date.now()): Promise<LocksResult> {
   const snapshot = await getSnapshot(backend);
+  return sameRead(snapshot, nowMs, () => locksOf(backend, snapshot, nowMs));
+}
+
+async function locksOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs: number): Promise<LocksResult> {
   if (snapshot.tableError && snapshot.bucketError) throw snapshot.tableError;
   if (snapshot.bucketError && !backend.dynamodbTable) throw snapshot.bucketError;
 

@@ -19,6 +19,7 @@ import { classifyTableItems } from '../terraform/table-items';
 import { getSnapshot } from './backend-snapshot';
 import { cacheKey } from './cache-keys';
 import { listLocks } from './list-locks';
+import { snapshotMemo } from './snapshot-memo';
 
 export type { StateEntry, StatesResult } from '../api/states';
 
@@ -56,7 +57,13 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
   }
 }
 
+const sameRead = snapshotMemo<StatesResult>();
+
 export async function listStates(backend: BackendConfig, nowMs = Date.now()): Promise<StatesResult> {
+  return sameRead(await getSnapshot(backend), nowMs, () => statesOf(backend, nowMs));
+}
+
+async function statesOf(backend: BackendConfig, nowMs: number): Promise<StatesResult> {
   // Started together, both read the one cached (or in-flight) snapshot: the locks cost no extra listing.
   const locksPromise = listLocks(backend, nowMs);
   const [snapshot] = await Promise.all([getSnapshot(backend), locksPromise.catch(() => null)]);

@@ -66,6 +66,10 @@ interface AlertState {
   /** Event ids this replica knows are settled (done here or elsewhere): no more claim traffic. */
   settled: Map<string, number>;
   inProgress: Set<string>;
+  /** Events waiting for a free slot (at most MAX_EVENTS_AT_ONCE are claimed and delivered at once). */
+  queue: Array<{ backend: BackendConfig; event: LockboardEvent }>;
+  queued: Set<string>;
+  running: number;
   pendingOutcomes: Map<string, PendingOutcome>;
   followUps: Map<string, FollowUp>;
   unlocks: Array<KnownUnlock & { atMs: number; backendId: string }>;
@@ -82,6 +86,12 @@ const MAX_SETTLED = 10_000;
 const MAX_FOLLOW_UPS = 2_000;
 const MAX_RECENT_EVENTS = 100;
 const MAX_RECENT_ATTEMPTS = 300;
+/**
+ * Claims and deliveries run at most this many at once: a burst (the first read of a backend with 200
+ * stale locks) must not swamp the backend's AWS endpoint and slow the watcher's reads.
+ */
+const MAX_EVENTS_AT_ONCE = 4;
+const MAX_QUEUED_EVENTS = 5_000;
 const UNLOCK_MEMORY_MS = 15 * 60_000;
 const SWEEP_MS = 2_000;
 
@@ -97,6 +107,9 @@ function state(): AlertState {
     chains: new Map(),
     settled: new Map(),
     inProgress: new Set(),
+    queue: [],
+    queued: new Set(),
+    running: 0,
     pendingOutcomes: new Map(),
     followUps: new Map(),
     unlocks: [],
@@ -109,7 +122,8 @@ function state(): AlertState {
       for (;;) {
         const pending = [...state().chains.values()];
         await Promise.all(pending);
-        if ([...state().chains.values()].every((p) => pending.includes(p)) && state().inProgress.size === 0) return;
+        const st = state();
+        if ([...st.chains.values()].every((p) => pending.includes(p)) && st.inProgress.size === 0 && st.queue.length === 0 && st.running === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -201,7 +215,7 @@ function parseClaim(text: string): ClaimBody | null {
 }
 
 /** Claims (or takes over) the event, and delivers it if this replica won. Never throws. */
-export async function processEvent(backend: BackendConfig, event: LockboardEvent): Promise<void> {
+async function processEvent(backend: BackendConfig, event: LockboardEvent): Promise<void> {
   const st = state();
   if (st.settled.has(event.id) || st.inProgress.has(event.id) || st.pendingOutcomes.has(event.id)) return;
   const channels = channelsFor(event);
@@ -235,23 +249,29 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
         followUp(backend.id, event, now + SWEEP_MS);
         return;
       }
-      if (body.state === 'done') {
-        settle(event.id);
-        if (!st.attempts.some((a) => a.eventId === event.id)) for (const c of channels) record(event, c, 'claimed_elsewhere', 0, `delivered by replica ${body.claimedBy}`);
-        return;
+      // Exactly the claim just written: the first attempt succeeded but its answer was lost, and the
+      // SDK's retry met the object it had created. Won, not someone else's.
+      const ownWrite = body.state === 'claimed' && body.claimedBy === st.replica && body.claimedAt === fresh.claimedAt;
+      if (ownWrite) claim = { body, etag: existing.etag };
+      else {
+        if (body.state === 'done') {
+          settle(event.id);
+          if (!st.attempts.some((a) => a.eventId === event.id)) for (const c of channels) record(event, c, 'claimed_elsewhere', 0, `delivered by replica ${body.claimedBy}`);
+          return;
+        }
+        const dueAt = body.state === 'retry' ? Date.parse(body.retryAt ?? '') || now : Date.parse(body.claimedAt) + leaseMs(channels);
+        if (dueAt > now) {
+          followUp(backend.id, event, dueAt);
+          return;
+        }
+        const takeover: ClaimBody = { ...body, state: 'claimed', claimedBy: st.replica, claimedAt: new Date(now).toISOString(), retryAt: null, tries: body.tries + 1 };
+        const taken = await writeClaim(backend, event.id, JSON.stringify(takeover), { ifMatch: existing.etag });
+        if (!taken.won) {
+          followUp(backend.id, event, now + leaseMs(channels));
+          return;
+        }
+        claim = { body: takeover, etag: taken.etag };
       }
-      const dueAt = body.state === 'retry' ? Date.parse(body.retryAt ?? '') || now : Date.parse(body.claimedAt) + leaseMs(channels);
-      if (dueAt > now) {
-        followUp(backend.id, event, dueAt);
-        return;
-      }
-      const takeover: ClaimBody = { ...body, state: 'claimed', claimedBy: st.replica, claimedAt: new Date(now).toISOString(), retryAt: null, tries: body.tries + 1 };
-      const taken = await writeClaim(backend, event.id, JSON.stringify(takeover), { ifMatch: existing.etag });
-      if (!taken.won) {
-        followUp(backend.id, event, now + leaseMs(channels));
-        return;
-      }
-      claim = { body: takeover, etag: taken.etag };
     }
   } catch (e) {
     const detail = `claim write failed: ${e instanceof AppError ? e.message : String(e)}`;
@@ -400,7 +420,34 @@ function dispatch(backend: BackendConfig, events: LockboardEvent[], nowMs: numbe
   const attributionDelayMs = Math.max(5_000, 2 * getConfig().watchIntervalSeconds * 1000);
   for (const event of events) {
     if (event.type === 'lock.released' && event.released?.by !== 'lockboard') followUp(backend.id, event, nowMs + attributionDelayMs);
-    else void withCallOrigin('alerting', () => processEvent(backend, event));
+    else submit(backend, event);
+  }
+}
+
+/** Queues an event for claiming and delivery (MAX_EVENTS_AT_ONCE at a time); a known one is skipped. */
+function submit(backend: BackendConfig, event: LockboardEvent): void {
+  const st = state();
+  if (st.queued.has(event.id) || st.inProgress.has(event.id) || st.settled.has(event.id)) return;
+  if (st.queue.length >= MAX_QUEUED_EVENTS) {
+    // A lock event is derived again from the next read; only an audit event could be lost here.
+    logger.error('alert event dropped', { event: event.id, reason: 'too many queued events' });
+    return;
+  }
+  st.queue.push({ backend, event });
+  st.queued.add(event.id);
+  pump();
+}
+
+function pump(): void {
+  const st = state();
+  while (st.running < MAX_EVENTS_AT_ONCE && st.queue.length > 0) {
+    const { backend, event } = st.queue.shift()!;
+    st.queued.delete(event.id);
+    st.running++;
+    void withCallOrigin('alerting', () => processEvent(backend, event)).finally(() => {
+      st.running--;
+      pump();
+    });
   }
 }
 
@@ -423,7 +470,7 @@ function onAudit(record: AuditRecord): void {
     { auditId: record.id, action: record.action, outcome: record.outcome, user: record.user, reason: record.reason, key: record.key, workspace: record.key ? workspaceOfKey(record.key, backend.workspaceKeyPrefix) : null, errorCode: record.errorCode, errorMessage: record.errorMessage, lockId: lockId || null },
     { publicUrl: config.publicUrl, nowMs: Date.now() },
   );
-  void withCallOrigin('alerting', () => processEvent(backend, event));
+  submit(backend, event);
 }
 
 function sweep(): void {
@@ -442,7 +489,7 @@ function sweep(): void {
       continue;
     }
     st.followUps.delete(f.event.id);
-    void processEvent(backend, f.event);
+    submit(backend, f.event);
   }
 }
 
@@ -507,6 +554,8 @@ export function resetAlertingForTests(): void {
   st.settled.clear();
   st.followUps.clear();
   st.pendingOutcomes.clear();
+  st.queue = [];
+  st.queued.clear();
   st.unlocks = [];
   st.events = [];
   st.attempts = [];

@@ -6,7 +6,8 @@ import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
 import { ReasonField } from './reason-field';
 import { auditRecordHref } from '@/lib/client/action-notices';
-import { bulkUnlockConfirmation, BULK_UNLOCK_MAX, type BulkUnlockOutcome } from '@/lib/api/triage';
+import { bulkUnlockConfirmation, BULK_UNLOCK_MAX } from '@/lib/api/bulk-unlock-rules';
+import type { BulkUnlockOutcome } from '@/lib/api/triage';
 import type { BulkUnlockSummary, SelectedLock } from '@/lib/queries/bulk-unlock';
 
 const OUTCOME_TEXT: Record<BulkUnlockOutcome, { label: string; tone: 'green' | 'amber' | 'gray' | 'red' }> = {

@@ -5,7 +5,7 @@ import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
-import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/api/audit';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/api/audit-kinds';
 import type { PublicBackend } from '@/lib/api/backends';
 import { useAudit } from '@/lib/queries/audit';
 import { toClientError } from '@/lib/queries/fetch-json';

@@ -1,15 +1,9 @@
 /** `GET /api/audit`: the audit records of mutation attempts, newest first. */
 import { z } from 'zod';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome } from './audit-kinds';
 import type { ErrorJson } from './errors';
 
-/** `download`: a raw state download (who read which version's plaintext). */
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download', 'bulk-unlock', 'freeze', 'unfreeze', 'migration-cleanup'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** `pending`: written before the change and not completed (still running, or the server died mid-way). */
-/** `interrupted`: a `pending` record older than the mutation deadline, completed by the sweep (see audit-log). */
-export const AUDIT_OUTCOMES = ['pending', 'refused', 'succeeded', 'failed', 'interrupted'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome } from './audit-kinds';
 
 export interface AuditRecord {
   id: string;

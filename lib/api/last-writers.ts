@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { AttributionBasis, LockHolder } from '../terraform/attribution';
 import { stateKeySchema } from './common';
 
-/** Keys per request: the states view asks for the rows it shows, in batches of this many. */
-export const MAX_LAST_WRITER_KEYS = 50;
+import { MAX_LAST_WRITER_KEYS } from './last-writers-limit';
+
+export { MAX_LAST_WRITER_KEYS } from './last-writers-limit';
 
 export const lastWritersQuerySchema = z.object({
   keys: z.array(stateKeySchema).min(1, 'at least one key (k=…)').max(MAX_LAST_WRITER_KEYS, `at most ${MAX_LAST_WRITER_KEYS} keys per request`),

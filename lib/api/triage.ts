@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import type { MigrationStateReport, MigrationSummary } from '../terraform/lock-migration';
+import { BULK_UNLOCK_MAX, bulkUnlockConfirmation } from './bulk-unlock-rules';
 
-/** At most this many locks per bulk unlock request, released at most this many at a time. */
-export const BULK_UNLOCK_MAX = 500;
+export { BULK_UNLOCK_MAX, bulkUnlockConfirmation } from './bulk-unlock-rules';
+/** Locks released at most this many at a time. */
 /** Body cap of `POST …/unlock-many`: 500 locks, each with its key, ID and the raw values seen. */
 export const BULK_UNLOCK_BODY_LIMIT = 2 * 1024 * 1024;
 export const BULK_UNLOCK_CONCURRENCY = 8;
@@ -26,11 +27,6 @@ const bulkLockSchema = z
   .strict();
 
 export type BulkLock = z.infer<typeof bulkLockSchema>;
-
-/** The typed confirmation naming the count: `UNLOCK 14`. */
-export function bulkUnlockConfirmation(count: number): string {
-  return `UNLOCK ${count}`;
-}
 
 /** POST /api/backends/{id}/unlock-many */
 export const bulkUnlockBodySchema = z

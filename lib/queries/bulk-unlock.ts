@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AppError } from '../api/errors';
-import { bulkUnlockConfirmation, type BulkLock, type BulkUnlockItemResult, type BulkUnlockOutcome, type BulkUnlockResponse } from '../api/triage';
+import { bulkUnlockConfirmation } from '../api/bulk-unlock-rules';
+import type { BulkLock, BulkUnlockItemResult, BulkUnlockOutcome, BulkUnlockResponse } from '../api/triage';
 import type { Lock } from '../terraform/locks';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { MAX_LAST_WRITER_KEYS, type LastWritersResult } from '../api/last-writers';
+import type { LastWritersResult } from '../api/last-writers';
+import { MAX_LAST_WRITER_KEYS } from '../api/last-writers-limit';
 import { fetchJson } from './fetch-json';
 
 export type LastWritersResponse = LastWritersResult;

@@ -138,10 +138,11 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 max-md:block">
-          {rows.map((row) => (
+          {rows.map((row, index) => (
             <Fragment key={`${row.backendId}|${row.key}`}>
               <tr
                 data-testid="state-row"
+                data-row-index={index}
                 data-digest-status={row.digestStatus}
                 data-key={row.key}
                 data-lock-status={row.lockStatus.status}

@@ -136,3 +136,28 @@ test('on a phone (390 px) each state is a card with path, lock status and last w
   await expect(page.getByTestId('version-row').getByTestId('writer')).toContainText('dora@e2e');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test('last writers are looked up for the rows near the screen, the others once scrolled to', async ({ page, seed, backends, prefix }) => {
+  const main = backends.main;
+  const keys = Array.from({ length: 160 }, (_, i) => `${prefix}many/${String(i).padStart(3, '0')}/terraform.tfstate`);
+  for (const key of keys) await seed.state(main, key, stateDocument({ serial: 1, lineage: 'many' }));
+  const asked = new Set<string>();
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.endsWith('/last-writers')) for (const k of url.searchParams.getAll('k')) asked.add(k);
+  });
+
+  await page.goto(`/states?q=${encodeURIComponent(`${prefix}many/`)}`);
+  await expect(page.getByTestId('state-row')).toHaveCount(keys.length);
+  await expect(stateRow(page, keys[0]!).getByTestId('last-writer')).toHaveAttribute('data-status', 'ready');
+  // The first screen and the batch after it: not the 160 rows.
+  expect(asked.size).toBeGreaterThanOrEqual(50);
+  expect(asked.size).toBeLessThanOrEqual(100);
+  const last = stateRow(page, keys.at(-1)!);
+  expect(asked.has(keys.at(-1)!)).toBe(false);
+  await expect(last.getByTestId('last-writer')).toHaveAttribute('data-status', 'loading');
+
+  await last.scrollIntoViewIfNeeded();
+  await expect(last.getByTestId('last-writer')).toHaveAttribute('data-status', 'ready');
+  expect(asked.size).toBe(keys.length);
+});

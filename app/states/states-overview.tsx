@@ -1,6 +1,6 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { BUTTON } from '@/components/button';
 import { FilterSelect } from '@/components/filter-select';
@@ -18,6 +18,7 @@ import type { InventoryState } from '@/lib/api/inventory';
 import { PostureAlerts } from '../_components/posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
+import { useReachedRows } from '@/lib/client/use-reached-rows';
 import { DigestRepairAction } from '../_components/digest-repair-action';
 
 const LOCK_OPTIONS = [
@@ -37,6 +38,8 @@ const LIST_WORDS = {
 const PAGE_ROWS = 500;
 /** Rows whose last writer is looked up (each costs AWS reads once per version, then nothing). */
 const LAST_WRITER_ROWS = 500;
+/** Last writers are looked up a batch at a time, as the rows come near the screen. */
+const LAST_WRITER_STEP = 50;
 
 const COUNT_STYLE: Record<DigestStatus, string> = {
   match: 'border-emerald-300 bg-emerald-50 text-emerald-900',
@@ -96,17 +99,20 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
   const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
   const shown = useMemo(() => (showAll ? rows : rows.slice(0, PAGE_ROWS)), [rows, showAll]);
 
-  // Last writers are looked up only for the rows shown (at most LAST_WRITER_ROWS), per backend in batches.
+  // Last writers are looked up only for the rows shown that the user came near (at most
+  // LAST_WRITER_ROWS), per backend in batches.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const reached = useReachedRows(tableRef, shown, LAST_WRITER_STEP, LAST_WRITER_ROWS);
   const batches = useMemo(() => {
     const byBackend = new Map<string, LastWriterTarget[]>();
-    for (const row of shown.slice(0, LAST_WRITER_ROWS)) {
+    for (const row of shown.slice(0, reached)) {
       if (row.etag === null || row.size === null) continue;
       let list = byBackend.get(row.backendId);
       if (!list) byBackend.set(row.backendId, (list = []));
       list.push({ key: row.key, etag: row.etag });
     }
     return [...byBackend].flatMap(([backendId, targets]) => lastWriterBatches(targets).map((batch) => ({ backendId, batch })));
-  }, [shown]);
+  }, [shown, reached]);
   const writerResults = useQueries({ queries: batches.map((b) => lastWritersQuery(b.backendId, b.batch)) });
   const writerStamp = writerResults.map((r) => `${r.dataUpdatedAt}:${r.errorUpdatedAt}:${r.status}`).join();
   const visible = useMemo(() => {
@@ -128,10 +134,13 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
     });
     return shown.map((row, i): StateRow => {
       const view = views.get(`${row.backendId}|${row.key}`);
-      return view ? { ...row, lastWriter: view } : i >= LAST_WRITER_ROWS && row.size !== null ? { ...row, lastWriter: { status: 'not_looked_up' } } : row;
+      if (view) return { ...row, lastWriter: view };
+      if (row.size === null) return row;
+      // Below the rows reached: looked up once scrolled near; past LAST_WRITER_ROWS: never.
+      return i >= LAST_WRITER_ROWS ? { ...row, lastWriter: { status: 'not_looked_up' } } : i >= reached ? { ...row, lastWriter: { status: 'loading' } } : row;
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a last-writers answer changes (the results array itself is new each render)
-  }, [shown, batches, backends, writerStamp]);
+  }, [shown, batches, backends, writerStamp, reached]);
 
   return (
     <section aria-labelledby="states-heading" className="space-y-4">
@@ -172,18 +181,20 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
       <BackendBanners backends={backends} reads={reads} what="states" />
 
       <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
-        <StateTable
-          rows={visible}
-          renderActions={(row) => (
-            <DigestRepairAction
-              target={row}
-              backendId={row.backendId}
-              backendName={row.backendName}
-              bucket={row.bucket}
-              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
-            />
-          )}
-        />
+        <div ref={tableRef}>
+          <StateTable
+            rows={visible}
+            renderActions={(row) => (
+              <DigestRepairAction
+                target={row}
+                backendId={row.backendId}
+                backendName={row.backendName}
+                bucket={row.bucket}
+                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
+              />
+            )}
+          />
+        </div>
       </ListBody>
       <p className="flex items-center gap-3 text-xs text-slate-500">
         {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TerraformWriter, stateDocument } from './lib/terraform-writer';
-import { appMetrics, delta, fmtCalls, startApp, type AppMetrics } from './lib/bench-app';
+import { appMetricsBetweenReads, delta, fmtCalls, startApp, type AppMetrics } from './lib/bench-app';
 import { awsEnv, startMoto } from './lib/moto';
 
 const LOCKS = Number(process.env.BENCH_WATCH_LOCKS ?? 100);
@@ -74,7 +74,7 @@ function callsDelta(after: AppMetrics, before: AppMetrics): Record<string, Recor
 async function run(distDir: string, endpoint: string, configFile: string, addLocks: () => Promise<void>, events: () => number): Promise<WatcherRun> {
   const app = await startApp(distDir, configFile, endpoint, { BENCH_HOOK_SECRET: 'bench' });
   try {
-    const before = await appMetrics(app.base);
+    const before = await appMetricsBetweenReads(app.base);
     const eventsBefore = events();
     const started = Date.now();
     const end = started + SECONDS * 1000;
@@ -102,7 +102,7 @@ async function run(distDir: string, endpoint: string, configFile: string, addLoc
     // Alerting's claims and deliveries run beside the reads: let the last ones finish before counting
     // (the watcher keeps reading meanwhile, so the window is measured up to the count).
     await sleep(1_000);
-    const after = await appMetrics(app.base);
+    const after = await appMetricsBetweenReads(app.base);
     const seconds = (Date.now() - started) / 1000;
     const calls = callsDelta(after, before);
     const passes = after.backendReads - before.backendReads;

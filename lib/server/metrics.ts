@@ -8,6 +8,7 @@ interface Metrics {
   registry: Registry;
   awsCalls: Counter<'service' | 'operation' | 'origin'>;
   backendReads: Counter<'backend' | 'outcome'>;
+  backendReadsInFlight: Gauge<'backend'>;
   awsThrottleRetries: Counter<'service' | 'operation'>;
   cacheRequests: Counter<'cache' | 'result'>;
   requestDuration: Histogram<'route' | 'method' | 'status'>;
@@ -87,6 +88,7 @@ function create(): Metrics {
     registry,
     awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
     backendReads: new Counter({ name: 'lockboard_backend_reads_total', help: "Backend reads made by the backend's watcher (one Scan and one listing each, all pages), by outcome.", labelNames: ['backend', 'outcome'], registers: [registry] }),
+    backendReadsInFlight: new Gauge({ name: 'lockboard_backend_reads_in_flight', help: "Backend reads of the watcher running now (at most two per backend).", labelNames: ['backend'], registers: [registry] }),
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
     cacheRequests: new Counter({ name: 'lockboard_cache_requests_total', help: 'Short-cache lookups.', labelNames: ['cache', 'result'], registers: [registry] }),
     requestDuration: new Histogram({ name: 'lockboard_http_request_duration_seconds', help: 'API request duration by route.', labelNames: ['route', 'method', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
@@ -112,7 +114,13 @@ export function recordAwsCall(service: string, operation: string, origin: string
   m.originCounts.set(`${origin} ${key}`, (m.originCounts.get(`${origin} ${key}`) ?? 0) + 1);
 }
 
-export function recordBackendRead(backend: string, ok: boolean): void {
+export function recordBackendReadStart(backend: string): void {
+  metrics().backendReadsInFlight.inc({ backend });
+}
+
+/** A read started with recordBackendReadStart ended; `ok` null when it threw. */
+export function recordBackendRead(backend: string, ok: boolean | null): void {
+  metrics().backendReadsInFlight.dec({ backend });
   metrics().backendReads.inc({ backend, outcome: ok ? 'ok' : 'error' });
 }
 

@@ -17,7 +17,7 @@ import { onClearCache } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { withCallOrigin } from '../server/call-origin';
-import { recordBackendRead, recordCache } from '../server/metrics';
+import { recordBackendRead, recordBackendReadStart, recordCache } from '../server/metrics';
 import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
 import { Watcher, type WatchedRead } from '../watch/watcher';
@@ -91,9 +91,15 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
       // Counted as the watcher's even when a viewer's request is what started it.
       read: () =>
         withCallOrigin('watcher', async () => {
-          const snapshot = await readSnapshot(backend);
-          recordBackendRead(backend.id, isSnapshotOk(snapshot));
-          return snapshot;
+          recordBackendReadStart(backend.id);
+          let ok: boolean | null = null;
+          try {
+            const snapshot = await readSnapshot(backend);
+            ok = isSnapshotOk(snapshot);
+            return snapshot;
+          } finally {
+            recordBackendRead(backend.id, ok);
+          }
         }),
       isOk: isSnapshotOk,
       intervalMs: () => getConfig().watchIntervalSeconds * 1000,

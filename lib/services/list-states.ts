@@ -16,7 +16,7 @@ import { digestStatus, needsDownload } from '../terraform/digest';
 import type { Lock } from '../terraform/locks';
 import { isStateKey, stateKeyOfDigestId, workspaceOfKey } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
-import { getSnapshot } from './backend-snapshot';
+import { getSnapshot, withSnapshot, type BackendSnapshot } from './backend-snapshot';
 import { cacheKey } from './cache-keys';
 import { listLocks } from './list-locks';
 import { snapshotMemo } from './snapshot-memo';
@@ -60,13 +60,14 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
 const sameRead = snapshotMemo<StatesResult>();
 
 export async function listStates(backend: BackendConfig, nowMs = Date.now()): Promise<StatesResult> {
-  return sameRead(await getSnapshot(backend), nowMs, () => statesOf(backend, nowMs));
+  const snapshot = await getSnapshot(backend);
+  return sameRead(snapshot, nowMs, () => statesOf(backend, snapshot, nowMs));
 }
 
-async function statesOf(backend: BackendConfig, nowMs: number): Promise<StatesResult> {
-  // Started together, both read the one cached (or in-flight) snapshot: the locks cost no extra listing.
-  const locksPromise = listLocks(backend, nowMs);
-  const [snapshot] = await Promise.all([getSnapshot(backend), locksPromise.catch(() => null)]);
+async function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs: number): Promise<StatesResult> {
+  // The locks of this same read: no extra listing.
+  const locksPromise = withSnapshot(snapshot, () => listLocks(backend, nowMs));
+  await locksPromise.catch(() => null);
   if (snapshot.bucketError) throw snapshot.bucketError;
   // With the bucket readable, listLocks does not fail on AWS errors (they become its `errors`).
   const { locks } = await locksPromise;

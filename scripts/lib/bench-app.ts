@@ -69,6 +69,8 @@ export interface AppMetrics {
   byOrigin: Record<string, Record<string, number>>;
   /** Backend reads the watchers made (`lockboard_backend_reads_total`, all backends and outcomes). */
   backendReads: number;
+  /** Reads running at the time (`lockboard_backend_reads_in_flight`): their calls are counted, they are not yet. */
+  readsInFlight: number;
 }
 
 /** The app's own counters from `/api/metrics`. */
@@ -78,7 +80,19 @@ export async function appMetrics(base: string): Promise<AppMetrics> {
   for (const m of text.matchAll(/^lockboard_aws_calls_total\{service="([^"]+)",operation="([^"]+)",origin="([^"]+)"\} (\d+)/gm)) (byOrigin[m[3]!] ??= {})[`${m[1]}:${m[2]}`] = Number(m[4]);
   let backendReads = 0;
   for (const m of text.matchAll(/^lockboard_backend_reads_total\{[^}]*\} (\d+)/gm)) backendReads += Number(m[1]);
-  return { byOrigin, backendReads };
+  let readsInFlight = 0;
+  for (const m of text.matchAll(/^lockboard_backend_reads_in_flight\{[^}]*\} (\d+)/gm)) readsInFlight += Number(m[1]);
+  return { byOrigin, backendReads, readsInFlight };
+}
+
+/** The app's counters at a moment no backend read is running (so calls and passes match), within `timeoutMs`. */
+export async function appMetricsBetweenReads(base: string, timeoutMs = 10_000): Promise<AppMetrics> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await appMetrics(base);
+    if (m.readsInFlight === 0 || Date.now() > deadline) return m;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {

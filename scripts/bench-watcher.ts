@@ -184,8 +184,8 @@ export function watcherRows(r: WatcherResult): string[][] {
       .sort()
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
       .join(', ');
-  // At most one read started per interval: a window of n intervals sees at most ⌈n⌉ (one at each edge).
-  const passesMet = (run: WatcherRun) => run.passes > 0 && run.passes <= Math.ceil(run.intervals);
+  // Reads start at least an interval apart: a window of n intervals holds at most ⌊n⌋ + 1 of them.
+  const passesMet = (run: WatcherRun) => run.passes > 0 && run.passes <= Math.floor(run.intervals) + 1;
   const onePage = (run: WatcherRun) => run.watcherPerPass['dynamodb:Scan'] === 1 && run.watcherPerPass['s3:ListObjectsV2'] === 1;
   const figure = (run: WatcherRun) => `${run.passes} passes in ${run.intervals.toFixed(1)} intervals; viewers' own calls ${reads(run.calls.request)}; ${run.requests} requests, ${run.failures} failed`;
   return [

@@ -129,15 +129,15 @@ describe('Watcher', () => {
 
   it('serves the latest while the read replacing it (started within an interval of it) runs, not a listing a late read replaces', async () => {
     const soon = <T,>(p: Promise<T>) => Promise.race([p, sleep(15).then(() => 'waiting' as const)]);
-    // Watched: read 1 completes at ~80 ms, read 2 starts at ~100 ms and is slow.
+    // Watched: read 1 completes at ~40 ms, read 2 starts at ~100 ms and is slow (read 3 would start at ~200).
     const f = fake({ manual: true, intervalMs: () => 100, idleAfterMs: () => 1000 });
     const first = f.watcher.get();
-    await sleep(80);
+    await sleep(40);
     f.release();
     await first;
-    await sleep(120);
+    await sleep(110);
     expect(f.reads()).toBe(2);
-    // 120 ms old, more than the interval, but read 2 is on its way: served, no wait.
+    // 110 ms old, more than the interval, but read 2 is on its way: served, no wait.
     expect(await soon(f.watcher.get())).toMatchObject({ value: 1 });
     f.release();
     f.release();
@@ -157,6 +157,30 @@ describe('Watcher', () => {
     g.release();
     expect((await a).value).toBe(2);
     expect((await b).value).toBe(2);
+  });
+
+  it('plans the next background read from the latest start, also one a viewer caused', async () => {
+    const starts: number[] = [];
+    const watcher = new Watcher<number>({
+      read: async () => {
+        starts.push(Date.now());
+        await sleep(5);
+        return starts.length;
+      },
+      isOk: () => true,
+      intervalMs: () => 100,
+      idleAfterMs: () => 1000,
+    });
+    watchers.push(watcher as Watcher<unknown>);
+    await watcher.get(); // read 1 at 0; the next planned at 100
+    await sleep(50);
+    watcher.invalidate(); // a mutation: the next viewer waits for a read started now (~50)
+    await watcher.get();
+    await sleep(230);
+    // Not one at 100 as first planned: 150, 250…
+    expect(starts.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(45);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(95);
   });
 
   it('stays on with nobody viewing while keepAlive says so', async () => {

@@ -194,6 +194,8 @@ export class Watcher<T> {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.active() || this.running >= MAX_RUNNING) return;
+      // A viewer (after a mutation, or this timer running late) started a read meanwhile: plan from that one.
+      if (this.now() - this.lastStartedAt < this.options.intervalMs()) return this.schedule();
       this.start().catch(() => undefined);
       this.schedule();
     }, delay);

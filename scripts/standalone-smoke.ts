@@ -79,7 +79,10 @@ function assemble(copies: Copy[], buildWorkdir: string, runtimeWorkdir: string, 
     for (const s of c.sources) {
       const src = localSource(s, buildWorkdir);
       if (!fs.existsSync(src)) throw new Error(`COPY source missing after the build: ${s} (${src})`);
-      if (fs.statSync(src).isDirectory()) fs.cpSync(src, dest, { recursive: true });
+      // Symlinks kept as they are, as Docker's COPY does: Next's standalone output links its hashed
+      // external aliases (.next/node_modules/@aws-sdk/client-s3-<hash>) relatively into node_modules;
+      // resolved to absolute paths they would point into this (0700) checkout, out of the server user's reach.
+      if (fs.statSync(src).isDirectory()) fs.cpSync(src, dest, { recursive: true, verbatimSymlinks: true });
       else {
         const target = intoDir ? path.join(dest, path.basename(src)) : dest;
         fs.mkdirSync(path.dirname(target), { recursive: true });

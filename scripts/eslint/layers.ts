@@ -1,6 +1,6 @@
 /**
  * Lockboard's layer rules, as an ESLint plugin (`lockboard/*`, wired in eslint.config.mjs). The
- * README's "Architecture" table says the same thing in prose; this file is what holds it:
+ * "Architecture" table of docs/architecture.md says the same thing in prose; this file is what holds it:
  *
  * - `lockboard/layers`: who may import whom (see LAYER_RULES below), per import, type-only or not.
  * - `lockboard/no-server-in-client`: code that reaches the browser ('use client' files, components/,
@@ -182,7 +182,7 @@ const rootOf = (context: Rule.RuleContext) => context.cwd;
 const layers: Rule.RuleModule = {
   meta: {
     type: 'problem',
-    docs: { description: "Enforces Lockboard's layers: who may import whom (README, Architecture)." },
+    docs: { description: "Enforces Lockboard's layers: who may import whom (docs/architecture.md)." },
     schema: [{ type: 'object', properties: { allowContract: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }],
     messages: { layer: '{{message}}' },
   },

@@ -1,5 +1,5 @@
 /**
- * The README's "## JSON API" route table, the route files and the contract module agree: every
+ * The route table of docs/api.md (the JSON API reference the README links to), the route files and the contract module agree: every
  * documented route exists as `app/api/**\/route.ts` exporting that method, every route file is
  * documented, and every route that takes input validates it with a schema exported from `lib/api`
  * (no schema written beside the route).
@@ -12,11 +12,11 @@ import { z } from 'zod';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function documentedRoutes(): Array<{ method: string; route: string }> {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## JSON API');
-  expect(start, 'README has a "## JSON API" section').toBeGreaterThan(-1);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+  const doc = fs.readFileSync(path.join(root, 'docs/api.md'), 'utf8');
+  expect(doc.startsWith('# JSON API'), 'docs/api.md starts with "# JSON API"').toBe(true);
+  // The route table is in the introduction, before the first "## " topic.
+  const end = doc.indexOf('\n## ');
+  const section = doc.slice(0, end === -1 ? undefined : end);
   // A row may show its query string (`GET /api/search?q=…`): the route is the path before it.
   const rows = [...section.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s?]*)[^`]*`\s*\|/gm)];
   return rows.map((m) => ({ method: m[1]!, route: m[2]! }));
@@ -43,7 +43,7 @@ function exportsMethod(source: string, method: string): boolean {
   return new RegExp(`export\\s+(async\\s+)?function\\s+${method}\\b|export\\s+const\\s+${method}\\b`).test(source);
 }
 
-describe('README JSON API table', () => {
+describe('docs/api.md route table', () => {
   const documented = documentedRoutes();
 
   it('lists routes', () => {
@@ -64,7 +64,7 @@ describe('README JSON API table', () => {
       const source = fs.readFileSync(file, 'utf8');
       const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => exportsMethod(source, m));
       expect(methods.length, path.relative(root, file)).toBeGreaterThan(0);
-      for (const m of methods) expect(listed.has(`${m} ${routeOf(file)}`), `${m} ${routeOf(file)} is in the README table`).toBe(true);
+      for (const m of methods) expect(listed.has(`${m} ${routeOf(file)}`), `${m} ${routeOf(file)} is in the docs/api.md table`).toBe(true);
     }
   });
 

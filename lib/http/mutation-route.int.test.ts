@@ -3,7 +3,7 @@ import { GET as auditRoute } from '@/app/api/audit/route';
 import { POST as digestRoute } from '@/app/api/backends/[id]/digest/route';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import { GET as sessionRoute } from '@/app/api/session/route';
-import { listAudit } from '../audit/audit-log';
+import { listAudit } from '../audit/audit-listing';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';

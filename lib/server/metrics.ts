@@ -21,7 +21,7 @@ interface Metrics {
 
 const globalKey = Symbol.for('lockboard.metrics');
 
-/** What the watchers know, read at scrape time (set by lib/watch/alerting.ts). */
+/** What the watchers know, read at scrape time (set by lib/jobs/alerting/watch-metrics.ts). */
 export interface WatchMetrics {
   /** Live locks, oldest first, at most metricsMaxLocks of them. */
   locks: Array<{ backend: string; key: string; workspace: string; operation: string; who: string; ageSeconds: number }>;

@@ -135,6 +135,21 @@ describe('lockboard/layers: server layers in order', () => {
     const good = "import { audit } from '../audit/log';\nimport { p } from '../terraform/paths';\nexport const a = [audit, p];\n";
     expect(await lint({ ...files, 'lib/services/x.ts': good }, 'lib/services/x.ts')).toEqual([]);
   });
+  it('reports a service, a route wrapper or the audit log importing a background job; accepts a job calling a service', async () => {
+    const job = { 'lib/jobs/alerting/alerting.ts': "import 'server-only';\nexport const start = () => 1;\n" };
+    const bad = "import { start } from '../jobs/alerting/alerting';\nexport const a = [start];\n";
+    expect(await lint({ ...files, ...job, 'lib/services/x.ts': bad }, 'lib/services/x.ts')).toEqual([
+      'lockboard/layers: lib/services sits below lib/jobs and imports nothing from it (found lib/jobs/alerting/alerting.ts)',
+    ]);
+    expect(await lint({ ...files, ...job, 'lib/http/x.ts': bad }, 'lib/http/x.ts')).toEqual([
+      'lockboard/layers: lib/http sits below lib/jobs and imports nothing from it (found lib/jobs/alerting/alerting.ts)',
+    ]);
+    expect(await lint({ ...files, ...job, 'lib/audit/x.ts': bad }, 'lib/audit/x.ts')).toEqual([
+      'lockboard/layers: lib/audit sits below lib/jobs and imports nothing from it (found lib/jobs/alerting/alerting.ts)',
+    ]);
+    const good = "import { run } from '../../services/use-case';\nexport const a = [run];\n";
+    expect(await lint({ ...files, 'lib/jobs/alerting/y.ts': good }, 'lib/jobs/alerting/y.ts')).toEqual([]);
+  });
 });
 
 describe('lockboard/no-server-in-client', () => {

@@ -19,7 +19,7 @@ import { findServerChain, isServerPackage, pathsBackTo, resolveImport, toRel, ty
 /** A module of the browser bundle: by folder, or by its 'use client' directive. */
 const CLIENT_FOLDERS = ['components/', 'lib/client/', 'lib/queries/', 'lib/api/'];
 /** Server layers: the browser may not import them, not even their types (the contract is lib/api). */
-const SERVER_FOLDERS = ['lib/services/', 'lib/aws/', 'lib/audit/', 'lib/server/', 'lib/http/', 'lib/auth/'];
+const SERVER_FOLDERS = ['lib/jobs/', 'lib/services/', 'lib/notify/', 'lib/aws/', 'lib/audit/', 'lib/server/', 'lib/http/', 'lib/auth/'];
 /** Test tooling: no production module may import it. */
 const TOOLING_FOLDERS = ['scripts/', 'e2e/', 'lib/testing/'];
 
@@ -43,10 +43,15 @@ const inFolder = (t: Target, folder: string) => t.kind === 'file' && t.rel.start
 
 /** Server layers and the server layers above them, which they never import (adapters at the bottom, HTTP at the top). */
 const SERVER_ABOVE: Record<string, string[]> = {
-  'lib/server/': ['lib/aws/', 'lib/auth/', 'lib/audit/', 'lib/services/', 'lib/http/'],
-  'lib/aws/': ['lib/auth/', 'lib/audit/', 'lib/services/', 'lib/http/'],
-  'lib/auth/': ['lib/audit/', 'lib/services/', 'lib/http/'],
-  'lib/audit/': ['lib/services/', 'lib/http/'],
+  'lib/server/': ['lib/aws/', 'lib/auth/', 'lib/audit/', 'lib/notify/', 'lib/services/', 'lib/http/', 'lib/jobs/'],
+  'lib/aws/': ['lib/auth/', 'lib/audit/', 'lib/notify/', 'lib/services/', 'lib/http/', 'lib/jobs/'],
+  'lib/auth/': ['lib/audit/', 'lib/notify/', 'lib/services/', 'lib/http/', 'lib/jobs/'],
+  'lib/audit/': ['lib/notify/', 'lib/services/', 'lib/http/', 'lib/jobs/'],
+  'lib/notify/': ['lib/services/', 'lib/http/', 'lib/jobs/'],
+  'lib/services/': ['lib/http/', 'lib/jobs/'],
+  // Background jobs (alerting, sweeps, and the loops to come) call services; only app/ and
+  // instrumentation.ts start or read them, so the request path never depends on a job.
+  'lib/http/': ['lib/jobs/'],
 };
 const serverLayerOf = (rel: string) => SERVER_FOLDERS.find((f) => rel.startsWith(f)) ?? (rel.startsWith('lib/terraform/') ? 'lib/terraform/' : null);
 

@@ -17,7 +17,7 @@
  *
  * Generic and free of AWS (the read is injected) so it is unit-tested with a fake read.
  */
-import { logger } from '../server/logger';
+import { logger } from './logger';
 
 export interface WatchedRead<T> {
   value: T;

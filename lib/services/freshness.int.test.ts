@@ -16,7 +16,7 @@ import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer'
 import { snapshotWatchers } from '../services/backend-snapshot';
 
 const tf = terraformInfo();
-if (!tf) console.warn(`[skipped] lib/watch/freshness.int.test.ts: ${TERRAFORM_SKIP_REASON}`);
+if (!tf) console.warn(`[skipped] lib/services/freshness.int.test.ts: ${TERRAFORM_SKIP_REASON}`);
 
 const INTERVAL_S = 2;
 /** Generous bound of one read of this small backend on a loaded machine. */

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatRfc3339Nano, marshalLockInfo, type LockInfo } from '../terraform/lock-info';
-import { mergeLocks, type Lock, type LockContext } from '../terraform/locks';
-import { forceUnlockCommand, shellQuote } from '../terraform/lock-info';
+import { formatRfc3339Nano, marshalLockInfo, type LockInfo } from '../../terraform/lock-info';
+import { mergeLocks, type Lock, type LockContext } from '../../terraform/locks';
+import { forceUnlockCommand, shellQuote } from '../../terraform/lock-info';
 import { deriveEvents, mutationEvent, reminderNumber, type RuleSettings, type SnapshotFacts } from './event-rules';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

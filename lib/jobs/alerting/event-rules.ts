@@ -5,9 +5,9 @@
  * for the same fact and the claim (lib/aws/event-claims.ts) lets exactly one of them send it.
  */
 import crypto from 'node:crypto';
-import type { EventLock, LockboardEvent } from '../api/alerts';
-import { forceUnlockCommand } from '../terraform/lock-info';
-import type { Lock } from '../terraform/locks';
+import type { EventLock, LockboardEvent } from '../../api/alerts';
+import { forceUnlockCommand } from '../../terraform/lock-info';
+import type { Lock } from '../../terraform/locks';
 
 
 function digestOf(...parts: string[]): string {

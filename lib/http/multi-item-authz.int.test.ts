@@ -7,16 +7,17 @@
  * `action=force-unlock` + `key=…`.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as auditRoute } from '@/app/api/audit/route';
 import { POST as freezeRoute } from '@/app/api/backends/[id]/freeze/route';
 import { POST as cleanupRoute } from '@/app/api/backends/[id]/migration/cleanup/route';
 import { POST as unfreezeRoute } from '@/app/api/backends/[id]/unfreeze/route';
 import { POST as unlockManyRoute } from '@/app/api/backends/[id]/unlock-many/route';
-import { listAudit } from '../audit/audit-log';
+import type { AuditRecord } from '../api/audit';
 import { getBackend } from '../server/backends';
 import { listLocks } from '../services/list-locks';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
-import { callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
+import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { TerraformWriter, stateDocument, uniqueName } from '../../scripts/lib/terraform-writer';
 
 const w = new TerraformWriter();
@@ -47,6 +48,13 @@ async function lockOf(backendId: string, key: string) {
   const lock = (await listLocks(getBackend(backendId))).locks.find((l) => l.key === key);
   if (!lock) throw new Error(`no lock listed on ${key}`);
   return lock;
+}
+
+/** `GET /api/audit?backend=…&action=…&key=…`, as the audit page asks it (read as an operator). */
+async function audit(filter: { backend: string; action: string; key: string }): Promise<{ records: AuditRecord[] }> {
+  const res = await auditRoute(new Request(`${APP_ORIGIN}/api/audit?${new URLSearchParams({ ...filter, limit: '10' })}`, { headers: alice }));
+  expect(res.status).toBe(200);
+  return (await res.json()) as { records: AuditRecord[] };
 }
 
 async function refusals(where: string, key: string) {
@@ -143,10 +151,10 @@ describe('migration clean-up', () => {
     expect(await readLockfile(w, filesBucket, orphan)).toBeNull();
 
     // The audit filters action=force-unlock and key=<key> find the release.
-    const found = await listAudit({ backend: 'files', action: 'force-unlock', key: orphan, limit: 10 });
+    const found = await audit({ backend: 'files', action: 'force-unlock', key: orphan });
     expect(found.records.map((r) => [r.user, r.outcome, r.reason])).toEqual([['bob@example.com', 'succeeded', 'crashed client']]);
     expect(found.records[0]!.seen).toMatchObject({ bulkId: ok.body.auditId });
-    const kept = await listAudit({ backend: 'files', action: 'force-unlock', key: live, limit: 10 });
+    const kept = await audit({ backend: 'files', action: 'force-unlock', key: live });
     expect(kept.records.map((r) => [r.user, r.outcome, r.errorCode])).toEqual([['alice@example.com', 'failed', 'locked']]);
   });
 
@@ -156,7 +164,7 @@ describe('migration clean-up', () => {
     const res = await callMutation(cleanupRoute, 'migration/cleanup', 'dual', { reason: 'digest left behind', items: [{ kind: 'digest', key, digest: '3'.repeat(32) }] }, { headers: bob });
     expect(res.status).toBe(200);
     expect(await readDigestItem(w, table, bucket, key)).toBeUndefined();
-    const found = await listAudit({ backend: 'dual', action: 'migration-cleanup', key, limit: 10 });
+    const found = await audit({ backend: 'dual', action: 'migration-cleanup', key });
     expect(found.records.map((r) => [r.user, r.outcome])).toEqual([['bob@example.com', 'succeeded']]);
     expect(found.records[0]!.seen).toMatchObject({ kind: 'digest', digest: '3'.repeat(32), bulkId: res.body.auditId });
   });
@@ -195,7 +203,7 @@ describe('unfreeze', () => {
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ counts: { released: 1 } });
     expect(await readLockItem(w, table, bucket, mine)).toBeUndefined();
-    const found = await listAudit({ backend: 'dual', action: 'unfreeze', key: mine, limit: 10 });
+    const found = await audit({ backend: 'dual', action: 'unfreeze', key: mine });
     expect(found.records.map((r) => [r.user, r.outcome])).toEqual([['bob@example.com', 'succeeded']]);
   });
 });
@@ -216,7 +224,7 @@ describe('freeze by prefix', () => {
     const one = await callMutation(freezeRoute, 'freeze', 'dual', { key: shallow, reason: 'release train' }, { headers: carol });
     expect(one.status).toBe(200);
     expect(await readLockItem(w, table, bucket, shallow)).toContain('lockboard-freeze');
-    const found = await listAudit({ backend: 'dual', action: 'freeze', key: shallow, limit: 10 });
+    const found = await audit({ backend: 'dual', action: 'freeze', key: shallow });
     expect(found.records.map((r) => [r.user, r.outcome])).toEqual([['carol@example.com', 'succeeded']]);
   });
 });

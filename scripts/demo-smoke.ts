@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { groupLocks } from '../lib/terraform/lock-groups';
+import { groupLocks, type GroupableLock } from '../lib/terraform/lock-groups';
 import { DEAD_RUN } from './demo/seed';
 import { freePort } from './lib/moto';
 import { QUIET_ENV, buildIsStale, nextBuild } from './lib/next-build';
@@ -25,17 +25,8 @@ const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
 const log = (msg: string) => console.log(`[demo-smoke] ${msg}`);
 
-interface ListedLock {
-  key: string;
-  path: string;
-  workspace: string;
-  id: string;
-  who: string;
-  operation: string;
-  created: string;
-  ageSeconds: number | null;
-  seen: unknown;
-}
+/** A lock as `GET /api/backends/{id}/locks` lists it (the fields grouping reads, and what a force-unlock sends back). */
+type ListedLock = Omit<GroupableLock, 'backendId'> & { seen: unknown };
 
 /** Pids of the processes whose command line has `moto` and `-p <port>`. */
 function motoPids(port: number): number[] {

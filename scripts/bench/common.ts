@@ -1,6 +1,7 @@
 /** Small helpers every benchmark section uses: logging, a bounded pool, timing, statistics. */
 import fs from 'node:fs';
 import { processTree } from '../lib/process-tree';
+import { sleep } from '../lib/wait';
 
 export const log = (msg: string) => console.log(`[bench] ${msg}`);
 
@@ -56,3 +57,36 @@ export function peakRssMiB(pid: number): number {
 
 export const ms = (n: number) => `${n.toFixed(0)} ms`;
 export const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+/** What viewers polling one URL saw: each request's time (ms), and how many failed. */
+export interface Polling {
+  latencies: number[];
+  failures: number;
+}
+
+/**
+ * `viewers` clients each GET `url` every `intervalMs` until `endMs`, each starting at a random moment
+ * of the first interval (as people opening the page do).
+ */
+export async function pollAsViewers(url: string, viewers: number, intervalMs: number, endMs: number): Promise<Polling> {
+  const seen: Polling = { latencies: [], failures: 0 };
+  await Promise.all(
+    Array.from({ length: viewers }, async () => {
+      await sleep(Math.random() * intervalMs);
+      while (Date.now() < endMs) {
+        const t = performance.now();
+        try {
+          const res = await fetch(url);
+          await res.arrayBuffer();
+          if (!res.ok) seen.failures++;
+        } catch {
+          seen.failures++;
+        }
+        const ms = performance.now() - t;
+        seen.latencies.push(ms);
+        await sleep(Math.max(0, intervalMs - ms));
+      }
+    }),
+  );
+  return seen;
+}

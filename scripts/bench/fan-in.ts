@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { sleep } from '../lib/wait';
 import { appCalls, appMetrics, delta, totalCalls } from './app-metrics';
-import { getJson, log, met, ms, percentile } from './common';
+import { getJson, log, met, ms, percentile, pollAsViewers } from './common';
 import { LOCKS } from './fixtures';
 import type { LocksResult } from './locks';
 import type { StackSection } from './section';
@@ -93,29 +93,9 @@ export const fanInSection: StackSection<FanInResult> = {
     );
     const fanApp = await stack.startApp(configFile, { BENCH_HOOK_SECRET: 'bench' });
     await getJson(`${fanApp.base}/api/backends/main/locks`); // the first viewer waits for the first read
-    const latencies: number[] = [];
-    let failures = 0;
     const fanBefore = await appMetrics(fanApp.base);
     const fanStart = Date.now();
-    const end = fanStart + FANIN_SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: FANIN_CLIENTS }, async () => {
-        await sleep(Math.random() * FANIN_INTERVAL_MS);
-        while (Date.now() < end) {
-          const t = performance.now();
-          try {
-            const res = await fetch(`${fanApp.base}/api/backends/main/locks`);
-            await res.arrayBuffer();
-            if (!res.ok) failures++;
-          } catch {
-            failures++;
-          }
-          const ms = performance.now() - t;
-          latencies.push(ms);
-          await sleep(Math.max(0, FANIN_INTERVAL_MS - ms));
-        }
-      }),
-    );
+    const { latencies, failures } = await pollAsViewers(`${fanApp.base}/api/backends/main/locks`, FANIN_CLIENTS, FANIN_INTERVAL_MS, fanStart + FANIN_SECONDS * 1000);
     const fanSeconds = (Date.now() - fanStart) / 1000;
     const fanCalls = delta(totalCalls(await appMetrics(fanApp.base)), totalCalls(fanBefore));
     // Alerting claims and delivers 4 events at a time beside the reads: let it finish the first burst

@@ -22,7 +22,7 @@ import { awsEnv, startMoto } from '../lib/moto';
 import { TerraformWriter, stateDocument } from '../lib/terraform-writer';
 import { sleep } from '../lib/wait';
 import { appMetricsBetweenReads, delta, fmtCalls, type AppMetrics } from './app-metrics';
-import { log, met } from './common';
+import { log, met, pollAsViewers } from './common';
 import type { OwnMotoSection } from './section';
 
 const LOCKS = Number(process.env.BENCH_WATCH_LOCKS ?? 100);
@@ -80,26 +80,9 @@ async function run(distDir: string, endpoint: string, configFile: string, addLoc
     const eventsBefore = events();
     const started = Date.now();
     const end = started + SECONDS * 1000;
-    let requests = 0;
-    let failures = 0;
     const locksWritten = sleep(LOCKS_AT_MS).then(addLocks);
-    await Promise.all(
-      Array.from({ length: VIEWERS }, async () => {
-        await sleep(Math.random() * INTERVAL_S * 1000);
-        while (Date.now() < end) {
-          const t = Date.now();
-          try {
-            const res = await fetch(`${app.base}/api/backends/main/locks`);
-            await res.arrayBuffer();
-            if (!res.ok) failures++;
-          } catch {
-            failures++;
-          }
-          requests++;
-          await sleep(Math.max(0, INTERVAL_S * 1000 - (Date.now() - t)));
-        }
-      }),
-    );
+    const { latencies, failures } = await pollAsViewers(`${app.base}/api/backends/main/locks`, VIEWERS, INTERVAL_S * 1000, end);
+    const requests = latencies.length;
     await locksWritten;
     // Alerting's claims and deliveries run beside the reads: let the last ones finish before counting
     // (the watcher keeps reading meanwhile, so the window is measured up to the count).

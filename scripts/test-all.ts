@@ -49,7 +49,7 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
     run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['tsx', 'scripts/standalone-smoke.ts'], { STANDALONE_SKIP_BUILD: '1' })() : null),
   },
   {
-    // `npm run demo` as a user runs it: only its own lines on the terminal; moto killed, restarted, re-seeded.
+    // `npm run demo` as a user runs it: only its own lines; the dead run's group, a signed webhook delivery; moto killed and restarted with its data (the audit kept).
     name: 'demo',
     run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/demo-smoke.ts')() : null),
   },

@@ -1,56 +1,8 @@
 /**
- * The benchmark's built app processes (`next start` on a free port, against one moto endpoint) and
- * its AWS call counts, read from the app's own `lockboard_aws_calls_total` (by origin) and
- * `lockboard_backend_reads_total` in `/api/metrics`.
- * Shared by scripts/bench.ts and its sections (scripts/bench-watcher.ts).
+ * The benchmark's view of a built app's AWS call counts, read from the app's own
+ * `lockboard_aws_calls_total` (by origin) and `lockboard_backend_reads_total` in `/api/metrics`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { awsEnv, freePort } from './moto';
-
-const root = path.resolve(__dirname, '..', '..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface App {
-  base: string;
-  child: ChildProcess;
-  stop: () => Promise<void>;
-}
-
-/** Starts the build in `distDir` with this config file; resolves once `/api/health` answers. */
-export async function startApp(distDir: string, configFile: string, endpoint: string, extraEnv: Record<string, string> = {}): Promise<App> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited: ${output}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    if (Date.now() > deadline) throw new Error(`app did not start: ${output}`);
-    await sleep(200);
-  }
-  return {
-    base,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+import { sleep } from '../lib/wait';
 
 /** The app's AWS calls so far, by `service:Operation` (all origins). */
 export async function appCalls(base: string): Promise<Record<string, number>> {
@@ -91,7 +43,7 @@ export async function appMetricsBetweenReads(base: string, timeoutMs = 10_000): 
   for (;;) {
     const m = await appMetrics(base);
     if (m.readsInFlight === 0 || Date.now() > deadline) return m;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Benchmark section "watcher" (`npm run bench -- --only watcher`, also part of the full bench): what
+ * Section 8, "watcher" (`npm run bench -- watcher`, also part of the full bench): what
  * the watcher reads from AWS per interval, and what alerting adds to it. Two runs of the built app on
  * the same backend, each with the same viewers polling the locks every interval for the same time and
  * the same locks appearing a few seconds in (every one already stale): (a) viewers only, (b) viewers
@@ -17,9 +17,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { TerraformWriter, stateDocument } from './lib/terraform-writer';
-import { appMetricsBetweenReads, delta, fmtCalls, startApp, type AppMetrics } from './lib/bench-app';
-import { awsEnv, startMoto } from './lib/moto';
+import { startApp } from '../lib/app-process';
+import { awsEnv, startMoto } from '../lib/moto';
+import { TerraformWriter, stateDocument } from '../lib/terraform-writer';
+import { sleep } from '../lib/wait';
+import { appMetricsBetweenReads, delta, fmtCalls, type AppMetrics } from './app-metrics';
+import { log, met, pollAsViewers } from './common';
+import type { OwnMotoSection } from './section';
 
 const LOCKS = Number(process.env.BENCH_WATCH_LOCKS ?? 100);
 const STATES = Number(process.env.BENCH_WATCH_STATES ?? 300);
@@ -28,8 +32,6 @@ const SECONDS = Number(process.env.BENCH_WATCH_SECONDS ?? 20);
 const INTERVAL_S = 1;
 const LOCKS_AT_MS = 3_000;
 
-const log = (msg: string) => console.log(`[bench] ${msg}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface WatcherRun {
   seconds: number;
@@ -72,32 +74,15 @@ function callsDelta(after: AppMetrics, before: AppMetrics): Record<string, Recor
 
 /** One run: the app with this config, viewers polling /locks every interval, the locks written LOCKS_AT_MS in. */
 async function run(distDir: string, endpoint: string, configFile: string, addLocks: () => Promise<void>, events: () => number): Promise<WatcherRun> {
-  const app = await startApp(distDir, configFile, endpoint, { BENCH_HOOK_SECRET: 'bench' });
+  const app = await startApp({ distDir, env: { ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, BENCH_HOOK_SECRET: 'bench' } });
   try {
     const before = await appMetricsBetweenReads(app.base);
     const eventsBefore = events();
     const started = Date.now();
     const end = started + SECONDS * 1000;
-    let requests = 0;
-    let failures = 0;
     const locksWritten = sleep(LOCKS_AT_MS).then(addLocks);
-    await Promise.all(
-      Array.from({ length: VIEWERS }, async () => {
-        await sleep(Math.random() * INTERVAL_S * 1000);
-        while (Date.now() < end) {
-          const t = Date.now();
-          try {
-            const res = await fetch(`${app.base}/api/backends/main/locks`);
-            await res.arrayBuffer();
-            if (!res.ok) failures++;
-          } catch {
-            failures++;
-          }
-          requests++;
-          await sleep(Math.max(0, INTERVAL_S * 1000 - (Date.now() - t)));
-        }
-      }),
-    );
+    const { latencies, failures } = await pollAsViewers(`${app.base}/api/backends/main/locks`, VIEWERS, INTERVAL_S * 1000, end);
+    const requests = latencies.length;
     await locksWritten;
     // Alerting's claims and deliveries run beside the reads: let the last ones finish before counting
     // (the watcher keeps reading meanwhile, so the window is measured up to the count).
@@ -113,10 +98,10 @@ async function run(distDir: string, endpoint: string, configFile: string, addLoc
   }
 }
 
-/** Runs the section against `endpoint` (a fresh moto when null) with the build in `distDir`. */
-export async function runWatcherSection(distDir: string, endpoint: string | null): Promise<WatcherResult> {
-  const moto = endpoint ? null : await startMoto();
-  const target = endpoint ?? moto!.endpoint;
+/** Runs the section on a fresh moto with the build in `distDir`. */
+async function runWatcherSection(distDir: string): Promise<WatcherResult> {
+  const moto = await startMoto();
+  const target = moto.endpoint;
   Object.assign(process.env, awsEnv(target));
   const w = new TerraformWriter({ endpoint: target });
   let received = 0;
@@ -173,12 +158,11 @@ export async function runWatcherSection(distDir: string, endpoint: string | null
   } finally {
     await new Promise((r) => receiver.close(r));
     w.destroy();
-    await moto?.stop();
+    await moto.stop();
   }
 }
 
-/** Table rows (`#`, measure, Lockboard, baseline, figure, target, met) for scripts/bench.ts. */
-export function watcherRows(r: WatcherResult): string[][] {
+function watcherRows(r: WatcherResult): string[][] {
   const per = (c: Record<string, number>) =>
     Object.entries(c)
       .sort()
@@ -189,7 +173,7 @@ export function watcherRows(r: WatcherResult): string[][] {
   const onePage = (run: WatcherRun) => run.watcherPerPass['dynamodb:Scan'] === 1 && run.watcherPerPass['s3:ListObjectsV2'] === 1;
   const figure = (run: WatcherRun) => `${run.passes} passes in ${run.intervals.toFixed(1)} intervals; viewers' own calls ${reads(run.calls.request)}; ${run.requests} requests, ${run.failures} failed`;
   return [
-    ['8', `watcher: ${r.viewers} viewers, ${r.states} states, ${r.locks} locks, ${r.intervalSeconds} s interval`, `per pass: ${per(r.viewersOnly.watcherPerPass)}`, '', figure(r.viewersOnly), '≤ 1 pass/interval, 1 Scan + 1 list each', passesMet(r.viewersOnly) && onePage(r.viewersOnly) && r.viewersOnly.failures === 0 ? 'yes' : 'NO'],
+    ['8', `watcher: ${r.viewers} viewers, ${r.states} states, ${r.locks} locks, ${r.intervalSeconds} s interval`, `per pass: ${per(r.viewersOnly.watcherPerPass)}`, '', figure(r.viewersOnly), '≤ 1 pass/interval, 1 Scan + 1 list each', met(passesMet(r.viewersOnly) && onePage(r.viewersOnly) && r.viewersOnly.failures === 0)],
     [
       '8',
       `watcher + alerting (${r.withAlerting.events} lock.stale delivered)`,
@@ -197,7 +181,15 @@ export function watcherRows(r: WatcherResult): string[][] {
       '',
       `${figure(r.withAlerting)}; alerting reads ${r.alertingReads}; alerting PutObject per event ${r.claimWritesPerEvent.toFixed(2)}`,
       'same per pass; alerting reads 0; 2 writes per event',
-      passesMet(r.withAlerting) && onePage(r.withAlerting) && r.withAlerting.failures === 0 && r.alertingReads === 0 && r.claimWritesPerEvent === 2 && r.withAlerting.events === r.locks ? 'yes' : 'NO',
+      met(passesMet(r.withAlerting) && onePage(r.withAlerting) && r.withAlerting.failures === 0 && r.alertingReads === 0 && r.claimWritesPerEvent === 2 && r.withAlerting.events === r.locks),
     ],
   ];
 }
+
+export const watcherSection: OwnMotoSection<WatcherResult> = {
+  name: 'watcher',
+  key: 'watcher',
+  ownMoto: true,
+  run: runWatcherSection,
+  rows: watcherRows,
+};

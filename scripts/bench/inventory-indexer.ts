@@ -7,28 +7,28 @@
  *   2. 50 states change: the next pass must read exactly those 50;
  *   3. a restarted process (empty memory) reuses the stored index: 0 state downloads;
  *   4. search p50/p95 over the whole index.
- * Standalone: `npm run bench -- --only inventory` (starts its own moto). From the full benchmark:
- * `--endpoint <moto>`; prints one JSON line `INVENTORY_RESULT {…}` for the caller.
+ * Started by the section (scripts/bench/inventory.ts, `npm run bench -- inventory`) with its own moto;
+ * prints one JSON line `INVENTORY_RESULT {…}` for it.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { clearCache } from '../lib/server/cache';
-import { awsCallCounts, resetAwsCallCounts } from '../lib/server/metrics';
-import { resetConfigForTests } from '../lib/server/config';
-import { resetClientsForTests } from '../lib/aws/clients';
-import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories } from '../lib/services/inventory';
-import { TerraformWriter, stateDocument } from './lib/terraform-writer';
-import { awsEnv, startMoto } from './lib/moto';
+import { clearCache } from '../../lib/server/cache';
+import { awsCallCounts, resetAwsCallCounts } from '../../lib/server/metrics';
+import { resetConfigForTests } from '../../lib/server/config';
+import { resetClientsForTests } from '../../lib/aws/clients';
+import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories } from '../../lib/services/inventory';
+import { TerraformWriter, stateDocument } from '../lib/terraform-writer';
+import { awsEnv, startMoto } from '../lib/moto';
+import { percentile, pool } from './common';
 
 const STATES = Number(process.env.BENCH_INV_STATES ?? 5000);
 const RESOURCES = Number(process.env.BENCH_INV_RESOURCES ?? 200_000);
 const BIG_MB = Number(process.env.BENCH_INV_BIG_MB ?? 25);
 const CHANGED = 50;
 const SEARCH_RUNS = Number(process.env.BENCH_INV_SEARCH_RUNS ?? 30);
-const root = path.resolve(__dirname, '..');
 const log = (msg: string) => console.log(`[bench:inventory] ${msg}`);
 
 const TYPES = ['aws_iam_role', 'aws_s3_bucket', 'aws_instance', 'aws_security_group', 'aws_lambda_function', 'google_compute_instance', 'random_id', 'aws_route53_record'];
@@ -67,21 +67,6 @@ function bigBody(mb: number, n: number): string {
   return stateDocument({ serial: n, lineage: `big-${n}`, terraformVersion: '1.11.4', resources });
 }
 
-async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  }));
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
 function restart(): void {
   resetInventoriesForTests();
   clearCache();
@@ -89,9 +74,8 @@ function restart(): void {
 }
 
 async function main() {
-  const endpointArg = process.argv.indexOf('--endpoint');
-  const moto = endpointArg === -1 ? await startMoto({ logFile: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-inv-')), 'moto.log') }) : null;
-  const endpoint = moto?.endpoint ?? process.argv[endpointArg + 1]!;
+  const moto = await startMoto({ logFile: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-bench-inv-')), 'moto.log') });
+  const endpoint = moto.endpoint;
   Object.assign(process.env, awsEnv(endpoint));
   const w = new TerraformWriter({ endpoint });
   const result: Record<string, unknown> = { cores: os.cpus().length, node: process.version, states: STATES };
@@ -169,29 +153,9 @@ async function main() {
     log(`search p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms over ${times.length} queries; peak RSS ${peakIndexing} MiB`);
   } finally {
     w.destroy();
-    await moto?.stop();
+    await moto.stop();
   }
-  const r = result as Record<string, Record<string, number>>;
-  const ok = (b: boolean) => (b ? 'yes' : 'NO');
-  const rows = [
-    ['measure', 'figure', 'target', 'met'],
-    ['first full index', `${(r.first!.ms! / 1000).toFixed(1)} s, ${r.first!.downloads} downloads`, `downloads = ${r.first!.distinctContents} distinct contents`, ok(r.first!.downloads === r.first!.distinctContents)],
-    [`second pass, ${CHANGED} changed`, `${(r.second!.ms! / 1000).toFixed(1)} s, ${r.second!.downloads} downloads`, `= ${CHANGED}`, ok(r.second!.downloads === CHANGED)],
-    ['restart (stored index)', `${(r.restart!.ms! / 1000).toFixed(1)} s, ${r.restart!.downloads} downloads`, '0', ok(r.restart!.downloads === 0)],
-    [`search (${STATES} states, ${perStateTotal(r)} resources)`, `p50 ${r.search!.p50ms} ms, p95 ${r.search!.p95ms} ms`, 'p95 < 100 ms', ok(r.search!.p95ms! < 100)],
-    ['peak RSS while indexing', `${r.peakRssMiB!.indexing} MiB`, '< 600 MB', ok(r.peakRssMiB!.indexing! < 572)],
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  console.log(`\nInventory benchmark — ${os.cpus().length} cores, Node ${process.version}\n`);
-  for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join(' | '));
-  const outDir = path.join(root, 'bench-results');
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'inventory-latest.json'), JSON.stringify(result, null, 2));
   console.log(`INVENTORY_RESULT ${JSON.stringify(result)}`);
-}
-
-function perStateTotal(r: Record<string, Record<string, number>>): string {
-  return (r.search!.indexedResources ?? 0).toLocaleString('en');
 }
 
 main().catch((e) => {

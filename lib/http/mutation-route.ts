@@ -22,6 +22,7 @@ import { assertSameOriginJson } from '../auth/origin';
 import { getBackend } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
+import { clientVia } from './client-via';
 import { invalidateSnapshot } from '../services/backend-snapshot';
 import { handle, parseInput } from './handle';
 
@@ -39,6 +40,8 @@ export interface MutationContext {
   identity: Identity;
   backend: BackendConfig;
   auditId: string;
+  /** The tool the caller named (`X-Lockboard-Client`), for nested audited steps. */
+  via: string | null;
   /** Adds facts to the audit record's `details` (what was freshly read, what was written). */
   note: (details: Record<string, unknown>) => void;
 }
@@ -156,10 +159,11 @@ export function mutationRoute<S extends z.ZodType, T>(spec: MutationRouteSpec<S,
       const fields = knownFields(parsed);
       let who: Identity | null = null;
       let seen: unknown = null;
+      const via = clientVia(request.headers);
       const refuse = async (e: unknown): Promise<never> => {
         const error = toAppError(e, 'mutation refused unexpectedly', { route: spec.route, backend: backendId });
         const caller = who ?? bestEffortIdentity(request);
-        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: fields.key, action: spec.action, reason: fields.reason, seen, client: clientAddress(request.headers) }, error);
+        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: fields.key, action: spec.action, reason: fields.reason, seen, via, client: clientAddress(request.headers) }, error);
         throw error;
       };
 
@@ -183,7 +187,7 @@ export function mutationRoute<S extends z.ZodType, T>(spec: MutationRouteSpec<S,
       } catch (e) {
         return refuse(e);
       }
-      return audited({ identity: who, backend, action: spec.action, key: fields.key, reason: fields.reason, seen }, (ctx) => spec.run(input, ctx));
+      return audited({ identity: who, backend, action: spec.action, key: fields.key, reason: fields.reason, seen, via }, (ctx) => spec.run(input, ctx));
     });
   };
 }
@@ -196,6 +200,8 @@ export interface AuditedAttempt {
   key: string | null;
   reason: string | null;
   seen: unknown;
+  /** The tool the caller named (`X-Lockboard-Client`: `cli/…`, `mcp/<agent>`), or null. */
+  via?: string | null;
 }
 
 /**
@@ -205,11 +211,12 @@ export interface AuditedAttempt {
  */
 export async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
   const { identity, backend } = attempt;
-  const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen });
+  const via = attempt.via ?? null;
+  const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen, via });
   const details: Record<string, unknown> = {};
   const note = (more: Record<string, unknown>) => Object.assign(details, more);
   try {
-    const result = await run({ user: identity.user, identity, backend, auditId, note });
+    const result = await run({ user: identity.user, identity, backend, auditId, via, note });
     await completeAudit(auditId, { outcome: 'succeeded', details });
     return result;
   } catch (e) {

@@ -21,7 +21,7 @@ export const POST = mutationRoute({
   run: async (body, ctx) => {
     const bulkId = ctx.auditId;
     const result = await bulkUnlock(body.locks, bulkId, (lock, onAudit) =>
-      audited({ identity: ctx.identity, backend: ctx.backend, action: 'force-unlock', key: lock.key, reason: body.reason, seen: { id: lock.id, source: lock.source ?? null, ...lock.seen, bulkId } }, (step) => {
+      audited({ identity: ctx.identity, via: ctx.via, backend: ctx.backend, action: 'force-unlock', key: lock.key, reason: body.reason, seen: { id: lock.id, source: lock.source ?? null, ...lock.seen, bulkId } }, (step) => {
         onAudit(step.auditId);
         // Scoped access rules apply per lock: an operator of `prod/*` releases only those.
         assertAllowed(step.identity, 'operator', step.backend.id, lock.key, getConfig());

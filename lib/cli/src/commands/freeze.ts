@@ -19,7 +19,7 @@ export const freezeCommand: Command = {
   usage: 'lockboard freeze <backend> <key> --reason <text> [--review-by <ISO time>] [--yes]',
   details: ['Asks for the state key typed back; scripts pass --yes.'],
   args: { min: 2, max: 2 },
-  options: { ...REASON_OPTION, 'review-by': { type: 'string', value: '<time>', help: 'a reminder shown with the freeze (ISO 8601); nothing unfreezes by itself' }, yes: CONFIRM_OPTIONS.yes! },
+  options: { ...REASON_OPTION, 'review-by': { type: 'string', value: '<time>', help: 'a reminder shown with the freeze (ISO 8601); nothing unfreezes by itself' }, yes: { type: 'boolean', help: 'do not ask for the state key typed back (scripts)' } },
   async run(ctx) {
     const [backend, key] = ctx.positionals as [string, string];
     const reason = requireReason(ctx);

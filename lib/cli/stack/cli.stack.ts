@@ -116,7 +116,7 @@ describe('unlock', () => {
     const other = await seedLock('cli/release-other/terraform.tfstate');
     const wrong = await lockboard(['unlock', 'prod', key, '--reason', 'stale', '--yes', '--expect-id', other.id]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain(`is ${info.id}, not ${other.id}: it changed, nothing changed`);
+    expect(wrong.stderr).toContain(`is ${info.id}, not the expected ${other.id}: nothing changed`);
     expect((await lockSides(key)).item).toBeDefined();
 
     const ok = await lockboard(['unlock', 'prod', key, '--reason', 'stale runner', '--yes', '--expect-id', info.id]);

@@ -39,7 +39,7 @@ export function pickLock(ctx: CommandContext, locks: readonly Lock[], backend: s
   const expected = str(ctx, 'expect-id');
   const candidates = expected === undefined ? here : here.filter((l) => l.id === expected);
   if (candidates.length === 0) {
-    throw new CliError(EXIT.refused, `the lock on "${safe(key)}" is ${here.map((l) => safe(l.id) || '(no ID)').join(' and ')}, not ${safe(expected)}: it changed, nothing changed`, 'lock_changed', { current: here });
+    throw new CliError(EXIT.refused, `the lock on "${safe(key)}" is ${here.map((l) => safe(l.id) || '(no ID)').join(' and ')}, not the expected ${safe(expected)}: nothing changed`, 'lock_changed', { current: here });
   }
   const source = str(ctx, 'source');
   const chosen = source === undefined ? candidates : candidates.filter((l) => l.sources.length === 1 && l.sources[0] === source);

@@ -28,6 +28,8 @@ export interface AuditInput {
   action: AuditAction;
   reason: string | null;
   seen: unknown;
+  /** The tool the caller named (`X-Lockboard-Client`, cleaned and bounded), stored as the record's `via`. */
+  via?: string | null;
   /** The client address the request claims (X-Forwarded-For); rate-limits anonymous refusals. */
   client?: string | null;
 }

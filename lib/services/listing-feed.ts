@@ -33,7 +33,8 @@ const extraOf = (r: { errors: unknown[]; notices: string[] }) => JSON.stringify(
 
 /** A state's content without nothing volatile; its lock without the age, which grows every second. */
 function stateFingerprint(s: StateEntry): string {
-  return JSON.stringify([s.etag, s.size, s.lastModified, s.digest, s.digestStatus, s.digestReason ?? null, s.calculatedMd5 ?? null, s.lock ? lockFingerprint(s.lock) : null]);
+  // Plain concatenation (NUL-separated): the fields never hold NUL, and it is several times cheaper than JSON at 20,000 rows.
+  return `${s.etag}\u0000${s.size}\u0000${s.lastModified}\u0000${s.digest}\u0000${s.digestStatus}\u0000${s.digestReason ?? ''}\u0000${s.calculatedMd5 ?? ''}\u0000${s.lock ? lockFingerprint(s.lock) : ''}`;
 }
 
 function lockFingerprint(l: Lock): string {

@@ -20,18 +20,35 @@ export interface ListingDelta<T> {
   removed: string[];
 }
 
-/** A fast 53-bit string hash (cyrb53), as 11 base-36 digits. Not cryptographic: it tells versions apart. */
-export function hash53(text: string, seed = 0): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+/** A fast 53-bit string hash (cyrb53) fed piece by piece. Not cryptographic: it tells versions apart. */
+class Hash53 {
+  private h1: number;
+  private h2: number;
+  constructor(seed = 0) {
+    this.h1 = 0xdeadbeef ^ seed;
+    this.h2 = 0x41c6ce57 ^ seed;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36).padStart(11, '0');
+  update(text: string): this {
+    let { h1, h2 } = this;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+  digest(): string {
+    let { h1, h2 } = this;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36).padStart(11, '0');
+  }
+}
+
+export function hash53(text: string, seed = 0): string {
+  return new Hash53(seed).update(text).digest();
 }
 
 /**
@@ -40,14 +57,14 @@ export function hash53(text: string, seed = 0): string {
  */
 export function listingVersion<T>(items: readonly T[], identity: (item: T) => string, fingerprint: (item: T) => string, extra = ''): ListingVersion<T> {
   const entries = new Map<string, [string, T]>();
-  let acc = hash53(extra);
+  const whole = new Hash53().update(extra);
   for (const item of items) {
     const id = identity(item);
     const fp = hash53(fingerprint(item));
     entries.set(id, [fp, item]);
-    acc = hash53(`${acc}\u0000${id}\u0000${fp}`);
+    whole.update('\u0000').update(id).update('\u0000').update(fp);
   }
-  return { token: `${acc}${items.length.toString(36)}`, entries };
+  return { token: `${whole.digest()}${items.length.toString(36)}`, entries };
 }
 
 /** What changed from `from` to `to`: items new or different in `to`, identities gone. */

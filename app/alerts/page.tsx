@@ -1,3 +1,6 @@
+import { alertsOverviewFor } from '@/lib/auth/alerts-scope';
+import { pageViewScope } from '@/lib/http/page-settings';
+import { getConfig } from '@/lib/server/config';
 import { alertsOverview } from '@/lib/watch/alerting';
 import { TimeText } from '@/components/time-text';
 import { TestMessageButton } from './test-button';
@@ -12,9 +15,10 @@ const OUTCOME_CLASS: Record<string, string> = {
   filtered: 'text-slate-500',
 };
 
-/** Alerts: channels and their status, recent events and every delivery attempt of this replica. */
-export default function AlertsPage() {
-  const overview = alertsOverview();
+/** Alerts: channels and their status, recent events and every delivery attempt of this replica, for the backends the caller may view. */
+export default async function AlertsPage() {
+  const config = getConfig();
+  const overview = alertsOverviewFor(alertsOverview(), await pageViewScope(), config.channels, config.backends.map((b) => b.id));
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>
@@ -23,6 +27,7 @@ export default function AlertsPage() {
       ) : null}
       <section aria-labelledby="channels">
         <h2 id="channels" className="mb-2 font-medium">Channels</h2>
+        {overview.enabled && overview.channels.length === 0 ? <p className="text-sm text-slate-600">No channel covers a backend you may view.</p> : null}
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>

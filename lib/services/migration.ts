@@ -8,7 +8,6 @@ import 'server-only';
  * - an orphan `.tflock` is released through the single force-unlock (`If-Match` on the ETag listed).
  */
 import { deleteDigestIfUnchanged } from '../aws/lock-table';
-import { getBucketVersioning, listKeyVersions } from '../aws/state-bucket';
 import { AppError } from '../api/errors';
 import type { MigrationCleanupBody, MigrationCleanupItemResult, MigrationCleanupResponse, MigrationResponse, OrphanLockfile } from '../api/triage';
 import { mapLimit } from '../server/concurrency';
@@ -19,6 +18,7 @@ import { invalidateSnapshot } from './backend-snapshot';
 import { forceUnlock } from './force-unlock';
 import { listLocks } from './list-locks';
 import { listStates } from './list-states';
+import { bucketVersioning, lockfileLastSeen } from './lockfile-history';
 
 /** At most this many states get their `.tflock` history read per report (8 at a time). */
 const MAX_ANALYSED = 500;
@@ -29,7 +29,7 @@ function message(e: unknown): string {
 }
 
 export async function migrationReport(backend: BackendConfig): Promise<MigrationResponse> {
-  const [statesResult, locksResult, versioning] = await Promise.all([listStates(backend), listLocks(backend), getBucketVersioning(backend).catch(() => 'unknown' as const)]);
+  const [statesResult, locksResult, versioning] = await Promise.all([listStates(backend), listLocks(backend), bucketVersioning(backend)]);
   const notices = [...statesResult.notices, ...statesResult.errors.map((e) => e.message)];
   const states = statesResult.states.slice(0, MAX_ANALYSED);
   const truncated = statesResult.states.length > states.length;
@@ -39,8 +39,7 @@ export async function migrationReport(backend: BackendConfig): Promise<Migration
   const lockfileSeen = await mapLimit(states, CONCURRENCY, async (s) => {
     if (s.size === null) return null;
     try {
-      const { lockfileVersions } = await listKeyVersions(backend, s.key, { lockfile: true });
-      return lockfileVersions[0]?.lastModified ?? null;
+      return await lockfileLastSeen(backend, s, s.lock?.seen.lockfileEtag ?? null);
     } catch (e) {
       notices.push(`The .tflock history of "${s.key}" could not be read: ${message(e)}`);
       return null;

@@ -44,6 +44,7 @@ export const ERROR_STATUS = {
   aws_timeout: 504,
   audit_unavailable: 503,
   busy: 503,
+  rate_limited: 429,
   config_invalid: 500,
   internal: 500,
   // Client-only: the browser could not reach Lockboard itself (never sent by the server).
@@ -119,6 +120,8 @@ export interface ErrorDetailsMap {
   audit_unavailable: { backend: string; auditBucket: string };
   /** Too many diffs/raw downloads at once on this replica (`maxHeavyReads`); retry after `retryAfterSeconds`. */
   busy: { limit: number; retryAfterSeconds: number };
+  /** This caller asked too often (e.g. test messages); retry after `retryAfterSeconds`. */
+  rate_limited: { limit: number; retryAfterSeconds: number };
   config_invalid: NoDetails;
   internal: NoDetails;
   network_error: NoDetails;

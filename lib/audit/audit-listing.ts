@@ -111,10 +111,11 @@ function compareFound(a: Found, b: Found): number {
 }
 
 /** Audit records newest first, filtered, across the configured backends (or one), one page. */
-export async function listAudit(query: AuditQuery): Promise<AuditListing> {
+/** `canView`: without `query.backend`, only the backends it accepts (the caller's view role) are read. */
+export async function listAudit(query: AuditQuery, canView: (backendId: string) => boolean = () => true): Promise<AuditListing> {
   const config = getConfig();
   const positions = decodeCursor(query.cursor);
-  const selected = query.backend ? [getBackend(query.backend)] : config.backends;
+  const selected = query.backend ? [getBackend(query.backend)] : config.backends.filter((b) => canView(b.id));
   const backends = selected.filter((b) => positions[b.id] !== 0);
   const results = await Promise.allSettled(backends.map((b) => backendRecords(b, query, (positions[b.id] as string | undefined) || undefined)));
   const all: Found[] = [];

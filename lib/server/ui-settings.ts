@@ -12,10 +12,11 @@ export interface UiSettings {
   staleAfterMinutes: number;
 }
 
-export function uiSettings(): UiSettings {
+/** `canView`: the backends the caller may view (the others are not named in the page at all). */
+export function uiSettings(canView: (backendId: string) => boolean): UiSettings {
   const config = getConfig();
   return {
-    backends: config.backends.map(publicBackend),
+    backends: config.backends.filter((b) => canView(b.id)).map(publicBackend),
     pollMs: config.pollIntervalSeconds * 1000,
     authMode: config.authMode,
     readOnly: config.readOnly,

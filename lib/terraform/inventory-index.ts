@@ -390,7 +390,8 @@ interface AddressTerm {
 }
 
 /** Runs a query over indexed states: every term must hold (resource terms on one same resource). */
-export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult {
+/** `include`: only the states of the backends it accepts (the caller's view role), others are not even counted. */
+export function searchCorpus(c: SearchCorpus, query: ParsedQuery, include: (backendId: string) => boolean = () => true): SearchResult {
   const { dict } = c;
   const byField = (f: SearchField) => query.terms.filter((t) => t.field === f);
   const all = (masks: Uint8Array[], size: number): Uint8Array | null => {
@@ -430,6 +431,7 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
   let total = 0;
   for (let si = 0; si < c.states.length; si++) {
     const st = c.states[si]!;
+    if (!include(st.backendId)) continue;
     const s = st.summary;
     if (stateRes.length && !stateRes.every((re) => re.test(st.key))) continue;
     if (tf.length && !tf.every((k) => satisfies(s.terraformVersion, k))) continue;

@@ -3,9 +3,9 @@ import dynamic from 'next/dynamic';
 import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
-import { AppError } from '@/lib/api/errors';
 import { announce } from '@/lib/client/action-notices';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useCanMutate } from '@/lib/queries/session';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { groupLocks } from '@/lib/terraform/lock-groups';
@@ -37,7 +37,7 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
 
   const selectable = rows.filter((r) => !freezeOf(r) && !r.problems.includes('other_bucket'));
   const chosen = selectable.filter((r) => selected.has(lockUid(r)));
-  const error = bulk.error ? (bulk.error instanceof AppError ? bulk.error : new AppError('internal', String(bulk.error))) : null;
+  const error = toClientError(bulk.error);
 
   return (
     <div className="space-y-3">
@@ -86,7 +86,7 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
           }}
           selection={target}
           pending={bulk.isPending}
-          error={error ? { code: error.code, message: error.message } : null}
+          error={error}
           result={bulk.data ?? null}
           onConfirm={(reason) => bulk.mutate({ selection: target, reason })}
         />

@@ -1,7 +1,8 @@
 'use client';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import { AppError, type ErrorJson } from '@/lib/api/errors';
+import type { ErrorJson } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 
 /** What the browser knows about one backend's section of a page. */
 export type ReadStatus =
@@ -34,7 +35,7 @@ interface Answer {
 type Remembered = Record<string, { at: number; error: ErrorJson }>;
 
 function toJson(error: unknown): ErrorJson {
-  return error instanceof AppError ? error.toJson() : { code: 'internal', message: String(error) };
+  return toClientError(error)!.toJson();
 }
 
 /**

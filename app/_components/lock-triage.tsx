@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
 import { announce } from '@/lib/client/action-notices';
+import type { LockStore } from '@/lib/client/unlock-deletions';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
 import { toClientError } from '@/lib/queries/fetch-json';
 import { useCanMutate } from '@/lib/queries/session';
@@ -17,7 +18,7 @@ const BulkUnlockDialog = dynamic(() => import('@/components/bulk-unlock-dialog')
  * groups and backends, and one bulk force-unlock for it. Freezes are shown but never selectable here
  * (they are released with "Unfreeze", not force-unlocked).
  */
-export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: number }) {
+export function LockTriage({ rows, windowMs, stores }: { rows: LockRow[]; windowMs: number; stores: Readonly<Record<string, LockStore>> }) {
   const canMutate = useCanMutate();
   const groups = useMemo(() => groupLocks(rows, windowMs), [rows, windowMs]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -85,6 +86,7 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
             if (bulk.data) setSelected(new Set());
           }}
           selection={target}
+          stores={stores}
           pending={bulk.isPending}
           error={error}
           result={bulk.data ?? null}

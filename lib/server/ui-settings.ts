@@ -6,6 +6,8 @@ import { getConfig } from './config';
 export interface UiSettings {
   backends: PublicBackend[];
   pollMs: number;
+  /** How often the server reads each viewed backend (0: on every request): the data's age, apart from the page's refresh. */
+  watchMs: number;
   authMode: 'none' | 'proxy';
   readOnly: boolean;
   /** A lock older than this is flagged stale (shown beside the counts). */
@@ -17,6 +19,7 @@ export function uiSettings(): UiSettings {
   return {
     backends: config.backends.map(publicBackend),
     pollMs: config.pollIntervalSeconds * 1000,
+    watchMs: config.watchIntervalSeconds * 1000,
     authMode: config.authMode,
     readOnly: config.readOnly,
     staleAfterMinutes: config.staleAfterMinutes,

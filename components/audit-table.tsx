@@ -30,7 +30,7 @@ const COLUMNS = ['Time', 'User', 'Action', 'Backend', 'State key', 'Reason', 'Ou
 /** JSON as it was recorded, wrapped to the width it has (never wider); a tall one scrolls down, by keyboard too. */
 function Json({ value, label }: { value: unknown; label: string }) {
   return (
-    <pre tabIndex={0} aria-label={label} className="max-h-64 overflow-y-auto whitespace-pre-wrap rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700 [overflow-wrap:anywhere]">
+    <pre role="region" tabIndex={0} aria-label={label} className="max-h-64 overflow-y-auto whitespace-pre-wrap rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700 [overflow-wrap:anywhere]">
       {JSON.stringify(value, null, 2)}
     </pre>
   );

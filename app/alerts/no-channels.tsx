@@ -4,9 +4,9 @@ import { EXAMPLE_CHANNELS, EXAMPLE_EVENT, EXAMPLE_SECRET_ENV } from '@/lib/clien
 /** A block of JSON to read and copy; wraps instead of scrolling sideways (a phone too). */
 function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
-    <pre aria-label={label} className="whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 font-mono text-xs text-slate-800 [overflow-wrap:anywhere]">
-      {JSON.stringify(value, null, 2)}
-    </pre>
+    <figure aria-label={label}>
+      <pre className="whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 font-mono text-xs text-slate-800 [overflow-wrap:anywhere]">{JSON.stringify(value, null, 2)}</pre>
+    </figure>
   );
 }
 
@@ -43,7 +43,7 @@ export function NoChannels() {
           Set <code className="font-mono text-xs">{EXAMPLE_SECRET_ENV}</code> in Lockboard&apos;s environment: the receiver checks the <code className="font-mono text-xs">X-Lockboard-Signature-256</code>{' '}
           header (HMAC-SHA256 of the body) with it. Secrets only ever come from variables the configuration names (Slack: <code className="font-mono text-xs">urlEnv</code>).
         </li>
-        <li>Restart Lockboard: the configuration is read and checked at start-up, and a mistake stops it with a line naming the field. Then use Send test message here.</li>
+        <li>Restart Lockboard: the configuration is read and checked at start-up, and a mistake stops it with a line naming the field. Each channel is then listed here with a Send test message button.</li>
       </ol>
       <p>
         Filters per channel: <code className="font-mono text-xs">events</code>, <code className="font-mono text-xs">backends</code> (ids), <code className="font-mono text-xs">keys</code> (globs).

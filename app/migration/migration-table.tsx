@@ -60,8 +60,8 @@ export function MigrationTable({ backendId, states }: { backendId: string; state
                 </Badge>
                 {s.needsRepair ? (
                   <div className="mt-1">
-                    <Link href={statePageHref(backendId, s.key)} data-testid="migration-repair" className="whitespace-nowrap text-sky-800 underline" aria-label={`Repair the digest of ${s.key} on its state page`}>
-                      Repair on its state page
+                    <Link href={statePageHref(backendId, s.key)} data-testid="migration-repair" className="whitespace-nowrap text-sky-800 underline">
+                      Repair on its state page<span className="sr-only">: {s.key}</span>
                     </Link>
                   </div>
                 ) : s.leftover ? (

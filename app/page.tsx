@@ -11,7 +11,7 @@ export default async function OverviewPage() {
   const settings = await pageSettings();
   return (
     <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
-      <LocksOverview backends={settings.backends} pollMs={settings.pollMs} staleAfterMinutes={settings.staleAfterMinutes} />
+      <LocksOverview backends={settings.backends} pollMs={settings.pollMs} watchMs={settings.watchMs} staleAfterMinutes={settings.staleAfterMinutes} />
     </Suspense>
   );
 }

@@ -3,6 +3,7 @@ import { pageViewScope } from '@/lib/http/page-settings';
 import { getConfig } from '@/lib/server/config';
 import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 import { TimeText } from '@/components/time-text';
+import { NoChannels } from './no-channels';
 import { TestMessageButton } from './test-button';
 
 export const dynamic = 'force-dynamic';
@@ -22,9 +23,7 @@ export default async function AlertsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>
-      {!overview.enabled ? (
-        <p className="text-sm text-slate-600">No channels are configured: add `channels` to the configuration to be told about stale locks, releases, split or malformed locks, digest mismatches and Lockboard changes.</p>
-      ) : null}
+      {!overview.enabled ? <NoChannels /> : null}
       <section aria-labelledby="channels">
         <h2 id="channels" className="mb-2 font-medium">Channels</h2>
         {overview.enabled && overview.channels.length === 0 ? <p className="text-sm text-slate-600">No channel covers a backend you may view.</p> : null}

@@ -5,7 +5,9 @@ import { AuditTable } from '@/components/audit-table';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
-import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/api/audit-kinds';
+import { AUDIT_OUTCOMES } from '@/lib/api/audit-kinds';
+import { auditPageHref } from '@/lib/api/urls';
+import { AUDIT_ACTION_OPTIONS, auditSubtitle } from '@/lib/client/audit-words';
 import type { PublicBackend } from '@/lib/api/backends';
 import { useAudit } from '@/lib/queries/audit';
 import { toClientError } from '@/lib/queries/fetch-json';
@@ -34,10 +36,10 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
 
   return (
     <section aria-labelledby="audit-heading" className="space-y-4">
-      <PageHeader id="audit-heading" title="Audit log" description="Every unlock, digest repair and restore attempt, newest first: allowed or refused, succeeded or failed.">
+      <PageHeader id="audit-heading" title="Audit log" description={auditSubtitle()}>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter the audit log">
           <FilterSelect label="Backend" value={filters.backend} onChange={(v) => setParam('backend', v)} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
-          <FilterSelect label="Action" value={filters.action} onChange={(v) => setParam('action', v)} options={AUDIT_ACTIONS} emptyLabel="Any" />
+          <FilterSelect label="Action" value={filters.action} onChange={(v) => setParam('action', v)} options={AUDIT_ACTION_OPTIONS} emptyLabel="Any" />
           <FilterSelect label="Outcome" value={filters.outcome} onChange={(v) => setParam('outcome', v)} options={AUDIT_OUTCOMES} emptyLabel="Any" />
           <span className="flex items-center gap-1">
             <label htmlFor={`${id}-user`}>User</label>
@@ -63,7 +65,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
       {filters.id ? (
         <p data-testid="audit-one-record" className="rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950">
           Showing audit record <code className="font-mono text-xs">{filters.id}</code> only, opened.{' '}
-          <Link href={`/audit${filters.backend ? `?backend=${encodeURIComponent(filters.backend)}` : ''}`} className="underline">
+          <Link href={auditPageHref(filters.backend)} className="underline">
             Show all records
           </Link>
         </p>
@@ -75,7 +77,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
       ) : (audit.data?.records.length ?? 0) === 0 ? (
         <div className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">No audit record matches.</div>
       ) : (
-        <AuditTable records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} openId={filters.id || null} />
+        <AuditTable key={filters.id} records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} openId={filters.id || null} />
       )}
     </section>
   );

@@ -6,6 +6,8 @@ import { getConfig } from './config';
 export interface UiSettings {
   backends: PublicBackend[];
   pollMs: number;
+  /** How often the server reads each viewed backend (0: on every request): the data's age, apart from the page's refresh. */
+  watchMs: number;
   authMode: 'none' | 'proxy';
   readOnly: boolean;
   /** A lock older than this is flagged stale (shown beside the counts). */
@@ -18,6 +20,7 @@ export function uiSettings(canView: (backendId: string) => boolean): UiSettings 
   return {
     backends: config.backends.filter((b) => canView(b.id)).map(publicBackend),
     pollMs: config.pollIntervalSeconds * 1000,
+    watchMs: config.watchIntervalSeconds * 1000,
     authMode: config.authMode,
     readOnly: config.readOnly,
     staleAfterMinutes: config.staleAfterMinutes,

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+import { signingConfigOf, type SigningConfig } from './signing-config';
 
 const backendSchema = z
   .object({
@@ -121,6 +122,8 @@ const fileSchema = z
     metricsMaxLocks: z.int().min(0).max(100_000).optional(),
     channels: z.array(channelSchema).max(50).optional(),
     maxHeavyReads: z.number().int().min(1).max(100).optional(),
+    // Signing key (issue 21 item 7; lib/server/signing-config.ts): the variable holding it.
+    signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
   })
   .strict();
 
@@ -216,6 +219,8 @@ export interface AppConfig {
   channels: ChannelConfig[];
   /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
   maxHeavyReads: number;
+  // Signing key (issue 21 item 7): signs what Lockboard stores in S3 (lib/server/signing.ts).
+  signing: SigningConfig;
   source: string;
 }
 
@@ -379,6 +384,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsMaxLocks: envNumber(env, 'LOCKBOARD_METRICS_MAX_LOCKS', problems, 0) ?? file?.metricsMaxLocks ?? 500,
     channels: (file?.channels ?? []).map((c, i) => toChannel(c, i, env, defaultRegion, problems, backends)),
     maxHeavyReads: envNumber(env, 'LOCKBOARD_MAX_HEAVY_READS', problems, 1) ?? file?.maxHeavyReads ?? 3,
+    // Signing key (issue 21 item 7).
+    signing: signingConfigOf(env, file?.signingKeyEnv, problems),
     source,
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');

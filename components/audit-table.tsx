@@ -19,6 +19,12 @@ const OUTCOME_TITLE: Record<AuditOutcome, string> = {
   interrupted: 'Begun and never completed within the deadline (the server stopped or lost the request): what was changed is unknown; check the state.',
 };
 
+const FOREIGN_TITLE: Record<NonNullable<AuditRecord['foreign']>, string> = {
+  unsigned: 'Not signed: written by someone who can write the bucket, or by a Lockboard before records were signed. Do not trust what it says.',
+  unknown_key: 'Signed with a key this Lockboard does not hold (another deployment, an earlier run without a configured key, or a rotated key). Do not trust what it says.',
+  bad_signature: 'Its signature does not match: altered or forged. Do not trust what it says.',
+};
+
 function Json({ value }: { value: unknown }) {
   return <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700">{JSON.stringify(value, null, 2)}</pre>;
 }
@@ -40,11 +46,20 @@ export function AuditTable({ records, backendName, openId = null }: { records: A
         <tbody className="divide-y divide-slate-100">
           {records.map((r) => (
             <Fragment key={r.id}>
-              <tr data-testid="audit-row" data-outcome={r.outcome} data-action={r.action} data-record-id={r.id} aria-current={r.id === openId ? 'true' : undefined} className={r.id === openId ? 'bg-sky-50 align-top' : 'align-top'}>
+              <tr data-testid="audit-row" data-outcome={r.outcome} data-action={r.action} data-record-id={r.id} data-foreign={r.foreign} aria-current={r.id === openId ? 'true' : undefined} className={r.id === openId ? 'bg-sky-50 align-top' : r.foreign ? 'bg-red-50 align-top' : 'align-top'}>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">
                   <TimeText at={r.time} stacked />
                 </td>
-                <td className="px-3 py-2 font-mono text-xs">{r.user}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {r.foreign ? (
+                    <div className="mb-1 font-sans">
+                      <Badge tone="red" title={FOREIGN_TITLE[r.foreign]}>
+                        not written by Lockboard
+                      </Badge>
+                    </div>
+                  ) : null}
+                  {r.user}
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs">{r.action}</td>
                 <td className="px-3 py-2 text-xs">{backendName(r.backend)}</td>
                 <td className="min-w-[16rem] max-w-[26rem] break-all px-3 py-2 font-mono text-xs">{r.key ?? '—'}</td>

@@ -79,6 +79,7 @@ const TITLES: Record<LockboardEvent['type'], string> = {
   'lock.malformed': ':warning: Malformed Terraform lock',
   'digest.mismatch': ':x: State digest mismatch',
   mutation: ':wrench: Lockboard change',
+  download: ':inbox_tray: Raw state download',
   test: ':bell: Lockboard test message',
 };
 

@@ -78,8 +78,8 @@ const jwtSchema = z.discriminatedUnion('type', [
 // Watching and alerting (issue 14): notification channels. Secrets are named environment variables.
 const channelFilter = {
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "-" and "_" only (max 63)'),
-  /** Event types to send (default: all but `mutation`). */
-  events: z.array(z.enum(['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation'])).min(1).optional(),
+  /** Event types to send (default: all but `mutation` and `download`). */
+  events: z.array(z.enum(['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download'])).min(1).optional(),
   /** Backend ids (default: all). */
   backends: z.array(z.string().min(1)).min(1).optional(),
   /** Key globs (`*` within a path segment, `**` across segments; default: all). */

@@ -62,7 +62,7 @@ async function startApp(name: string, configFile: string, endpoint: string): Pro
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
-    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', H7_REPLICA_SECRET: SECRET },
+    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', H7_REPLICA_SECRET: SECRET, LOCKBOARD_SIGNING_KEY: 'alert-replicas-shared-signing-key-0123' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetConfigForTests } from './config';
+import { configCheck } from './config-check';
 import { signingConfigOf, signingStartupCheck } from './signing-config';
 import { keyId, keyRing, signJson, verifyJson, type KeyRing } from './signing';
 
@@ -75,6 +76,13 @@ describe('the signing key setting', () => {
     signingConfigOf({ LOCKBOARD_SIGNING_KEY: 'short' }, undefined, problems);
     signingConfigOf({}, 'MISSING_KEY', problems);
     expect(problems).toEqual([expect.stringMatching(/^LOCKBOARD_SIGNING_KEY: the signing key must be at least 32 bytes/), expect.stringMatching(/signingKeyEnv: environment variable MISSING_KEY \(the signing key\) is not set/)]);
+  });
+
+  it('npm start refuses proxy mode without a key, in one line naming the variable', () => {
+    const env = { LOCKBOARD_BUCKET: 'tf-state', AWS_REGION: 'us-east-1', LOCKBOARD_AUTH_MODE: 'proxy' };
+    expect(configCheck(env)).toMatch(/^Lockboard does not start: invalid configuration: LOCKBOARD_SIGNING_KEY: required with authMode "proxy"/);
+    expect(configCheck({ ...env, LOCKBOARD_SIGNING_KEY: 'k'.repeat(32) })).toBeNull();
+    expect(configCheck({ ...env, LOCKBOARD_AUTH_MODE: 'none' })).toBeNull();
   });
 
   it('is required in proxy mode, a warning in mode none, silent when set', () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deniedWrites, recordsFinding, recordsProtection, wildcardMatches } from './records-protection';
 
@@ -79,5 +81,16 @@ describe('recordsFinding', () => {
   it('says when no signing key is configured', () => {
     const f = recordsFinding(recordsProtection({ ...base, auditBucket: 'audit', prefixes: prefixes.slice(2), signingKeyConfigured: false, policy: { status: 'ok', policy: denyPolicy } }));
     expect(f).toMatchObject({ severity: 'warning', message: expect.stringContaining('No signing key is configured') });
+  });
+});
+
+describe('the bucket policy in docs/iam.md', () => {
+  it('is recognised as protecting every prefix of the example bucket', () => {
+    const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'iam.md'), 'utf8');
+    const section = doc.slice(doc.indexOf("## Protecting Lockboard's records"));
+    const policy = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(policy, 'a json block').toBeTruthy();
+    const bucketPrefixes = ['lockboard-audit/prod/', 'lockboard-freezes/prod/', 'lockboard-events/prod/', 'lockboard-index/prod/'];
+    expect(deniedWrites(policy!, 'acme-tfstate-prod', bucketPrefixes)).toEqual([true, true, true, true]);
   });
 });

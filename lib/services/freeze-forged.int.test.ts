@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as freezeRoute } from '@/app/api/backends/[id]/freeze/route';
 import { POST as unfreezeRoute } from '@/app/api/backends/[id]/unfreeze/route';
 import { getBackend } from '../server/backends';
+import { clearCache } from '../server/cache';
 import { freezeLockInfo, freezeMarkerJson, freezeMarkerKey, freezeOf } from '../terraform/freeze-lock';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
@@ -38,14 +39,17 @@ describe('a lock that only claims to be a freeze', () => {
     // Exactly what Lockboard would write, written by a lock writer instead.
     const forged = freezeLockInfo({ bucket, key, user: 'alice', reason: 'do not touch', reviewBy: null, version: '1.0.0', randomBytes: new Uint8Array(16).fill(9), epochMs: Date.now() - 5 * 3600_000, nanos: 0 });
     await w.lockBoth(table, bucket, key, forged);
-    // Even an unsigned marker planted where Lockboard keeps them does not help.
-    await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: freezeMarkerKey('main', forged.id)!, Body: freezeMarkerJson('main', key, forged) }));
 
     const lock = await listed(key);
     expect(freezeOf(lock)).toBeNull();
     expect(lock.freezeVerified).toBeUndefined();
     expect(lock.problems).toContain('unverified_freeze');
     expect(lock.stale).toBe(true);
+
+    // Even an unsigned marker planted where Lockboard keeps them does not help.
+    await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: freezeMarkerKey('main', forged.id)!, Body: freezeMarkerJson('main', key, forged) }));
+    clearCache();
+    expect((await listed(key)).problems).toContain('unverified_freeze');
 
     const un = await callMutation(unfreezeRoute, 'unfreeze', 'main', { reason: 'x', locks: [{ key, id: forged.id }] });
     expect(un.status).toBe(200);

@@ -36,11 +36,14 @@ export function AuditTable({ records, backendName, openId = null }: { records: A
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
-            {['Time', 'User', 'Action', 'Backend', 'State key', 'Reason', 'Outcome', ''].map((label, i) => (
+            {['Time', 'User', 'Action', 'Backend', 'State key', 'Reason', 'Outcome'].map((label, i) => (
               <th key={i} scope="col" className="px-3 py-2">
                 {label}
               </th>
             ))}
+            <th scope="col" className="px-3 py-2">
+              <span className="sr-only">Details</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

@@ -27,6 +27,12 @@ const OUTCOME_TITLE: Record<AuditOutcome, string> = {
 
 const COLUMNS = ['Time', 'User', 'Action', 'Backend', 'State key', 'Reason', 'Outcome', 'Details'];
 
+const FOREIGN_TITLE: Record<NonNullable<AuditRecord['foreign']>, string> = {
+  unsigned: 'Not signed: written by someone who can write the bucket, or by a Lockboard before records were signed. Do not trust what it says.',
+  unknown_key: 'Signed with a key this Lockboard does not hold (another deployment, an earlier run without a configured key, or a rotated key). Do not trust what it says.',
+  bad_signature: 'Its signature does not match: altered or forged. Do not trust what it says.',
+};
+
 /** JSON as it was recorded, wrapped to the width it has (never wider); a tall one scrolls down, by keyboard too. */
 function Json({ value, label }: { value: unknown; label: string }) {
   return (
@@ -109,13 +115,21 @@ export function AuditTable({ records, backendName, openId = null }: { records: A
                   data-outcome={r.outcome}
                   data-action={r.action}
                   data-record-id={r.id}
+                  data-foreign={r.foreign}
                   aria-current={r.id === openId ? 'true' : undefined}
-                  className={cn('align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:gap-y-1 max-md:px-3 max-md:py-3', r.id === openId && 'bg-sky-50')}
+                  className={cn('align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:gap-y-1 max-md:px-3 max-md:py-3', r.id === openId ? 'bg-sky-50' : r.foreign && 'bg-red-50')}
                 >
                   <td className="whitespace-nowrap px-3 py-2 text-xs max-md:order-first max-md:w-full max-md:p-0">
                     <TimeText at={r.time} stacked />
                   </td>
                   <td className="px-3 py-2 font-mono text-xs [overflow-wrap:anywhere] max-md:p-0">
+                    {r.foreign ? (
+                      <div className="mb-1 font-sans">
+                        <Badge tone="red" title={FOREIGN_TITLE[r.foreign]}>
+                          not written by Lockboard
+                        </Badge>
+                      </div>
+                    ) : null}
                     <Label>by</Label>
                     {r.user}
                   </td>

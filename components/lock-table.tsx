@@ -112,7 +112,7 @@ export function LockTable({
                   ) : null}
                   {lock.info ? (
                     <p className="mt-1 text-xs text-slate-700 [overflow-wrap:anywhere]" data-testid="lock-info">
-                      <span className="text-slate-500">Info: </span>
+                      <span className="text-slate-600">Info: </span>
                       <LinkedText text={lock.info} />
                     </p>
                   ) : null}

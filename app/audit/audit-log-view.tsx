@@ -26,6 +26,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
     user: params.get('user') ?? '',
     id: params.get('id') ?? '',
     limit: LIMITS.includes(Number(params.get('limit'))) ? Number(params.get('limit')) : 50,
+    foreign: params.get('foreign') === 'show' ? 'show' : '',
   };
   const audit = useAudit(filters, Math.max(pollMs, 10_000));
 
@@ -70,6 +71,7 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
           </Link>
         </p>
       ) : null}
+      <ForeignNotice foreign={audit.data?.foreign} showing={filters.foreign === 'show'} onChange={(show) => setParam('foreign', show ? 'show' : '')} />
       {audit.data?.truncated ? <Notice>Only the most recent records of each backend were searched for this filter; narrow it (backend, action) to look further back.</Notice> : null}
 
       {audit.isPending ? (
@@ -80,5 +82,36 @@ export function AuditLogView({ backends, pollMs }: { backends: PublicBackend[]; 
         <AuditTable key={filters.id} records={audit.data?.records ?? []} backendName={(b) => names.get(b) ?? b} openId={filters.id || null} />
       )}
     </section>
+  );
+}
+
+/** What the listing left out or flagged: records Lockboard did not write (planted, or from before signing) and objects that are not records. */
+function ForeignNotice({ foreign, showing, onChange }: { foreign: { hidden: number; unreadable: number } | undefined; showing: boolean; onChange: (show: boolean) => void }) {
+  if (!foreign) return null;
+  const { hidden, unreadable } = foreign;
+  if (!showing && hidden === 0 && unreadable === 0) return null;
+  return (
+    <div data-testid="audit-foreign" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
+      {showing ? (
+        <p>
+          Records not written by Lockboard (unsigned or wrongly signed: planted by someone who can write the bucket, or from before records were signed) are shown, flagged.{' '}
+          <button type="button" onClick={() => onChange(false)} className="underline">
+            Hide them
+          </button>
+        </p>
+      ) : hidden > 0 ? (
+        <p>
+          {hidden} {hidden === 1 ? 'record' : 'records'} not written by Lockboard (unsigned or wrongly signed: planted by someone who can write the bucket, or from before records were signed) {hidden === 1 ? 'is' : 'are'} hidden.{' '}
+          <button type="button" onClick={() => onChange(true)} className="underline">
+            Show them, flagged
+          </button>
+        </p>
+      ) : null}
+      {unreadable > 0 ? (
+        <p>
+          {unreadable} {unreadable === 1 ? 'object' : 'objects'} under the audit prefix {unreadable === 1 ? 'is' : 'are'} not an audit record (too large to be one, or not a record) and {unreadable === 1 ? 'was' : 'were'} not read.
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { compareAgeOldestFirst, countCoverage, countLocks, keptBy, problemFilter
 
 const l = (ageSeconds: number | null, stale: boolean, problems: Lock['problems'] = []) => ({ ageSeconds, stale, problems, operation: 'OperationTypeApply', who: 'ci@runner', info: '' });
 const info = freezeLockInfo({ bucket: 'b', key: 'k', user: 'ana', reason: 'audit', reviewBy: null, version: '0.1.0', randomBytes: new Uint8Array(16), epochMs: 0, nanos: 0 });
-const freeze = (stale: boolean) => ({ ageSeconds: 99_999, stale, problems: [] as Lock['problems'], operation: info.operation, who: info.who, info: info.info });
+const freeze = (stale: boolean, freezeVerified = true) => ({ ageSeconds: 99_999, stale, problems: [] as Lock['problems'], operation: info.operation, who: info.who, info: info.info, freezeVerified });
 
 describe('countLocks', () => {
   it('counts all, stale, frozen, split and malformed locks', () => {
@@ -16,6 +16,8 @@ describe('countLocks', () => {
     expect(countLocks([freeze(true), l(9000, true)])).toEqual({ total: 2, stale: 1, frozen: 1, split: 0, malformed: 0 });
     expect(keptBy('frozen', freeze(true))).toBe(true);
     expect(keptBy('stale', freeze(true))).toBe(false);
+    // Only the marks, no signed marker: an ordinary (stale) lock.
+    expect(countLocks([freeze(true, false)])).toMatchObject({ stale: 1, frozen: 0 });
     expect(keptBy('frozen', l(9000, true))).toBe(false);
   });
 });

@@ -51,7 +51,8 @@ describe('split lock words', () => {
 });
 
 describe('freezes in words', () => {
-  const frozen = freezeLockInfo({ bucket: 'b', key: 'app/terraform.tfstate', user: 'ana', reason: 'audit', reviewBy: null, version: '0.1.0', randomBytes: new Uint8Array(16), epochMs: 0, nanos: 0 });
+  // Verified: Lockboard's own signed freeze marker exists (lib/services/list-locks.ts sets it).
+  const frozen = { ...freezeLockInfo({ bucket: 'b', key: 'app/terraform.tfstate', user: 'ana', reason: 'audit', reviewBy: null, version: '0.1.0', randomBytes: new Uint8Array(16), epochMs: 0, nanos: 0 }), freezeVerified: true };
   const run = { operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', id: 'abc', workspace: 'default' };
   it("a freeze's version is Lockboard's, never called a Terraform version", () => {
     expect(versionWords(frozen)).toEqual({ label: 'Written by', value: 'Lockboard 0.1.0 (a freeze)' });
@@ -61,5 +62,10 @@ describe('freezes in words', () => {
   it('offers no terraform force-unlock for a freeze (it is released with Unfreeze)', () => {
     expect(cliUnlockCommand({ ...frozen, workspace: 'default' })).toBeNull();
     expect(cliUnlockCommand(run)).toBe("terraform force-unlock 'abc'");
+  });
+  it('a lock that only carries the freeze marks (no signed marker) is an ordinary lock', () => {
+    const forged = { ...frozen, freezeVerified: false, workspace: 'default' };
+    expect(versionWords(forged).label).toBe('Terraform version');
+    expect(cliUnlockCommand(forged)).not.toBeNull();
   });
 });

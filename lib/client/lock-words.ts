@@ -86,6 +86,7 @@ const PROBLEM_LABEL: Record<LockProblem, string> = {
   other_bucket: "Another bucket's lock",
   unreadable_lockfile: '.tflock unreadable',
   oversized: 'Oversized lock info',
+  unverified_freeze: 'Claims to be a Lockboard freeze, unverified',
 };
 
 /** A problem of a lock in words: a label, the explanation, and the raw code. */

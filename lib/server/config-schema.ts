@@ -140,9 +140,9 @@ export const jwtSchema = z
 
 export type JwtConfig = z.output<typeof jwtSchema>;
 
-export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation'] as const;
-/** Sent when a channel names no `events`: everything but Lockboard's own changes. */
-export const DEFAULT_EVENTS: string[] = EVENT_TYPES_CONFIGURABLE.filter((e) => e !== 'mutation');
+export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download'] as const;
+/** Sent when a channel names no `events`: everything but Lockboard's own changes and raw downloads. */
+export const DEFAULT_EVENTS: string[] = EVENT_TYPES_CONFIGURABLE.filter((e) => e !== 'mutation' && e !== 'download');
 
 // Notification channels. Secrets are named environment variables, resolved by loadConfig.
 const channelFilter = {
@@ -233,6 +233,8 @@ export const settingsSchema = z
     channels: z.array(channelSchema).max(50).default([]),
     /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
     maxHeavyReads: numberAtLeast(1, 100, true).default(3),
+    /** The variable holding the key that signs what Lockboard stores in S3 (lib/server/signing-config.ts). */
+    signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
   })
   .strict();
 

@@ -11,14 +11,17 @@ import fs from 'node:fs';
 import type { z } from 'zod';
 import { BACKEND_ENV, envProblem, readEnv, SETTINGS_ENV, type EnvValues } from './config-env';
 import { settingsSchema, type BackendConfig, type ChannelConfig, type ChannelFile, type Settings } from './config-schema';
+import { signingConfigOf, type SigningConfig } from './signing-config';
 
 export { ROLES } from './config-schema';
 export type { AccessRule, BackendConfig, ChannelCommon, ChannelConfig, JwtConfig, Role } from './config-schema';
 
-export type AppConfig = Omit<Settings, 'listenHost' | 'cacheStaleSeconds' | 'channels'> & {
+export type AppConfig = Omit<Settings, 'listenHost' | 'cacheStaleSeconds' | 'channels' | 'signingKeyEnv'> & {
   /** The address the server listens on (127.0.0.1 in mode none unless set). */
   listenHost: string;
   channels: ChannelConfig[];
+  /** The key that signs what Lockboard stores in S3 (lib/server/signing.ts). */
+  signing: SigningConfig;
   /** Where it was read from: the file's path, or `environment`. */
   source: string;
 };
@@ -131,7 +134,7 @@ function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromF
   const hosts = new Set<string>(LOOPBACK_HOSTS);
   if (s.publicUrl) hosts.add(new URL(s.publicUrl).host.toLowerCase());
   for (const h of s.allowedHosts) hosts.add(h.toLowerCase());
-  const { cacheStaleSeconds, ...rest } = s;
+  const { cacheStaleSeconds, signingKeyEnv, ...rest } = s;
   if (cacheStaleSeconds !== undefined) problems.push('LOCKBOARD_CONFIG cacheStaleSeconds: removed; listings are now kept fresh by the watcher (set watchIntervalSeconds instead)');
   return {
     ...rest,
@@ -139,6 +142,7 @@ function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromF
     allowedHosts: [...hosts],
     listenHost: s.listenHost ?? (s.authMode === 'proxy' ? '0.0.0.0' : '127.0.0.1'),
     channels: s.channels.map((c, i) => withSecret(c, i, env, problems, backends)),
+    signing: signingConfigOf(env, signingKeyEnv, problems),
     source: env.LOCKBOARD_CONFIG || 'environment',
   };
 }

@@ -1,5 +1,6 @@
 import { ConfigError, getConfig, type AppConfig } from './config';
 import { logger } from './logger';
+import { signingStartupCheck } from './signing-config';
 
 /** The one start-up line that says who may change things, when that is everyone. */
 export function authWarning(config: Pick<AppConfig, 'authMode' | 'readOnly' | 'listenHost'>): string | null {
@@ -33,6 +34,10 @@ export function validateConfigOrExit(): void {
     if (warning) logger.warn(warning, { authMode: config.authMode, listenHost: config.listenHost });
     const trust = proxyTrustNotice(config);
     if (trust) logger[trust.level](trust.line, { authMode: config.authMode, listenHost: config.listenHost });
+    // The signing key (issue 21 item 7): required in proxy mode, a warning without one in mode none.
+    const signing = signingStartupCheck(config);
+    if (signing?.level === 'error') throw new ConfigError([signing.message]);
+    if (signing) logger.warn(signing.message, { authMode: config.authMode });
   } catch (e) {
     if (e instanceof ConfigError) {
       logger.error('invalid configuration: Lockboard does not start', { problems: e.problems });

@@ -7,7 +7,8 @@
  *   reader can prove a chunk is intact;
  * - one `manifest.json`: for each state key, the ETag it was summarised at and the chunk holding that
  *   summary. Only the manifest is ever replaced, always by a complete, self-consistent one, so a lost
- *   race costs a re-read, never a wrong answer.
+ *   race costs a re-read, never a wrong answer. The store signs it (lib/services/inventory-store.ts):
+ *   it names the chunks by hash, so a signed manifest vouches for every chunk it names.
  * An object of a newer format, an unparsable one, or one whose hash does not match is not used: the
  * states it covered are read again.
  */

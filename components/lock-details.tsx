@@ -72,12 +72,15 @@ export function OperationText({ operation }: { operation: string }) {
 }
 
 /**
- * Who holds a lock and what it is: holder, operation, Terraform version, creation time and age, lock
- * ID, Info, the sides holding it and its problems. `testId` prefixes the test IDs of the holder
- * (`-who`) and the ID (`-id`); `copy` adds the buttons copying the ID and the `terraform force-unlock` command.
+ * Who holds a lock and what it is: holder, operation, Terraform version (for a freeze: that Lockboard
+ * took it), creation time and age, lock ID, Info, the sides holding it and its problems. `testId`
+ * prefixes the test IDs of the holder (`-who`), the version (`-version`) and the ID (`-id`); `copy`
+ * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command.
  */
 export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
   const operation = operationLabel(lock.operation);
+  // A freeze is Lockboard's own lock: its Version is Lockboard's, and it is lifted by unfreezing, not force-unlock.
+  const freeze = freezeOf(lock) !== null;
   return (
     <dl data-testid={testId} className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
       <dt className="text-slate-500">Who</dt>
@@ -89,8 +92,17 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
         {operation || '—'}
         {operation !== lock.operation ? <code className="ml-2 font-mono text-xs text-slate-500">{lock.operation}</code> : null}
       </dd>
-      <dt className="text-slate-500">Terraform version</dt>
-      <dd>{lock.version || '—'}</dd>
+      {freeze ? (
+        <>
+          <dt className="text-slate-500">Taken by</dt>
+          <dd data-testid={`${testId}-version`}>Lockboard{lock.version ? ` ${lock.version}` : ''} (a freeze, not a Terraform run)</dd>
+        </>
+      ) : (
+        <>
+          <dt className="text-slate-500">Terraform version</dt>
+          <dd data-testid={`${testId}-version`}>{lock.version || '—'}</dd>
+        </>
+      )}
       <dt className="text-slate-500">Created</dt>
       <dd>
         <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
@@ -101,7 +113,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
           <PathText text={lock.id || '(none)'} />
         </code>
         {copy && lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
-        {copy && forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+        {copy && !freeze && forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
       </dd>
       {lock.info ? (
         <>

@@ -1,12 +1,12 @@
 import { searchQuerySchema } from '@/lib/api/inventory';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
-import { searchInventories } from '@/lib/services/inventory';
+import { searchStates } from '@/lib/services/inventory';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request) {
   return handle('/api/search', request, async () => {
     const { q } = parseInput(searchQuerySchema, queryOf(request));
-    return searchInventories(q);
+    return searchStates(q);
   });
 }

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Badge } from './badge';
+import { CardLabel } from './card-label';
 import { PathText } from './path-text';
 import { statePageHref } from './state-table';
 import type { InventoryState, SearchResultHit } from '@/lib/api/inventory';
@@ -76,11 +77,6 @@ export function InventoryResults({ hits, backendName }: { hits: SearchResultHit[
 }
 
 const COLUMNS = ['State', 'Serial', 'Terraform', 'Resources', 'Providers', 'Outputs'];
-
-/** On a phone each row is a card: a cell's column name is written before it (hidden on a wide screen). */
-function CardLabel({ children }: { children: string }) {
-  return <span className="mr-1 font-semibold text-slate-600 md:hidden">{children}:</span>;
-}
 
 /**
  * What is in each state of one backend, as indexed: serial, Terraform version, resource count,

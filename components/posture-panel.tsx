@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { CardLabel } from './card-label';
 import { PathText } from './path-text';
 import { TimeText } from './time-text';
 import type { PostureFinding, PostureResponse, Severity } from '@/lib/api/posture';
@@ -44,7 +45,6 @@ export function PostureStates({ posture, limit = 200 }: { posture: PostureRespon
   if (posture.historyError) return <p className="text-sm text-amber-900">Restore windows not checked: {posture.historyError}</p>;
   if (!posture.states) return null;
   const rows = [...posture.states].sort((a, b) => (a.lastRestorableUntil ?? '9').localeCompare(b.lastRestorableUntil ?? '9') || a.restorableCount - b.restorableCount).slice(0, limit);
-  const label = (text: string) => <span className="mr-1 font-semibold text-slate-600 md:hidden">{text}:</span>;
   return (
     // A table on a wide screen, a card per state below md (one DOM, no sideways scrolling on a phone).
     <div className="md:overflow-x-auto">
@@ -65,20 +65,20 @@ export function PostureStates({ posture, limit = 200 }: { posture: PostureRespon
                 <PathText text={s.key} />
               </td>
               <td className="px-2 py-1 tabular-nums max-md:p-0">
-                {label('Prior versions')}
+                <CardLabel>Prior versions</CardLabel>
                 {s.restorableCount}
               </td>
               <td className="px-2 py-1 max-md:w-full max-md:p-0">
-                {label('Oldest restorable')}
+                <CardLabel>Oldest restorable</CardLabel>
                 {s.oldest ? date(s.oldest.lastModified, '?') : 'none'}
               </td>
               <td className="px-2 py-1 max-md:w-full max-md:p-0">
-                {label('Kept until')}
+                <CardLabel>Kept until</CardLabel>
                 {s.oldest ? date(s.oldestKeptUntil, 'no expiry rule') : '—'}
                 {s.tagDependent ? ' (a tag-filtered rule may apply)' : ''}
               </td>
               <td className="px-2 py-1 max-md:w-full max-md:p-0">
-                {label('Last restorable until')}
+                <CardLabel>Last restorable until</CardLabel>
                 {s.restorableCount ? date(s.lastRestorableUntil, 'no expiry rule') : '—'}
               </td>
             </tr>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { CardLabel } from './card-label';
 import { PathText } from './path-text';
 import { WriterText } from './writer-text';
 import type { WriterContext } from '@/lib/client/writer-words';
@@ -25,11 +26,6 @@ function Writer({ version, loading, context, digest }: { version: StateVersion; 
   const a = withDigestEvidence(version, { writer: version.writer ?? null, basis: version.attribution ?? 'none' }, digest);
   if (version.writer === undefined && a.basis !== 'digest_mismatch') return <span className="text-slate-600">{loading ? '…' : '—'}</span>;
   return <WriterText facts={{ writer: a.writer, attribution: a.basis, heldBy: a.heldBy, lockBasis: a.lockBasis }} context={context} />;
-}
-
-/** On a phone each row is a card: a cell's column name is written before it (hidden on a wide screen). */
-function CardLabel({ children }: { children: string }) {
-  return <span className="mr-1 font-semibold text-slate-600 md:hidden">{children}:</span>;
 }
 
 function Serial({ meta, large, onLoad }: { meta: VersionMetaState | undefined; large: boolean; onLoad: () => void }) {

@@ -71,9 +71,10 @@ export function OperationText({ operation }: { operation: string }) {
 }
 
 /**
- * Who holds a lock and what it is: holder, operation, Terraform version, creation time and age, lock
- * ID, Info, the sides holding it and its problems. `testId` prefixes the test IDs of the holder
- * (`-who`) and the ID (`-id`); `copy` adds the buttons copying the ID and the `terraform force-unlock` command.
+ * Who holds a lock and what it is: holder, operation, Terraform version (for a freeze: that Lockboard
+ * took it), creation time and age, lock ID, Info, the sides holding it and its problems. `testId`
+ * prefixes the test IDs of the holder (`-who`), the version (`-version`) and the ID (`-id`); `copy`
+ * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command.
  */
 export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
   const operation = operationLabel(lock.operation);
@@ -89,7 +90,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
         {operation !== lock.operation ? <code className="ml-2 font-mono text-xs text-slate-500">{lock.operation}</code> : null}
       </dd>
       <dt className="text-slate-500">{versionWords(lock).label}</dt>
-      <dd>{versionWords(lock).value}</dd>
+      <dd data-testid={`${testId}-version`}>{versionWords(lock).value}</dd>
       <dt className="text-slate-500">Created</dt>
       <dd>
         <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>

@@ -35,7 +35,7 @@ for (const width of [1440, 390]) {
       await expect(freezeRow).not.toHaveAttribute('data-attention', 'stale');
       await expect(freezeRow.getByRole('button', { name: /Copy CLI/ })).toHaveCount(0);
       await expect(lockRow(page, stale).getByRole('button', { name: /Copy CLI/ })).toBeVisible();
-      if (width === 1440) await expect(freezeRow.getByTestId('lock-version')).toHaveText('Lockboard 0.1.0 (a freeze)');
+      if (width === 1440) await expect(freezeRow.getByTestId('lock-version')).toHaveText('Lockboard 0.1.0 (a freeze, not a Terraform run)');
 
       await summary.getByRole('button', { name: '1 frozen' }).click();
       await expect(page).toHaveURL((url) => url.searchParams.get('frozen') === '1');
@@ -49,7 +49,7 @@ for (const width of [1440, 390]) {
       await page.goto(`/state?${new URLSearchParams({ backend: backends.main.id, key: frozen })}`);
       const holder = page.getByTestId('holder-card');
       await expect(holder.getByTestId('holder-freeze')).toContainText('payments DB repair');
-      await expect(holder).toContainText('Lockboard 0.1.0 (a freeze)');
+      await expect(holder).toContainText('Lockboard 0.1.0 (a freeze, not a Terraform run)');
       await expect(holder).not.toContainText('Terraform version');
       await expect(holder.getByRole('button', { name: /Copy CLI/ })).toHaveCount(0);
     });

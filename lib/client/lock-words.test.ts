@@ -55,7 +55,7 @@ describe('freezes in words', () => {
   const frozen = { ...freezeLockInfo({ bucket: 'b', key: 'app/terraform.tfstate', user: 'ana', reason: 'audit', reviewBy: null, version: '0.1.0', randomBytes: new Uint8Array(16), epochMs: 0, nanos: 0 }), freezeVerified: true };
   const run = { operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', id: 'abc', workspace: 'default' };
   it("a freeze's version is Lockboard's, never called a Terraform version", () => {
-    expect(versionWords(frozen)).toEqual({ label: 'Written by', value: 'Lockboard 0.1.0 (a freeze)' });
+    expect(versionWords(frozen)).toEqual({ label: 'Taken by', value: 'Lockboard 0.1.0 (a freeze, not a Terraform run)' });
     expect(versionWords(run)).toEqual({ label: 'Terraform version', value: '1.11.4' });
     expect(versionWords({ ...run, version: '' }).value).toBe('—');
   });

@@ -18,8 +18,8 @@ export function operationLabel(operation: string): string {
  * The lock's Version in words. Terraform writes its own version there; a freeze is Lockboard's lock
  * and carries Lockboard's version, which is no Terraform version.
  */
-export function versionWords(lock: Pick<Lock, 'operation' | 'who' | 'info' | 'version'>): { label: string; value: string } {
-  if (freezeOf(lock)) return { label: 'Written by', value: lock.version ? `Lockboard ${lock.version} (a freeze)` : 'Lockboard (a freeze)' };
+export function versionWords(lock: Pick<Lock, 'operation' | 'who' | 'info' | 'version' | 'freezeVerified'>): { label: string; value: string } {
+  if (freezeOf(lock)) return { label: 'Taken by', value: `Lockboard${lock.version ? ` ${lock.version}` : ''} (a freeze, not a Terraform run)` };
   return { label: 'Terraform version', value: lock.version || '—' };
 }
 

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearCache } from '../server/cache';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { signJson } from '../server/signing';
 import { useBackends } from '../testing/integration-env';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories } from './inventory';
+import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories, searchStates } from './inventory';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -153,5 +153,44 @@ describe('inventory index', () => {
     expect(getInventory('inv').states.find((s) => s.key === 'a/terraform.tfstate')!.serial).toBe(1);
     const body = await (await w.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'lockboard-index/inv/v1/manifest.json' }))).Body!.transformToString();
     expect(body).toBe(newer);
+  });
+});
+
+describe('search against the current listing', () => {
+  const bucket = uniqueName('inv-fresh');
+
+  beforeAll(async () => {
+    await w.createBucket(bucket);
+    for (const k of ['a', 'b', 'c']) await w.putState(bucket, `${k}/terraform.tfstate`, doc(41, '1.11.4', [role]));
+    restart();
+    useBackends([{ id: 'fresh', bucket }]);
+    await refreshInventory('fresh');
+  });
+
+  it('marks a hit whose state changed or was deleted since indexing, never as current, and reads it again', async () => {
+    const before = await searchStates('aws_iam_role.deployer');
+    expect(before.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'current', 41],
+      ['b/terraform.tfstate', 'current', 41],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
+    // Written and deleted behind the index's back (another replica, the CLI…).
+    await w.putState(bucket, 'a/terraform.tfstate', doc(42, '1.11.4', [role]));
+    await w.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'b/terraform.tfstate' }));
+    clearCache(); // the next answer lists the bucket again (as after the watch interval)
+    const after = await searchStates('aws_iam_role.deployer');
+    expect(after.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'changed', 41],
+      ['b/terraform.tfstate', 'deleted', 41],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
+    // A pass was started at once to read them again; once it is done the hits are current.
+    expect(after.backends).toEqual([expect.objectContaining({ backendId: 'fresh', phase: 'indexing' })]);
+    await refreshInventory('fresh');
+    const again = await searchStates('aws_iam_role.deployer');
+    expect(again.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'current', 42],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
   });
 });

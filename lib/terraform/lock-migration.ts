@@ -27,8 +27,8 @@ export interface MigrationStateInput {
   key: string;
   /** The state object's LastModified (null: no object, e.g. an orphan digest). */
   lastModified: string | null;
-  /** From the states listing: match / mismatch / missing / orphan / unverified. */
-  digestStatus: 'match' | 'mismatch' | 'missing' | 'orphan' | 'unverified';
+  /** From the states listing: match / mismatch / missing / orphan / unverified / not_applicable. */
+  digestStatus: 'match' | 'mismatch' | 'missing' | 'orphan' | 'unverified' | 'not_applicable';
   digest: string | null;
   /** Mechanisms of the live lock (empty: not locked). */
   liveLockSources: Array<'dynamodb' | 's3'>;
@@ -68,6 +68,7 @@ function digestState(s: MigrationStateInput): DigestState {
     case 'orphan':
       return 'orphan';
     case 'missing':
+    case 'not_applicable':
       return 'none';
     default:
       return 'unverified';

@@ -2,7 +2,7 @@ import { searchQuerySchema } from '@/lib/api/inventory';
 import { requestViewScope } from '@/lib/auth/view-scope';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
 import { getConfig } from '@/lib/server/config';
-import { searchInventories } from '@/lib/services/inventory';
+import { searchStates } from '@/lib/services/inventory';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,6 +10,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request) {
   return handle('/api/search', request, async () => {
     const { q } = parseInput(searchQuerySchema, queryOf(request));
-    return searchInventories(q, requestViewScope(request, getConfig()).canView);
+    return searchStates(q, requestViewScope(request, getConfig()).canView);
   });
 }

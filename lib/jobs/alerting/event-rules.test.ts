@@ -102,6 +102,12 @@ describe('deriveEvents', () => {
     // After a restart (no previous read) it is derived again under the same id: the claim makes it harmless.
     expect(deriveEvents(backend, null, facts([], [bad]), settings)[0]!.id).toBe(first[0]!.id);
   });
+
+  it('tells nothing for a lockfile-only state: no digest by design is not a problem', () => {
+    const files = { key: 'k', workspace: 'default', etag: 'e1', digest: null, digestStatus: 'not_applicable' };
+    expect(deriveEvents(backend, null, facts([], [files]), settings)).toEqual([]);
+    expect(deriveEvents(backend, facts([], [{ ...files, digestStatus: 'match', digest: 'd1' }]), facts([], [{ ...files, etag: 'e2' }]), settings)).toEqual([]);
+  });
 });
 
 describe('mutationEvent', () => {

@@ -63,6 +63,13 @@ describe('migration view (moto)', () => {
     expect(r.summary.advice).toMatch(/^Step 1/);
     expect(r.orphanLockfiles.map((o) => o.key)).toEqual([crashed]);
 
+    // The mismatching digest of a state that exists is never the clean-up's to delete, even when posted by hand.
+    const mismatched = (await readDigestItem(w, table, bucket, moved))!;
+    const refused = await callMutation(cleanupRoute, 'migration/cleanup', 'main', { reason: 'x', items: [{ kind: 'digest', key: moved, digest: mismatched }] });
+    expect(refused.body).toMatchObject({ partial: true, results: [{ key: moved, outcome: 'changed' }] });
+    expect(JSON.stringify(refused.body)).toContain('repair it on the state');
+    expect(await readDigestItem(w, table, bucket, moved)).toBe(mismatched);
+
     // Changed between listing and clean-up: left alone.
     const stale = await callMutation(cleanupRoute, 'migration/cleanup', 'main', { reason: 'x', items: [{ kind: 'digest', key: deleted, digest: '0'.repeat(32) }] });
     expect(stale.body).toMatchObject({ partial: true, results: [{ outcome: 'changed' }] });

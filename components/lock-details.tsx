@@ -4,6 +4,8 @@ import { LinkedText } from './linked-text';
 import { PathText } from './path-text';
 import { TimeText } from './time-text';
 import { formatAge } from '@/lib/client/format';
+import { ageNow, type AgedLock } from '@/lib/client/lock-age';
+import { useNow } from '@/lib/client/use-time';
 import { cliUnlockCommand, lockSourceLabel, operationLabel, problemWords, versionWords, type ListedLock } from '@/lib/client/lock-words';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 
@@ -76,8 +78,10 @@ export function OperationText({ operation }: { operation: string }) {
  * prefixes the test IDs of the holder (`-who`), the version (`-version`) and the ID (`-id`); `copy`
  * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command.
  */
-export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
+export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock & AgedLock; testId: string; copy?: boolean }) {
   const operation = operationLabel(lock.operation);
+  // Aged from when the browser received it (the change feed does not resend a lock to update its age).
+  const age = ageNow(lock, useNow());
   return (
     <dl data-testid={testId} className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
       <dt className="text-slate-500">Who</dt>
@@ -93,7 +97,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
       <dd data-testid={`${testId}-version`}>{versionWords(lock).value}</dd>
       <dt className="text-slate-500">Created</dt>
       <dd>
-        <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
+        <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({age === null ? 'age unknown' : `${formatAge(age)} ago`})</span>
       </dd>
       <dt className="text-slate-500">Lock ID</dt>
       <dd className="flex flex-wrap items-center gap-1">

@@ -1,7 +1,8 @@
 import { Badge } from './badge';
 import { formatAge } from '@/lib/client/format';
 import { problemWords } from '@/lib/client/lock-words';
-import { useTimeFormat } from '@/lib/client/use-time';
+import { useNow, useTimeFormat } from '@/lib/client/use-time';
+import { ageNow } from '@/lib/client/lock-age';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { LockGroup } from '@/lib/terraform/lock-groups';
 import { OperationText } from './lock-details';
@@ -12,10 +13,24 @@ export function lockUid(l: Pick<LockRow, 'backendId' | 'key' | 'id' | 'sources'>
   return `${l.backendId}|${l.key}|${l.id}|${l.sources.join()}`;
 }
 
-function ageRange(g: LockGroup<LockRow>): string {
-  if (g.oldestAgeSeconds === null) return 'age unknown';
-  if (g.count === 1 || g.oldestAgeSeconds === g.newestAgeSeconds) return `${formatAge(g.oldestAgeSeconds)} old`;
-  return `${formatAge(g.newestAgeSeconds)}–${formatAge(g.oldestAgeSeconds)} old`;
+/** The group's age range now (each lock aged from when the browser received it). */
+function AgeRange({ group }: { group: LockGroup<LockRow> }) {
+  const now = useNow();
+  let oldest: number | null = null;
+  let newest: number | null = null;
+  for (const l of group.locks) {
+    const age = ageNow(l, now);
+    if (age === null) continue;
+    oldest = oldest === null ? age : Math.max(oldest, age);
+    newest = newest === null ? age : Math.min(newest, age);
+  }
+  if (oldest === null || newest === null) return <>age unknown</>;
+  if (group.count === 1 || oldest === newest) return <>{formatAge(oldest)} old</>;
+  return (
+    <>
+      {formatAge(newest)}–{formatAge(oldest)} old
+    </>
+  );
 }
 
 /**
@@ -55,7 +70,7 @@ export function LockGroups({
               <span className="font-mono text-xs">{g.who || 'unknown holder'}</span>
               <span className="text-xs">{g.operation ? <OperationText operation={g.operation} /> : 'unknown operation'}</span>
               <span className="text-xs text-slate-600" title={`${time.absolute(g.firstCreated)} – ${time.absolute(g.lastCreated)}`}>
-                {ageRange(g)}
+                <AgeRange group={g} />
               </span>
               <span className="text-xs text-slate-500">{g.backendIds.length > 1 ? `${g.backendIds.length} backends` : g.locks[0]!.backendName}</span>
               {freeze ? (

@@ -3,6 +3,9 @@ import { CopyButton } from './copy-button';
 import { formatAge } from '@/lib/client/format';
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/client/cn';
+import { ageNow } from '@/lib/client/lock-age';
+import { useNow } from '@/lib/client/use-time';
+import type { WindowRows } from '@/lib/client/use-window-rows';
 import { cliUnlockCommand, lockSourceLabel, versionWords, type ListedLock } from '@/lib/client/lock-words';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { LastKnown } from './last-known';
@@ -12,6 +15,10 @@ import { TimeText } from './time-text';
 import { LockBadges, LockProblems, OperationText } from './lock-details';
 
 export interface LockRow extends ListedLock {
+  /** When the browser received the lock (it is aged from then: lib/client/lock-age.ts). */
+  receivedAt?: number;
+  /** Lower-cased text the filter searches (path, holder, operation, ID, version, workspace, Info), built once. */
+  search: string;
   backendId: string;
   backendName: string;
   /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
@@ -45,24 +52,48 @@ function attentionOf(lock: LockRow): 'problem' | 'stale' | null {
 const ATTENTION_BORDER = { problem: 'border-l-4 !border-l-red-600', stale: 'border-l-4 !border-l-amber-500' };
 const ATTENTION_TINT = { problem: 'bg-red-50', stale: 'bg-amber-50' };
 
+/** A row's identity in the table (a split lock's two sides are two rows). */
+export const lockRowKey = (lock: Pick<LockRow, 'backendId' | 'path' | 'sources'>) => `${lock.backendId}|${lock.path}|${lock.sources.join()}`;
+
+function LockAge({ lock }: { lock: LockRow }) {
+  const age = ageNow(lock, useNow());
+  return (
+    <div>
+      <span className="text-base font-semibold tabular-nums text-slate-900">{age === null ? 'age unknown' : formatAge(age)}</span>
+      {age === null ? null : <span className="text-slate-600"> ago</span>}
+    </div>
+  );
+}
+
+/**
+ * The locks table, windowed (`win`, from useWindowRows over the same `rows`): only the rows near the
+ * screen are rendered, the others stood in for by gaps of their height; `aria-rowcount` and
+ * `aria-rowindex` keep the row semantics of the whole list.
+ */
 export function LockTable({
   rows,
+  win,
+  filter,
   sort,
   onSort,
   renderActions,
 }: {
-  rows: LockRow[];
+  rows: readonly LockRow[];
+  win: WindowRows;
+  /** The search text the rows were filtered by (`data-filter`: when the rows of a keystroke are in). */
+  filter?: string;
   sort: { key: LockSortKey; desc: boolean };
   onSort: (key: LockSortKey) => void;
   renderActions?: (row: LockRow) => ReactNode;
 }) {
+  const { attach, measure, slots, onFocus } = win;
   return (
     // Below the md breakpoint each row is a card (path, problems, who · operation · age, Unlock):
     // no sideways scrolling on a phone. One DOM for both, so nothing is rendered twice.
-    <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm max-md:block">
+    <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto" onFocus={onFocus}>
+      <table ref={attach} data-filter={filter} aria-rowcount={rows.length + 1} className="min-w-full divide-y divide-slate-200 text-sm max-md:block [overflow-anchor:none]">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
-          <tr>
+          <tr aria-rowindex={1}>
             {COLUMNS.map((c, i) => (
               <th key={i} scope="col" className="px-3 py-2" aria-sort={c.key && sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
                 {c.key ? (
@@ -78,11 +109,24 @@ export function LockTable({
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 max-md:block">
-          {rows.map((lock) => {
+          {slots.map((slot) => {
+            if (slot.kind === 'gap') {
+              return (
+                <tr key={slot.key} aria-hidden className="max-md:block">
+                  <td colSpan={COLUMNS.length} style={{ height: slot.height, padding: 0 }} className="max-md:block" />
+                </tr>
+              );
+            }
+            const index = slot.item.index;
+            const lock = rows[index]!;
             const attention = attentionOf(lock);
             return (
               <tr
-                key={`${lock.backendId}|${lock.path}|${lock.sources.join()}`}
+                key={slot.item.key}
+                ref={measure}
+                data-index={index}
+                data-row-key={lockRowKey(lock)}
+                aria-rowindex={index + 2}
                 data-testid="lock-row"
                 data-lock-id={lock.id}
                 data-last-known={lock.lastKnown ? 'true' : undefined}
@@ -134,10 +178,7 @@ export function LockTable({
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0" data-testid="lock-age">
                   {/* The age is what a person scans for; the absolute time is secondary. */}
-                  <div>
-                    <span className="text-base font-semibold tabular-nums text-slate-900">{lock.ageSeconds === null ? 'age unknown' : formatAge(lock.ageSeconds)}</span>
-                    {lock.ageSeconds === null ? null : <span className="text-slate-600"> ago</span>}
-                  </div>
+                  <LockAge lock={lock} />
                   <div className="text-slate-600 max-md:hidden"><TimeText at={lock.created} show="absolute" /></div>
                 </td>
                 <td className="px-3 py-2 max-md:w-full max-md:p-0">

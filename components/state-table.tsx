@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { Fragment, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Badge } from './badge';
 import { DigestBadge } from './digest-badge';
 import { DigestExplanation } from './digest-explanation';
@@ -8,6 +8,9 @@ import { PathText } from './path-text';
 import { WriterText } from './writer-text';
 import { TimeText } from './time-text';
 import { cn } from '@/lib/client/cn';
+import { ageNow } from '@/lib/client/lock-age';
+import { useNow } from '@/lib/client/use-time';
+import type { WindowRows } from '@/lib/client/use-window-rows';
 import { formatAge, formatBytes } from '@/lib/client/format';
 import type { InventoryState } from '@/lib/api/inventory';
 import type { LastWriter } from '@/lib/api/last-writers';
@@ -27,6 +30,10 @@ export type LastWriterView =
   | { status: 'not_looked_up' };
 
 export interface StateRow extends StateEntry {
+  /** The state's lock, stamped with when the browser received it (it is aged from then). */
+  lock: (NonNullable<StateEntry['lock']> & { receivedAt?: number }) | null;
+  /** Lower-cased text the filter searches (key, workspace, digest, holder, lock ID), built once. */
+  search: string;
   backendId: string;
   backendName: string;
   bucket: string;
@@ -78,11 +85,11 @@ export function statePageHref(backendId: string, key: string): string {
 
 const COLUMNS = ['State path', 'Backend', 'Size', 'Last modified', 'Digest', 'Lock', 'Actions'];
 
-function Explanation({ row }: { row: StateRow }) {
+function Explanation({ row, rowIndex }: { row: StateRow; rowIndex: number }) {
   const explanation = explainDigest({ status: row.digestStatus, bucket: row.bucket, key: row.key, digest: row.digest, calculatedMd5: row.calculatedMd5 ?? null, objectEmpty: row.size === 0 });
   if (!explanation) return null;
   return (
-    <tr data-testid="digest-explanation" data-key={row.key} className="bg-red-50/60 max-md:block">
+    <tr aria-rowindex={rowIndex} data-testid="digest-explanation" data-key={row.key} className="bg-red-50/60 max-md:block">
       <td colSpan={COLUMNS.length} className="px-3 pb-3 pt-0 max-md:block">
         <DigestExplanation explanation={explanation} subject={row.key} label={`Digest problem of ${row.key}`} />
       </td>
@@ -93,6 +100,11 @@ function Explanation({ row }: { row: StateRow }) {
 /** The column header says "Lock" on a wide screen; a card says it in the text. */
 const LOCK_LABEL = <span className="font-semibold text-slate-600 md:hidden">Lock: </span>;
 
+function LockAge({ lock }: { lock: NonNullable<StateRow['lock']> }) {
+  const age = ageNow(lock, useNow());
+  return <>{age === null ? 'age unknown' : `${formatAge(age)} ago`}</>;
+}
+
 function LockCell({ row }: { row: StateRow }) {
   if (row.lock) {
     return (
@@ -100,7 +112,7 @@ function LockCell({ row }: { row: StateRow }) {
         {LOCK_LABEL}
         <span className="font-semibold text-slate-800">locked</span> <span className="font-mono">{row.lock.who || '(unknown holder)'}</span>
         <div className="text-slate-500">
-          {row.lock.operation ? operationLabel(row.lock.operation) : '—'} · {row.lock.ageSeconds === null ? 'age unknown' : `${formatAge(row.lock.ageSeconds)} ago`}
+          {row.lock.operation ? operationLabel(row.lock.operation) : '—'} · <LockAge lock={row.lock} />
         </div>
         {freezeOf(row.lock) ? (
           <Badge tone="blue" title={`Frozen on purpose: ${freezeOf(row.lock)!.reason}`}>
@@ -129,14 +141,35 @@ function LockCell({ row }: { row: StateRow }) {
   );
 }
 
-export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderActions?: (row: StateRow) => ReactNode }) {
+/** The rows a digest explanation row follows (the table's row count and indexes include them). */
+const explained = (row: Pick<StateRow, 'digestStatus'>) => row.digestStatus === 'mismatch' || row.digestStatus === 'orphan';
+
+/** A row's identity in the table (its key across renders and in `data-row-key`). */
+export const stateRowKey = (row: Pick<StateRow, 'backendId' | 'key'>) => `${row.backendId}|${row.key}`;
+
+/**
+ * The states table, windowed (`win`, from useWindowRows over the same `rows`): only the rows near the
+ * screen are rendered, each in its own `<tbody>` with its digest explanation, the rows around them
+ * stood in for by gaps of their height. `decorate` adds to a rendered row what is fetched per row
+ * (last writer, contents); `filter` (the search text the rows were filtered by) is shown as
+ * `data-filter`, so a test or the benchmark sees when the rows of a keystroke are in. The table keeps its row semantics: `aria-rowcount` counts every row,
+ * `aria-rowindex` places each rendered one.
+ */
+export function StateTable({ rows, win, filter, decorate = (row) => row, renderActions }: { rows: readonly StateRow[]; win: WindowRows; filter?: string; decorate?: (row: StateRow, index: number) => StateRow; renderActions?: (row: StateRow) => ReactNode }) {
+  const { attach, measure, slots, onFocus } = win;
+  // Rows before each one that carry an explanation row (for aria-rowindex).
+  const before = useMemo(() => {
+    const out = new Int32Array(rows.length + 1);
+    for (let i = 0; i < rows.length; i++) out[i + 1] = out[i]! + (explained(rows[i]!) ? 1 : 0);
+    return out;
+  }, [rows]);
   return (
     // Below the md breakpoint each row is a card (path, digest, lock, size and time, actions): no
     // sideways scrolling on a phone. One DOM for both, so nothing is rendered twice.
-    <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm max-md:block">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
-          <tr>
+    <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto" onFocus={onFocus}>
+      <table ref={attach} data-filter={filter} aria-rowcount={rows.length + before[rows.length]! + 1} className="min-w-full text-sm max-md:block [overflow-anchor:none]">
+        <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
+          <tr aria-rowindex={1}>
             {COLUMNS.map((label, i) => (
               <th key={i} scope="col" className="px-3 py-2">
                 <span className={label === 'Actions' ? 'sr-only' : undefined}>{label}</span>
@@ -144,54 +177,70 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100 max-md:block">
-          {rows.map((row, index) => (
-            <Fragment key={`${row.backendId}|${row.key}`}>
-              <tr
-                data-testid="state-row"
-                data-row-index={index}
-                data-digest-status={row.digestStatus}
-                data-key={row.key}
-                data-lock-status={row.lockStatus.status}
-                data-last-known={row.lastKnown ? 'true' : undefined}
-                className={cn('align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:gap-y-1 max-md:px-3 max-md:py-3', row.lastKnown && 'bg-slate-100 text-slate-600')}
-              >
-                <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
-                  {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
-                  <Link href={statePageHref(row.backendId, row.key)} className="font-mono text-xs text-sky-800 hover:underline">
-                    <PathText text={row.key} />
-                  </Link>
-                  <div className="mt-1 flex flex-wrap gap-1">
-                    <Badge tone="blue" title="Terraform workspace">
-                      {row.workspace}
-                    </Badge>
-                    {row.size === null ? <Badge tone="red" title="No object at this key">no object</Badge> : null}
-                  </div>
-                  {row.contents && row.contents.etag === row.etag ? <Contents c={row.contents} /> : null}
-                  {row.lastWriter ? <LastWriterLine view={row.lastWriter} row={row} /> : null}
-                </td>
-                <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{row.backendName}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.size === null ? '—' : formatBytes(row.size)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.lastModified ? <TimeText at={row.lastModified} stacked /> : '—'}</td>
-                <td className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
-                  <DigestBadge status={row.digestStatus} reason={row.digestReason} />
-                  {row.digest ? (
-                    <div className="mt-1 font-mono text-[11px] text-slate-500 [overflow-wrap:anywhere]" title={`Stored digest: ${row.digest}`}>
-                      {row.digest}
-                    </div>
-                  ) : null}
-                  {row.digestStatus === 'unverified' && row.digestReason ? <div className="mt-1 max-w-xs text-amber-900 max-md:max-w-none">{row.digestReason}</div> : null}
-                </td>
-                <td data-testid="state-lock-cell" className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
-                  <LockCell row={row} />
-                </td>
-                <td className="px-3 py-2 max-md:w-full max-md:p-0 max-md:empty:hidden">{renderActions?.(row)}</td>
-              </tr>
-              <Explanation row={row} />
-            </Fragment>
-          ))}
-        </tbody>
+        {slots.map((slot) => {
+          if (slot.kind === 'gap') {
+            return (
+              <tbody key={slot.key} aria-hidden className="max-md:block">
+                <tr className="max-md:block">
+                  <td colSpan={COLUMNS.length} style={{ height: slot.height, padding: 0 }} className="max-md:block" />
+                </tr>
+              </tbody>
+            );
+          }
+          const index = slot.item.index;
+          const row = decorate(rows[index]!, index);
+          return <StateRowBody key={slot.item.key} row={row} index={index} rowIndex={index + before[index]! + 2} measure={measure} renderActions={renderActions} />;
+        })}
       </table>
     </div>
+  );
+}
+
+function StateRowBody({ row, index, rowIndex, measure, renderActions }: { row: StateRow; index: number; rowIndex: number; measure: (el: Element | null) => void; renderActions?: (row: StateRow) => ReactNode }) {
+  return (
+    <tbody ref={measure} data-index={index} data-row-key={stateRowKey(row)} className="border-t border-slate-100 first-of-type:border-t-0 max-md:block">
+      <tr
+        aria-rowindex={rowIndex}
+        data-testid="state-row"
+        data-row-index={index}
+        data-digest-status={row.digestStatus}
+        data-key={row.key}
+        data-lock-status={row.lockStatus.status}
+        data-last-known={row.lastKnown ? 'true' : undefined}
+        className={cn('align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:gap-y-1 max-md:px-3 max-md:py-3', row.lastKnown && 'bg-slate-100 text-slate-600')}
+      >
+        <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
+          {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
+          <Link href={statePageHref(row.backendId, row.key)} className="font-mono text-xs text-sky-800 hover:underline">
+            <PathText text={row.key} />
+          </Link>
+          <div className="mt-1 flex flex-wrap gap-1">
+            <Badge tone="blue" title="Terraform workspace">
+              {row.workspace}
+            </Badge>
+            {row.size === null ? <Badge tone="red" title="No object at this key">no object</Badge> : null}
+          </div>
+          {row.contents && row.contents.etag === row.etag ? <Contents c={row.contents} /> : null}
+          {row.lastWriter ? <LastWriterLine view={row.lastWriter} row={row} /> : null}
+        </td>
+        <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{row.backendName}</td>
+        <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.size === null ? '—' : formatBytes(row.size)}</td>
+        <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.lastModified ? <TimeText at={row.lastModified} stacked /> : '—'}</td>
+        <td className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
+          <DigestBadge status={row.digestStatus} reason={row.digestReason} />
+          {row.digest ? (
+            <div className="mt-1 font-mono text-[11px] text-slate-500 [overflow-wrap:anywhere]" title={`Stored digest: ${row.digest}`}>
+              {row.digest}
+            </div>
+          ) : null}
+          {row.digestStatus === 'unverified' && row.digestReason ? <div className="mt-1 max-w-xs text-amber-900 max-md:max-w-none">{row.digestReason}</div> : null}
+        </td>
+        <td data-testid="state-lock-cell" className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
+          <LockCell row={row} />
+        </td>
+        <td className="px-3 py-2 max-md:w-full max-md:p-0 max-md:empty:hidden">{renderActions?.(row)}</td>
+      </tr>
+      {explained(row) ? <Explanation row={row} rowIndex={rowIndex + 1} /> : null}
+    </tbody>
   );
 }

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
 import { announce } from '@/lib/client/action-notices';
+import { agedCopy } from '@/lib/client/lock-age';
 import type { LockStore } from '@/lib/client/unlock-deletions';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
 import { toClientError } from '@/lib/queries/fetch-json';
@@ -18,7 +19,7 @@ const BulkUnlockDialog = dynamic(() => import('@/components/bulk-unlock-dialog')
  * groups and backends, and one bulk force-unlock for it. Freezes are shown but never selectable here
  * (they are released with "Unfreeze", not force-unlocked).
  */
-export function LockTriage({ rows, windowMs, stores }: { rows: LockRow[]; windowMs: number; stores: Readonly<Record<string, LockStore>> }) {
+export function LockTriage({ rows, windowMs, stores }: { rows: readonly LockRow[]; windowMs: number; stores: Readonly<Record<string, LockStore>> }) {
   const canMutate = useCanMutate();
   const groups = useMemo(() => groupLocks(rows, windowMs), [rows, windowMs]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -53,7 +54,8 @@ export function LockTriage({ rows, windowMs, stores }: { rows: LockRow[]; window
             disabled={chosen.length === 0}
             onClick={() => {
               bulk.reset();
-              setTarget(chosen);
+              // Ages as of now (the browser ages the locks it holds: lib/client/lock-age.ts).
+              setTarget(chosen.map((l) => agedCopy(l, Date.now())));
               setOpened((n) => n + 1);
             }}
             className="rounded border border-red-300 px-2 py-0.5 text-xs font-medium text-red-800 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-50"

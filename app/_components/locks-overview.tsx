@@ -1,16 +1,19 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockSummaryBar, type SummaryFilter } from '@/components/lock-summary-bar';
-import { LockTable, type LockRow, type LockSortKey } from '@/components/lock-table';
+import { LockTable, lockRowKey, type LockRow, type LockSortKey } from '@/components/lock-table';
 import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
-import { locksQuery } from '@/lib/queries/locks';
+import { locksQuery, type HeldLock } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
-import { compareAgeOldestFirst, countCoverage, countLocks, keptBy, problemFilterOf, summaryFilterParams } from '@/lib/client/lock-summary';
-import { operationLabel } from '@/lib/client/lock-words';
+import { countCoverage, countLocks, keptBy, problemFilterOf, summaryFilterParams } from '@/lib/client/lock-summary';
+import { bornAt } from '@/lib/client/lock-age';
+import { RowCache, searchText } from '@/lib/client/row-cache';
+import { useWindowRows } from '@/lib/client/use-window-rows';
+import { operationLabel, type ListedLock } from '@/lib/client/lock-words';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
@@ -29,27 +32,53 @@ const LIST_WORDS = {
 };
 
 const SORT_KEYS: LockSortKey[] = ['path', 'who', 'operation', 'age', 'backend'];
+/** A lock row's usual height (px) before it is measured. */
+const ROW_ESTIMATE = 100;
+const NO_LOCKS: Array<ListedLock & HeldLock> = [];
+const collator = new Intl.Collator();
+
+/** Age order, oldest first, on when each lock was taken (it does not move as the ages grow); an unknown age with the oldest. */
+function compareBornOldestFirst(a: LockRow, b: LockRow): number {
+  const x = bornAt(a);
+  const y = bornAt(b);
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x - y;
+}
 
 function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
   switch (key) {
     case 'path':
-      return a.path.localeCompare(b.path);
+      return collator.compare(a.path, b.path);
     case 'who':
-      return a.who.localeCompare(b.who);
+      return collator.compare(a.who, b.who);
     case 'operation':
-      return operationLabel(a.operation).localeCompare(operationLabel(b.operation));
+      return collator.compare(operationLabel(a.operation), operationLabel(b.operation));
     case 'backend':
-      return a.backendName.localeCompare(b.backendName);
+      return collator.compare(a.backendName, b.backendName);
     case 'age':
-      // Youngest first; an unknown age sorts with the oldest (see compareAgeOldestFirst).
-      return -compareAgeOldestFirst(a, b);
+      // Youngest first; an unknown age sorts with the oldest.
+      return -compareBornOldestFirst(a, b);
   }
+}
+
+function lockRowOf(lock: ListedLock & HeldLock, backend: PublicBackend, lastKnown: string | null): LockRow {
+  return {
+    ...lock,
+    search: searchText([lock.path, lock.who, lock.operation, operationLabel(lock.operation), lock.id, lock.version, lock.workspace, lock.info]),
+    backendId: backend.id,
+    backendName: backend.name,
+    lastKnown,
+  };
 }
 
 export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; watchMs: number; staleAfterMinutes: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const time = useTimeFormat();
   const text = params.get('q') ?? '';
+  // The input answers every keystroke at once; the rows follow as soon as React has time.
+  const needle = useDeferredValue(text).trim().toLowerCase();
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
   const frozenOnly = params.get('frozen') === '1';
@@ -64,25 +93,31 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
 
-  // `scoped`: the locks the text and backend filters keep, which the summary counts; `rows`: those
-  // the stale or problem filter then keeps, sorted.
-  const { scoped, rows } = useMemo(() => {
-    const all: LockRow[] = [];
-    reads.forEach((r, i) => {
+  // Rows built once per listed lock (a poll that changed nothing builds none), sorted once per sort,
+  // then filtered in one pass per keystroke (the sorted order is kept).
+  const [cache] = useState(() => new RowCache<ListedLock & HeldLock, LockRow>());
+  const all = cache.join(
+    reads.map((r, i) => {
       const backend = backends[i]!;
       const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
-      for (const lock of r.data?.locks ?? []) all.push({ ...lock, backendId: backend.id, backendName: backend.name, lastKnown });
-    });
-    const needle = text.trim().toLowerCase();
-    const scoped = all
-      .filter((l) => !backendFilter || l.backendId === backendFilter)
-      .filter((l) => !needle || [l.path, l.who, l.operation, operationLabel(l.operation), l.id, l.version, l.workspace, l.info].some((f) => f.toLowerCase().includes(needle)));
-    const rows = scoped
-      .filter((l) => (!staleOnly || keptBy('stale', l)) && (!frozenOnly || keptBy('frozen', l)))
-      .filter((l) => !problemFilter || keptBy(problemFilter, l))
-      .sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey));
+      return cache.rowsOf(backend.id, r.data?.locks ?? NO_LOCKS, String(lastKnown), (l) => lockRowOf(l, backend, lastKnown));
+    }),
+  );
+  const sorted = useMemo(() => [...all].sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey)), [all, sortKey, desc]);
+  // `scoped`: the locks the text and backend filters keep, which the summary counts; `rows`: those
+  // the stale, frozen or problem filter then keeps.
+  const { scoped, rows } = useMemo(() => {
+    const scoped: LockRow[] = [];
+    const rows: LockRow[] = [];
+    for (const l of sorted) {
+      if ((backendFilter && l.backendId !== backendFilter) || (needle && !l.search.includes(needle))) continue;
+      scoped.push(l);
+      if ((!staleOnly || keptBy('stale', l)) && (!frozenOnly || keptBy('frozen', l)) && (!problemFilter || keptBy(problemFilter, l))) rows.push(l);
+    }
     return { scoped, rows };
-  }, [reads, backends, text, backendFilter, staleOnly, frozenOnly, problemFilter, sortKey, desc]);
+  }, [sorted, backendFilter, needle, staleOnly, frozenOnly, problemFilter]);
+  const counts = useMemo(() => countLocks(scoped), [scoped]);
+  const win = useWindowRows(rows, lockRowKey, ROW_ESTIMATE);
 
   const inScope = backends.map((b, i) => ({ b, status: reads[i]!.status })).filter(({ b }) => !backendFilter || b.id === backendFilter);
   const coverage = countCoverage(
@@ -119,7 +154,7 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
       </PageHeader>
 
       <LockSummaryBar
-        counts={countLocks(scoped)}
+        counts={counts}
         coverage={coverage}
         staleAfterMinutes={staleAfterMinutes}
         active={summaryFilter}
@@ -136,6 +171,8 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
         ) : (
         <LockTable
           rows={rows}
+          win={win}
+          filter={needle}
           sort={{ key: sortKey, desc }}
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
           renderActions={(row) =>

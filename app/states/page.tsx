@@ -11,7 +11,7 @@ export default async function StatesPage() {
   const settings = await pageSettings();
   return (
     <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
-      <StatesOverview backends={settings.backends} pollMs={settings.pollMs} />
+      <StatesOverview backends={settings.backends} pollMs={settings.pollMs} watchMs={settings.watchMs} />
     </Suspense>
   );
 }

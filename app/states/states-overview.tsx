@@ -1,20 +1,21 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
-import { BUTTON } from '@/components/button';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
-import { StateTable, type LastWriterView, type StateRow } from '@/components/state-table';
+import { StateTable, stateRowKey, type LastWriterView, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
-import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
+import { refreshStatus, useBackendReads, type BackendRead } from '@/lib/client/backend-reads';
+import { RowCache, searchText } from '@/lib/client/row-cache';
+import { useWindowRows } from '@/lib/client/use-window-rows';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { stateLockStatus } from '@/lib/client/lock-status';
-import { statesQuery } from '@/lib/queries/states';
+import { statesQuery, type HeldState, type StatesResponse } from '@/lib/queries/states';
 import { inventoryQuery } from '@/lib/queries/inventory';
 import { lastWriterBatches, lastWritersQuery, type LastWriterTarget } from '@/lib/queries/last-writers';
-import type { InventoryState } from '@/lib/api/inventory';
+import type { InventoryResponse, InventoryState } from '@/lib/api/inventory';
 import { PostureAlerts } from '../_components/posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_LABEL, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
@@ -34,12 +35,10 @@ const LIST_WORDS = {
   none: 'No state files found.',
 };
 
-/** Rows rendered at first; the rest on request, so thousands of states do not freeze the page. */
-const PAGE_ROWS = 500;
-/** Rows whose last writer is looked up (each costs AWS reads once per version, then nothing). */
-const LAST_WRITER_ROWS = 500;
-/** Last writers are looked up a batch at a time, as the rows come near the screen. */
+/** Last writers are looked up a batch at a time (one step of rows), as the rows come near the screen and the page rests. */
 const LAST_WRITER_STEP = 50;
+/** A state row's usual height (px) before it is measured. */
+const ROW_ESTIMATE = 96;
 
 const COUNT_STYLE: Record<DigestStatus, string> = {
   match: 'border-emerald-300 bg-emerald-50 text-emerald-900',
@@ -50,73 +49,93 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
   not_applicable: 'border-slate-300 bg-white text-slate-800',
 };
 
-export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
+const NO_STATES: HeldState[] = [];
+
+function stateRowOf(state: HeldState, backend: PublicBackend, read: BackendRead<StatesResponse>, lastKnown: string | null): StateRow {
+  return {
+    ...state,
+    search: searchText([state.key, state.workspace, state.digest, state.lock?.who, state.lock?.id]),
+    backendId: backend.id,
+    backendName: backend.name,
+    bucket: backend.bucket,
+    lockStatus: stateLockStatus(state, backend, read),
+    lastKnown,
+  };
+}
+
+/** The inventory (contents of each state) is big at scale: asked for every 30 s here, 10 s while a pass runs, not every second. */
+function slowInventory(backendId: string, pollMs: number) {
+  return { ...inventoryQuery(backendId, pollMs), refetchInterval: (q: { state: { data?: InventoryResponse } }) => (q.state.data?.progress.phase === 'indexing' || q.state.data?.progress.phase === 'idle' ? 10_000 : Math.max(pollMs, 30_000)) };
+}
+
+export function StatesOverview({ backends, pollMs, watchMs }: { backends: PublicBackend[]; pollMs: number; watchMs: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const time = useTimeFormat();
   const text = params.get('q') ?? '';
+  // The input answers every keystroke at once; the rows follow as soon as React has time.
+  const needle = useDeferredValue(text).trim().toLowerCase();
   const backendFilter = params.get('backend') ?? '';
   const workspaceFilter = params.get('workspace') ?? '';
   const statusParam = params.get('status') ?? '';
   const statusFilter = (DIGEST_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as DigestStatus) : null;
   const lockedParam = params.get('locked');
   const lockedFilter = lockedParam === '1' ? true : lockedParam === '0' ? false : null;
-  const [showAll, setShowAll] = useState(false);
-
 
   const results = useQueries({ queries: backends.map((b) => statesQuery(b.id, pollMs)) });
-  const inventories = useQueries({ queries: backends.map((b) => inventoryQuery(b.id, pollMs)) });
+  const inventories = useQueries({ queries: backends.map((b) => slowInventory(b.id, pollMs)) });
   const inventoryStamp = inventories.map((r) => r.dataUpdatedAt).join();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when an inventory answer changes (the array itself is new each render)
-  const contents = useMemo(() => inventories.map((r) => new Map<string, InventoryState>((r.data?.states ?? []).map((s) => [s.key, s]))), [inventoryStamp]);
+  const contents = useMemo(() => new Map(backends.map((b, i) => [b.id, new Map<string, InventoryState>((inventories[i]!.data?.states ?? []).map((s) => [s.key, s]))])), [inventoryStamp, backends]);
   const reads = useBackendReads(backends.map((b) => b.id), results);
 
-  const { rows, counts, workspaces, complete } = useMemo(() => {
-    const all: StateRow[] = [];
-    reads.forEach((r, i) => {
+  // Rows built once per listed state (a poll that changed nothing builds none), then filtered in one pass.
+  const [cache] = useState(() => new RowCache<HeldState, StateRow>());
+  const all = cache.join(
+    reads.map((r, i) => {
       const backend = backends[i]!;
       const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
-      for (const state of r.data?.states ?? []) {
-        all.push({ ...state, backendId: backend.id, backendName: backend.name, bucket: backend.bucket, lockStatus: stateLockStatus(state, backend, r), lastKnown, contents: contents[i]?.get(state.key) });
-      }
-    });
-    const needle = text.trim().toLowerCase();
-    const inBackend = all.filter((s) => !backendFilter || s.backendId === backendFilter);
+      return cache.rowsOf(backend.id, r.data?.states ?? NO_STATES, `${lastKnown}|${r.errors.map((e) => e.code).join()}`, (s) => stateRowOf(s, backend, r, lastKnown));
+    }),
+  );
+  const inBackend = useMemo(() => (backendFilter ? all.filter((s) => s.backendId === backendFilter) : all), [all, backendFilter]);
+  const workspaces = useMemo(() => [...new Set(inBackend.map((s) => s.workspace))].sort(), [inBackend]);
+  const { rows, counts } = useMemo(() => {
     // Counts follow every filter but the status one, so each count says what clicking it shows.
-    const scoped = inBackend
-      .filter((s) => !workspaceFilter || s.workspace === workspaceFilter)
-      .filter((s) => lockedFilter === null || s.lockStatus.status === (lockedFilter ? 'locked' : 'free'))
-      .filter((s) => !needle || [s.key, s.workspace, s.digest ?? '', s.lock?.who ?? '', s.lock?.id ?? ''].some((f) => f.toLowerCase().includes(needle)));
     const counts = Object.fromEntries(DIGEST_STATUSES.map((st) => [st, 0])) as Record<DigestStatus, number>;
-    for (const s of scoped) counts[s.digestStatus]++;
-    return {
-      rows: scoped.filter((s) => !statusFilter || s.digestStatus === statusFilter),
-      counts,
-      workspaces: [...new Set(inBackend.map((s) => s.workspace))].sort(),
-      // Counts are complete only when every backend in scope was read now.
-      complete: reads.every((r, i) => (backendFilter && backends[i]!.id !== backendFilter) || r.status === 'ok' || r.status === 'partial'),
-    };
-  }, [reads, contents, backends, text, backendFilter, workspaceFilter, statusFilter, lockedFilter]);
-
-  const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
-  const shown = useMemo(() => (showAll ? rows : rows.slice(0, PAGE_ROWS)), [rows, showAll]);
-
-  // Last writers are looked up only for the rows shown that the user came near (at most
-  // LAST_WRITER_ROWS), per backend in batches.
-  const tableRef = useRef<HTMLDivElement>(null);
-  const reached = useReachedRows(tableRef, shown, LAST_WRITER_STEP, LAST_WRITER_ROWS);
-  const batches = useMemo(() => {
-    const byBackend = new Map<string, LastWriterTarget[]>();
-    for (const row of shown.slice(0, reached)) {
-      if (row.etag === null || row.size === null) continue;
-      let list = byBackend.get(row.backendId);
-      if (!list) byBackend.set(row.backendId, (list = []));
-      list.push({ key: row.key, etag: row.etag });
+    const rows: StateRow[] = [];
+    const locked = lockedFilter === null ? null : lockedFilter ? 'locked' : 'free';
+    for (const s of inBackend) {
+      if ((workspaceFilter && s.workspace !== workspaceFilter) || (locked !== null && s.lockStatus.status !== locked) || (needle && !s.search.includes(needle))) continue;
+      counts[s.digestStatus]++;
+      if (!statusFilter || s.digestStatus === statusFilter) rows.push(s);
     }
-    return [...byBackend].flatMap(([backendId, targets]) => lastWriterBatches(targets).map((batch) => ({ backendId, batch })));
-  }, [shown, reached]);
+    return { rows, counts };
+  }, [inBackend, needle, workspaceFilter, lockedFilter, statusFilter]);
+  // Counts are complete only when every backend in scope was read now.
+  const complete = reads.every((r, i) => (backendFilter && backends[i]!.id !== backendFilter) || r.status === 'ok' || r.status === 'partial');
+  const filtered = Boolean(text || backendFilter || workspaceFilter || statusFilter || lockedFilter !== null);
+
+  // Only the rows near the screen are rendered; last writers are looked up for the steps of rows the
+  // user rested on (and the step after), per backend in batches.
+  const win = useWindowRows(rows, stateRowKey, ROW_ESTIMATE);
+  const reached = useReachedRows(win.range, !win.scrolling, rows, LAST_WRITER_STEP);
+  const batches = useMemo(() => {
+    const out: Array<{ backendId: string; batch: LastWriterTarget[] }> = [];
+    for (const step of [...reached].sort((a, b) => a - b)) {
+      const byBackend = new Map<string, LastWriterTarget[]>();
+      for (const row of rows.slice(step * LAST_WRITER_STEP, (step + 1) * LAST_WRITER_STEP)) {
+        if (row.etag === null || row.size === null) continue;
+        let list = byBackend.get(row.backendId);
+        if (!list) byBackend.set(row.backendId, (list = []));
+        list.push({ key: row.key, etag: row.etag });
+      }
+      for (const [backendId, targets] of byBackend) for (const batch of lastWriterBatches(targets)) out.push({ backendId, batch });
+    }
+    return out;
+  }, [rows, reached]);
   const writerResults = useQueries({ queries: batches.map((b) => lastWritersQuery(b.backendId, b.batch)) });
   const writerStamp = writerResults.map((r) => `${r.dataUpdatedAt}:${r.errorUpdatedAt}:${r.status}`).join();
-  const visible = useMemo(() => {
+  const views = useMemo(() => {
     const views = new Map<string, LastWriterView>();
     batches.forEach(({ backendId, batch }, i) => {
       const r = writerResults[i];
@@ -133,19 +152,22 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
         else views.set(id, { status: 'loading' });
       }
     });
-    return shown.map((row, i): StateRow => {
-      const view = views.get(`${row.backendId}|${row.key}`);
-      if (view) return { ...row, lastWriter: view };
-      if (row.size === null) return row;
-      // Below the rows reached: looked up once scrolled near; past LAST_WRITER_ROWS: never.
-      return i >= LAST_WRITER_ROWS ? { ...row, lastWriter: { status: 'not_looked_up' } } : i >= reached ? { ...row, lastWriter: { status: 'loading' } } : row;
-    });
+    return views;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a last-writers answer changes (the results array itself is new each render)
-  }, [shown, batches, backends, writerStamp, reached]);
+  }, [batches, backends, writerStamp]);
+  // What is fetched per row joins the rows rendered only. A row not looked up yet is looked up once the page rests with it near the screen.
+  const decorate = useCallback(
+    (row: StateRow): StateRow => {
+      const found = contents.get(row.backendId)?.get(row.key);
+      const lastWriter: LastWriterView | undefined = row.size === null ? undefined : (views.get(stateRowKey(row)) ?? { status: 'loading' });
+      return found || lastWriter ? { ...row, ...(found ? { contents: found } : {}), ...(lastWriter ? { lastWriter } : {}) } : row;
+    },
+    [contents, views],
+  );
 
   return (
     <section aria-labelledby="states-heading" className="space-y-4">
-      <PageHeader id="states-heading" title="States and digests" refresh={refreshStatus(results, reads, pollMs)}>
+      <PageHeader id="states-heading" title="States and digests" refresh={refreshStatus(results, reads, pollMs, watchMs)}>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter states">
           <label className="flex items-center gap-1">
             <span className="sr-only">Search states</span>
@@ -182,29 +204,24 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
       <BackendBanners backends={backends} reads={reads} what="states" />
 
       <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
-        <div ref={tableRef}>
-          <StateTable
-            rows={visible}
-            renderActions={(row) => (
-              <DigestRepairAction
-                target={row}
-                backendId={row.backendId}
-                backendName={row.backendName}
-                bucket={row.bucket}
-                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
-              />
-            )}
-          />
-        </div>
+        <StateTable
+          rows={rows}
+          win={win}
+          filter={needle}
+          decorate={decorate}
+          renderActions={(row) => (
+            <DigestRepairAction
+              target={row}
+              backendId={row.backendId}
+              backendName={row.backendName}
+              bucket={row.bucket}
+              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
+            />
+          )}
+        />
       </ListBody>
-      <p className="flex items-center gap-3 text-xs text-slate-500">
-        {visible.length === rows.length ? `${rows.length} state(s) shown.` : `${visible.length} of ${rows.length} state(s) shown.`}
-        {visible.length > LAST_WRITER_ROWS ? ` Last writers are looked up for the first ${LAST_WRITER_ROWS}.` : ''}
-        {visible.length < rows.length ? (
-          <button type="button" onClick={() => setShowAll(true)} className={BUTTON.small}>
-            Show all {rows.length}
-          </button>
-        ) : null}
+      <p className="text-xs text-slate-500" data-testid="states-shown">
+        {rows.length} state(s) shown.{rows.length > 0 ? ' Only the rows near the screen are drawn; the filter searches them all.' : ''}
       </p>
     </section>
   );

@@ -1,29 +1,31 @@
 'use client';
-import { useEffect, useState, type RefObject } from 'react';
+import { useState } from 'react';
+
+const NONE: ReadonlySet<number> = new Set();
 
 /**
- * How many leading rows of a long list the user has come near (scrolled to, with a screen of
- * margin), in whole steps, never going down: extras that cost AWS calls per row (the last writer)
- * are fetched for those rows only, so opening a 5,000-state backend looks up one step, not all.
- * Rows are the elements under `container` with a `data-row-index` attribute; `rowsKey` changes when
- * they do.
+ * Which steps (blocks of `step` rows: step n is rows n·step … n·step+step−1) of a long windowed list
+ * the user has come near: extras that cost AWS calls per row (the last writer) are fetched for those
+ * rows only, so opening a 20,000-state backend looks up the first screen, not every row, and rows
+ * scrolled past without stopping are not looked up. `range` is the list's rows on screen
+ * (use-window-rows.ts); a step counts once the page rests (`settled`) with one of its rows on
+ * screen, and the step after it too, so the next rows are ready before they are seen. Reached steps
+ * are kept until the rows change (`rowsKey`: another filter, another listing).
  */
-export function useReachedRows(container: RefObject<HTMLElement | null>, rowsKey: unknown, step: number, max: number): number {
-  const [reached, setReached] = useState(Math.min(step, max));
-  useEffect(() => {
-    const root = container.current;
-    if (!root) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        let furthest = -1;
-        for (const e of entries) if (e.isIntersecting) furthest = Math.max(furthest, Number((e.target as HTMLElement).dataset.rowIndex ?? -1));
-        // The step the furthest row is in, plus the next one, so rows are ready before they are seen.
-        if (furthest >= 0) setReached((r) => Math.min(max, Math.max(r, (Math.floor(furthest / step) + 2) * step)));
-      },
-      { rootMargin: '600px 0px' },
-    );
-    for (const el of root.querySelectorAll('[data-row-index]')) observer.observe(el);
-    return () => observer.disconnect();
-  }, [container, rowsKey, step, max]);
-  return reached;
+export function useReachedRows(range: { startIndex: number; endIndex: number } | null, settled: boolean, rowsKey: unknown, step: number): ReadonlySet<number> {
+  const [held, setHeld] = useState<{ key: unknown; steps: ReadonlySet<number> }>({ key: rowsKey, steps: NONE });
+  const steps = held.key === rowsKey ? held.steps : NONE;
+  let next = steps;
+  if (range && settled) {
+    const first = Math.floor(range.startIndex / step);
+    const last = Math.floor(range.endIndex / step) + 1;
+    for (let s = first; s <= last; s++) {
+      if (next.has(s)) continue;
+      if (next === steps) next = new Set(steps);
+      (next as Set<number>).add(s);
+    }
+  }
+  // Stored while rendering (React's "adjusting state while rendering" pattern): the lookups start in this render.
+  if (next !== held.steps || held.key !== rowsKey) setHeld({ key: rowsKey, steps: next });
+  return next;
 }

@@ -25,13 +25,14 @@ import { startStack, type SharedStack } from './bench/stack';
 import { statesSection } from './bench/states';
 import { printTable } from './bench/table';
 import { versionsSection } from './bench/versions';
+import { viewsSection } from './bench/views';
 import { watcherSection } from './bench/watcher';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (sections 7 and 8, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection];
+/** Every section, in the order they run (sections 7, 8 and 9, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection, viewsSection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

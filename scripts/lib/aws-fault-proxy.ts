@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type ProxiedOperation = 'dynamodb:Scan' | 's3:ListObjectsV2' | 's3:GetObject' | 's3:PutObject' | 'sns:Publish';
-export type ThrottledOperation = Extract<ProxiedOperation, 'dynamodb:Scan' | 's3:ListObjectsV2'>;
+export type ThrottledOperation = Extract<ProxiedOperation, 'dynamodb:Scan' | 's3:ListObjectsV2' | 's3:GetObject'>;
 export type Stall = 'before-headers' | 'mid-body';
 export type RefusedOperation = Extract<ProxiedOperation, 's3:PutObject' | 'sns:Publish'>;
 export type Refusal = 'AccessDenied' | 'InternalError' | 'NotFound';

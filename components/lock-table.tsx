@@ -1,7 +1,7 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge } from '@/lib/client/format';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { cn } from '@/lib/client/cn';
 import { ageNow } from '@/lib/client/lock-age';
 import { useNow } from '@/lib/client/use-time';
@@ -19,6 +19,8 @@ export interface LockRow extends ListedLock {
   receivedAt?: number;
   /** Lower-cased text the filter searches (path, holder, operation, ID, version, workspace, Info), built once. */
   search: string;
+  /** `backendId|path|sources`: the row's identity. */
+  uid: string;
   backendId: string;
   backendName: string;
   /** Set when the backend's last read failed: the server's read time of this row (last known, not current). */
@@ -52,8 +54,8 @@ function attentionOf(lock: LockRow): 'problem' | 'stale' | null {
 const ATTENTION_BORDER = { problem: 'border-l-4 !border-l-red-600', stale: 'border-l-4 !border-l-amber-500' };
 const ATTENTION_TINT = { problem: 'bg-red-50', stale: 'bg-amber-50' };
 
-/** A row's identity in the table (a split lock's two sides are two rows). */
-export const lockRowKey = (lock: Pick<LockRow, 'backendId' | 'path' | 'sources'>) => `${lock.backendId}|${lock.path}|${lock.sources.join()}`;
+/** A row's identity in the table (a split lock's two sides are two rows), built once with the row. */
+export const lockRowKey = (lock: Pick<LockRow, 'uid'>) => lock.uid;
 
 function LockAge({ lock }: { lock: LockRow }) {
   const age = ageNow(lock, useNow());
@@ -118,88 +120,91 @@ export function LockTable({
               );
             }
             const index = slot.item.index;
-            const lock = rows[index]!;
-            const attention = attentionOf(lock);
-            return (
-              <tr
-                key={slot.item.key}
-                ref={measure}
-                data-index={index}
-                data-row-key={lockRowKey(lock)}
-                aria-rowindex={index + 2}
-                data-testid="lock-row"
-                data-lock-id={lock.id}
-                data-last-known={lock.lastKnown ? 'true' : undefined}
-                data-attention={attention ?? undefined}
-                className={cn(
-                  'align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:px-3 max-md:py-3',
-                  attention && ATTENTION_BORDER[attention],
-                  // A last-known row keeps its gray (not current) over the tint.
-                  lock.lastKnown ? 'bg-slate-100 text-slate-600' : attention && ATTENTION_TINT[attention],
-                )}
-              >
-                <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
-                  {lock.lastKnown ? <LastKnown at={lock.lastKnown} /> : null}
-                  <div className="font-mono text-xs">
-                    <PathText text={lock.key} />
-                  </div>
-                  <div className="mt-1 flex flex-wrap gap-1">
-                    <Badge tone="blue" title="Terraform workspace">
-                      {lock.workspace}
-                    </Badge>
-                    <LockBadges lock={lock} sources={false} />
-                  </div>
-                  {lock.problems.length > 0 ? (
-                    <div className="mt-1">
-                      <LockProblems lock={lock} />
-                    </div>
-                  ) : null}
-                  {lock.info ? (
-                    <p className="mt-1 text-xs text-slate-700 [overflow-wrap:anywhere]" data-testid="lock-info">
-                      <span className="text-slate-600">Info: </span>
-                      <LinkedText text={lock.info} />
-                    </p>
-                  ) : null}
-                </td>
-                <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{lock.backendName}</td>
-                <td className="px-3 py-2 max-md:hidden">
-                  <div className="flex gap-1">
-                    {lock.sources.map((s) => (
-                      <Badge key={s}>{lockSourceLabel(s)}</Badge>
-                    ))}
-                  </div>
-                </td>
-                <td className="px-3 py-2 font-mono text-xs max-md:p-0">{lock.who || '—'}</td>
-                <td className="px-3 py-2 text-xs max-md:p-0">
-                  <OperationText operation={lock.operation} />
-                </td>
-                <td className="px-3 py-2 text-xs max-md:hidden" data-testid="lock-version" title={versionWords(lock).label}>
-                  {versionWords(lock).value}
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0" data-testid="lock-age">
-                  {/* The age is what a person scans for; the absolute time is secondary. */}
-                  <LockAge lock={lock} />
-                  <div className="text-slate-600 max-md:hidden"><TimeText at={lock.created} show="absolute" /></div>
-                </td>
-                <td className="px-3 py-2 max-md:w-full max-md:p-0">
-                  <div className="flex items-center gap-1">
-                    <code className="font-mono text-xs" data-testid="lock-id">
-                      <PathText text={lock.id || '(none)'} />
-                    </code>
-                    {lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
-                  </div>
-                </td>
-                <td className="px-3 py-2 max-md:w-full max-md:p-0">
-                  <div className="flex flex-col items-start gap-1 max-md:flex-row max-md:flex-wrap max-md:items-center max-md:gap-2">
-                    {cliUnlockCommand(lock) ? <CopyButton text={cliUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
-                    {renderActions?.(lock)}
-                  </div>
-                </td>
-              </tr>
-            );
+            return <LockRowView key={slot.item.key} lock={rows[index]!} index={index} measure={measure} renderActions={renderActions} />;
           })}
         </tbody>
       </table>
     </div>
   );
 }
+
+/** One lock row, rendered again only when its own lock changes (its age ticks on its own). */
+const LockRowView = memo(function LockRowView({ lock, index, measure, renderActions }: { lock: LockRow; index: number; measure: (el: Element | null) => void; renderActions?: (row: LockRow) => ReactNode }) {
+  const attention = attentionOf(lock);
+  return (
+    <tr
+      ref={measure}
+      data-index={index}
+      data-row-key={lockRowKey(lock)}
+      aria-rowindex={index + 2}
+      data-testid="lock-row"
+      data-lock-id={lock.id}
+      data-last-known={lock.lastKnown ? 'true' : undefined}
+      data-attention={attention ?? undefined}
+      className={cn(
+        'align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-2 max-md:px-3 max-md:py-3',
+        attention && ATTENTION_BORDER[attention],
+        // A last-known row keeps its gray (not current) over the tint.
+        lock.lastKnown ? 'bg-slate-100 text-slate-600' : attention && ATTENTION_TINT[attention],
+      )}
+    >
+      <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
+        {lock.lastKnown ? <LastKnown at={lock.lastKnown} /> : null}
+        <div className="font-mono text-xs">
+          <PathText text={lock.key} />
+        </div>
+        <div className="mt-1 flex flex-wrap gap-1">
+          <Badge tone="blue" title="Terraform workspace">
+            {lock.workspace}
+          </Badge>
+          <LockBadges lock={lock} sources={false} />
+        </div>
+        {lock.problems.length > 0 ? (
+          <div className="mt-1">
+            <LockProblems lock={lock} />
+          </div>
+        ) : null}
+        {lock.info ? (
+          <p className="mt-1 text-xs text-slate-700 [overflow-wrap:anywhere]" data-testid="lock-info">
+            <span className="text-slate-600">Info: </span>
+            <LinkedText text={lock.info} />
+          </p>
+        ) : null}
+      </td>
+      <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{lock.backendName}</td>
+      <td className="px-3 py-2 max-md:hidden">
+        <div className="flex gap-1">
+          {lock.sources.map((s) => (
+            <Badge key={s}>{lockSourceLabel(s)}</Badge>
+          ))}
+        </div>
+      </td>
+      <td className="px-3 py-2 font-mono text-xs max-md:p-0">{lock.who || '—'}</td>
+      <td className="px-3 py-2 text-xs max-md:p-0">
+        <OperationText operation={lock.operation} />
+      </td>
+      <td className="px-3 py-2 text-xs max-md:hidden" data-testid="lock-version" title={versionWords(lock).label}>
+        {versionWords(lock).value}
+      </td>
+      <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0" data-testid="lock-age">
+        {/* The age is what a person scans for; the absolute time is secondary. */}
+        <LockAge lock={lock} />
+        <div className="text-slate-600 max-md:hidden"><TimeText at={lock.created} show="absolute" /></div>
+      </td>
+      <td className="px-3 py-2 max-md:w-full max-md:p-0">
+        <div className="flex items-center gap-1">
+          <code className="font-mono text-xs" data-testid="lock-id">
+            <PathText text={lock.id || '(none)'} />
+          </code>
+          {lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
+        </div>
+      </td>
+      <td className="px-3 py-2 max-md:w-full max-md:p-0">
+        <div className="flex flex-col items-start gap-1 max-md:flex-row max-md:flex-wrap max-md:items-center max-md:gap-2">
+          {cliUnlockCommand(lock) ? <CopyButton text={cliUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+          {renderActions?.(lock)}
+        </div>
+      </td>
+    </tr>
+  );
+});

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { useMemo, type ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { Badge } from './badge';
 import { DigestBadge } from './digest-badge';
 import { DigestExplanation } from './digest-explanation';
@@ -34,6 +34,8 @@ export interface StateRow extends StateEntry {
   lock: (NonNullable<StateEntry['lock']> & { receivedAt?: number }) | null;
   /** Lower-cased text the filter searches (key, workspace, digest, holder, lock ID), built once. */
   search: string;
+  /** `backendId|key`: the row's identity. */
+  uid: string;
   backendId: string;
   backendName: string;
   bucket: string;
@@ -144,18 +146,18 @@ function LockCell({ row }: { row: StateRow }) {
 /** The rows a digest explanation row follows (the table's row count and indexes include them). */
 const explained = (row: Pick<StateRow, 'digestStatus'>) => row.digestStatus === 'mismatch' || row.digestStatus === 'orphan';
 
-/** A row's identity in the table (its key across renders and in `data-row-key`). */
-export const stateRowKey = (row: Pick<StateRow, 'backendId' | 'key'>) => `${row.backendId}|${row.key}`;
+/** A row's identity in the table (`backendId|key`, built once with the row: its key across renders and in `data-row-key`). */
+export const stateRowKey = (row: Pick<StateRow, 'uid'>) => row.uid;
 
 /**
  * The states table, windowed (`win`, from useWindowRows over the same `rows`): only the rows near the
  * screen are rendered, each in its own `<tbody>` with its digest explanation, the rows around them
- * stood in for by gaps of their height. `decorate` adds to a rendered row what is fetched per row
+ * stood in for by gaps of their height. `extras` gives a rendered row what is fetched per row
  * (last writer, contents); `filter` (the search text the rows were filtered by) is shown as
  * `data-filter`, so a test or the benchmark sees when the rows of a keystroke are in. The table keeps its row semantics: `aria-rowcount` counts every row,
  * `aria-rowindex` places each rendered one.
  */
-export function StateTable({ rows, win, filter, decorate = (row) => row, renderActions }: { rows: readonly StateRow[]; win: WindowRows; filter?: string; decorate?: (row: StateRow, index: number) => StateRow; renderActions?: (row: StateRow) => ReactNode }) {
+export function StateTable({ rows, win, filter, extras = NO_EXTRAS, renderActions }: { rows: readonly StateRow[]; win: WindowRows; filter?: string; extras?: (row: StateRow) => RowExtras; renderActions?: (row: StateRow) => ReactNode }) {
   const { attach, measure, slots, onFocus } = win;
   // Rows before each one that carry an explanation row (for aria-rowindex).
   const before = useMemo(() => {
@@ -188,15 +190,45 @@ export function StateTable({ rows, win, filter, decorate = (row) => row, renderA
             );
           }
           const index = slot.item.index;
-          const row = decorate(rows[index]!, index);
-          return <StateRowBody key={slot.item.key} row={row} index={index} rowIndex={index + before[index]! + 2} measure={measure} renderActions={renderActions} />;
+          const row = rows[index]!;
+          const { contents, lastWriter } = extras(row);
+          return <StateRowBody key={slot.item.key} row={row} contents={contents} lastWriter={lastWriter} index={index} rowIndex={index + before[index]! + 2} measure={measure} renderActions={renderActions} />;
         })}
       </table>
     </div>
   );
 }
 
-function StateRowBody({ row, index, rowIndex, measure, renderActions }: { row: StateRow; index: number; rowIndex: number; measure: (el: Element | null) => void; renderActions?: (row: StateRow) => ReactNode }) {
+/** What is fetched per row, joined to the rendered rows only. */
+export interface RowExtras {
+  contents?: InventoryState;
+  lastWriter?: LastWriterView;
+}
+
+const NO_EXTRAS = (): RowExtras => ({});
+
+/**
+ * One row (and its explanation), rendered again only when its own data changes: a keystroke that
+ * keeps it on screen re-renders the table, not the row.
+ */
+const StateRowBody = memo(function StateRowBody({
+  row: base,
+  contents,
+  lastWriter,
+  index,
+  rowIndex,
+  measure,
+  renderActions,
+}: {
+  row: StateRow;
+  contents?: InventoryState;
+  lastWriter?: LastWriterView;
+  index: number;
+  rowIndex: number;
+  measure: (el: Element | null) => void;
+  renderActions?: (row: StateRow) => ReactNode;
+}) {
+  const row: StateRow = contents || lastWriter ? { ...base, contents, lastWriter } : base;
   return (
     <tbody ref={measure} data-index={index} data-row-key={stateRowKey(row)} className="border-t border-slate-100 first-of-type:border-t-0 max-md:block">
       <tr
@@ -211,7 +243,8 @@ function StateRowBody({ row, index, rowIndex, measure, renderActions }: { row: S
       >
         <td className="max-w-[28rem] px-3 py-2 max-md:w-full max-md:max-w-none max-md:p-0">
           {row.lastKnown ? <LastKnown at={row.lastKnown} /> : null}
-          <Link href={statePageHref(row.backendId, row.key)} className="font-mono text-xs text-sky-800 hover:underline">
+          {/* No prefetch: every row scrolled past would fetch its state page. */}
+          <Link href={statePageHref(row.backendId, row.key)} prefetch={false} className="font-mono text-xs text-sky-800 hover:underline">
             <PathText text={row.key} />
           </Link>
           <div className="mt-1 flex flex-wrap gap-1">
@@ -243,4 +276,4 @@ function StateRowBody({ row, index, rowIndex, measure, renderActions }: { row: S
       {explained(row) ? <Explanation row={row} rowIndex={rowIndex + 1} /> : null}
     </tbody>
   );
-}
+});

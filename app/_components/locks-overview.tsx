@@ -1,6 +1,6 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockSummaryBar, type SummaryFilter } from '@/components/lock-summary-bar';
@@ -67,6 +67,7 @@ function lockRowOf(lock: ListedLock & HeldLock, backend: PublicBackend, lastKnow
   return {
     ...lock,
     search: searchText([lock.path, lock.who, lock.operation, operationLabel(lock.operation), lock.id, lock.version, lock.workspace, lock.info]),
+    uid: `${backend.id}|${lock.path}|${lock.sources.join()}`,
     backendId: backend.id,
     backendName: backend.name,
     lastKnown,
@@ -118,6 +119,21 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
   }, [sorted, backendFilter, needle, staleOnly, frozenOnly, problemFilter]);
   const counts = useMemo(() => countLocks(scoped), [scoped]);
   const win = useWindowRows(rows, lockRowKey, ROW_ESTIMATE);
+  // Stable, so a row stays rendered as it is while the page re-renders around it (memo in LockTable).
+  const { absolute } = time;
+  const renderActions = useCallback(
+    (row: LockRow) =>
+      freezeOf(row) ? (
+        <UnfreezeAction lock={row} backendId={row.backendId} backendName={row.backendName} />
+      ) : (
+        <UnlockAction
+          lock={row}
+          backend={backendsById.get(row.backendId)!}
+          disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${absolute(row.lastKnown)}: this lock may have changed.` : null}
+        />
+      ),
+    [backendsById, absolute],
+  );
 
   const inScope = backends.map((b, i) => ({ b, status: reads[i]!.status })).filter(({ b }) => !backendFilter || b.id === backendFilter);
   const coverage = countCoverage(
@@ -175,17 +191,7 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
           filter={needle}
           sort={{ key: sortKey, desc }}
           onSort={(key) => setParam({ sort: key, dir: key === sortKey && desc ? 'asc' : null })}
-          renderActions={(row) =>
-            freezeOf(row) ? (
-              <UnfreezeAction lock={row} backendId={row.backendId} backendName={row.backendName} />
-            ) : (
-              <UnlockAction
-                lock={row}
-                backend={backendsById.get(row.backendId)!}
-                disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this lock may have changed.` : null}
-              />
-            )
-          }
+          renderActions={renderActions}
         />
         )}
       </ListBody>

@@ -4,7 +4,7 @@ import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
-import { StateTable, stateRowKey, type LastWriterView, type StateRow } from '@/components/state-table';
+import { StateTable, stateRowKey, type LastWriterView, type RowExtras, type StateRow } from '@/components/state-table';
 import type { PublicBackend } from '@/lib/api/backends';
 import { cn } from '@/lib/client/cn';
 import { refreshStatus, useBackendReads, type BackendRead } from '@/lib/client/backend-reads';
@@ -50,11 +50,13 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
 };
 
 const NO_STATES: HeldState[] = [];
+const LOOKING_UP: LastWriterView = { status: 'loading' };
 
 function stateRowOf(state: HeldState, backend: PublicBackend, read: BackendRead<StatesResponse>, lastKnown: string | null): StateRow {
   return {
     ...state,
     search: searchText([state.key, state.workspace, state.digest, state.lock?.who, state.lock?.id]),
+    uid: `${backend.id}|${state.key}`,
     backendId: backend.id,
     backendName: backend.name,
     bucket: backend.bucket,
@@ -156,13 +158,25 @@ export function StatesOverview({ backends, pollMs, watchMs }: { backends: Public
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a last-writers answer changes (the results array itself is new each render)
   }, [batches, backends, writerStamp]);
   // What is fetched per row joins the rows rendered only. A row not looked up yet is looked up once the page rests with it near the screen.
-  const decorate = useCallback(
-    (row: StateRow): StateRow => {
-      const found = contents.get(row.backendId)?.get(row.key);
-      const lastWriter: LastWriterView | undefined = row.size === null ? undefined : (views.get(stateRowKey(row)) ?? { status: 'loading' });
-      return found || lastWriter ? { ...row, ...(found ? { contents: found } : {}), ...(lastWriter ? { lastWriter } : {}) } : row;
-    },
+  const extras = useCallback(
+    (row: StateRow): RowExtras => ({
+      contents: contents.get(row.backendId)?.get(row.key),
+      lastWriter: row.size === null ? undefined : (views.get(stateRowKey(row)) ?? LOOKING_UP),
+    }),
     [contents, views],
+  );
+  const { absolute } = time;
+  const renderActions = useCallback(
+    (row: StateRow) => (
+      <DigestRepairAction
+        target={row}
+        backendId={row.backendId}
+        backendName={row.backendName}
+        bucket={row.bucket}
+        disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${absolute(row.lastKnown)}: this digest may have changed.` : null}
+      />
+    ),
+    [absolute],
   );
 
   return (
@@ -204,21 +218,7 @@ export function StatesOverview({ backends, pollMs, watchMs }: { backends: Public
       <BackendBanners backends={backends} reads={reads} what="states" />
 
       <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
-        <StateTable
-          rows={rows}
-          win={win}
-          filter={needle}
-          decorate={decorate}
-          renderActions={(row) => (
-            <DigestRepairAction
-              target={row}
-              backendId={row.backendId}
-              backendName={row.backendName}
-              bucket={row.bucket}
-              disabledWhy={row.lastKnown ? `Backend ${row.backendName} could not be read since ${time.absolute(row.lastKnown)}: this digest may have changed.` : null}
-            />
-          )}
-        />
+        <StateTable rows={rows} win={win} filter={needle} extras={extras} renderActions={renderActions} />
       </ListBody>
       <p className="text-xs text-slate-500" data-testid="states-shown">
         {rows.length} state(s) shown.{rows.length > 0 ? ' Only the rows near the screen are drawn; the filter searches them all.' : ''}

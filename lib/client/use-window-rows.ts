@@ -1,6 +1,6 @@
 'use client';
 import { defaultRangeExtractor, useWindowVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
 
 /** One slot of a windowed list: a rendered row, or the height of the rows not rendered before it. */
 export type WindowSlot = { kind: 'row'; item: VirtualItem } | { kind: 'gap'; key: string; height: number };
@@ -36,8 +36,9 @@ export function useWindowRows<T>(rows: readonly T[], rowKey: (row: T) => string,
     const top = Math.round(el.getBoundingClientRect().top + window.scrollY);
     setMargin((m) => (m === top ? m : top));
   }, []);
-  // Where the list starts moves when what is above it changes (a banner, the counts wrapping).
-  useLayoutEffect(remeasure);
+  // Where the list starts moves when what is above it changes (a banner, the counts wrapping): the
+  // page's height changes then, and a ResizeObserver reports it after layout (measuring on every
+  // render instead forced a layout per keystroke).
   useEffect(() => {
     const observer = new ResizeObserver(remeasure);
     observer.observe(document.body);
@@ -48,6 +49,8 @@ export function useWindowRows<T>(rows: readonly T[], rowKey: (row: T) => string,
   const pinnedIndex = useMemo(() => (pinned === null ? -1 : rows.findIndex((r) => rowKey(r) === pinned)), [rows, rowKey, pinned]);
 
   const virtualizer = useWindowVirtualizer<Element>({
+    // A row measured or scrolled re-renders in the next frame, not synchronously inside React's commit.
+    useFlushSync: false,
     count: rows.length,
     estimateSize: useCallback(() => estimate, [estimate]),
     overscan,

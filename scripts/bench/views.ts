@@ -71,6 +71,8 @@ interface FleetResult {
 }
 
 export interface ViewsResult {
+  /** The machine's 1-minute load average when the section started and ended (other work shares the cores). */
+  loadAverage: [number, number];
   scales: ScaleResult[];
   fleet: FleetResult | null;
   load: LoadResult | null;
@@ -217,6 +219,7 @@ async function runViews(distDir: string): Promise<ViewsResult> {
   Object.assign(process.env, awsEnv(moto.endpoint));
   const w = new TerraformWriter({ endpoint: moto.endpoint });
   const browser = await launchChromium();
+  const loadBefore = os.loadavg()[0]!;
   try {
     const t = performance.now();
     const big: SeededBackend[] = [];
@@ -234,7 +237,7 @@ async function runViews(distDir: string): Promise<ViewsResult> {
       const largest = big.reduce((a, b) => (b.keys.length > a.keys.length ? b : a));
       load = await liveReadsUnderLoad(distDir, writeConfig(dir, 'load', [largest]), proxy, w, largest, WATCH_S);
     }
-    return { scales, fleet: fleetResult, load };
+    return { loadAverage: [loadBefore, os.loadavg()[0]!], scales, fleet: fleetResult, load };
   } finally {
     await browser.close();
     await proxy.close();
@@ -259,7 +262,7 @@ function pageRows(label: string, p: PageFigures): string[][] {
 }
 
 function viewsRows(r: ViewsResult): string[][] {
-  const rows: string[][] = [];
+  const rows: string[][] = [['9', 'machine load while measuring (1-min average; other work shares the cores)', `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}`, '', '', '', '']];
   for (const sc of r.scales) {
     rows.push(...pageRows(`states page, ${sc.states} states`, sc.statesPage));
     rows.push(...pageRows(`locks page, ${sc.locks} locks (${sc.states} states)`, sc.locksPage));

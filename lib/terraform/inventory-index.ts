@@ -11,6 +11,7 @@
  * An object of a newer format, an unparsable one, or one whose hash does not match is not used: the
  * states it covered are read again.
  */
+import { compileGlob, type Glob } from './glob';
 import { isRecord } from './state-file';
 import { instanceSuffix, shortProvider, type ResourceSummary, type StateSummary } from './state-summary';
 
@@ -195,11 +196,8 @@ export function parseQuery(q: string): ParsedQuery {
   return { terms, warnings };
 }
 
-/** Glob (`*` any run, `?` one character) to an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  const src = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`, 's');
-}
+/** A search term's glob: `*` any run, `?` any one character (lib/terraform/glob.ts, linear time). */
+const termGlob = (value: string): Glob => compileGlob(value, 'text');
 
 // ----- version constraints (Terraform's own syntax, for terraform_version)
 
@@ -371,16 +369,16 @@ export function buildCorpus(input: Iterable<IndexedState>): SearchCorpus {
   return c;
 }
 
-function providerMatches(re: RegExp, source: string): boolean {
+function providerMatches(g: Glob, source: string): boolean {
   if (source === '') return false;
   const short = shortProvider(source);
-  return re.test(source) || re.test(short) || re.test(short.slice(short.lastIndexOf('/') + 1));
+  return g.matches(source) || g.matches(short) || g.matches(short.slice(short.lastIndexOf('/') + 1));
 }
 
 const READABLE = new Set(['plaintext']);
 
 interface AddressTerm {
-  re: RegExp;
+  glob: Glob;
   /** Also matched against the address without its module path (`aws_x.y` finds it in any module). */
   local: boolean;
   /** The pattern names instance keys (`[…]`): matched per instance. */
@@ -399,28 +397,28 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
     for (const x of masks) for (let i = 0; i < size; i++) m[i]! &= x[i]!;
     return m;
   };
-  const typeMask = all(byField('type').map((t) => { const re = globToRegExp(t.value); return dict.type.mask((v) => re.test(v)); }), dict.type.values.length);
+  const typeMask = all(byField('type').map((t) => { const g = termGlob(t.value); return dict.type.mask((v) => g.matches(v)); }), dict.type.values.length);
   const moduleMask = all(
     byField('module').map((t) => {
       const v = t.value === 'root' ? '' : t.value.startsWith('module.') || t.value.startsWith('*') ? t.value : `module.${t.value}`;
-      const re = globToRegExp(v);
+      const g = termGlob(v);
       const exact = v.includes('*') || v.includes('?') || v === '' ? null : v;
-      return dict.module.mask((m) => re.test(m) || (exact !== null && (m.startsWith(`${exact}.`) || m.startsWith(`${exact}[`))));
+      return dict.module.mask((m) => g.matches(m) || (exact !== null && (m.startsWith(`${exact}.`) || m.startsWith(`${exact}[`))));
     }),
     dict.module.values.length,
   );
-  const providerMask = all(byField('provider').map((t) => { const re = globToRegExp(t.value); return dict.provider.mask((v) => providerMatches(re, v)); }), dict.provider.values.length);
+  const providerMask = all(byField('provider').map((t) => { const g = termGlob(t.value); return dict.provider.mask((v) => providerMatches(g, v)); }), dict.provider.values.length);
   const addressTerms: AddressTerm[] = byField('address').map((t) => {
     const instances = t.value.includes('[');
     const local = !t.value.startsWith('module.') && !t.value.startsWith('*');
-    const re = globToRegExp(t.value);
+    const glob = termGlob(t.value);
     // For an instance pattern, the part before `[` pre-selects resources.
-    const resourceRe = instances ? globToRegExp(t.value.slice(0, t.value.indexOf('['))) : re;
-    return { re, local, instances, addrMask: dict.address.mask((v) => resourceRe.test(v)), localMask: local ? dict.local.mask((v) => resourceRe.test(v)) : new Uint8Array(dict.local.values.length) };
+    const resource = instances ? termGlob(t.value.slice(0, t.value.indexOf('['))) : glob;
+    return { glob, local, instances, addrMask: dict.address.mask((v) => resource.matches(v)), localMask: local ? dict.local.mask((v) => resource.matches(v)) : new Uint8Array(dict.local.values.length) };
   });
   const tf = byField('tf').map((t) => parseConstraint(t.value)!);
-  const outputs = byField('output').map((t) => globToRegExp(t.value));
-  const stateRes = byField('state').map((t) => globToRegExp(t.value.includes('*') || t.value.includes('?') ? t.value : `*${t.value}*`));
+  const outputs = byField('output').map((t) => termGlob(t.value));
+  const stateGlobs = byField('state').map((t) => termGlob(t.value.includes('*') || t.value.includes('?') ? t.value : `*${t.value}*`));
   const resourceTerms = typeMask !== null || moduleMask !== null || providerMask !== null || addressTerms.length > 0;
   const contentTerms = resourceTerms || outputs.length > 0;
   const instanceTerms = addressTerms.some((a) => a.instances);
@@ -431,7 +429,7 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
   for (let si = 0; si < c.states.length; si++) {
     const st = c.states[si]!;
     const s = st.summary;
-    if (stateRes.length && !stateRes.every((re) => re.test(st.key))) continue;
+    if (stateGlobs.length && !stateGlobs.every((g) => g.matches(st.key))) continue;
     if (tf.length && !tf.every((k) => satisfies(s.terraformVersion, k))) continue;
     if (contentTerms && !READABLE.has(s.kind)) {
       unsearchable[s.kind] = (unsearchable[s.kind] ?? 0) + 1;
@@ -439,7 +437,7 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
     }
     let matchedOutputs: string[] = [];
     if (outputs.length) {
-      matchedOutputs = s.outputs.filter((o) => outputs.some((re) => re.test(o)));
+      matchedOutputs = s.outputs.filter((o) => outputs.some((g) => g.matches(o)));
       if (matchedOutputs.length === 0) continue;
     }
     const matches: string[] = [];
@@ -459,7 +457,7 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
           const localAddr = dict.local.values[c.local[r]!]!;
           for (const k of res.keys) {
             const suffix = instanceSuffix(k);
-            if (addressTerms.every((a) => !a.instances || a.re.test(res.address + suffix) || (a.local && a.re.test(localAddr + suffix)))) {
+            if (addressTerms.every((a) => !a.instances || a.glob.matches(res.address + suffix) || (a.local && a.glob.matches(localAddr + suffix)))) {
               matchCount++;
               if (keep && matches.length < MAX_MATCHES_PER_STATE) matches.push(res.address + suffix);
             }

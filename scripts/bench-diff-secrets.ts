@@ -83,6 +83,16 @@ async function whileWatchingHealth<T>(base: string, work: () => Promise<T>): Pro
   return { value, ms, healthWorstMs: Math.round(worst), healthChecks: checks };
 }
 
+/** Status and body of a GET; status 0 when the server did not answer at all (it died). */
+async function get(url: string): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(url);
+    return { status: res.status, text: await res.text() };
+  } catch (e) {
+    return { status: 0, text: String(e) };
+  }
+}
+
 /** Every private key of the rotated instances and of the ones kept, as they appear in the states. */
 function privateKeyBodies(): string[] {
   const bodies: string[] = [];
@@ -114,20 +124,17 @@ export async function runSecretDiffSection(opts: { distDir: string; endpoint: st
   try {
     const diffUrl = (key: string, from: string, to: string) => `${app.base}/api/backends/tls/diff?${new URLSearchParams({ key, from, to })}`;
     // The deep state first: its 422 also loads the route and starts a first worker (a cold start is not the diff's cost).
-    const deepRes = await fetch(diffUrl(DEEP_KEY, deep[0]!, deep[1]!));
-    const deepBody = (await deepRes.json()) as { error?: { code?: string; reason?: string } };
+    const deepRes = await get(diffUrl(DEEP_KEY, deep[0]!, deep[1]!));
+    const deepBody = (deepRes.status === 0 ? {} : (JSON.parse(deepRes.text) as unknown)) as { error?: { code?: string; reason?: string } };
     const idle = await whileWatchingHealth(app.base, () => sleep(3000));
     const idleRssMiB = peakRssMiB(app.child.pid!);
-    const one = await whileWatchingHealth(app.base, async () => {
-      const res = await fetch(diffUrl(KEY, versions[0]!, versions[1]!));
-      return { status: res.status, text: await res.text() };
-    });
+    const one = await whileWatchingHealth(app.base, () => get(diffUrl(KEY, versions[0]!, versions[1]!)));
     const peakOne = peakRssMiB(app.child.pid!);
-    const body = JSON.parse(one.value.text) as { summary?: { resources?: { changed?: number } } };
+    const body = (one.value.status === 200 ? JSON.parse(one.value.text) : {}) as { summary?: { resources?: { changed?: number } } };
     const secretLeaked = privateKeyBodies().some((b) => one.value.text.includes(b));
 
     const two = await whileWatchingHealth(app.base, () =>
-      Promise.all([diffUrl(KEY, versions[1]!, versions[2]!), diffUrl(KEY, versions[0]!, versions[2]!)].map(async (u) => (await fetch(u).then(async (r) => (await r.arrayBuffer(), r))).status)),
+      Promise.all([diffUrl(KEY, versions[1]!, versions[2]!), diffUrl(KEY, versions[0]!, versions[2]!)].map(async (u) => (await get(u)).status)),
     );
     return {
       keys: KEYS,

@@ -29,7 +29,8 @@ export type FaultDelay =
   | 'state-job:deadline-ms'
   | 'state-job:max-bytes'
   | 'download:progress-ms'
-  | 'download:deadline-ms';
+  | 'download:deadline-ms'
+  | 'heavy-read:wait-ms';
 
 const points = new Map<FaultPoint, () => Promise<void>>();
 const steps = new Map<FaultStep, (backend: BackendConfig) => BackendConfig>();

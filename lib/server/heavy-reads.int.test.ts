@@ -1,6 +1,7 @@
 /**
  * Heavy reads share one per-replica limit: with maxHeavyReads 3, four concurrent diffs of large
- * versions answer three 200s and one 503 `busy` with Retry-After; a raw download holds its slot until
+ * versions run three at a time (the fourth waits its turn, or is 503 `busy` with Retry-After once its
+ * wait is over); a raw download holds its slot until
  * its stream is consumed or cancelled, and no longer than its progress timeout when the client stops
  * reading (a real HTTP client on a real socket) or its deadline; one caller holds at most half the slots.
  */
@@ -8,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GET as diffRoute } from '@/app/api/backends/[id]/diff/route';
 import { GET as objectRoute } from '@/app/api/backends/[id]/object/route';
 import { clearDiffCache } from '../services/diff-versions';
@@ -20,6 +21,8 @@ import { heavyReadStats } from './heavy-reads';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
+// Refused at once when the slots are taken (the wait for a slot has its own test below).
+beforeEach(() => faults.setDelay('heavy-read:wait-ms', 0));
 afterEach(() => faults.reset());
 const bucket = uniqueName('heavy');
 const KEY = 'big/terraform.tfstate';
@@ -64,6 +67,16 @@ describe('heavy reads per replica', () => {
     const refused = responses.find((r) => r.status === 503)!;
     expect(refused.headers.get('retry-after')).toBe('2');
     expect(await refused.json()).toMatchObject({ error: { code: 'busy', limit: 3, retryAfterSeconds: 2 } });
+    expect(heavyReadStats().inUse).toBe(0);
+  });
+
+  it('a request finding every slot taken waits its turn (never more than the limit at once)', async () => {
+    faults.setDelay('heavy-read:wait-ms', 60_000);
+    clearDiffCache();
+    const before = heavyReadStats().peak;
+    const responses = await Promise.all([0, 1, 2, 3].map((i) => call(diffRoute, 'diff', { key: KEY, from: versions[i]!, to: versions[i + 1]! })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(heavyReadStats().peak).toBe(Math.max(before, 3));
     expect(heavyReadStats().inUse).toBe(0);
   });
 

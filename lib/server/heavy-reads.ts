@@ -4,9 +4,12 @@ import 'server-only';
  * raw download streams one) share one concurrency limit per replica, `maxHeavyReads` (default 3),
  * so a few viewers cannot take the process's memory with them. Each identified caller may hold at
  * most half of the slots (rounded up), so one person cannot take them all; anonymous callers (auth
- * mode `none`, the demo) count toward the total only. Over a limit a request is refused at once with
- * 503 `busy` and `Retry-After: 2` (no queue: a queued request would hold its socket and memory just
- * the same).
+ * mode `none`, the demo) count toward the total only.
+ *
+ * A request finding no free slot waits for one, up to HEAVY_READ_WAIT_MS, before anything is read
+ * (a state page asks for a diff and several versions' metadata at once: they take turns); past that,
+ * or when too many already wait, it is refused with 503 `busy` and `Retry-After: 2`. Waiting holds
+ * only the request, never a byte of state.
  *
  * A download holds its slot until its stream ends, fails or is cancelled by the client, and no
  * longer than this: a client that takes nothing for DOWNLOAD_PROGRESS_MS (it took the headers and
@@ -23,8 +26,14 @@ const RETRY_AFTER_SECONDS = 2;
 export const DOWNLOAD_PROGRESS_MS = 20_000;
 /** No download runs longer than this (about 400 KB/s for the largest state Lockboard reads). */
 export const DOWNLOAD_DEADLINE_MS = 10 * 60_000;
+/** Longest wait for a free slot before 503 `busy`. */
+export const HEAVY_READ_WAIT_MS = 10_000;
+/** Requests that may wait at once, per slot of the replica (more are refused at once). */
+const WAITERS_PER_SLOT = 4;
 
 const state = { inUse: 0, peak: 0, byCaller: new Map<string, number>() };
+/** Wakes the waiting requests (each tries again) when a slot is freed. */
+const waiting = new Set<() => void>();
 
 export type Release = () => void;
 
@@ -45,8 +54,8 @@ function busy(message: string, limit: number, scope: 'replica' | 'caller'): AppE
   return new AppError('busy', message, { limit, retryAfterSeconds: RETRY_AFTER_SECONDS, scope });
 }
 
-/** Takes a slot for `caller`, or throws 503 `busy` at once when none is free for them. The release is idempotent. */
-export function acquireHeavyRead(caller: HeavyReader): Release {
+/** Takes a slot for `caller` now, or throws 503 `busy` when none is free for them. The release is idempotent. */
+function takeSlot(caller: HeavyReader): Release {
   const limit = getConfig().maxHeavyReads;
   if (state.inUse >= limit) {
     throw busy(`This server is already running ${limit} diffs or raw downloads (its maxHeavyReads); try again in a few seconds.`, limit, 'replica');
@@ -64,16 +73,50 @@ export function acquireHeavyRead(caller: HeavyReader): Release {
     if (released) return;
     released = true;
     state.inUse--;
-    if (caller === null) return;
-    const left = (state.byCaller.get(caller) ?? 1) - 1;
-    if (left > 0) state.byCaller.set(caller, left);
-    else state.byCaller.delete(caller);
+    if (caller !== null) {
+      const left = (state.byCaller.get(caller) ?? 1) - 1;
+      if (left > 0) state.byCaller.set(caller, left);
+      else state.byCaller.delete(caller);
+    }
+    for (const wake of [...waiting]) wake();
   };
+}
+
+/** A slot for `caller` if one is free now, else null (never waits, never throws `busy`). */
+export function tryAcquireHeavyRead(caller: HeavyReader): Release | null {
+  try {
+    return takeSlot(caller);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'busy') return null;
+    throw e;
+  }
+}
+
+/** Takes a slot for `caller`, waiting up to HEAVY_READ_WAIT_MS for one; 503 `busy` past that. */
+export async function acquireHeavyRead(caller: HeavyReader): Promise<Release> {
+  const waitMs = faults.delay('heavy-read:wait-ms', HEAVY_READ_WAIT_MS);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return takeSlot(caller);
+    } catch (e) {
+      if (Date.now() >= deadline || waiting.size >= WAITERS_PER_SLOT * getConfig().maxHeavyReads) throw e;
+    }
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+      waiting.add(wake);
+    });
+  }
 }
 
 /** Runs `fn` holding a slot (a diff: the slot is freed when the answer is computed). */
 export async function withHeavyRead<T>(caller: HeavyReader, fn: () => Promise<T>): Promise<T> {
-  const release = acquireHeavyRead(caller);
+  const release = await acquireHeavyRead(caller);
   try {
     return await fn();
   } finally {

@@ -13,10 +13,10 @@ import { faults } from './faults';
 import { logger } from './logger';
 import { STATE_WORKER_MARK, type StateJob, type StateJobAnswer } from './state-worker';
 
-/** Old-generation heap of one job's thread (a diff of two 20 MiB states needs about a third of it). */
-export const JOB_HEAP_MB = 768;
-/** Longest one job may run (a diff of two 20 MiB states takes about 2 s). */
-export const JOB_DEADLINE_MS = 30_000;
+/** Old-generation heap of one job's thread (a diff of two typical 64 MiB states fits in 384 MB). */
+export const JOB_HEAP_MB = 512;
+/** Longest one job may run (a diff of two 27 MiB states takes about 2 s on an idle core). */
+export const JOB_DEADLINE_MS = 60_000;
 
 /**
  * Next's server bundles (next build, next dev) say so in NEXT_RUNTIME; elsewhere (vitest, tsx) this

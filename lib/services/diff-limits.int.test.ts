@@ -119,6 +119,7 @@ describe('limits answer 422 state_too_large, never 500', () => {
 describe('metadata of a large version', () => {
   it('is read off the event loop, under the heavy-read budget (503 busy when it is full)', async () => {
     useBackends([{ id: 'l', bucket }], { maxHeavyReads: 1 });
+    faults.setDelay('heavy-read:wait-ms', 0);
     // A download holds the only slot.
     const download = await call(objectRoute, 'object', { key: KEY, versionId: tls[0]! });
     expect(download.status).toBe(200);
@@ -127,8 +128,12 @@ describe('metadata of a large version', () => {
     expect(await busy.json()).toMatchObject({ error: { code: 'busy' } });
     // A small version needs no slot.
     expect((await call(metadataRoute, 'version-metadata', { key: 'small/terraform.tfstate', versionId: small })).status).toBe(200);
+    // Waiting for a slot, the read starts as soon as the download ends.
+    faults.setDelay('heavy-read:wait-ms', 60_000);
+    const waiting = call(metadataRoute, 'version-metadata', { key: KEY, versionId: tls[1]! });
+    await new Promise((r) => setTimeout(r, 300));
     await download.body!.cancel();
-    const res = await call(metadataRoute, 'version-metadata', { key: KEY, versionId: tls[1]! });
+    const res = await waiting;
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ metadata: { kind: 'plaintext', serial: 2, lineage: LINEAGE, instanceCount: 2000, versionId: tls[1] } });
     expect(heavyReadStats().inUse).toBe(0);

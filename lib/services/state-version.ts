@@ -10,7 +10,7 @@ import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { VersionMetadata } from '../api/versions';
 import { faults } from '../server/faults';
-import { acquireHeavyRead, type HeavyReader, type Release } from '../server/heavy-reads';
+import { acquireHeavyRead, tryAcquireHeavyRead, type HeavyReader } from '../server/heavy-reads';
 import { LruCache } from '../server/lru-cache';
 import { ownBytes, runOffThread } from '../server/off-thread';
 import { isStateKey } from '../terraform/paths';
@@ -85,35 +85,44 @@ export type { VersionMetadata } from '../api/versions';
 
 /**
  * Reads one version and its metadata: a small one here (a few ms), a large one in a worker thread
- * (off the event loop, memory-limited) holding a heavy-read slot of `caller`, taken only once the
- * size is known (503 `busy` when none is free).
+ * (off the event loop, memory-limited) holding a heavy-read slot of `caller`, taken once the size is
+ * known (waiting for one like any heavy read; 503 `busy` past the wait).
  */
 async function readVersionMetadata(backend: BackendConfig, key: string, versionId: string, caller: HeavyReader): Promise<VersionMetadata> {
-  const opened = await openStateVersion(backend, key, versionId);
+  let opened = await openStateVersion(backend, key, versionId);
   const size = opened.contentLength;
-  const stamp = { versionId: opened.versionId, etag: opened.etag, lastModified: opened.lastModified };
   if (size !== null && size <= INLINE_METADATA_BYTES) {
     const bytes = await opened.bytes();
-    return { ...parseStateFile(bytes).metadata, ...stamp, md5: crypto.createHash('md5').update(bytes).digest('hex') };
+    return { ...parseStateFile(bytes).metadata, ...stampOf(opened), md5: crypto.createHash('md5').update(bytes).digest('hex') };
   }
-  let release: Release;
-  try {
-    release = acquireHeavyRead(caller);
-    if (size !== null && size > maxJobBytes()) throw tooLargeToRead(backend, key, versionId, size, 'metadata');
-  } catch (e) {
+  if (size !== null && size > maxJobBytes()) {
     await opened.stream().cancel();
-    throw e;
+    throw tooLargeToRead(backend, key, versionId, size, 'metadata');
+  }
+  let release = tryAcquireHeavyRead(caller);
+  if (!release) {
+    // No slot free now: let go of the object while waiting for one (an idle response would hold its connection), then open it again.
+    await opened.stream().cancel();
+    release = await acquireHeavyRead(caller);
+    try {
+      opened = await openStateVersion(backend, key, versionId);
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
   try {
     const bytes = await opened.bytes();
     if (bytes.length > maxJobBytes()) throw tooLargeToRead(backend, key, versionId, bytes.length, 'metadata');
     const answer = await runOffThread({ kind: 'metadata', bytes: ownBytes(bytes) }, 'metadata', { backend: backend.id, key });
     if (!answer.ok || answer.kind !== 'metadata') throw new Error(`unexpected answer to a metadata job: ${answer.ok ? answer.kind : answer.reason}`);
-    return { ...answer.metadata, ...stamp, md5: answer.md5 };
+    return { ...answer.metadata, ...stampOf(opened), md5: answer.md5 };
   } finally {
     release();
   }
 }
+
+const stampOf = (opened: OpenedObject) => ({ versionId: opened.versionId, etag: opened.etag, lastModified: opened.lastModified });
 
 /** Metadata of immutable versions, kept by (bucket, key, version ID). */
 const metadataCache = new LruCache<VersionMetadata>(5000);

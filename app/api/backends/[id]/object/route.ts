@@ -18,7 +18,7 @@ export const GET = backendRoute('/api/backends/[id]/object', async (backend, req
   const query = parseInput(objectQuerySchema, queryOf(request));
   const identity = identify(request, getConfig());
   // The slot is held until the stream ends, the client goes away or stops reading (released on any failure before).
-  const release = acquireHeavyRead(heavyReaderOf(request));
+  const release = await acquireHeavyRead(heavyReaderOf(request));
   let download: Awaited<ReturnType<typeof auditedDownload>>;
   try {
     download = await auditedDownload(identity, backend, query.key, query.versionId);

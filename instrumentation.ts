@@ -11,10 +11,10 @@ export async function register() {
     const { validateConfigOrExit } = await import('./lib/server/startup');
     validateConfigOrExit();
     // Audit records left `pending` by a server that died mid-mutation are completed as `interrupted`.
-    const { startInterruptedSweep } = await import('./lib/audit/audit-log');
+    const { startInterruptedSweep } = await import('./lib/jobs/audit-sweep');
     startInterruptedSweep();
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
-    const { startAlerting } = await import('./lib/watch/alerting');
+    const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
   }
 }

@@ -7,7 +7,7 @@ import { ModalDialog } from './modal-dialog';
 import { ReasonField } from './reason-field';
 import { auditRecordHref } from '@/lib/client/action-notices';
 import { bulkUnlockConfirmation, BULK_UNLOCK_MAX } from '@/lib/api/bulk-unlock-rules';
-import type { BulkUnlockOutcome } from '@/lib/api/triage';
+import type { BulkUnlockOutcome } from '@/lib/api/bulk-unlock';
 import type { BulkUnlockSummary, SelectedLock } from '@/lib/queries/bulk-unlock';
 
 const OUTCOME_TEXT: Record<BulkUnlockOutcome, { label: string; tone: 'green' | 'amber' | 'gray' | 'red' }> = {

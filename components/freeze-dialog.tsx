@@ -4,7 +4,7 @@ import { Badge } from './badge';
 import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
 import { TimeText } from './time-text';
-import type { FreezeBody, FreezeOutcome, FreezeResponse } from '@/lib/api/triage';
+import type { FreezeBody, FreezeOutcome, FreezeResponse } from '@/lib/api/freeze';
 
 const OUTCOME: Record<FreezeOutcome, { label: string; tone: 'green' | 'blue' | 'amber' | 'red' }> = {
   frozen: { label: 'frozen', tone: 'green' },

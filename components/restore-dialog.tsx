@@ -10,6 +10,7 @@ import type { LockStatus } from '@/lib/client/lock-status';
 import { TimeText } from './time-text';
 import type { DiffResult } from '@/lib/api/diff';
 import type { Lock } from '@/lib/api/locks';
+import type { RestoreChanged } from '@/lib/api/restore';
 import type { StateKind } from '@/lib/api/versions';
 
 /** One end of the restore: the version chosen, or the current one. */
@@ -24,15 +25,8 @@ export interface RestoreSide {
   deleteMarker?: boolean;
 }
 
-/** What a failed restore says it did (the server's `changed`). */
-export interface RestoreChangedView {
-  objectWritten: boolean | null;
-  newVersionId: string | null;
-  digestUpdated: boolean;
-  /** false: refused before Lockboard held any lock (absent from older servers: unknown). */
-  lockTaken?: boolean;
-  lockReleased: boolean;
-}
+/** What a failed restore says it did (the server's `changed`; `lockTaken` absent from older servers: unknown). */
+export type RestoreChangedView = Omit<RestoreChanged, 'lockTaken'> & Partial<Pick<RestoreChanged, 'lockTaken'>>;
 
 export interface RestoreErrorView {
   code: string;

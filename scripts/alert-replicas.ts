@@ -15,7 +15,6 @@
  *   npm run test:alert-replicas   (builds into LOCKBOARD_DIST_DIR, default .next-alerts, unless
  *                                  ALERTS_SKIP_BUILD=1 and a build exists; `npm test` runs it so)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,28 +24,25 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { LockboardEvent } from '../lib/api/alerts';
 import { verifySignature } from '../lib/notify/format';
 import { TerraformWriter } from './lib/terraform-writer';
-import { awsEnv, freePort, startMoto } from './lib/moto';
+import { awsEnv, startMoto } from './lib/moto';
 import { processTree } from './lib/process-tree';
+import { startApp, type AppProcess } from './lib/app-process';
+import { sleep } from './lib/wait';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-alerts';
 const SECRET = 'replica-test-secret';
 const STALE_S = 6;
 const REMIND_S = 15;
-// Lease of a claim: timeout × attempts + back-off + 10 s (lib/watch/alerting.ts) = 2×2 + 0.5 + 10 s.
+// Lease of a claim: timeout × attempts + back-off + 10 s (lib/jobs/alerting/claims.ts) = 2×2 + 0.5 + 10 s.
 const TIMEOUT_S = 2;
 const RETRIES = 1;
 const LEASE_MS = TIMEOUT_S * 1000 * (RETRIES + 1) + 500 * (2 ** RETRIES - 1) + 10_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => console.log(`[alert-replicas] ${m}`);
 const started = Date.now();
 
-interface App {
+interface App extends AppProcess {
   name: string;
-  base: string;
-  child: ChildProcess;
-  output: () => string;
 }
 
 interface Received {
@@ -58,29 +54,9 @@ interface Received {
   acknowledged: boolean;
 }
 
-async function startApp(name: string, configFile: string, endpoint: string): Promise<App> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production', H7_REPLICA_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${output}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    if (Date.now() > deadline) throw new Error(`${name} did not start: ${output}`);
-    await sleep(200);
-  }
-  return { name, base, child, output: () => output };
+async function startReplica(name: string, configFile: string, endpoint: string): Promise<App> {
+  const app = await startApp({ distDir, name, timeoutMs: 90_000, env: { ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, H7_REPLICA_SECRET: SECRET } });
+  return { name, ...app };
 }
 
 /** Waits until `done()` holds; false after `ms` (the caller's check then fails, naming what it waited for). */
@@ -154,7 +130,7 @@ async function main(): Promise<void> {
         channels: [{ name: 'hook', type: 'webhook', url: receiver, secretEnv: 'H7_REPLICA_SECRET', events: ['lock.stale', 'lock.released', 'mutation'], timeoutSeconds: TIMEOUT_S, retries: RETRIES }],
       }),
     );
-    apps.push(...(await Promise.all(['r1', 'r2', 'r3'].map((name) => startApp(name, configFile, moto.endpoint)))));
+    apps.push(...(await Promise.all(['r1', 'r2', 'r3'].map((name) => startReplica(name, configFile, moto.endpoint)))));
     log(`three replicas up: ${apps.map((a) => `${a.name} ${a.base} (pid ${a.child.pid})`).join(', ')}`);
 
     // The holder is gone (killed): its lock stays behind. Nobody views the dashboard from here on.

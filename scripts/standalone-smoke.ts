@@ -15,6 +15,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { waitHealthy } from './lib/app-process';
+import { stopProcess } from './lib/process-tree';
 import { awsEnv, freePort, startMoto } from './lib/moto';
 import { hasBuild, nextBuild } from './lib/next-build';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -109,33 +111,6 @@ function pageUrls(): string[] {
   return walk(path.join(root, 'app')).map((dir) => `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/')}`.replace(/\/$/, '') || '/');
 }
 
-/**
- * Stops a server: SIGTERM, then SIGKILL if it has not exited after 10 s (Next's graceful shutdown
- * waits for open keep-alive connections, such as the smoke browser's).
- */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`server not healthy within 60 s:\n${output()}`);
-}
-
 /** Status of a GET with this Host header (fetch() would replace Host). */
 function statusWithHost(url: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -214,7 +189,7 @@ async function main(): Promise<void> {
     /** Starts the image's CMD as nobody; resolves once /api/health answers. */
     const start = async (extra: Record<string, string>) => {
       const { child, port, state } = await spawnServer(extra);
-      await waitHealthy(`http://127.0.0.1:${port}/api/health`, child, () => state.output);
+      await waitHealthy(`http://127.0.0.1:${port}`, child, { name: 'the server', output: () => state.output });
       return { child, port, base: `http://127.0.0.1:${port}`, state };
     };
     /** Starts the image's CMD with a bad configuration: it must exit non-zero with one line naming `names`, before any "Ready". */
@@ -245,7 +220,7 @@ async function main(): Promise<void> {
     const stop = async () => {
       const child = server;
       server = null;
-      if (child) await terminate(child);
+      if (child) await stopProcess(child);
     };
     const first = await start({});
     const { child, port, base } = first;
@@ -322,7 +297,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     const last = server as ChildProcess | null;
-    if (last) await terminate(last);
+    if (last) await stopProcess(last);
     await moto.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
  * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
  * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
  * alert replicas (three built app processes, exactly-once alerting), the Docker image's files
- * (standalone), the demo as a user runs it, Playwright end-to-end. It keeps going after a failure so
+ * (standalone), the demo as a user runs it, the `lockboard` CLI and MCP server, Playwright end-to-end. It keeps going after a failure so
  * the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
  */
@@ -49,9 +49,14 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
     run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['tsx', 'scripts/standalone-smoke.ts'], { STANDALONE_SKIP_BUILD: '1' })() : null),
   },
   {
-    // `npm run demo` as a user runs it: only its own lines on the terminal; moto killed, restarted, re-seeded.
+    // `npm run demo` as a user runs it: only its own lines; the dead run's group, a signed webhook delivery; moto killed and restarted with its data (the audit kept).
     name: 'demo',
     run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/demo-smoke.ts')() : null),
+  },
+  {
+    // The `lockboard` package packed and installed from its tarball, CLI and MCP server against the built app (about 2 minutes).
+    name: 'cli',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['vitest', 'run', '--config', 'lib/cli/vitest.stack.mts'])() : null),
   },
   {
     name: 'e2e',

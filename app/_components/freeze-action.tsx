@@ -2,7 +2,7 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { AppError } from '@/lib/api/errors';
-import type { FreezeResponse } from '@/lib/api/triage';
+import type { FreezeResponse } from '@/lib/api/freeze';
 import { announce } from '@/lib/client/action-notices';
 import { useConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
 import { useFreeze, useUnfreeze } from '@/lib/queries/freeze';

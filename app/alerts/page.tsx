@@ -1,4 +1,4 @@
-import { alertsOverview } from '@/lib/watch/alerting';
+import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 import { TimeText } from '@/components/time-text';
 import { TestMessageButton } from './test-button';
 

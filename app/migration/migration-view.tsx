@@ -5,7 +5,7 @@ import { Badge } from '@/components/badge';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { AppError } from '@/lib/api/errors';
-import type { LockModeSeen, MigrationCleanupBody } from '@/lib/api/triage';
+import type { LockModeSeen, MigrationCleanupBody } from '@/lib/api/migration';
 import { formatAge } from '@/lib/client/format';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { migrationQuery, useMigrationCleanup } from '@/lib/queries/migration';

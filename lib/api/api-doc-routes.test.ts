@@ -73,7 +73,7 @@ describe('docs/api.md route table', () => {
       const rel = path.relative(root, file);
       const source = fs.readFileSync(file, 'utf8');
       expect(source, `${rel} defines no zod schema of its own`).not.toMatch(/from 'zod'/);
-      const takesInput = /parseInput\(|mutationRoute\(/.test(source);
+      const takesInput = /parseInput\(|[mM]utationRoute\(/.test(source);
       const imports = [...source.matchAll(/import \{([^}]*)\} from '@\/lib\/api\/([\w-]+)'/g)].flatMap((m) =>
         m[1]!.split(',').map((n) => ({ name: n.trim().replace(/^type\s+/, ''), module: m[2]! })),
       );

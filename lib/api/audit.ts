@@ -13,6 +13,12 @@ export interface AuditRecord {
   completedAt: string | null;
   user: string;
   anonymous: boolean;
+  /**
+   * The tool the change was made through, as the request named it in `X-Lockboard-Client`
+   * (`cli/<version>`, `mcp/<agent>`): printable ASCII, at most 128 characters; absent when not named.
+   * `user` is still the identity the server verified (the human behind an agent).
+   */
+  via?: string | null;
   backend: string;
   /** The state key the change was about (null when the request did not say). */
   key: string | null;

@@ -1,5 +1,5 @@
 /**
- * What the browser needs of the bulk unlock contract, without zod (lib/api/triage.ts holds the
+ * What the browser needs of the bulk unlock contract, without zod (lib/api/bulk-unlock.ts holds the
  * schemas and re-exports these): the request cap and the typed confirmation.
  */
 

@@ -9,6 +9,10 @@
  * Browser-safe: types only from lib/terraform (pure), no server-only import.
  */
 import type { Lock, LockSource } from '../terraform/locks';
+import type { RestoreChanged } from './restore';
+
+/** What a restore reports it did when it failed part-way (declared with the restore contract). */
+export type { RestoreChanged } from './restore';
 
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -49,18 +53,6 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** What a restore reports it did when it failed part-way (or succeeded with something left over). */
-export interface RestoreChanged {
-  /** null: could not be determined (the write's answer was lost and the follow-up read failed). */
-  objectWritten: boolean | null;
-  newVersionId: string | null;
-  digestUpdated: boolean;
-  /** Whether Lockboard had taken (part of) its Terraform lock: false when the state was locked by someone else first. */
-  lockTaken: boolean;
-  /** Whether the lock Lockboard took was given back (true when none was taken). */
-  lockReleased: boolean;
-}
-
 /**
  * Facts any error may carry on top of its code's own details: the backend and state key it is
  * about, and, for a mutation that may have partly happened (restore), what it changed.
@@ -94,7 +86,8 @@ export type RefusalReason = 'read_only' | 'not_operator' | 'not_allowed' | 'cros
 export interface ErrorDetailsMap {
   bad_request: { problems?: string[]; backend?: string; key?: string; versionId?: string; prefix?: string; count?: number };
   unauthorized: NoDetails;
-  forbidden: { reason: Exclude<RefusalReason, 'content_type'>; role?: string };
+  /** `keys`: a multi-item request's keys the caller may not change (the first 50; `key` is the first). */
+  forbidden: { reason: Exclude<RefusalReason, 'content_type'>; role?: string; keys?: string[] };
   /** The request's Host is not one Lockboard serves (DNS rebinding guard). */
   misdirected_request: { reason: 'host_not_allowed' };
   unsupported_media_type: { reason: 'content_type' };

@@ -17,8 +17,12 @@ export const restoreBodySchema = z
 
 export type RestoreBody = z.infer<typeof restoreBodySchema>;
 
-/** What a restore changed (in error details and the audit record); `objectWritten` null = could not be determined. */
+/**
+ * What a restore changed, in its error's `changed` detail (a failure part-way, or success with
+ * something left over) and in the audit record.
+ */
 export interface RestoreChanged {
+  /** null: could not be determined (the write's answer was lost and the follow-up read failed). */
   objectWritten: boolean | null;
   newVersionId: string | null;
   digestUpdated: boolean;

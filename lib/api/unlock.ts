@@ -1,39 +1,43 @@
 /** `POST /api/backends/{id}/unlock`: force-unlock exactly the lock the operator saw. */
 import { z } from 'zod';
 import type { LockSource } from '../terraform/locks';
-import { reasonSchema, stateKeySchema } from './common';
+import { lockIdSchema, lockSourceSchema, reasonSchema, stateKeySchema } from './common';
+import { lockSeenSchema, type LockSeen } from './locks';
 
-/** Largest raw lock value echoed back as `seen` (Terraform writes a few hundred bytes). */
-export const MAX_SEEN_LOCK_BYTES = 16_384;
+export { MAX_SEEN_LOCK_BYTES } from './locks';
 /** Body cap of `POST …/unlock`: room for the key, reason and the raw values seen (the other mutations take 16 KiB). */
 export const UNLOCK_BODY_LIMIT = 64 * 1024;
 
+/** One lock as listed by `GET /locks`: its key, ID, `seen` as is, and its side when it has only one. */
+const lockRefShape = {
+  key: stateKeySchema,
+  /** The lock ID the operator saw; '' only for a malformed lock without ID, matched by `seen`. */
+  id: lockIdSchema,
+  /** Release only this side (a split lock's sides are released one at a time). */
+  source: lockSourceSchema.optional(),
+  seen: lockSeenSchema.optional(),
+};
+
+/** A lock without ID (malformed) is named by a raw value seen instead. */
+function identified(lock: { id: string; seen?: LockSeen }): boolean {
+  const seen = lock.seen;
+  return lock.id !== '' || (seen !== undefined && (seen.dynamodbInfo !== undefined || seen.dynamodbInfoJson !== undefined || seen.dynamodbInfoSha256 !== undefined || seen.lockfileEtag !== undefined));
+}
+
+const IDENTIFIED = {
+  message: 'the lock ID is required (a lock without ID is identified by the raw value seen: seen.dynamodbInfo, seen.dynamodbInfoJson or seen.lockfileEtag)',
+  path: ['id'],
+};
+
+/** One lock named by a request that takes several (`POST …/unlock-many`). */
+export const lockRefSchema = z.object(lockRefShape).strict().refine(identified, IDENTIFIED);
+
+export type LockRef = z.infer<typeof lockRefSchema>;
+
 export const unlockBodySchema = z
-  .object({
-    key: stateKeySchema,
-    /** The lock ID the operator saw; '' only for a malformed lock without ID, matched by `seen`. */
-    id: z.string().max(256),
-    reason: reasonSchema,
-    source: z.enum(['dynamodb', 's3']).optional(),
-    seen: z
-      .object({
-        dynamodbInfo: z.string().max(MAX_SEEN_LOCK_BYTES).nullable().optional(),
-        /** A malformed item whose `Info` is not a string (number, map, NULL…): its attribute as canonical JSON. */
-        dynamodbInfoJson: z.string().max(MAX_SEEN_LOCK_BYTES).optional(),
-        /** An oversized `Info` (over 16 KiB) is matched by the SHA-256 of its exact string. */
-        dynamodbInfoSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-        lockfileEtag: z.string().max(256).optional(),
-        // The listing also carries the body it read; accepted (and audited) but the ETag is what is checked.
-        lockfileBody: z.string().max(MAX_SEEN_LOCK_BYTES).nullable().optional(),
-      })
-      .strict()
-      .optional(),
-  })
+  .object({ ...lockRefShape, reason: reasonSchema })
   .strict()
-  .refine((b) => b.id !== '' || (b.seen !== undefined && (b.seen.dynamodbInfo !== undefined || b.seen.dynamodbInfoJson !== undefined || b.seen.dynamodbInfoSha256 !== undefined || b.seen.lockfileEtag !== undefined)), {
-    message: 'the lock ID is required (a lock without ID is identified by the raw value seen: seen.dynamodbInfo, seen.dynamodbInfoJson or seen.lockfileEtag)',
-    path: ['id'],
-  });
+  .refine(identified, IDENTIFIED);
 
 export type UnlockBody = z.infer<typeof unlockBodySchema>;
 

@@ -13,7 +13,8 @@ import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation } from '../testing/mutation-requests';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { beginAudit, completeAudit, flushRefusalSummaries, recordRefusal, resetRefusalThrottleForTests } from './audit-log';
+import { beginAudit, completeAudit } from './audit-log';
+import { flushRefusalSummaries, recordRefusal, resetRefusalThrottleForTests } from './audit-refusals';
 import type { AuditRecord } from './audit-record';
 
 const w = new TerraformWriter();

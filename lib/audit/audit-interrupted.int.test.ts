@@ -10,7 +10,9 @@ import { getConfig } from '../server/config';
 import { useBackends } from '../testing/integration-env';
 import { readAuditObjects } from '../testing/mutation-requests';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { beginAudit, interruptedAfterMs, listAudit, sweepInterrupted } from './audit-log';
+import { beginAudit } from './audit-log';
+import { interruptedAfterMs, sweepInterrupted } from './audit-interrupted';
+import { listAudit } from './audit-listing';
 import { auditObjectKey, type AuditRecord } from './audit-record';
 
 const w = new TerraformWriter();

@@ -95,6 +95,7 @@ export function parseAuditRecord(text: string): AuditRecord | null {
     errorCode: typeof r.errorCode === 'string' ? r.errorCode : null,
     errorMessage: typeof r.errorMessage === 'string' ? r.errorMessage : null,
     details: typeof r.details === 'object' && r.details !== null ? (r.details as Record<string, unknown>) : null,
+    ...(typeof r.via === 'string' ? { via: r.via } : {}),
   };
 }
 

@@ -9,8 +9,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { BackendConfig } from '../server/config';
 import { logger } from '../server/logger';
-import { callOrigin } from '../server/call-origin';
-import { recordAwsCall, recordThrottle } from '../server/metrics';
+import { callOrigin, isBackgroundOrigin } from '../server/call-origin';
+import { recordAwsCall, recordBackgroundLimit, recordThrottle } from '../server/metrics';
+import { DEFAULT_BUDGET, EndpointBudget } from '../server/read-budget';
 import { isThrottling } from './errors';
 
 interface Stackable {
@@ -32,16 +33,55 @@ export function lastThrottledAt(backendId: string): number | null {
   return lastThrottled.get(backendId) ?? null;
 }
 
-/** Counts each attempt (inside the retry middleware) and each throttling answer; logs the first throttling after a quiet minute. */
-function instrument<T>(client: T, service: string, backendId: string): T {
+// On globalThis: Next.js may bundle this module more than once, and an endpoint has one budget.
+const budgetsKey = Symbol.for('lockboard.readBudgets');
+
+function budgets(): Map<string, EndpointBudget> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, EndpointBudget> | undefined>;
+  holder[budgetsKey] ??= new Map();
+  return holder[budgetsKey];
+}
+
+/**
+ * The read budget of the endpoint a backend's `service` requests go to: an explicit endpoint is one
+ * server for every service (as moto or a VPC endpoint proxy), AWS's own are one per service and region.
+ */
+export function endpointBudget(backend: BackendConfig, service: string): EndpointBudget {
+  const key = backend.endpoint ? `endpoint ${backend.endpoint}` : `${service} ${backend.region}`;
+  let budget = budgets().get(key);
+  if (!budget) {
+    budget = new EndpointBudget({ ...DEFAULT_BUDGET, now: Date.now, onLimit: recordBackgroundLimit });
+    budgets().set(key, budget);
+  }
+  return budget;
+}
+
+/**
+ * Counts each attempt (inside the retry middleware) and each throttling answer; logs the first
+ * throttling after a quiet minute. Each attempt first takes a slot of its endpoint's budget: live
+ * reads first, background reads (inventory, last writers, histories) only in what is left and
+ * backing off when AWS throttles or live reads slow down (lib/server/read-budget.ts).
+ */
+function instrument<T>(client: T, service: string, backend: BackendConfig): T {
+  const backendId = backend.id;
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      recordAwsCall(service, operation, callOrigin());
+      const origin = callOrigin();
+      const priority = isBackgroundOrigin(origin) ? 'background' : 'live';
+      const budget = endpointBudget(backend, service);
+      const release = await budget.acquire(priority, backendId);
+      recordAwsCall(service, operation, origin);
+      const startedAt = Date.now();
       try {
-        return await next(args);
+        const out = await next(args);
+        if (priority === 'live') budget.onLiveLatency(Date.now() - startedAt);
+        else budget.onBackgroundSuccess(backendId);
+        return out;
       } catch (e) {
+        if (priority === 'live') budget.onLiveLatency(Date.now() - startedAt);
         if (isThrottling(e)) {
+          budget.onThrottle(backendId);
           recordThrottle(service, operation);
           const now = Date.now();
           const previous = lastThrottled.get(backendId);
@@ -49,6 +89,8 @@ function instrument<T>(client: T, service: string, backendId: string): T {
           lastThrottled.set(backendId, now);
         }
         throw e;
+      } finally {
+        release();
       }
     },
     { step: 'finalizeRequest', name: 'lockboardCallCounter', priority: 'low' },
@@ -85,7 +127,7 @@ const dynamoClients = new Map<string, DynamoDBClient>();
 export function s3Client(backend: BackendConfig): S3Client {
   let client = s3Clients.get(backend.id);
   if (!client) {
-    client = instrument(new S3Client({ ...commonOptions(backend), forcePathStyle: backend.forcePathStyle }), 's3', backend.id);
+    client = instrument(new S3Client({ ...commonOptions(backend), forcePathStyle: backend.forcePathStyle }), 's3', backend);
     s3Clients.set(backend.id, client);
   }
   return client;
@@ -94,7 +136,7 @@ export function s3Client(backend: BackendConfig): S3Client {
 export function dynamoClient(backend: BackendConfig): DynamoDBClient {
   let client = dynamoClients.get(backend.id);
   if (!client) {
-    client = instrument(new DynamoDBClient(commonOptions(backend)), 'dynamodb', backend.id);
+    client = instrument(new DynamoDBClient(commonOptions(backend)), 'dynamodb', backend);
     dynamoClients.set(backend.id, client);
   }
   return client;
@@ -105,4 +147,5 @@ export function resetClientsForTests(): void {
   s3Clients.clear();
   dynamoClients.clear();
   lastThrottled.clear();
+  budgets().clear();
 }

@@ -3,13 +3,13 @@ import { GET as auditRoute } from '@/app/api/audit/route';
 import { POST as digestRoute } from '@/app/api/backends/[id]/digest/route';
 import { POST as unlockRoute } from '@/app/api/backends/[id]/unlock/route';
 import { GET as sessionRoute } from '@/app/api/session/route';
-import { listAudit } from '../audit/audit-log';
+import { listAudit } from '../audit/audit-listing';
 import { marshalLockInfo } from '../terraform/lock-info';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile, readLockItem } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 import { z } from 'zod';
-import { mutationRoute } from './mutation-route';
+import { bulkMutationRoute, mutationRoute } from './mutation-route';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -198,6 +198,76 @@ describe('the audit store', () => {
     expect((await get('limit=0')).status).toBe(400);
     expect((await get('outcome=maybe')).status).toBe(400);
     expect((await get('backend=nope')).status).toBe(404);
+  });
+});
+
+describe('every change authorised on its own key (the wrappers themselves)', () => {
+  const SCOPED = { authMode: 'proxy', accessRules: [{ backends: ['main'], keys: ['team-a/**'], groups: ['team-a-oncall'], role: 'operator' }] };
+  const bob = { 'x-forwarded-email': 'bob@example.com', 'x-forwarded-groups': 'team-a-oncall' };
+  const keysSchema = z.object({ keys: z.array(z.string()), reason: z.string() });
+
+  it('a one-state route that names no key is refused, never authorised as "some key"', async () => {
+    useBackends(backends, SCOPED);
+    const run = vi.fn(async () => 'changed');
+    const route = mutationRoute({ route: '/x', action: 'restore', schema: z.object({ reason: z.string() }), audit: (b) => ({ key: '', reason: b.reason, seen: null }), run });
+    const res = await callMutation(route, 'x', 'main', { reason: 'no key' }, { headers: bob });
+    expect(res.status).toBe(500);
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('a multi-item route: one key outside the rules refuses all (403, run never starts), each refused key recorded under itself', async () => {
+    useBackends(backends, SCOPED);
+    const run = vi.fn(async () => 'changed');
+    const route = bulkMutationRoute({ route: '/x', action: 'unfreeze', schema: keysSchema, audit: (b) => ({ reason: b.reason, seen: {} }), items: (b) => b.keys, subject: (key) => ({ key, action: 'unfreeze', seen: { probe: 'wrapper' } }), run });
+    const keys = ['team-a/one.tfstate', 'team-b/two.tfstate', 'team-c/three.tfstate'];
+    const res = await callMutation(route, 'x', 'main', { keys, reason: 'probe' }, { headers: bob });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: 'forbidden', reason: 'not_allowed', keys: ['team-b/two.tfstate', 'team-c/three.tfstate'] });
+    expect(res.body.error?.message).toMatch(/2 of the 3 states/);
+    expect(run).not.toHaveBeenCalled();
+    const probes = (await readAuditObjects(w, bucket, 'lockboard-audit/')).filter((r) => (r.seen as { probe?: string } | null)?.probe === 'wrapper');
+    expect(probes.map((r) => [r.key, r.action, r.outcome, r.errorCode]).sort()).toEqual([
+      ['team-b/two.tfstate', 'unfreeze', 'refused', 'forbidden'],
+      ['team-c/three.tfstate', 'unfreeze', 'refused', 'forbidden'],
+    ]);
+  });
+
+  it('a multi-item route listing no item, or an item without a key, is refused before anything runs', async () => {
+    useBackends(backends, SCOPED);
+    const run = vi.fn(async () => 'changed');
+    const spec = { route: '/x', action: 'unfreeze' as const, schema: keysSchema, audit: (b: { reason: string }) => ({ reason: b.reason, seen: {} }), items: (b: { keys: string[] }) => b.keys, run };
+    const none = await callMutation(bulkMutationRoute({ ...spec, subject: (key) => ({ key, action: 'unfreeze', seen: {} }) }), 'x', 'main', { keys: [], reason: 'r' }, { headers: bob });
+    expect(none.status).toBe(400);
+    const keyless = await callMutation(bulkMutationRoute({ ...spec, subject: () => ({ key: '', action: 'unfreeze', seen: {} }) }), 'x', 'main', { keys: ['team-a/one.tfstate'], reason: 'r' }, { headers: bob });
+    expect(keyless.status).toBe(500);
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('each item runs under its own record with its key and the request’s id; an item the request did not list cannot run', async () => {
+    useBackends(backends, SCOPED);
+    const ran: string[] = [];
+    const route = bulkMutationRoute({
+      route: '/x',
+      action: 'unfreeze',
+      schema: keysSchema,
+      audit: (b) => ({ reason: b.reason, seen: { probe: 'steps' } }),
+      items: (b) => b.keys,
+      subject: (key) => ({ key, action: 'unfreeze', seen: { probe: 'steps' } }),
+      run: async (_b, keys, ctx) => {
+        for (const key of keys) await ctx.step(key, async () => void ran.push(key));
+        const stray = await ctx.step('team-a/not-listed.tfstate', async () => void ran.push('stray')).catch((e: Error) => e.message);
+        return { auditId: ctx.auditId, stray };
+      },
+    });
+    const keys = ['team-a/one.tfstate', 'team-a/two.tfstate'];
+    const res = await callMutation(route, 'x', 'main', { keys, reason: 'steps' }, { headers: bob });
+    expect(res.status).toBe(200);
+    expect(ran).toEqual(keys);
+    expect(res.body.stray).toMatch(/had not listed/);
+    const records = (await readAuditObjects(w, bucket, 'lockboard-audit/')).filter((r) => (r.seen as { probe?: string } | null)?.probe === 'steps');
+    const request = records.find((r) => r.id === res.body.auditId);
+    expect(request).toMatchObject({ key: null, action: 'unfreeze', outcome: 'succeeded', seen: { keys } });
+    expect(records.filter((r) => r.id !== res.body.auditId).map((r) => [r.key, r.outcome, (r.seen as { bulkId?: string }).bulkId]).sort()).toEqual(keys.map((k) => [k, 'succeeded', res.body.auditId]));
   });
 });
 

@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AppError } from '../api/errors';
 import { bulkUnlockConfirmation } from '../api/bulk-unlock-rules';
-import type { BulkLock, BulkUnlockItemResult, BulkUnlockOutcome, BulkUnlockResponse } from '../api/triage';
+import type { BulkUnlockItemResult, BulkUnlockOutcome, BulkUnlockResponse } from '../api/bulk-unlock';
 import type { Lock } from '../terraform/locks';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';
 import { statesKeys } from './states';
+import { lockRefOf } from './unlock';
 
 export type SelectedLock = Lock & { backendId: string; backendName: string };
 
@@ -16,13 +17,6 @@ export interface BulkUnlockSummary {
   partial: boolean;
   /** The bulk action's own audit record, per backend. */
   bulkIds: Array<{ backendId: string; id: string }>;
-}
-
-function bulkLockOf(lock: Lock): BulkLock {
-  const seen: NonNullable<BulkLock['seen']> = {};
-  if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
-  if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
-  return { key: lock.key, id: lock.id, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
 }
 
 /**
@@ -39,7 +33,7 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
     try {
       const res = await fetchJson<BulkUnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock-many`, {
         method: 'POST',
-        body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(bulkLockOf) }),
+        body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(lockRefOf) }),
       });
       summary.bulkIds.push({ backendId, id: res.bulkId });
       summary.results.push(...res.results.map((r) => ({ ...r, backendId, backendName })));

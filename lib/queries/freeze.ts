@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { FreezeBody, FreezeResponse, UnfreezeBody, UnfreezeResponse } from '../api/triage';
+import type { FreezeBody, FreezeResponse, UnfreezeBody, UnfreezeResponse } from '../api/freeze';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { MigrationCleanupBody, MigrationCleanupResponse, MigrationResponse } from '../api/triage';
+import type { MigrationCleanupBody, MigrationCleanupResponse, MigrationResponse } from '../api/migration';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Audited } from '../api/common';
-import type { UnlockBody, UnlockResult } from '../api/unlock';
+import type { LockRef, UnlockBody, UnlockResult } from '../api/unlock';
 import type { Lock } from '../api/locks';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
@@ -16,14 +16,14 @@ export function postUnlock(backendId: string, body: UnlockRequest): Promise<Unlo
   return fetchJson<UnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock`, { method: 'POST', body: JSON.stringify(body) });
 }
 
-/** The request for exactly the lock shown: its ID, the raw values read, and its side when it has one. */
+/** Exactly the lock shown, as `GET /locks` listed it: key, ID, `seen` as is, and its side when it has only one. */
+export function lockRefOf(lock: Lock): LockRef {
+  return { key: lock.key, id: lock.id, seen: lock.seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
+}
+
+/** The request for exactly the lock shown. */
 export function unlockRequestFor(lock: Lock, reason: string): UnlockRequest {
-  const seen: UnlockRequest['seen'] = {};
-  if (lock.seen.dynamodbInfo !== undefined) seen.dynamodbInfo = lock.seen.dynamodbInfo;
-  if (lock.seen.dynamodbInfoJson !== undefined) seen.dynamodbInfoJson = lock.seen.dynamodbInfoJson;
-  if (lock.seen.dynamodbInfoSha256 !== undefined) seen.dynamodbInfoSha256 = lock.seen.dynamodbInfoSha256;
-  if (lock.seen.lockfileEtag !== undefined) seen.lockfileEtag = lock.seen.lockfileEtag;
-  return { key: lock.key, id: lock.id, reason, seen, ...(lock.sources.length === 1 ? { source: lock.sources[0] } : {}) };
+  return { ...lockRefOf(lock), reason };
 }
 
 /**

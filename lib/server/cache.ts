@@ -2,7 +2,7 @@
  * A short in-process cache with in-flight sharing: while a read is running every caller awaits the
  * same promise, and its result (value or error) is reused for `ttlMs`. This is what makes fifty
  * polling browsers cost AWS the same as one. An expired entry is never served: the next caller
- * waits for a new load. (Backend listings are not cached here: their watcher, lib/watch/watcher.ts,
+ * waits for a new load. (Backend listings are not cached here: their watcher, lib/server/watcher.ts,
  * keeps them fresh.)
  */
 import { recordCache } from './metrics';

@@ -1,13 +1,18 @@
 import 'server-only';
 /**
  * Which part of Lockboard made an AWS call: the backend watcher (its periodic read and the
- * evaluation of that read), alerting (event claims and deliveries), the inventory indexer, or a
- * request. Counted per origin in `lockboard_aws_calls_total` so that "alerting adds no reads" is a
+ * evaluation of that read), alerting (event claims and deliveries), the inventory indexer, other
+ * background reads (last writers, version histories, posture history), or a request. Counted per origin in `lockboard_aws_calls_total` so that "alerting adds no reads" is a
  * number one can read, not an inference from two runs' totals.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'request';
+export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'request';
+
+/** Origins whose AWS requests yield to live reads (lib/server/read-budget.ts). */
+export function isBackgroundOrigin(origin: CallOrigin): boolean {
+  return origin === 'inventory' || origin === 'background';
+}
 
 // On globalThis: the SDK middleware that reads it and the code that sets it may sit in different
 // Next.js bundles (routes, instrumentation), and they must share one store.

@@ -14,6 +14,8 @@ interface Metrics {
   requestDuration: Histogram<'route' | 'method' | 'status'>;
   deliveries: Counter<'channel' | 'outcome'>;
   lockAge: Gauge<'backend' | 'key' | 'workspace' | 'operation' | 'who'>;
+  backgroundLimit: Gauge<'backend'>;
+  backgroundBackoffs: Counter<'backend' | 'cause'>;
   callCounts: Map<string, number>;
   /** The same, keyed `origin service:Operation`. */
   originCounts: Map<string, number>;
@@ -21,7 +23,7 @@ interface Metrics {
 
 const globalKey = Symbol.for('lockboard.metrics');
 
-/** What the watchers know, read at scrape time (set by lib/watch/alerting.ts). */
+/** What the watchers know, read at scrape time (set by lib/jobs/alerting/watch-metrics.ts). */
 export interface WatchMetrics {
   /** Live locks, oldest first, at most metricsMaxLocks of them. */
   locks: Array<{ backend: string; key: string; workspace: string; operation: string; who: string; ageSeconds: number }>;
@@ -86,7 +88,7 @@ function create(): Metrics {
   const registry = new Registry();
   return {
     registry,
-    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
+    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, background (last writers, histories), request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
     backendReads: new Counter({ name: 'lockboard_backend_reads_total', help: "Backend reads made by the backend's watcher (one Scan and one listing each, all pages), by outcome.", labelNames: ['backend', 'outcome'], registers: [registry] }),
     backendReadsInFlight: new Gauge({ name: 'lockboard_backend_reads_in_flight', help: "Backend reads of the watcher running now (at most two per backend).", labelNames: ['backend'], registers: [registry] }),
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
@@ -94,6 +96,8 @@ function create(): Metrics {
     requestDuration: new Histogram({ name: 'lockboard_http_request_duration_seconds', help: 'API request duration by route.', labelNames: ['route', 'method', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
     ...watchGauges(registry),
     deliveries: new Counter({ name: 'lockboard_notification_deliveries_total', help: 'Alert deliveries by channel and outcome (delivered, failed, claimed_elsewhere, claim_failed).', labelNames: ['channel', 'outcome'], registers: [registry] }),
+    backgroundLimit: new Gauge({ name: 'lockboard_background_read_limit', help: 'Background AWS requests (indexing, last writers, histories) allowed at once per backend now: halved when AWS throttles or live reads slow down, 0 while paused.', labelNames: ['backend'], registers: [registry] }),
+    backgroundBackoffs: new Counter({ name: 'lockboard_background_backoffs_total', help: 'Times background reads of a backend backed off, by cause (throttled, live_slow).', labelNames: ['backend', 'cause'], registers: [registry] }),
     callCounts: new Map(),
     originCounts: new Map(),
   };
@@ -126,6 +130,12 @@ export function recordBackendRead(backend: string, ok: boolean | null): void {
 
 export function recordThrottle(service: string, operation: string): void {
   metrics().awsThrottleRetries.inc({ service, operation });
+}
+
+/** The background read limit of a backend changed (lib/server/read-budget.ts). */
+export function recordBackgroundLimit(backend: string, limit: number, backoff: 'throttled' | 'live_slow' | null): void {
+  metrics().backgroundLimit.set({ backend }, limit);
+  if (backoff) metrics().backgroundBackoffs.inc({ backend, cause: backoff });
 }
 
 export function recordCache(cache: string, result: 'hit' | 'miss' | 'stale'): void {

@@ -4,7 +4,7 @@ import 'server-only';
  * in parallel, shared by the locks and states views. Each half fails on its own, so a missing table
  * still leaves the `.tflock` locks visible (and vice versa).
  *
- * Reads are made by the backend's watcher (lib/watch/watcher.ts): one per backend per replica, every
+ * Reads are made by the backend's watcher (lib/server/watcher.ts): one per backend per replica, every
  * `watchIntervalSeconds` while someone viewed the backend recently (or alerting watches it). A viewer
  * gets the latest read when it completed less than an interval ago, else waits for a fresh one
  * (shared). A read with an error is served as what it is (the error), never as a fresh listing.
@@ -20,7 +20,7 @@ import { withCallOrigin } from '../server/call-origin';
 import { recordBackendRead, recordBackendReadStart, recordCache } from '../server/metrics';
 import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
-import { Watcher, type WatchedRead } from '../watch/watcher';
+import { Watcher, type WatchedRead } from '../server/watcher';
 
 export interface BackendSnapshot {
   /** Table items, [] when the backend has no table, null when the scan failed. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as unlockManyRoute } from '@/app/api/backends/[id]/unlock-many/route';
-import { BULK_UNLOCK_MAX } from '../api/triage';
+import { BULK_UNLOCK_MAX } from '../api/bulk-unlock';
 import { groupLocks } from '../terraform/lock-groups';
 import type { Lock } from '../terraform/locks';
 import { motoEndpoint, useBackends } from '../testing/integration-env';

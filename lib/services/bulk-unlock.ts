@@ -2,21 +2,19 @@ import 'server-only';
 /**
  * Bulk force-unlock (issue 15): many locks, one decision, one reason, one typed confirmation. Each lock
  * goes through exactly the single unlock (`forceUnlock`: fresh read, "still the lock seen", conditional
- * deletes) under its own audit record, which carries the bulk action's id. Locks run at most
- * BULK_UNLOCK_CONCURRENCY at a time; nothing is retried: a lock that changed, vanished or failed is
- * reported as such and left for the operator to look at again.
+ * deletes) under its own `force-unlock` audit record, which carries the bulk action's id. Locks run at
+ * most BULK_UNLOCK_CONCURRENCY at a time; nothing is retried: a lock that changed, vanished or failed
+ * is reported as such and left for the operator to look at again.
  *
- * The per-lock runner is passed in (the route runs each under its own audit record), so this module decides
- * only the fan-out and how each answer reads.
+ * Who may release which lock is decided before this runs (every key, by the route); this module
+ * decides only the fan-out and how each answer reads.
  */
-import { AppError } from '../api/errors';
-import { BULK_UNLOCK_CONCURRENCY, type BulkLock, type BulkUnlockItemResult, type BulkUnlockOutcome, type BulkUnlockResponse } from '../api/triage';
+import type { AppError } from '../api/errors';
+import { BULK_UNLOCK_CONCURRENCY, type BulkLock, type BulkUnlockItemResult, type BulkUnlockOutcome, type BulkUnlockResponse } from '../api/bulk-unlock';
 import { mapLimit } from '../server/concurrency';
-import { toAppError } from '../server/errors';
-import type { UnlockResult } from './force-unlock';
-
-/** Unlocks one lock; calls `onAudit` with its audit record id once that record exists. */
-export type UnlockOne = (lock: BulkLock, onAudit: (auditId: string) => void) => Promise<UnlockResult>;
+import type { BackendConfig } from '../server/config';
+import { forceUnlock } from './force-unlock';
+import { runItem, type ItemSteps } from './item-steps';
 
 const REFUSED = new Set(['bad_request', 'unauthorized', 'forbidden', 'unsupported_media_type', 'backend_not_found', 'audit_unavailable', 'config_invalid']);
 
@@ -27,21 +25,28 @@ export function outcomeOf(error: AppError): BulkUnlockOutcome {
   return REFUSED.has(error.code) ? 'refused' : 'failed';
 }
 
-export async function bulkUnlock(locks: readonly BulkLock[], bulkId: string, unlockOne: UnlockOne, concurrency = BULK_UNLOCK_CONCURRENCY): Promise<BulkUnlockResponse> {
-  const results = await mapLimit(locks, concurrency, async (lock): Promise<BulkUnlockItemResult> => {
-    let auditId: string | null = null;
-    try {
-      const done = await unlockOne(lock, (id) => (auditId = id));
-      const partly = done.alreadyReleased.length > 0 ? ` (the ${done.alreadyReleased.join(' and ')} side was already gone)` : '';
-      return { key: lock.key, id: lock.id, outcome: 'released', sources: done.sources, message: `Released${partly}.`, auditId };
-    } catch (e) {
-      const error = toAppError(e, 'bulk unlock: one lock failed unexpectedly', { key: lock.key });
-      const outcome = outcomeOf(error);
-      const kept = outcome === 'changed' ? ' It was kept.' : outcome === 'failed' ? ' Not retried: look at this lock again.' : '';
-      return { key: lock.key, id: lock.id, outcome, code: error.code, message: `${error.message}${kept}`, auditId };
-    }
-  });
+function failedResult(lock: BulkLock, error: AppError): BulkUnlockItemResult {
+  const outcome = outcomeOf(error);
+  const kept = outcome === 'changed' ? ' It was kept.' : outcome === 'failed' ? ' Not retried: look at this lock again.' : '';
+  return { key: lock.key, id: lock.id, outcome, code: error.code, message: `${error.message}${kept}` };
+}
+
+export async function bulkUnlock(backend: BackendConfig, locks: readonly BulkLock[], steps: ItemSteps<BulkLock>, concurrency = BULK_UNLOCK_CONCURRENCY): Promise<BulkUnlockResponse> {
+  const results = await mapLimit(locks, concurrency, (lock) =>
+    runItem(
+      steps,
+      lock,
+      async (step): Promise<BulkUnlockItemResult> => {
+        const done = await forceUnlock(backend, lock, step);
+        const partly = done.alreadyReleased.length > 0 ? ` (the ${done.alreadyReleased.join(' and ')} side was already gone)` : '';
+        return { key: lock.key, id: lock.id, outcome: 'released', sources: done.sources, message: `Released${partly}.` };
+      },
+      { failure: () => null, onError: (error) => failedResult(lock, error) },
+    ),
+  );
   const counts: Record<BulkUnlockOutcome, number> = { released: 0, changed: 0, gone: 0, refused: 0, failed: 0 };
   for (const r of results) counts[r.outcome]++;
-  return { bulkId, requested: locks.length, counts, partial: counts.released !== locks.length, results };
+  const response = { bulkId: steps.auditId, requested: locks.length, counts, partial: counts.released !== locks.length, results };
+  steps.note({ counts, partial: response.partial, results: results.map((r) => ({ key: r.key, id: r.id, outcome: r.outcome, auditId: r.auditId })) });
+  return response;
 }

@@ -74,8 +74,15 @@ describe('freeze and unfreeze', () => {
     expect(file.status).toBe(200);
     expect(await readLockfile(w, `${bucket}-f`, 'prod/app/terraform.tfstate')).toContain('lockboard-freeze');
 
-    const audit = (await readAuditObjects(w, bucket, 'lockboard-audit/dual/')).find((r) => r.id === res.body.auditId);
-    expect(audit).toMatchObject({ action: 'freeze', outcome: 'succeeded', key: 'prod/', reason: 'DB repair in progress (INC-42)' });
+    // The request's record names the prefix and every state listed under it; each state has its own record.
+    const records = await readAuditObjects(w, bucket, 'lockboard-audit/dual/');
+    const audit = records.find((r) => r.id === res.body.auditId);
+    expect(audit).toMatchObject({ action: 'freeze', outcome: 'succeeded', key: null, reason: 'DB repair in progress (INC-42)', seen: { prefix: 'prod/', keys: ['prod/app/terraform.tfstate', 'prod/db/terraform.tfstate'] } });
+    const perState = records.filter((r) => (r.seen as { bulkId?: string } | null)?.bulkId === res.body.auditId);
+    expect(perState.map((r) => [r.key, r.action, r.outcome, r.errorCode]).sort()).toEqual([
+      ['prod/app/terraform.tfstate', 'freeze', 'succeeded', null],
+      ['prod/db/terraform.tfstate', 'freeze', 'failed', 'locked'],
+    ]);
 
     // Unfreeze: a lock that is not this freeze is left alone; the freeze is released.
     const un = await callMutation(unfreezeRoute, 'unfreeze', 'dual', {

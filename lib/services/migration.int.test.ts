@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as migrationRoute } from '@/app/api/backends/[id]/migration/route';
 import { POST as cleanupRoute } from '@/app/api/backends/[id]/migration/cleanup/route';
-import type { MigrationResponse } from '../api/triage';
+import type { MigrationResponse } from '../api/migration';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
 import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile } from '../testing/mutation-requests';
 import { TERRAFORM_SKIP_REASON, TerraformDir, terraformInfo } from '../../scripts/lib/terraform-cli';

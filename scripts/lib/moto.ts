@@ -3,6 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { stopProcess } from './process-tree';
+import { sleep } from './wait';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -46,7 +48,7 @@ async function waitReady(endpoint: string, child: ChildProcess, timeoutMs = 20_0
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
   }
   throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
 }
@@ -66,7 +68,7 @@ const MANUAL_GC_LAUNCHER = [
   'main(sys.argv[1:])',
 ].join('\n');
 
-/** A Python interpreter that can import moto (for the manual-GC launcher), or null. */
+/** A Python interpreter that can import moto (for the launchers), or null. */
 function motoPython(): string | null {
   for (const python of [path.join(root, '.venv', 'bin', 'python'), 'python3']) {
     if (python.includes(path.sep) && !fs.existsSync(python)) continue;
@@ -85,38 +87,76 @@ export interface Moto {
   /** True when collectGarbage() works: it collects, and from then on moto's cyclic GC runs only on it. */
   manualGc: boolean;
   collectGarbage: () => Promise<void>;
+  /** True when it logs its writes (`writeLog`), so that a restart can replay them. */
+  logsWrites: boolean;
 }
 
-/**
- * Starts moto on 127.0.0.1 (given or free port). With `manualGc`, once collectGarbage() has run,
- * moto's cyclic GC runs only when it asks.
- */
-export async function startMoto({ port, logFile, manualGc = false }: { port?: number; logFile?: string; manualGc?: boolean } = {}): Promise<Moto> {
+export interface MotoOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** Its output is appended here (default: dropped). */
+  logFile?: string;
+  /** Once collectGarbage() has run, moto's cyclic GC runs only when it asks. */
+  manualGc?: boolean;
+  /**
+   * Log every write to `file` (scripts/lib/moto-persistent.py), after replaying the writes of an
+   * earlier run's log (`replay`) before it listens: moto's data survives a restart.
+   */
+  writeLog?: { file: string; replay?: string };
+}
+
+/** A write log's size: its writes, and the distinct seconds they were signed in (the replay waits a second between those). */
+export function writeLogSize(file: string): { writes: number; seconds: number } {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { writes: 0, seconds: 0 };
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const seconds = new Set(lines.map((l) => /"X-Amz-Date": "(\d{8}T\d{6}Z)"/i.exec(l)?.[1] ?? ''));
+  return { writes: lines.length, seconds: seconds.size };
+}
+
+/** Starts moto on 127.0.0.1 (given or free port); resolves once it answers. */
+export async function startMoto({ port, logFile, manualGc = false, writeLog }: MotoOptions = {}): Promise<Moto> {
   const bin = motoBinary();
-  const python = manualGc ? motoPython() : null;
+  const python = manualGc || writeLog ? motoPython() : null;
   const chosen = port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${chosen}`;
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const args = ['-H', '127.0.0.1', '-p', String(chosen)];
-  const child = python
-    ? spawn(python, ['-c', MANUAL_GC_LAUNCHER, ...args], { stdio: ['ignore', out, out], detached: false })
-    : spawn(bin, args, { stdio: ['ignore', out, out], detached: false });
+  const stdio: ['ignore', typeof out, typeof out] = ['ignore', out, out];
+  const child =
+    python && writeLog
+      ? spawn(python, [path.join(__dirname, 'moto-persistent.py'), ...(writeLog.replay ? ['--replay', writeLog.replay] : []), ...args], {
+          stdio,
+          env: { ...process.env, MOTO_ENABLE_RECORDING: 'true', MOTO_RECORDER_FILEPATH: writeLog.file },
+        })
+      : python
+        ? spawn(python, ['-c', MANUAL_GC_LAUNCHER, ...args], { stdio })
+        : spawn(bin, args, { stdio });
+  if (typeof out === 'number') fs.closeSync(out);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitReady(endpoint, child);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
+  // A replay waits about a second per distinct second of the log before moto listens.
+  const replaySeconds = python && writeLog?.replay ? writeLogSize(writeLog.replay).seconds : 0;
+  await waitReady(endpoint, child, 20_000 + replaySeconds * 1_100);
   /** Runs a full collection now; resolves once moto answers again (the handler blocks its loop). */
   const collectGarbage = async () => {
-    if (!python) return;
+    if (!python || writeLog) return;
     child.kill('SIGUSR1');
     await fetch(`${endpoint}/moto-api/`).then((r) => r.arrayBuffer());
   };
-  return { port: chosen, endpoint, stop, exited, pid: child.pid, manualGc: python !== null, collectGarbage };
+  return {
+    port: chosen,
+    endpoint,
+    stop: () => stopProcess(child, { graceMs: 3_000 }),
+    exited,
+    pid: child.pid,
+    manualGc: python !== null && !writeLog,
+    collectGarbage,
+    logsWrites: python !== null && writeLog !== undefined,
+  };
 }
 
 /** Environment that points the AWS SDK (and Terraform) at a moto endpoint with dummy credentials. */

@@ -232,13 +232,5 @@ export class TerraformDir {
   }
 }
 
-/** Polls `check` every `intervalMs` until it returns a value other than undefined/null/false. */
-export async function pollUntil<T>(check: () => Promise<T | undefined | null | false>, { timeoutMs = 30_000, intervalMs = 250, what = 'condition' } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+// Kept here too: the integration tests and e2e specs import it with the Terraform helpers.
+export { pollUntil } from './wait';

@@ -1,5 +1,5 @@
 import { handle } from '@/lib/http/handle';
-import { alertsOverview } from '@/lib/watch/alerting';
+import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 
 export const dynamic = 'force-dynamic';
 

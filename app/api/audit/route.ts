@@ -1,5 +1,5 @@
 import { auditQuerySchema } from '@/lib/api/audit';
-import { listAudit } from '@/lib/audit/audit-log';
+import { listAudit } from '@/lib/audit/audit-listing';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
 
 export const dynamic = 'force-dynamic';

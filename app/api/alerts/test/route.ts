@@ -5,7 +5,7 @@ import { assertSameOriginJson } from '@/lib/auth/origin';
 import { handle, parseInput } from '@/lib/http/handle';
 import { readCappedBody } from '@/lib/http/mutation-route';
 import { getConfig } from '@/lib/server/config';
-import { sendTestMessage } from '@/lib/watch/alerting';
+import { sendTestMessage } from '@/lib/jobs/alerting/alerting';
 
 export const dynamic = 'force-dynamic';
 

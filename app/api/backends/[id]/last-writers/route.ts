@@ -1,5 +1,6 @@
 import { lastWritersQuerySchema } from '@/lib/api/last-writers';
 import { assertSingleValued, backendRoute, parseInput } from '@/lib/http/handle';
+import { withCallOrigin } from '@/lib/server/call-origin';
 import { lastWriters } from '@/lib/services/last-writers';
 
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,6 @@ export const GET = backendRoute('/api/backends/[id]/last-writers', (backend, req
   const search = new URL(request.url).searchParams;
   assertSingleValued(search, ['k']);
   const query = parseInput(lastWritersQuerySchema, { keys: search.getAll('k') });
-  return lastWriters(backend, query.keys);
+  // Version histories yield to the live reads of the backend (lib/server/read-budget.ts).
+  return withCallOrigin('background', () => lastWriters(backend, query.keys));
 });

@@ -1,0 +1,224 @@
+/**
+ * Live reads first. Every AWS request of Lockboard passes one gate per endpoint (backends on the
+ * same endpoint share it, so sixty small backends on one account do not each get a full share):
+ *
+ * - `live` requests (the watcher's reads, the reads and writes of a request or a mutation, alerting)
+ *   are admitted at once while fewer than `maxInFlight` requests run on the endpoint, else first in
+ *   line.
+ * - `background` requests (inventory passes, last-writer lookups, version histories of the
+ *   migration view, posture history) are admitted only while no live request waits, at most half
+ *   the endpoint's slots, and at most `limit` at once per backend. That limit is adaptive (AIMD):
+ *   it halves when AWS throttles or when live requests on the endpoint slow down (their latency
+ *   well above their own baseline), pauses entirely when it reaches zero (doubling pauses, 60 s at
+ *   most), and grows back by one per `limit` successful background requests.
+ *
+ * Pure bookkeeping: no I/O, time injected, so it is unit-tested; lib/aws/clients.ts applies it to
+ * every SDK request.
+ */
+
+export type ReadPriority = 'live' | 'background';
+
+export interface BudgetOptions {
+  /** Requests in flight at once per endpoint (live and background together). */
+  maxInFlight: number;
+  /** Background requests in flight at once per backend, at most. */
+  maxBackground: number;
+  /** A background request that waited this long is refused (the caller sees a timeout). */
+  maxBackgroundWaitMs: number;
+  now: () => number;
+  /** Told of every change of a backend's background limit, with the cause of a back-off. */
+  onLimit?: (backendId: string, limit: number, backoff: 'throttled' | 'live_slow' | null) => void;
+}
+
+export const DEFAULT_BUDGET: Omit<BudgetOptions, 'now'> = { maxInFlight: 24, maxBackground: 4, maxBackgroundWaitMs: 60_000 };
+
+/** Live latency counts as "slow" when its recent average is this many times its baseline (and over SLOW_FLOOR_MS). */
+const SLOW_FACTOR = 3;
+const SLOW_FLOOR_MS = 250;
+const PAUSE_MIN_MS = 2_000;
+const PAUSE_MAX_MS = 60_000;
+const BACKOFF_COOLDOWN_MS = 1_000;
+
+interface Waiter {
+  priority: ReadPriority;
+  backendId: string;
+  since: number;
+  grant: (release: () => void) => void;
+  refuse: (error: Error) => void;
+}
+
+interface BackgroundState {
+  /** Allowed in flight now (0: paused until `pausedUntil`). */
+  limit: number;
+  inFlight: number;
+  /** Successes since the last increase. */
+  credit: number;
+  pausedUntil: number;
+  pauseMs: number;
+  backoffs: number;
+  lastBackoffAt: number;
+}
+
+export class BudgetWaitTimeout extends Error {
+  constructor(waitedMs: number) {
+    super(`background AWS request waited ${Math.round(waitedMs / 1000)} s for the live reads of its endpoint: given up`);
+    // Read as a timeout by lib/aws/errors.ts (aws_timeout), like any request past its deadline.
+    this.name = 'TimeoutError';
+  }
+}
+
+export class EndpointBudget {
+  private inFlight = 0;
+  private backgroundInFlight = 0;
+  private readonly waiting: Waiter[] = [];
+  private readonly backgrounds = new Map<string, BackgroundState>();
+  /** Live latency: a fast-moving average and a slow baseline, both in ms. */
+  private recentMs: number | null = null;
+  private baselineMs: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: BudgetOptions) {}
+
+  /** Waits for a slot; the returned function releases it (call it exactly once). */
+  acquire(priority: ReadPriority, backendId: string): Promise<() => void> {
+    return new Promise((grant, refuse) => {
+      this.waiting.push({ priority, backendId, since: this.options.now(), grant, refuse });
+      this.pump();
+    });
+  }
+
+  /** A live request finished after `ms` (feeds the slow-down signal). */
+  onLiveLatency(ms: number): void {
+    this.recentMs = this.recentMs === null ? ms : this.recentMs * 0.7 + ms * 0.3;
+    // The baseline follows slowly, and drops at once to a faster answer (it is the healthy speed).
+    this.baselineMs = this.baselineMs === null ? ms : Math.min(this.baselineMs * 0.98 + ms * 0.02, Math.max(ms, this.baselineMs * 0.9));
+    if (this.liveIsSlow()) for (const id of this.backgrounds.keys()) this.backOff(id, 'live_slow');
+  }
+
+  /** AWS throttled a request of this backend (any priority): background work backs off. */
+  onThrottle(backendId: string): void {
+    this.backOff(backendId, 'throttled');
+  }
+
+  /** A background request of this backend succeeded: additive increase while live reads are healthy. */
+  onBackgroundSuccess(backendId: string): void {
+    const bg = this.background(backendId);
+    if (bg.limit === 0 || this.liveIsSlow()) return;
+    bg.credit++;
+    if (bg.credit >= bg.limit && bg.limit < this.options.maxBackground) {
+      bg.limit++;
+      bg.credit = 0;
+      bg.pauseMs = PAUSE_MIN_MS;
+      this.options.onLimit?.(backendId, bg.limit, null);
+    }
+  }
+
+  /** For metrics and tests. */
+  status(backendId: string): { limit: number; inFlight: number; pausedForMs: number; backoffs: number; waiting: number } {
+    const bg = this.background(backendId);
+    return {
+      limit: bg.limit,
+      inFlight: bg.inFlight,
+      pausedForMs: Math.max(0, bg.pausedUntil - this.options.now()),
+      backoffs: bg.backoffs,
+      waiting: this.waiting.filter((w) => w.backendId === backendId && w.priority === 'background').length,
+    };
+  }
+
+  liveInFlight(): number {
+    return this.inFlight - this.backgroundInFlight;
+  }
+
+  private liveIsSlow(): boolean {
+    return this.recentMs !== null && this.baselineMs !== null && this.recentMs > SLOW_FLOOR_MS && this.recentMs > SLOW_FACTOR * this.baselineMs;
+  }
+
+  private background(backendId: string): BackgroundState {
+    let bg = this.backgrounds.get(backendId);
+    if (!bg) {
+      bg = { limit: Math.min(2, this.options.maxBackground), inFlight: 0, credit: 0, pausedUntil: 0, pauseMs: PAUSE_MIN_MS, backoffs: 0, lastBackoffAt: Number.NEGATIVE_INFINITY };
+      this.backgrounds.set(backendId, bg);
+    }
+    return bg;
+  }
+
+  private backOff(backendId: string, cause: 'throttled' | 'live_slow'): void {
+    const bg = this.background(backendId);
+    const now = this.options.now();
+    // One back-off per second (and none during a pause): a burst of throttled answers is one signal, not twenty.
+    if (bg.pausedUntil > now || now - bg.lastBackoffAt < BACKOFF_COOLDOWN_MS) return;
+    bg.lastBackoffAt = now;
+    bg.backoffs++;
+    bg.credit = 0;
+    bg.limit = Math.floor(bg.limit / 2);
+    if (bg.limit === 0) {
+      bg.pausedUntil = now + bg.pauseMs;
+      bg.pauseMs = Math.min(bg.pauseMs * 2, PAUSE_MAX_MS);
+      this.wakeAt(bg.pausedUntil);
+    }
+    this.options.onLimit?.(backendId, bg.limit, cause);
+  }
+
+  private admissible(w: Waiter, now: number): boolean {
+    if (this.inFlight >= this.options.maxInFlight) return false;
+    if (w.priority === 'live') return true;
+    if (this.waiting.some((o) => o.priority === 'live')) return false;
+    if (this.backgroundInFlight >= Math.max(1, Math.floor(this.options.maxInFlight / 2))) return false;
+    const bg = this.background(w.backendId);
+    if (bg.limit === 0) {
+      if (now < bg.pausedUntil) return false;
+      // The pause is over: resume gently.
+      bg.limit = 1;
+      this.options.onLimit?.(w.backendId, 1, null);
+    }
+    return bg.inFlight < bg.limit;
+  }
+
+  private pump(): void {
+    const now = this.options.now();
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const w = this.waiting[i]!;
+      if (w.priority === 'background' && now - w.since > this.options.maxBackgroundWaitMs) {
+        this.waiting.splice(i, 1);
+        w.refuse(new BudgetWaitTimeout(now - w.since));
+      }
+    }
+    // Live requests in arrival order, then background ones (only once no live one waits).
+    for (;;) {
+      const i = this.waiting.findIndex((w) => w.priority === 'live' && this.admissible(w, now));
+      const j = i === -1 ? this.waiting.findIndex((w) => w.priority === 'background' && this.admissible(w, now)) : i;
+      if (j === -1) return;
+      this.start(this.waiting.splice(j, 1)[0]!);
+    }
+  }
+
+  private start(w: Waiter): void {
+    this.inFlight++;
+    const bg = w.priority === 'background' ? this.background(w.backendId) : null;
+    if (bg) {
+      bg.inFlight++;
+      this.backgroundInFlight++;
+    }
+    let released = false;
+    w.grant(() => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      if (bg) {
+        bg.inFlight--;
+        this.backgroundInFlight--;
+      }
+      this.pump();
+    });
+  }
+
+  /** Re-check the queue when a pause ends (nothing else may release a slot meanwhile). */
+  private wakeAt(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.max(0, at - this.options.now()) + 5);
+    this.timer.unref?.();
+  }
+}

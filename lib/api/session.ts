@@ -3,6 +3,8 @@
  * caller has (the server checks every request regardless).
  */
 
+import { globMatches } from './key-globs';
+
 export type SessionRole = 'none' | 'viewer' | 'stateReader' | 'operator';
 
 export interface BackendPermissions {
@@ -29,4 +31,20 @@ export interface SessionInfo {
   readOnly: boolean;
   /** Per configured backend id. */
   backends: Record<string, BackendPermissions>;
+}
+
+const RANK: Record<SessionRole, number> = { none: 0, viewer: 1, stateReader: 2, operator: 3 };
+
+/**
+ * Whether the session says the caller has `role` on `key` of backend `backendId` (`key` omitted: on
+ * some key of it). For the UI only: it hides what the server would refuse; the server checks anyway.
+ */
+export function sessionAllows(session: SessionInfo, role: Exclude<SessionRole, 'none'>, backendId: string, key?: string): boolean {
+  const access = session.backends[backendId];
+  if (!access) return false;
+  if (role === 'operator' && session.readOnly) return false;
+  if (key === undefined) return RANK[access.role] >= RANK[role];
+  let rank = RANK[access.baseRole];
+  for (const rule of access.rules) if (rule.keys.some((k) => globMatches(k, key))) rank = Math.max(rank, RANK[rule.role]);
+  return rank >= RANK[role];
 }

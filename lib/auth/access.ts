@@ -11,7 +11,7 @@
  * operator everywhere (the demo; the start-up line says so). Pure: no I/O.
  */
 import type { AccessRule, AppConfig, Role } from '../server/config';
-import { globMatches } from '../terraform/glob';
+import { globMatches } from '../api/key-globs';
 
 export type { Role } from '../server/config';
 
@@ -30,7 +30,7 @@ export function roleAtLeast(role: Role | 'none', wanted: Role): boolean {
   return RANK[role] >= RANK[wanted];
 }
 
-export { globMatches } from '../terraform/glob';
+export { globMatches } from '../api/key-globs';
 
 function ruleNamesCaller(rule: AccessRule, caller: Caller): boolean {
   const user = caller.user.toLowerCase();

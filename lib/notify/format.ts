@@ -3,7 +3,7 @@
  */
 import crypto from 'node:crypto';
 import type { LockboardEvent } from '../api/alerts';
-import { globMatches } from '../terraform/glob';
+import { globMatches } from '../api/key-globs';
 import { formatUtcTime, instantMs } from '../terraform/time-text';
 
 export interface ChannelFilter {

@@ -1,6 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { SessionInfo, SessionRole } from '../api/session';
-import { globMatches } from '../terraform/glob';
+import { sessionAllows, type SessionInfo } from '../api/session';
 import { fetchJson } from './fetch-json';
 
 export type SessionResponse = SessionInfo;
@@ -18,23 +17,6 @@ export function sessionQuery() {
 
 export function useSession() {
   return useQuery(sessionQuery());
-}
-
-const RANK: Record<SessionRole, number> = { none: 0, viewer: 1, stateReader: 2, operator: 3 };
-
-/**
- * Whether the session says the caller has `role` on `key` of backend `backendId` (`key` omitted: on
- * some key of it). For the UI only: it hides what the server would refuse; the server checks anyway
- * (with the same glob matcher, lib/terraform/glob.ts).
- */
-export function sessionAllows(session: SessionInfo, role: Exclude<SessionRole, 'none'>, backendId: string, key?: string): boolean {
-  const access = session.backends[backendId];
-  if (!access) return false;
-  if (role === 'operator' && session.readOnly) return false;
-  if (key === undefined) return RANK[access.role] >= RANK[role];
-  let rank = RANK[access.baseRole];
-  for (const rule of access.rules) if (rule.keys.some((k) => globMatches(k, key))) rank = Math.max(rank, RANK[rule.role]);
-  return rank >= RANK[role];
 }
 
 /**

@@ -11,6 +11,7 @@ import 'server-only';
 import { getBackend } from '../server/backends';
 import { getConfig } from '../server/config';
 import type { InventoryResponse, InventoryState, SearchResponse } from '../api/inventory';
+import { textGlob } from '../api/key-globs';
 import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-index';
 import { shortProvider, type StateSummary } from '../terraform/state-summary';
 import { ensurePass } from './inventory-pass';
@@ -79,7 +80,7 @@ export function searchInventories(q: string): SearchResponse {
   const started = performance.now();
   const backends = getConfig().backends;
   for (const b of backends) void ensurePass(b);
-  const result = searchCorpus(currentCorpus(backends.map((b) => b.id)), parseQuery(q));
+  const result = searchCorpus(currentCorpus(backends.map((b) => b.id)), parseQuery(q), textGlob);
   const status = backends
     .map((b) => inventoryOf(b.id).progress)
     .map((p, i) => ({ backendId: backends[i]!.id, phase: p.phase, done: p.done, total: p.total, error: p.error }))

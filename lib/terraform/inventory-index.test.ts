@@ -14,7 +14,7 @@ import {
   tokenize,
   type IndexedState,
 } from './inventory-index';
-import { compileGlob } from './glob';
+import { compileGlob, textGlob } from '../api/key-globs';
 import { summariseState, type StateSummary } from './state-summary';
 
 const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
@@ -33,7 +33,7 @@ const STATES: IndexedState[] = [
   { backendId: 'b2', key: 'enc/terraform.tfstate', etag: 'e', summary: summariseState(JSON.stringify({ serial: 1, encrypted_data: 'x', encryption_version: 'v0' })) },
 ];
 
-const search = (q: string) => searchIndex(STATES, parseQuery(q));
+const search = (q: string) => searchIndex(STATES, parseQuery(q), textGlob);
 const keys = (q: string) => search(q).hits.map((h) => h.key);
 
 describe('search', () => {
@@ -69,7 +69,7 @@ describe('search', () => {
     const longKey = 'env:/production/network/core/terraform.tfstate';
     const states = [...STATES, state(longKey, '1.11.4', [res('aws_vpc', 'main')], { x: { value: 1 } })];
     for (const field of ['state', 'type', 'output', 'module']) {
-      const r = searchIndex(states, parseQuery(`${field}:${pattern}`));
+      const r = searchIndex(states, parseQuery(`${field}:${pattern}`), textGlob);
       expect(r.total).toBe(0);
     }
     // The search matched through the one compiled glob; its last run (the long key) cost at most

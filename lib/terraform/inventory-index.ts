@@ -11,7 +11,6 @@
  * An object of a newer format, an unparsable one, or one whose hash does not match is not used: the
  * states it covered are read again.
  */
-import { compileGlob, type Glob } from './glob';
 import { isRecord } from './state-file';
 import { instanceSuffix, shortProvider, type ResourceSummary, type StateSummary } from './state-summary';
 
@@ -196,8 +195,15 @@ export function parseQuery(q: string): ParsedQuery {
   return { terms, warnings };
 }
 
-/** A search term's glob: `*` any run, `?` any one character (lib/terraform/glob.ts, linear time). */
-const termGlob = (value: string): Glob => compileGlob(value, 'text');
+/**
+ * A compiled search-term glob (`*` any run, `?` any one character). The search takes the compiler as
+ * an argument: the one glob matcher is lib/api/key-globs.ts (`textGlob`), which the browser and the
+ * CLI read access rules with too, and lib/terraform imports nothing outside itself.
+ */
+export interface Glob {
+  matches(value: string): boolean;
+}
+export type GlobCompiler = (glob: string) => Glob;
 
 // ----- version constraints (Terraform's own syntax, for terraform_version)
 
@@ -388,7 +394,7 @@ interface AddressTerm {
 }
 
 /** Runs a query over indexed states: every term must hold (resource terms on one same resource). */
-export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult {
+export function searchCorpus(c: SearchCorpus, query: ParsedQuery, termGlob: GlobCompiler): SearchResult {
   const { dict } = c;
   const byField = (f: SearchField) => query.terms.filter((t) => t.field === f);
   const all = (masks: Uint8Array[], size: number): Uint8Array | null => {
@@ -480,6 +486,6 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery): SearchResult 
 }
 
 /** One-off search (builds the corpus first). */
-export function searchIndex(states: Iterable<IndexedState>, query: ParsedQuery): SearchResult {
-  return searchCorpus(buildCorpus(states), query);
+export function searchIndex(states: Iterable<IndexedState>, query: ParsedQuery, termGlob: GlobCompiler): SearchResult {
+  return searchCorpus(buildCorpus(states), query, termGlob);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob, Glob, globMatches, type GlobStyle } from './glob';
+import { compileGlob, Glob, globMatches, type GlobStyle } from './key-globs';
 
 /** The readings as regular expressions (the old implementation), as an oracle on small inputs only. */
 function oracle(glob: string, style: GlobStyle): RegExp {

@@ -1,9 +1,11 @@
 /**
- * The one glob matcher: access-rule keys and backends, alert channel filters, the UI's "may this
- * caller do it here?", and search terms. Pure, and linear: a glob is compiled once into a list of
- * tokens and run as a set of positions over the value (a Thompson NFA), never by backtracking, so a
- * pattern like `*?*?*?…!` costs tokens × characters at most (a backtracking regular expression took
- * 19 s for 18 such pairs and held the event loop meanwhile).
+ * The one glob matcher: access-rule keys and backends (the server's checks in lib/auth/access.ts, and
+ * the browser's and the CLI's "may this caller do it here?" through `sessionAllows`, so every side
+ * reads a rule the same way), alert channel filters, and search terms (handed to the search in
+ * lib/terraform/inventory-index.ts, which imports nothing outside lib/terraform). Pure, and never
+ * backtracking: a glob is compiled once into a list of tokens and run as a set of positions over the
+ * value (a Thompson NFA), so a pattern like `*?*?*?…!` costs at most tokens × characters (a
+ * backtracking regular expression took 19 s for 18 such pairs and held the event loop meanwhile).
  *
  * Two readings:
  * - `path` (keys, backends, channels): `*` matches a run of characters other than `/`, `**` any run
@@ -148,4 +150,9 @@ export function compileGlob(glob: string, style: GlobStyle = 'path'): Glob {
 /** Whether `value` matches `glob` (read as a path glob unless `style` says otherwise). */
 export function globMatches(glob: string, value: string, style: GlobStyle = 'path'): boolean {
   return compileGlob(glob, style).matches(value);
+}
+
+/** A search term's glob (`*` any run, `?` any one character), as the search takes it. */
+export function textGlob(glob: string): Glob {
+  return compileGlob(glob, 'text');
 }

@@ -26,6 +26,8 @@ import { checkDiffSmoke, seedDiffSmoke } from './lib/diff-smoke';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
 const log = (msg: string) => console.log(`[standalone] ${msg}`);
+/** Proxy mode needs a signing key (lib/server/signing-config.ts). */
+const SMOKE_SIGNING_KEY = 'standalone-smoke-signing-key-0123456789';
 
 interface Copy {
   sources: string[];
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     const badFile = path.join(tmp, 'config-bad.json');
     fs.writeFileSync(badFile, JSON.stringify({ backends: [{ id: 'smoke', bucket: 'ab', region: 'us-east-1' }] }));
     fs.chmodSync(badFile, 0o644);
-    const badLines = [await refusesToStart({ LOCKBOARD_CONFIG: badFile }, 'LOCKBOARD_CONFIG backends[0].bucket'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'oidc' }, 'LOCKBOARD_AUTH_MODE')];
+    const badLines = [await refusesToStart({ LOCKBOARD_CONFIG: badFile }, 'LOCKBOARD_CONFIG backends[0].bucket'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'oidc' }, 'LOCKBOARD_AUTH_MODE'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1' }, 'LOCKBOARD_SIGNING_KEY')];
     log(`a bad configuration exits 1 before "Ready", in one line: ${badLines.map((l) => `"${l}"`).join(' / ')}`);
 
     const stop = async () => {
@@ -255,7 +257,7 @@ async function main(): Promise<void> {
     await stop();
 
     // Mode proxy on the same files: every route but /api/health is 401 without the identity header.
-    const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com' });
+    const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com', LOCKBOARD_SIGNING_KEY: SMOKE_SIGNING_KEY });
     const routes = apiRouteUrls();
     const unauthenticated: string[] = [];
     const pages = pageUrls();
@@ -283,7 +285,7 @@ async function main(): Promise<void> {
       const plain = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
       fs.writeFileSync(jwtConfig, JSON.stringify({ ...plain, authMode: 'proxy', listenHost: '127.0.0.1', authJwt: { type: 'jwks', jwksUrl, issuer: 'https://idp.smoke', audience: 'lockboard' } }));
       fs.chmodSync(jwtConfig, 0o644);
-      const signed = await start({ LOCKBOARD_CONFIG: jwtConfig });
+      const signed = await start({ LOCKBOARD_CONFIG: jwtConfig, LOCKBOARD_SIGNING_KEY: SMOKE_SIGNING_KEY });
       const token = await new SignJWT({ email: 'jwt-user@example.com' }).setProtectedHeader({ alg: 'ES256', kid: 'smoke' }).setIssuer('https://idp.smoke').setAudience('lockboard').setExpirationTime('5m').sign(privateKey);
       const me = await fetch(`${signed.base}/api/session`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await me.json()) as { user?: string };

@@ -35,7 +35,7 @@ const tsxScript = (script: string, args: string[] = [], extraEnv: Record<string,
 const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status }> = [
   { name: 'typecheck', run: command('npx', ['tsc', '--noEmit']) },
   { name: 'lint', run: command('npx', ['eslint', '--max-warnings=0', '.']) },
-  { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit']) },
+  { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit', '--project', 'component']) },
   { name: 'integration', run: tsxScript('scripts/with-moto.ts', ['--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
   {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
 import { InventoryResults } from '@/components/inventory-results';
 import type { PublicBackend } from '@/lib/api/backends';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { searchQuery } from '@/lib/queries/inventory';
 import { useUrlParams } from '@/lib/client/use-url-params';
 
@@ -60,7 +60,7 @@ export function SearchView({ backends }: { backends: PublicBackend[] }) {
         ))}
       </p>
 
-      {result.error ? <ErrorBanner title="Search failed" message={result.error.message} code={result.error instanceof AppError ? result.error.code : undefined} /> : null}
+      {result.error ? <ErrorBanner title="Search failed" message={result.error.message} code={toClientError(result.error)?.code} /> : null}
       {data?.warnings.map((w) => <Notice key={w}>{w}</Notice>)}
       {data?.backends.map((b) => (
         <Notice key={b.backendId}>

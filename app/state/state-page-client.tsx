@@ -11,6 +11,7 @@ import { announce } from '@/lib/client/action-notices';
 import { useBackendReads } from '@/lib/client/backend-reads';
 import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
 import { useConfirmedMutation, type ConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
@@ -46,7 +47,7 @@ function restoreRecordsOf(marks: RestoreMarks | undefined): Record<string, Resto
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toClientError(error)?.message ?? '';
 }
 
 function errorView(e: AppError | null): RestoreErrorView | null {

@@ -14,6 +14,7 @@ import { PathText } from '@/components/path-text';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
 import type { PublicBackend } from '@/lib/api/backends';
+import { backendApiUrl } from '@/lib/api/urls';
 import { useBackendReads } from '@/lib/client/backend-reads';
 import { formatBytes } from '@/lib/client/format';
 import { useTimeFormat } from '@/lib/client/use-time';
@@ -46,7 +47,7 @@ const DIFF_PAGE = 50;
 const LARGE_BYTES = 5 * 1024 * 1024;
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toClientError(error)?.message ?? '';
 }
 
 function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
@@ -245,7 +246,7 @@ export function StateView({
             writerContext={{ lockTable: backend.dynamodbTable !== null, useLockfile: backend.useLockfile, lockHistoryEntries: withWriters.data?.lockHistory?.entries ?? null }}
             selection={{ from, to }}
             onSelect={select}
-            downloadHref={canDownload ? (v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}` : null}
+            downloadHref={canDownload ? (v) => backendApiUrl(backend.id, 'object', { key: stateKey, versionId: v.versionId }) : null}
             renderActions={renderVersionActions}
           />
         ) : null}

@@ -45,6 +45,7 @@ export const ERROR_STATUS = {
   aws_timeout: 504,
   audit_unavailable: 503,
   busy: 503,
+  rate_limited: 429,
   config_invalid: 500,
   internal: 500,
   // Client-only: the browser could not reach Lockboard itself (never sent by the server).
@@ -130,6 +131,8 @@ export interface ErrorDetailsMap {
    * after `retryAfterSeconds`.
    */
   busy: { limit: number; retryAfterSeconds: number; scope?: 'replica' | 'caller' };
+  /** This caller asked too often (e.g. test messages); retry after `retryAfterSeconds`. */
+  rate_limited: { limit: number; retryAfterSeconds: number };
   config_invalid: NoDetails;
   internal: NoDetails;
   network_error: NoDetails;

@@ -11,7 +11,9 @@ import { getBackend } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { logger } from '../server/logger';
+import { signJson } from '../server/signing';
 import { AppError } from '../api/errors';
+import { stripControls } from '../terraform/safe-text';
 import { ATTEMPT_BOUNDS, boundRecord, REFUSAL_BOUNDS, type AuditBounds } from './audit-bounds';
 import { auditObjectKey, type AuditAction, type AuditKind, type AuditOutcome, type AuditRecord } from './audit-record';
 
@@ -109,14 +111,16 @@ export function locate(full: AuditInput, nowMs: number, kind: AuditKind): Locate
     record,
     backend,
     bucket: config.auditBucket ?? backend.bucket,
-    objectKey: auditObjectKey(config.auditPrefix, backend.id, nowMs, id, { action: input.action, kind }),
+    // The user and key as stored (controls stripped), so that key filters agree with content filters.
+    objectKey: auditObjectKey(config.auditPrefix, backend.id, nowMs, id, { action: input.action, kind, user: stripControls(input.user), key: input.key === null ? null : stripControls(input.key) }),
     bounds: kind === 'refused' ? REFUSAL_BOUNDS : ATTEMPT_BOUNDS,
   };
 }
 
+/** Bounds the record and stores it signed (lib/server/signing.ts: a reader tells it from a planted one). */
 export async function write(located: Located): Promise<void> {
   located.record = boundRecord(located.record, located.bounds);
-  await putAuditObject(located.backend, located.bucket, located.objectKey, JSON.stringify(located.record));
+  await putAuditObject(located.backend, located.bucket, located.objectKey, signJson('audit-record', located.objectKey, JSON.stringify(located.record)));
 }
 
 /**

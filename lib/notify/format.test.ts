@@ -73,6 +73,7 @@ describe('slack', () => {
     const p = slackPayload(event) as { text: string; blocks: Array<Record<string, unknown>> };
     const text = JSON.stringify(p.blocks);
     expect(p.text).toBe(event.summary);
+    expect(slackPayload({ ...event, summary: 'a < b & c' }).text).toBe('a &lt; b &amp; c');
     expect(text).toContain('ci@runner');
     expect(text).toContain('180 min');
     expect(text).toContain('Prod &lt;main&gt;');
@@ -96,5 +97,34 @@ describe('sns', () => {
     expect(m.attributes).toEqual({ event: 'lock.stale', backend: 'prod', eventId: event.id, key: event.key, workspace: 'stg' });
     expect(m.subject.length).toBeLessThan(100);
     expect(JSON.parse(m.body).id).toBe(event.id);
+  });
+});
+
+describe('text from locks and users (issue 21 item 10)', () => {
+  const hostile: LockboardEvent = {
+    ...event,
+    summary: 'Stale lock: app held by <!channel> <https://evil.example|click here> \u202Eevil\u202C\u001b[31m',
+    lock: { ...event.lock!, who: '<!channel> <https://evil.example|Click> \u2066bob\u2069\u0007', info: 'x\u0085y' },
+    key: 'app/\u202Ebd/terraform.tfstate',
+  };
+
+  it('Slack: the fallback text and every block are escaped, so no mention or link reaches the channel', () => {
+    const p = slackPayload(hostile) as { text: string; blocks: unknown[] };
+    const all = `${p.text}${JSON.stringify(p.blocks)}`;
+    expect(p.text).toBe('Stale lock: app held by &lt;!channel&gt; &lt;https://evil.example|click here&gt; evil[31m');
+    expect(all).not.toMatch(/<!channel>|<https:/);
+    expect(all).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+  });
+
+  it('webhook and SNS: no control or bidi character in the body, subject or attributes', () => {
+    const controls = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+    const body = webhookBody(hostile);
+    expect(JSON.parse(body)).toMatchObject({ key: 'app/bd/terraform.tfstate', lock: { who: '<!channel> <https://evil.example|Click> bob', info: 'xy' } });
+    // JSON escapes controls as \u00XX: none may be there either.
+    expect(body).not.toMatch(/\\u00[01][0-9a-f]|\\u202e/i);
+    expect(body).not.toMatch(controls);
+    const m = snsMessage(hostile);
+    expect(`${m.subject}${m.body}${JSON.stringify(m.attributes)}`).not.toMatch(controls);
+    expect(m.attributes.key).toBe('app/bd/terraform.tfstate');
   });
 });

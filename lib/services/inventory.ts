@@ -75,12 +75,16 @@ function* indexedStates(backendIds: string[]): Generator<IndexedState> {
   }
 }
 
-/** Searches every backend's inventory (starting passes where due; answering from what is ready). */
-export function searchInventories(q: string): SearchResponse {
+/**
+ * Searches the inventories of the backends `canView` accepts (the caller's view role), starting passes
+ * where due and answering from what is ready.
+ */
+export function searchInventories(q: string, canView: (backendId: string) => boolean = () => true): SearchResponse {
   const started = performance.now();
-  const backends = getConfig().backends;
-  for (const b of backends) void ensurePass(b);
-  const result = searchCorpus(currentCorpus(backends.map((b) => b.id)), parseQuery(q), textGlob);
+  const all = getConfig().backends;
+  for (const b of all) void ensurePass(b);
+  const result = searchCorpus(currentCorpus(all.map((b) => b.id)), parseQuery(q), textGlob, canView);
+  const backends = all.filter((b) => canView(b.id));
   const status = backends
     .map((b) => inventoryOf(b.id).progress)
     .map((p, i) => ({ backendId: backends[i]!.id, phase: p.phase, done: p.done, total: p.total, error: p.error }))

@@ -7,7 +7,8 @@
  *   reader can prove a chunk is intact;
  * - one `manifest.json`: for each state key, the ETag it was summarised at and the chunk holding that
  *   summary. Only the manifest is ever replaced, always by a complete, self-consistent one, so a lost
- *   race costs a re-read, never a wrong answer.
+ *   race costs a re-read, never a wrong answer. The store signs it (lib/services/inventory-store.ts):
+ *   it names the chunks by hash, so a signed manifest vouches for every chunk it names.
  * An object of a newer format, an unparsable one, or one whose hash does not match is not used: the
  * states it covered are read again.
  */
@@ -393,8 +394,12 @@ interface AddressTerm {
   localMask: Uint8Array;
 }
 
-/** Runs a query over indexed states: every term must hold (resource terms on one same resource). */
-export function searchCorpus(c: SearchCorpus, query: ParsedQuery, termGlob: GlobCompiler): SearchResult {
+/**
+ * Runs a query over indexed states: every term must hold (resource terms on one same resource).
+ * Search-term globs come from `termGlob` (lib/api/key-globs.ts `textGlob`); `include`: only the states
+ * of the backends it accepts (the caller's view role), others are not even counted.
+ */
+export function searchCorpus(c: SearchCorpus, query: ParsedQuery, termGlob: GlobCompiler, include: (backendId: string) => boolean = () => true): SearchResult {
   const { dict } = c;
   const byField = (f: SearchField) => query.terms.filter((t) => t.field === f);
   const all = (masks: Uint8Array[], size: number): Uint8Array | null => {
@@ -434,6 +439,7 @@ export function searchCorpus(c: SearchCorpus, query: ParsedQuery, termGlob: Glob
   let total = 0;
   for (let si = 0; si < c.states.length; si++) {
     const st = c.states[si]!;
+    if (!include(st.backendId)) continue;
     const s = st.summary;
     if (stateGlobs.length && !stateGlobs.every((g) => g.matches(st.key))) continue;
     if (tf.length && !tf.every((k) => satisfies(s.terraformVersion, k))) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, matchesText, pageAfter, sortListing, type SortSpec } from './listing-page';
+import { decodeCursor, encodeCursor, matchesText, pageAfter, sortListing, type Page, type SortSpec } from './listing-page';
 
 interface Row { key: string; size: number | null }
 const rows: Row[] = Array.from({ length: 25 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, size: i % 5 === 0 ? null : (i * 7) % 11 }));
@@ -9,7 +9,7 @@ function allPages(sorted: Row[], spec: SortSpec<Row>, limit: number): Row[][] {
   const pages: Row[][] = [];
   let cursor: string | null = null;
   do {
-    const page = pageAfter(sorted, spec, limit, cursor === null ? null : decodeCursor(cursor));
+    const page: Page<Row> = pageAfter(sorted, spec, limit, cursor === null ? null : decodeCursor(cursor));
     pages.push(page.items);
     cursor = page.next;
   } while (cursor !== null && pages.length < 100);

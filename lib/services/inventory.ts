@@ -12,7 +12,7 @@ import { getBackend } from '../server/backends';
 import { getConfig } from '../server/config';
 import type { InventoryResponse, InventoryState, SearchResponse } from '../api/inventory';
 import { textGlob } from '../api/key-globs';
-import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-index';
+import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-search';
 import { shortProvider, type StateSummary } from '../terraform/state-summary';
 import { ensurePass } from './inventory-pass';
 import { inventories, inventoryOf } from './inventory-store';

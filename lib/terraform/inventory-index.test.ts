@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkKey,
-  INDEX_FORMAT,
-  manifestKey,
-  parseChunk,
-  parseConstraint,
-  parseManifest,
-  parseQuery,
-  satisfies,
-  searchIndex,
-  serialiseChunk,
-  serialiseManifest,
-  tokenize,
-  type IndexedState,
-} from './inventory-index';
+import { chunkKey, INDEX_FORMAT, manifestKey, parseChunk, parseManifest, serialiseChunk, serialiseManifest } from './inventory-index';
+import { parseConstraint, parseQuery, satisfies, searchIndex, tokenize, type IndexedState } from './inventory-search';
 import { compileGlob, textGlob } from '../api/key-globs';
 import { summariseState, type StateSummary } from './state-summary';
 

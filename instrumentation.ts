@@ -16,6 +16,9 @@ export async function register() {
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
+    // Event mode (issue 24): backends with an `events` block follow S3 events and the table's stream.
+    const { startEvents } = await import('./lib/jobs/events/events');
+    startEvents();
   }
 }
 

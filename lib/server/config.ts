@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+// Event mode (issue 24): its own schema file.
+import { backendEventsProblems, backendEventsSchema, replicaIdOf, toBackendEvents, type BackendEventsConfig } from './config-events';
 
 const backendSchema = z
   .object({
@@ -28,6 +30,7 @@ const backendSchema = z
     scanSegments: z.int().min(1).max(32).default(4),
     scanPageSize: z.int().min(1).optional(),
     awsTimeoutSeconds: z.number().positive().max(300).default(10),
+    events: backendEventsSchema.optional(),
   })
   .strict();
 
@@ -178,6 +181,8 @@ export interface BackendConfig {
   scanPageSize: number | null;
   /** Deadline of one AWS request attempt (connect, headers, and each pause of a streamed body). */
   awsTimeoutSeconds: number;
+  /** Event mode (issue 24; lib/server/config-events.ts); null: polled. */
+  events: BackendEventsConfig | null;
 }
 
 export interface AppConfig {
@@ -216,6 +221,8 @@ export interface AppConfig {
   channels: ChannelConfig[];
   /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
   maxHeavyReads: number;
+  /** This replica's id (LOCKBOARD_REPLICA_ID, else host-pid): names its event queue (issue 24). */
+  replicaId: string;
   source: string;
 }
 
@@ -312,7 +319,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     file.backends.forEach((b, i) => {
       const region = b.region ?? defaultRegion;
       if (!region) problems.push(`LOCKBOARD_CONFIG backends[${i}].region: required (or set AWS_REGION)`);
-      backends.push(toBackend(b, region ?? ''));
+      backends.push(toBackend(b, region ?? '', replicaIdOf(env)));
     });
     const ids = new Set<string>();
     backends.forEach((b, i) => {
@@ -341,7 +348,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!env.LOCKBOARD_BUCKET) problems.push('LOCKBOARD_BUCKET: required (or set LOCKBOARD_CONFIG to a JSON file of backends)');
     if (!defaultRegion) problems.push('AWS_REGION: required');
     const parsed = backendSchema.safeParse(candidate);
-    if (parsed.success) backends.push(toBackend(parsed.data, defaultRegion ?? ''));
+    if (parsed.success) backends.push(toBackend(parsed.data, defaultRegion ?? '', replicaIdOf(env)));
     else if (env.LOCKBOARD_BUCKET) problems.push(...issuesOf(parsed.error, (p) => envNames[p.split(/[.[]/)[0] ?? ''] ?? p));
   }
 
@@ -379,8 +386,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsMaxLocks: envNumber(env, 'LOCKBOARD_METRICS_MAX_LOCKS', problems, 0) ?? file?.metricsMaxLocks ?? 500,
     channels: (file?.channels ?? []).map((c, i) => toChannel(c, i, env, defaultRegion, problems, backends)),
     maxHeavyReads: envNumber(env, 'LOCKBOARD_MAX_HEAVY_READS', problems, 1) ?? file?.maxHeavyReads ?? 3,
+    replicaId: replicaIdOf(env),
     source,
   };
+  problems.push(...backendEventsProblems(backends));
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');
   if (config.authJwt && config.authMode !== 'proxy') problems.push('authJwt: needs authMode "proxy"');
   if (config.publicUrl !== null && !/^https?:\/\/[^/]+/.test(config.publicUrl)) problems.push(`LOCKBOARD_PUBLIC_URL / publicUrl: expected an http(s) URL, got "${config.publicUrl}"`);
@@ -443,7 +452,7 @@ function toChannel(c: z.infer<typeof channelSchema>, i: number, env: Env, defaul
   return { ...common, type: 'sns', topicArn: c.topicArn, region, endpoint: c.endpoint ?? null };
 }
 
-function toBackend(b: z.infer<typeof backendSchema>, region: string): BackendConfig {
+function toBackend(b: z.infer<typeof backendSchema>, region: string, replicaId: string): BackendConfig {
   return {
     id: b.id,
     name: b.name ?? b.bucket,
@@ -460,6 +469,7 @@ function toBackend(b: z.infer<typeof backendSchema>, region: string): BackendCon
     scanSegments: b.scanSegments,
     scanPageSize: b.scanPageSize ?? null,
     awsTimeoutSeconds: b.awsTimeoutSeconds,
+    events: toBackendEvents(b.events, replicaId),
   };
 }
 

@@ -33,6 +33,8 @@ export const backendEventsSchema = z
     reconcileMinutes: z.number().min(0.05).max(1440).default(10),
     /** A failed source (queue missing or denied, stream iterator expired) is tried again this often. */
     retrySeconds: z.number().min(1).max(3600).default(30),
+    /** How long one ReceiveMessage waits (SQS long poll, 1–20 s): shorter notices a deleted queue sooner, for more requests. */
+    longPollSeconds: z.int().min(1).max(20).default(20),
   })
   .strict()
   .refine((e) => e.s3 !== undefined || e.dynamodbStreamArn !== undefined, 'name at least one source: s3 (topicArn or queueUrl) or dynamodbStreamArn');
@@ -45,13 +47,14 @@ export interface BackendEventsConfig {
   dynamodbStreamArn: string | null;
   reconcileMinutes: number;
   retrySeconds: number;
+  longPollSeconds: number;
 }
 
 /** The resolved block (null: the backend is polled). `{replica}` in a queue URL becomes the replica id. */
 export function toBackendEvents(e: BackendEventsInput | undefined, replicaId: string): BackendEventsConfig | null {
   if (!e) return null;
   const s3 = e.s3 === undefined ? null : 'topicArn' in e.s3 ? { kind: 'topic' as const, topicArn: e.s3.topicArn } : { kind: 'queue' as const, queueUrl: e.s3.queueUrl.replaceAll('{replica}', replicaId) };
-  return { s3, dynamodbStreamArn: e.dynamodbStreamArn ?? null, reconcileMinutes: e.reconcileMinutes, retrySeconds: e.retrySeconds };
+  return { s3, dynamodbStreamArn: e.dynamodbStreamArn ?? null, reconcileMinutes: e.reconcileMinutes, retrySeconds: e.retrySeconds, longPollSeconds: e.longPollSeconds };
 }
 
 /** Problems no single field shows: a stream on a backend without a table. */

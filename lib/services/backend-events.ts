@@ -8,9 +8,10 @@ import { withCallOrigin } from '../server/call-origin';
 import type { BackendConfig } from '../server/config';
 import { logger } from '../server/logger';
 import type { BackendMode, EventSourceName } from '../api/backends';
-import { fullReadInto, pushStoreSnapshot } from './backend-snapshot';
+import { fullReadInto, pushSnapshot, pushStoreSnapshot } from './backend-snapshot';
 import { eventStateOf, modeOf, sourceAnswered, sourceFailed, sourcesAnswering } from './event-state';
 import type { ChangeOutcome } from './snapshot-store';
+import { DIGEST_SUFFIX, lockfileKey, stateKeyOfLockId } from '../terraform/paths';
 
 export { isWatchedKey } from './event-state';
 
@@ -46,11 +47,16 @@ export async function objectEvent(backend: BackendConfig, key: string, sequencer
   return outcome;
 }
 
-/** A stream record named `lockId`. */
+/**
+ * A stream record named `lockId`. A lock is two-sided in dual mode: its `.tflock` is re-read too,
+ * since Terraform changes both sides within milliseconds and the S3 side's event may come later (or,
+ * on the local stack, not at all: moto announces no delete marker).
+ */
 export async function itemEvent(backend: BackendConfig, lockId: string, sequenceNumber: string): Promise<ChangeOutcome> {
   const st = noteEvent(backend);
   const version = st.store.version;
-  const outcome = await st.store.itemChanged(lockId, sequenceNumber);
+  const stateKey = backend.useLockfile && !lockId.endsWith(DIGEST_SUFFIX) ? stateKeyOfLockId(lockId, backend.bucket) : null;
+  const [outcome] = await Promise.all([st.store.itemChanged(lockId, sequenceNumber), stateKey ? st.store.objectChanged(lockfileKey(stateKey), null) : null]);
   if (st.store.version !== version) schedulePush(backend);
   return outcome;
 }
@@ -60,7 +66,8 @@ export async function reconcileBackend(backend: BackendConfig): Promise<boolean>
   const st = eventStateOf(backend);
   if (!st) return false;
   const snapshot = await withCallOrigin('watcher', () => fullReadInto(backend, st));
-  pushStoreSnapshot(backend);
+  // The full read is the truth as of now, whatever the mode it leaves the backend in.
+  pushSnapshot(backend, snapshot);
   return snapshot.bucketError === null && snapshot.tableError === null;
 }
 

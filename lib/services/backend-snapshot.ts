@@ -112,6 +112,11 @@ export function pushStoreSnapshot(backend: BackendConfig): void {
   watcherOf(backend).push(storeSnapshot(backend, st));
 }
 
+/** A full read made outside the watcher (reconcile): kept as the latest read. */
+export function pushSnapshot(backend: BackendConfig, snapshot: BackendSnapshot): void {
+  watcherOf(backend).push(snapshot);
+}
+
 type SnapshotWatcher = Watcher<BackendSnapshot>;
 
 /** Listeners told of every kept read (event derivation, metrics). */

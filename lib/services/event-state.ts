@@ -9,6 +9,7 @@ import 'server-only';
  */
 import { getHeadObject, getItemNow } from './event-readers';
 import type { BackendConfig } from '../server/config';
+import { onClearCache } from '../server/cache';
 import { recordBackendMode } from '../server/event-metrics';
 import { logger } from '../server/logger';
 import type { BackendMode, EventSourceName } from '../api/backends';
@@ -150,3 +151,6 @@ export function sourcesAnswering(st: BackendEventState): boolean {
 export function resetEventStates(): void {
   states().clear();
 }
+
+// Tests reset every process-wide cache with clearCache(): the event states are part of it.
+onClearCache(resetEventStates);

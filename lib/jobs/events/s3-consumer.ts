@@ -16,8 +16,6 @@ import { isWatchedKey, markSourceAnswered, markSourceFailed, objectEvent } from 
 import { parseS3Message } from './s3-messages';
 import { reasonOf, type Loop } from './loop';
 
-/** Seconds one ReceiveMessage waits for a message (SQS's longest). */
-export const LONG_POLL_SECONDS = 20;
 
 /** This replica's queue name for a backend: stable for a stable replica id, at most 80 characters. */
 export function replicaQueueName(backendId: string, replicaId: string): string {
@@ -50,6 +48,8 @@ export async function consumeS3Events(backend: BackendConfig, loop: Loop): Promi
   const retryMs = (backend.events?.retrySeconds ?? 30) * 1000;
   let own: ReplicaQueue | null = null;
   let queueUrl: string | null = source.kind === 'queue' ? source.queueUrl : null;
+  // The first poll (and the first after a failure) answers at once: the queue is known to work sooner.
+  let waitSeconds = 0;
   while (!loop.stopped) {
     try {
       if (queueUrl === null && source.kind === 'topic') {
@@ -58,8 +58,9 @@ export async function consumeS3Events(backend: BackendConfig, loop: Loop): Promi
         logger.info('event queue ready', { backend: backend.id, queue: queueUrl, topic: source.topicArn });
       }
       const url: string = queueUrl!;
-      const messages = await withCallOrigin('events', () => receiveMessages(backend, url, LONG_POLL_SECONDS, loop.signal));
+      const messages = await withCallOrigin('events', () => receiveMessages(backend, url, waitSeconds, loop.signal));
       markSourceAnswered(backend, 's3');
+      waitSeconds = backend.events?.longPollSeconds ?? 20;
       if (messages.length === 0) continue;
       // One message's failure (a re-read) is the store's business (it falls back); the message is handled.
       await Promise.all(messages.map((m) => handle(backend, m).catch((e: unknown) => logger.error('event message failed', { backend: backend.id, error: e }))));
@@ -67,6 +68,7 @@ export async function consumeS3Events(backend: BackendConfig, loop: Loop): Promi
     } catch (e) {
       if (loop.stopped) break;
       markSourceFailed(backend, 's3', reasonOf(e));
+      waitSeconds = 0;
       // A topic's queue is created (again) on the next try: deleted queues come back by themselves.
       if (source.kind === 'topic') queueUrl = null;
       await loop.sleep(retryMs);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventClients, wireEvents, type EventsBlock } from '../../../scripts/lib/event-stack';
 import { startAwsFaultProxy, type AwsFaultProxy } from '../../../scripts/lib/aws-fault-proxy';
 import { TerraformWriter } from '../../../scripts/lib/terraform-writer';
-import { motoEndpoint, useBackends } from '../../testing/integration-env';
+import { motoEndpoint, useBackends as configureBackends } from '../../testing/integration-env';
 import { getConfig, type BackendConfig } from '../../server/config';
 import { awsCallCountsOf, metricsText, resetAwsCallCounts } from '../../server/metrics';
 import { getSnapshot, onSnapshotRead } from '../../services/backend-snapshot';
@@ -56,7 +56,7 @@ async function setUp(events: (bucket: string, table: string) => Promise<EventsBl
   await w.createBucket(bucket, opts.versioned ?? true);
   await w.createTable(table);
   const block = await events(bucket, table);
-  useBackends([{ id, bucket, dynamodbTable: table, useLockfile: true, scanSegments: 1, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), events: { reconcileMinutes: 10, retrySeconds: 1, longPollSeconds: 2, ...block } } as Parameters<typeof useBackends>[0][number]], { watchIntervalSeconds: 10 });
+  configureBackends([{ id, bucket, dynamodbTable: table, useLockfile: true, scanSegments: 1, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), events: { reconcileMinutes: 10, retrySeconds: 1, longPollSeconds: 2, ...block } } as Parameters<typeof configureBackends>[0][number]], { watchIntervalSeconds: 10 });
   startEvents();
   const backend = getConfig().backends[0]!;
   await waitFor('event mode', 15_000, () => backendMode(backend).mode === 'events').catch((e: Error) => {

@@ -61,11 +61,24 @@ export function startEvents(): void {
   }
   if (jobs.size > 0 && !stopHooked) {
     stopHooked = true;
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stopEvents());
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, onStopSignal);
   }
 }
 
 let stopHooked = false;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Next.js ends the process (process.exit) as soon as its server is closed, which can be before the
+ * replica's queue is deleted: the exit waits for the stop, at most STOP_GRACE_MS.
+ */
+function onStopSignal(): void {
+  const stopped = Promise.race([stopEvents(), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number) => {
+    void stopped.finally(() => exit(code));
+  }) as typeof process.exit;
+}
 
 /** Stops every loop and waits for them (a topic's replica queue is deleted on the way out). */
 export async function stopEvents(): Promise<void> {

@@ -33,11 +33,15 @@ const POLL_S = 10;
 const TARGET_MS = 3_000;
 const AT_SCALE = 20_000;
 const KEY = 'bench/app/terraform.tfstate';
+/** The apply holds its lock this long (more than the poll interval, so polling sees it too). */
+const HOLD_S = Number(process.env.BENCH_EVENTS_HOLD_SECONDS ?? 12);
 
 interface Timings {
   appearMs: number[];
   goneMs: number[];
   digestMs: number[];
+  /** Applies whose lock was never listed while it was held. */
+  missed: number;
 }
 
 export interface EventsResult {
@@ -73,22 +77,28 @@ async function stateShows(app: AppProcess, backend: string, etag: string): Promi
   return s?.etag === etag && s.digestStatus === 'match';
 }
 
-/** One apply on one backend: appear (from the lock item's existence), gone and digest (from the apply's exit). */
+/**
+ * One apply on one backend: appear (from the lock item's existence), gone and digest (from the
+ * apply's exit). A change not seen at all within 30 s counts as missed (a poll can miss a short lock).
+ */
 async function measureApply(app: AppProcess, w: TerraformWriter, tf: TerraformDir, backend: string, bucket: string, table: string, into: Timings): Promise<void> {
   const lockExists = async () => (await w.ddb.send(new GetItemCommand({ TableName: table, Key: { LockID: { S: `${bucket}/${KEY}` } }, ConsistentRead: true }))).Item !== undefined;
   const running = tf.startApply();
   const locked = await waitUntil(30_000, lockExists, 20);
-  const seen = await waitUntil(30_000, () => listed(app, backend), 50);
-  const result = await running.exited;
-  const ended = Date.now();
+  const exited = running.exited.then((r) => ({ ...r, at: Date.now() }));
+  // Seen before the apply ends, or not at all.
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const seen = await waitUntil(30_000, async () => ended || (await listed(app, backend)), 50);
+  const result = await exited;
   if (result.code !== 0) throw new Error(`terraform apply on ${backend} exited ${result.code}: ${result.stderr.slice(-500)}`);
   const gone = await waitUntil(30_000, async () => !(await listed(app, backend)), 50);
   const etag = ((await w.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: KEY }))).ETag ?? '').replace(/"/g, '');
   const digest = await waitUntil(30_000, () => stateShows(app, backend, etag), 100);
-  if (locked === null || seen === null || gone === null || digest === null) throw new Error(`${backend}: a change was not seen within 30 s (lock ${locked}, seen ${seen}, gone ${gone}, digest ${digest})`);
-  into.appearMs.push(Math.max(0, seen - locked));
-  into.goneMs.push(gone - ended);
-  into.digestMs.push(digest - ended);
+  if (locked === null || seen === null || seen >= result.at) into.missed++;
+  else into.appearMs.push(Math.max(0, seen - locked));
+  if (gone !== null) into.goneMs.push(Math.max(0, gone - result.at));
+  if (digest !== null) into.digestMs.push(Math.max(0, digest - result.at));
 }
 
 async function runEventsSection(distDir: string): Promise<EventsResult> {
@@ -122,10 +132,10 @@ async function runEventsSection(distDir: string): Promise<EventsResult> {
     const reconcileCalls = (await appMetrics(a.base)).byOrigin.watcher ?? {};
     log(`events: start-up reconcile at ${STATES} states: ${fmtCalls(reconcileCalls)}`);
 
-    const tfs = [ev, po].map((b) => new TerraformDir({ endpoint: moto.endpoint, bucket: b.bucket, key: KEY, dynamodbTable: b.table, useLockfile: true, sleepSeconds: 3 }));
+    const tfs = [ev, po].map((b) => new TerraformDir({ endpoint: moto.endpoint, bucket: b.bucket, key: KEY, dynamodbTable: b.table, useLockfile: true, sleepSeconds: HOLD_S }));
     dirs.push(...tfs);
     await Promise.all(tfs.map((tf) => tf.init()));
-    const timings = { events: { appearMs: [], goneMs: [], digestMs: [] } as Timings, polled: { appearMs: [], goneMs: [], digestMs: [] } as Timings };
+    const timings: { events: Timings; polled: Timings } = { events: { appearMs: [], goneMs: [], digestMs: [], missed: 0 }, polled: { appearMs: [], goneMs: [], digestMs: [], missed: 0 } };
     for (let i = 0; i < RUNS; i++) {
       await Promise.all([measureApply(a, w, tfs[0]!, 'events', ev.bucket, ev.table, timings.events), measureApply(a, w, tfs[1]!, 'polled', po.bucket, po.table, timings.polled)]);
       log(`events: run ${i + 1}/${RUNS}: events appear ${timings.events.appearMs.at(-1)} ms, gone ${timings.events.goneMs.at(-1)} ms, digest ${timings.events.digestMs.at(-1)} ms; polled appear ${timings.polled.appearMs.at(-1)} ms, gone ${timings.polled.goneMs.at(-1)} ms`);
@@ -166,15 +176,16 @@ async function runEventsSection(distDir: string): Promise<EventsResult> {
 }
 
 const p95 = (v: number[]) => (v.length > 0 ? percentile(v, 95) : NaN);
-const fmt = (v: number[]) => `p50 ${percentile(v, 50).toFixed(0)} ms, p95 ${p95(v).toFixed(0)} ms, max ${Math.max(...v).toFixed(0)} ms`;
+const fmt = (v: number[]) => (v.length === 0 ? 'none seen' : `p50 ${percentile(v, 50).toFixed(0)} ms, p95 ${p95(v).toFixed(0)} ms, max ${Math.max(...v).toFixed(0)} ms (${v.length})`);
+const missed = (t: Timings) => (t.missed > 0 ? `; missed ${t.missed}` : '');
 const total = (c: Record<string, number>) => Object.values(c).reduce((s, n) => s + n, 0);
 
 function eventsRows(r: EventsResult): string[][] {
   const quietListings = (r.quietCalls.watcher?.['dynamodb:Scan'] ?? 0) + (r.quietCalls.watcher?.['s3:ListObjectsV2'] ?? 0);
   return [
-    ['9', `terraform apply → lock listed (${r.runs} runs)`, fmt(r.events.appearMs), `polled at ${POLL_S} s: ${fmt(r.polled.appearMs)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(p95(r.events.appearMs) <= TARGET_MS)],
-    ['9', 'apply ends → lock gone', fmt(r.events.goneMs), `polled: ${fmt(r.polled.goneMs)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(p95(r.events.goneMs) <= TARGET_MS)],
-    ['9', 'apply ends → new state, digest match', fmt(r.events.digestMs), `polled: ${fmt(r.polled.digestMs)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(p95(r.events.digestMs) <= TARGET_MS)],
+    ['9', `terraform apply → lock listed (${r.runs} runs)`, `${fmt(r.events.appearMs)}${missed(r.events)}`, `polled at ${POLL_S} s: ${fmt(r.polled.appearMs)}${missed(r.polled)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(r.events.missed === 0 && p95(r.events.appearMs) <= TARGET_MS)],
+    ['9', 'apply ends → lock gone', fmt(r.events.goneMs), `polled: ${fmt(r.polled.goneMs)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(r.events.goneMs.length === r.runs && p95(r.events.goneMs) <= TARGET_MS)],
+    ['9', 'apply ends → new state, digest match', fmt(r.events.digestMs), `polled: ${fmt(r.polled.digestMs)}`, '', `p95 ≤ ${TARGET_MS} ms`, met(r.events.digestMs.length === r.runs && p95(r.events.digestMs) <= TARGET_MS)],
     ['9', `quiet ${r.quietSeconds} s, event mode (${r.states} states)`, `watcher: ${fmtCalls(r.quietCalls.watcher ?? {})}`, `events: ${fmtCalls(r.quietCalls.events ?? {})}`, `Scan + ListObjectsV2: ${quietListings}`, '0 Scan, 0 ListObjectsV2', met(quietListings === 0)],
     ['9', `AWS calls per hour at ${AT_SCALE} states, one replica`, `events: ${fmtCalls(r.perHourAt20k.events)} (${total(r.perHourAt20k.events)})`, `polling at ${POLL_S} s: ${fmtCalls(r.perHourAt20k.polling)} (${total(r.perHourAt20k.polling)})`, `${(total(r.perHourAt20k.polling) / Math.max(1, total(r.perHourAt20k.events))).toFixed(1)}× fewer`, 'figure', ''],
   ];

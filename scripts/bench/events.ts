@@ -6,7 +6,8 @@
  * apply on each backend at the same moment; for each, from a raw SDK GetItem loop, when its lock item
  * exists; from GET /locks, when Lockboard lists it (appear) and, once the apply exits, when it no
  * longer does (gone); from GET /states, when the state written shows its new ETag with a matching
- * digest. Then a quiet window with a viewer polling the event-mode backend: its AWS calls by
+ * digest. Then a quiet window (the app restarted with the event-mode backend alone) with a viewer
+ * polling it: its AWS calls by
  * operation, extrapolated to an hour. Calls per hour at 20,000 states: the quiet window's event calls
  * scaled to an hour, plus full reads (6 reconciles an hour in event mode, 360 polls at 10 s) of 20
  * ListObjectsV2 pages (1,000 keys each) and 2 Scan pages (1 MB each, ~100-byte digest items).
@@ -143,16 +144,22 @@ async function runEventsSection(distDir: string): Promise<EventsResult> {
       log(`events: run ${i + 1}/${RUNS}: events appear ${timings.events.appearMs.at(-1)} ms, gone ${timings.events.goneMs.at(-1)} ms, digest ${timings.events.digestMs.at(-1)} ms; polled appear ${timings.polled.appearMs.at(-1)} ms, gone ${timings.polled.goneMs.at(-1)} ms`);
     }
 
-    // Quiet: nobody changes anything; a viewer polls the event-mode backend every second. The polled
-    // backend's watcher idles once nobody views it (2 intervals).
-    await sleep(2 * POLL_S * 1000 + 2_000);
-    const before = await appMetrics(a.base);
+    // Quiet: the app again with the event-mode backend alone (its counters have no backend label, and
+    // each metrics scrape keeps every watcher reading), nobody changing anything, a viewer polling it
+    // every second (so its watcher runs too).
+    await a.stop();
+    const quietConfig = path.join(tmp, 'quiet.json');
+    fs.writeFileSync(quietConfig, JSON.stringify({ backends: [backend('events', ev, { events })], watchIntervalSeconds: POLL_S, pollIntervalSeconds: 1 }));
+    app = await startApp({ distDir, env: { ...awsEnv(moto.endpoint), LOCKBOARD_CONFIG: quietConfig, LOCKBOARD_REPLICA_ID: 'bench' } });
+    const q = app;
+    if ((await waitUntil(120_000, async () => ((await (await fetch(`${q.base}/api/backends`)).json()) as { backends: Array<{ mode: { mode: string } }> }).backends[0]?.mode.mode === 'events', 200)) === null) throw new Error('the quiet run never reached event mode');
+    const before = await appMetrics(q.base);
     const end = Date.now() + QUIET_S * 1000;
     while (Date.now() < end) {
-      await fetch(`${a.base}/api/backends/events/locks`).then((r) => r.arrayBuffer());
+      await fetch(`${q.base}/api/backends/events/locks`).then((r) => r.arrayBuffer());
       await sleep(1_000);
     }
-    const after = await appMetrics(a.base);
+    const after = await appMetrics(q.base);
     const quietCalls: Record<string, Record<string, number>> = {};
     for (const [origin, calls] of Object.entries(after.byOrigin)) {
       const d = delta(calls, before.byOrigin[origin] ?? {});

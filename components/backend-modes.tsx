@@ -22,12 +22,12 @@ export function BackendModes({ pollMs }: { pollMs: number }) {
   return (
     <ul aria-label="How each backend is kept fresh" className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" data-testid="backend-modes">
       {backends.map((b) => (
-        <li key={b.id} className="flex items-center gap-1">
+        <li key={b.id} className="flex min-w-0 max-w-full flex-wrap items-center gap-1">
           <span className="font-medium text-slate-800">{b.name}</span>
           <Badge tone={WORDS[b.mode.mode].tone} title={b.mode.reason}>
             {WORDS[b.mode.mode].label}
           </Badge>
-          {b.mode.mode === 'fallback' ? <span className="text-amber-900">{b.mode.reason}</span> : null}
+          {b.mode.mode === 'fallback' ? <span className="min-w-0 text-amber-900 [overflow-wrap:anywhere]">{b.mode.reason}</span> : null}
         </li>
       ))}
     </ul>

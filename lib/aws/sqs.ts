@@ -11,6 +11,11 @@ import type { BackendConfig } from '../server/config';
 import { snsClient, sqsClient } from './clients';
 import { toAwsError } from './errors';
 
+/** A queue named in an error: its name only (the URL carries the endpoint and the account, not for the page). */
+function queueLabel(queueUrl: string): string {
+  return `queue ${queueUrl.split('/').filter(Boolean).pop() ?? ''}`;
+}
+
 export interface QueueMessage {
   receiptHandle: string;
   body: string;
@@ -24,7 +29,7 @@ export async function receiveMessages(backend: BackendConfig, queueUrl: string, 
     const out = await sqsClient(backend).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, VisibilityTimeout: 60 }), { abortSignal });
     return (out.Messages ?? []).flatMap((m) => (m.ReceiptHandle ? [{ receiptHandle: m.ReceiptHandle, body: m.Body ?? '', size: Buffer.byteLength(m.Body ?? '', 'utf8') }] : []));
   } catch (e) {
-    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queueUrl });
+    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queueLabel(queueUrl) });
   }
 }
 
@@ -36,7 +41,7 @@ export async function deleteMessages(backend: BackendConfig, queueUrl: string, r
       await sqsClient(backend).send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, n) => ({ Id: String(n), ReceiptHandle: h })) }));
     }
   } catch (e) {
-    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queueUrl });
+    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queueLabel(queueUrl) });
   }
 }
 
@@ -70,7 +75,7 @@ export async function createReplicaQueue(backend: BackendConfig, topicArn: strin
     const sub = await snsClient(backend).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' }, ReturnSubscriptionArn: true }));
     return { queueUrl, queueArn, subscriptionArn: sub.SubscriptionArn ?? '' };
   } catch (e) {
-    throw toAwsError(e, { backend: backend.id, service: queueUrl ? 'SNS' : 'SQS', resource: queueUrl || topicArn });
+    throw toAwsError(e, { backend: backend.id, service: queueUrl ? 'SNS' : 'SQS', resource: queueUrl ? queueLabel(queueUrl) : `topic ${topicArn.split(':').pop() ?? ''}` });
   }
 }
 
@@ -80,6 +85,6 @@ export async function deleteReplicaQueue(backend: BackendConfig, queue: ReplicaQ
     if (queue.subscriptionArn) await snsClient(backend).send(new UnsubscribeCommand({ SubscriptionArn: queue.subscriptionArn }));
     await sqsClient(backend).send(new DeleteQueueCommand({ QueueUrl: queue.queueUrl }));
   } catch (e) {
-    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queue.queueUrl });
+    throw toAwsError(e, { backend: backend.id, service: 'SQS', resource: queueLabel(queue.queueUrl) });
   }
 }

@@ -35,12 +35,18 @@ export interface StreamPage {
 /** Errors that mean the stream's position is lost or unreadable: the backend falls back to polling. */
 const LOST_POSITION = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
 
+/** The stream named in an error: its table's (the ARN carries the account, not for the page). */
+function streamLabel(streamArn: string): string {
+  return `stream of table ${/:table\/([^/]+)\//.exec(streamArn)?.[1] ?? '?'}`;
+}
+
 function streamError(e: unknown, backend: BackendConfig, streamArn: string): AppError {
   const name = sdkErrorName(e);
-  const detail = { backend: backend.id, service: 'DynamoDB Streams', resource: streamArn, awsError: name };
+  const resource = streamLabel(streamArn);
+  const detail = { backend: backend.id, service: 'DynamoDB Streams', resource, awsError: name };
   if (LOST_POSITION.has(name)) return new AppError('aws_error', `The lock table's stream position was lost (${name}): records may have been missed.`, detail);
-  if (name === 'ResourceNotFoundException') return new AppError('aws_error', `DynamoDB stream ${streamArn} does not exist (backend "${backend.id}"): is the table's stream enabled?`, detail);
-  return toAwsError(e, { backend: backend.id, service: 'DynamoDB Streams', resource: streamArn });
+  if (name === 'ResourceNotFoundException') return new AppError('aws_error', `DynamoDB ${resource} does not exist (backend "${backend.id}"): is the table's stream enabled?`, detail);
+  return toAwsError(e, { backend: backend.id, service: 'DynamoDB Streams', resource });
 }
 
 /** Every shard of the stream (all pages of DescribeStream). */

@@ -16,8 +16,12 @@ import type { BackendMode, EventSourceName } from '../api/backends';
 import { isStateKey, stateKeyOfLockfile } from '../terraform/paths';
 import { SnapshotStore } from './snapshot-store';
 
-/** A source whose last answer is older than this is stalled (a long poll lasts 20 s, plus its deadline). */
-export const SOURCE_STALL_MS = 120_000;
+/**
+ * A source whose last answer is older than this is stalled (a long poll lasts 20 s at most; a request
+ * that hangs fails at its deadline first): the backend falls back, so the snapshot served as "now" is
+ * never older than this.
+ */
+export const SOURCE_STALL_MS = 60_000;
 
 interface SourceStatus {
   failure: { reason: string; since: number } | null;

@@ -65,7 +65,7 @@ export async function itemEvent(backend: BackendConfig, lockId: string, sequence
 export async function reconcileBackend(backend: BackendConfig): Promise<boolean> {
   const st = eventStateOf(backend);
   if (!st) return false;
-  const snapshot = await withCallOrigin('watcher', () => fullReadInto(backend, st));
+  const snapshot = await withCallOrigin('watcher', () => fullReadInto(backend, st, { countLost: true }));
   // The full read is the truth as of now, whatever the mode it leaves the backend in.
   pushSnapshot(backend, snapshot);
   return snapshot.bucketError === null && snapshot.tableError === null;

@@ -72,12 +72,13 @@ function storeSnapshot(backend: BackendConfig, st: BackendEventState): BackendSn
 }
 
 /**
- * A full read of a backend in event mode (reconcile): merged into the store, keys changed by events
- * while it ran kept. Differences found while events were trusted are events lost (counted, logged);
- * found with no event for a whole reconcile interval, they stop event mode until an event arrives.
+ * A full read of a backend in event mode: merged into the store, keys changed by events while it ran
+ * kept. Differences a reconcile (`countLost`) finds while events were trusted are events lost
+ * (counted, logged); found with no event for a whole reconcile interval, they stop event mode until an
+ * event arrives. The full read after a mutation does not count: its own change may not be an event yet.
  */
-export async function fullReadInto(backend: BackendConfig, st: BackendEventState): Promise<BackendSnapshot> {
-  const trusted = modeOf(backend).mode === 'events';
+export async function fullReadInto(backend: BackendConfig, st: BackendEventState, { countLost }: { countLost: boolean }): Promise<BackendSnapshot> {
+  const trusted = countLost && modeOf(backend).mode === 'events';
   const mark = st.store.mark();
   let snapshot: BackendSnapshot;
   try {
@@ -98,8 +99,11 @@ export async function fullReadInto(backend: BackendConfig, st: BackendEventState
     recordEventsLost(backend.id, lost);
     logger.warn('reconcile found changes no event announced', { backend: backend.id, objects: diff.objects.slice(0, 20), items: diff.items.slice(0, 20), count: lost });
     const intervalMs = (backend.events?.reconcileMinutes ?? 10) * 60_000;
-    if (st.lastEventAt === null || nowMs - st.lastEventAt > intervalMs) {
-      st.silence = { reason: `no event for over ${backend.events?.reconcileMinutes ?? 10} min while the listing changed (${lost} key${lost === 1 ? '' : 's'})`, since: nowMs };
+    // Silent for a whole interval: no event since the later of the last one and the start of event mode.
+    const quietSince = Math.max(st.lastEventAt ?? 0, st.eventsSince ?? 0);
+    if (nowMs - quietSince > intervalMs) {
+      const interval = intervalMs >= 60_000 ? `${Math.round(intervalMs / 60_000)} min` : `${Math.round(intervalMs / 1000)} s`;
+      st.silence = { reason: `no event for over ${interval} while the listing changed (${lost} key${lost === 1 ? '' : 's'})`, since: nowMs };
     }
   }
   return storeSnapshot(backend, st);
@@ -157,7 +161,7 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
           recordBackendReadStart(backend.id);
           let ok: boolean | null = null;
           try {
-            const snapshot = st ? await fullReadInto(backend, st) : await readSnapshot(backend);
+            const snapshot = st ? await fullReadInto(backend, st, { countLost: false }) : await readSnapshot(backend);
             ok = isSnapshotOk(snapshot);
             return snapshot;
           } finally {

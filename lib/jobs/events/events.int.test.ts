@@ -12,8 +12,8 @@ import { TerraformWriter } from '../../../scripts/lib/terraform-writer';
 import { motoEndpoint, useBackends as configureBackends } from '../../testing/integration-env';
 import { getConfig, type BackendConfig } from '../../server/config';
 import { awsCallCountsOf, metricsText, resetAwsCallCounts } from '../../server/metrics';
-import { getSnapshot, onSnapshotRead } from '../../services/backend-snapshot';
-import { backendMode, eventsSettled, reconcileBackend } from '../../services/backend-events';
+import { getSnapshot, invalidateSnapshot, onSnapshotRead } from '../../services/backend-snapshot';
+import { backendMode, eventsSettled } from '../../services/backend-events';
 import { listLocks } from '../../services/list-locks';
 import { startEvents, stopEvents } from './events';
 
@@ -49,14 +49,14 @@ interface Setup {
   table: string;
 }
 
-async function setUp(events: (bucket: string, table: string) => Promise<EventsBlock>, opts: { endpoint?: string; versioned?: boolean } = {}): Promise<Setup> {
+async function setUp(events: (bucket: string, table: string) => Promise<EventsBlock>, opts: { endpoint?: string; versioned?: boolean; reconcileMinutes?: number } = {}): Promise<Setup> {
   const id = `ev${++n}-${Date.now().toString(36)}`;
   const bucket = `${id}-states`;
   const table = `${id}-locks`;
   await w.createBucket(bucket, opts.versioned ?? true);
   await w.createTable(table);
   const block = await events(bucket, table);
-  configureBackends([{ id, bucket, dynamodbTable: table, useLockfile: true, scanSegments: 1, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), events: { reconcileMinutes: 10, retrySeconds: 1, longPollSeconds: 2, ...block } } as Parameters<typeof configureBackends>[0][number]], { watchIntervalSeconds: 10 });
+  configureBackends([{ id, bucket, dynamodbTable: table, useLockfile: true, scanSegments: 1, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), events: { reconcileMinutes: opts.reconcileMinutes ?? 10, retrySeconds: 1, longPollSeconds: 2, ...block } } as Parameters<typeof configureBackends>[0][number]], { watchIntervalSeconds: 10 });
   startEvents();
   const backend = getConfig().backends[0]!;
   await waitFor('event mode', 15_000, () => backendMode(backend).mode === 'events').catch((e: Error) => {
@@ -188,20 +188,36 @@ describe('event mode', () => {
     expect(backendMode(backend).mode).toBe('events');
   });
 
+  /** A backend whose queue nothing is sent to: every change is an event lost. */
+  const deaf = async (bucket: string, table?: string) => {
+    const wired = await wireEvents(w, { endpoint: motoEndpoint(), bucket, table, via: 'queue', name: `${bucket}-deaf` });
+    const silent = (await sqs.send(new CreateQueueCommand({ QueueName: `${bucket}-silent` }))).QueueUrl!;
+    return { ...wired, s3: { queueUrl: silent } };
+  };
+  const lostCount = async (backend: string) => Number(new RegExp(`lockboard_events_lost_total\\{backend="${backend}"\\} (\\d+)`).exec((await metricsText()).body)?.[1] ?? 0);
+
+  it('the full read after a mutation is not counted as events lost', async () => {
+    // No stream either: nothing but the full read can tell the lock.
+    const { backend, bucket, table } = await setUp((b) => deaf(b));
+    const key = 'mutated/terraform.tfstate';
+    await w.lockDynamo(table, bucket, key, TerraformWriter.lockInfo(bucket, key));
+    invalidateSnapshot(backend.id);
+    expect(await lockKeys(backend)).toEqual([key]);
+    expect(await lostCount(backend.id)).toBe(0);
+    expect(backendMode(backend).mode).toBe('events');
+  });
+
   it('a reconcile counts what no event announced, and with no event for a whole interval the backend falls back until one arrives', async () => {
-    const { backend, bucket } = await setUp(async (bucket, table) => {
-      const wired = await wireEvents(w, { endpoint: motoEndpoint(), bucket, table, via: 'queue', name: `${bucket}-deaf` });
-      // The backend reads a queue nothing is sent to: every change is an event lost.
-      const silent = (await sqs.send(new CreateQueueCommand({ QueueName: `${bucket}-silent` }))).QueueUrl!;
-      return { ...wired, s3: { queueUrl: silent } };
-    });
+    // Reconcile every 3 s: "a whole interval" passes within the test.
+    const { backend, bucket } = await setUp(deaf, { reconcileMinutes: 0.05 });
     await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'lost/terraform.tfstate', Body: '{}' }));
-    await reconcileBackend(backend);
+    const mode = await waitFor('the fallback', 15_000, () => {
+      const m = backendMode(backend);
+      return m.mode === 'fallback' ? m : null;
+    });
+    expect(mode.reason).toMatch(/no event for over 3 s while the listing changed \(1 key\)/);
+    expect(await lostCount(backend.id)).toBe(1);
     expect(await objectKeys(backend)).toEqual([expect.stringMatching(/^lost\/terraform\.tfstate=/)]);
-    expect((await metricsText()).body).toMatch(new RegExp(`lockboard_events_lost_total\\{backend="${backend.id}"\\} 1`));
-    const mode = backendMode(backend);
-    expect(mode.mode).toBe('fallback');
-    expect(mode.reason).toMatch(/no event for over 10 min while the listing changed/);
     // An event arrives: trusted again.
     const queue = (backend.events!.s3 as { queueUrl: string }).queueUrl;
     await w.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'lost/terraform.tfstate' }));

@@ -39,8 +39,6 @@ export const backendEventsSchema = z
   .strict()
   .refine((e) => e.s3 !== undefined || e.dynamodbStreamArn !== undefined, 'name at least one source: s3 (topicArn or queueUrl) or dynamodbStreamArn');
 
-export type BackendEventsInput = z.output<typeof backendEventsSchema>;
-
 export interface BackendEventsConfig {
   /** The bucket's object events: a topic (one queue per replica, created by it) or this replica's queue. */
   s3: { kind: 'topic'; topicArn: string } | { kind: 'queue'; queueUrl: string } | null;
@@ -50,11 +48,21 @@ export interface BackendEventsConfig {
   longPollSeconds: number;
 }
 
-/** The resolved block (null: the backend is polled). `{replica}` in a queue URL becomes the replica id. */
-export function toBackendEvents(e: BackendEventsInput | undefined, replicaId: string): BackendEventsConfig | null {
-  if (!e) return null;
-  const s3 = e.s3 === undefined ? null : 'topicArn' in e.s3 ? { kind: 'topic' as const, topicArn: e.s3.topicArn } : { kind: 'queue' as const, queueUrl: e.s3.queueUrl.replaceAll('{replica}', replicaId) };
-  return { s3, dynamodbStreamArn: e.dynamodbStreamArn ?? null, reconcileMinutes: e.reconcileMinutes, retrySeconds: e.retrySeconds, longPollSeconds: e.longPollSeconds };
+/** The block as the schema reads it (`{replica}` still in a queue URL: see withReplica). */
+export const resolvedBackendEventsSchema = backendEventsSchema.transform(
+  (e): BackendEventsConfig => ({
+    s3: e.s3 === undefined ? null : 'topicArn' in e.s3 ? { kind: 'topic', topicArn: e.s3.topicArn } : { kind: 'queue', queueUrl: e.s3.queueUrl },
+    dynamodbStreamArn: e.dynamodbStreamArn ?? null,
+    reconcileMinutes: e.reconcileMinutes,
+    retrySeconds: e.retrySeconds,
+    longPollSeconds: e.longPollSeconds,
+  }),
+);
+
+/** `{replica}` in a queue URL becomes this replica's id (null stays null: the backend is polled). */
+export function withReplica(events: BackendEventsConfig | null | undefined, replicaId: string): BackendEventsConfig | null {
+  if (!events) return null;
+  return events.s3?.kind === 'queue' ? { ...events, s3: { kind: 'queue', queueUrl: events.s3.queueUrl.replaceAll('{replica}', replicaId) } } : events;
 }
 
 /** Problems no single field shows: a stream on a backend without a table. */

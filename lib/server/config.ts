@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
 // Event mode (issue 24): its own schema file.
-import { backendEventsProblems, backendEventsSchema, replicaIdOf, toBackendEvents, type BackendEventsConfig } from './config-events';
+import { backendEventsProblems, replicaIdOf, resolvedBackendEventsSchema, withReplica, type BackendEventsConfig } from './config-events';
 
 const backendSchema = z
   .object({
@@ -30,7 +30,7 @@ const backendSchema = z
     scanSegments: z.int().min(1).max(32).default(4),
     scanPageSize: z.int().min(1).optional(),
     awsTimeoutSeconds: z.number().positive().max(300).default(10),
-    events: backendEventsSchema.optional(),
+    events: resolvedBackendEventsSchema.optional(),
   })
   .strict();
 
@@ -469,7 +469,7 @@ function toBackend(b: z.infer<typeof backendSchema>, region: string, replicaId: 
     scanSegments: b.scanSegments,
     scanPageSize: b.scanPageSize ?? null,
     awsTimeoutSeconds: b.awsTimeoutSeconds,
-    events: toBackendEvents(b.events, replicaId),
+    events: withReplica(b.events, replicaId),
   };
 }
 

@@ -18,6 +18,7 @@ import { clientWeightSection } from './bench/client-weight';
 import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
 import { diffSecretsSection } from './bench/diff-secrets';
+import { eventsSection } from './bench/events';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
 import { locksSection } from './bench/locks';
@@ -31,8 +32,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (5b, 7 and 8, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection];
+/** Every section, in the order they run (5b, 7, 8 and 9, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

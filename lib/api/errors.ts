@@ -75,7 +75,7 @@ type NoDetails = Record<never, never>;
 /** An AWS call failed: which one and the SDK's error name (or the socket-level reason). */
 export interface AwsDetails {
   backend: string;
-  service: 'DynamoDB' | 'S3' | 'SNS';
+  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams';
   /** The table or bucket (and key) the call was about. */
   resource: string;
   awsError: string;

@@ -20,11 +20,12 @@ import { awsEnv, startMoto } from './lib/moto';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 import { TerraformWriter } from './lib/terraform-writer';
 import { sleep } from './lib/wait';
+import { checksOf, runChecks } from './lib/checks';
 
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-events';
 const BOUND_MS = 3_000;
-const log = (m: string) => console.log(`[event-replicas] ${m}`);
 const started = Date.now();
+const { log, check, failures, finish } = checksOf('event-replicas', started);
 
 interface Replica extends AppProcess {
   name: string;
@@ -70,11 +71,6 @@ async function main(): Promise<void> {
   const w = new TerraformWriter({ endpoint: moto.endpoint });
   const { sqs } = eventClients(moto.endpoint);
   const apps: Replica[] = [];
-  const failures: string[] = [];
-  const check = (ok: boolean, what: string) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    if (!ok) failures.push(what);
-  };
   try {
     const bucket = 'event-replicas';
     const table = 'event-replicas-locks';
@@ -131,16 +127,7 @@ async function main(): Promise<void> {
     w.destroy();
     await moto.stop();
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (failures.length > 0) {
-    console.error(`[event-replicas] FAILED: ${failures.length} check(s) failed in ${seconds} s:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exit(1);
-  }
-  log(`all checks passed in ${seconds} s`);
-  process.exit(0);
+  finish();
 }
 
-main().catch((e: unknown) => {
-  console.error('[event-replicas] FAILED:', e);
-  process.exit(1);
-});
+runChecks('event-replicas', main);

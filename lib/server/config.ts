@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+import { discoverySchema, resolveDiscovery, type DiscoveryConfig } from './config-discovery';
 
 const backendSchema = z
   .object({
@@ -121,6 +122,8 @@ const fileSchema = z
     metricsMaxLocks: z.int().min(0).max(100_000).optional(),
     channels: z.array(channelSchema).max(50).optional(),
     maxHeavyReads: z.number().int().min(1).max(100).optional(),
+    // Discovery of backends across accounts (issue 25): its own schema, lib/server/config-discovery.ts.
+    discovery: discoverySchema.optional(),
   })
   .strict();
 
@@ -216,6 +219,8 @@ export interface AppConfig {
   channels: ChannelConfig[];
   /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
   maxHeavyReads: number;
+  /** Discovery across accounts (null: off). */
+  discovery: DiscoveryConfig | null;
   source: string;
 }
 
@@ -379,6 +384,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsMaxLocks: envNumber(env, 'LOCKBOARD_METRICS_MAX_LOCKS', problems, 0) ?? file?.metricsMaxLocks ?? 500,
     channels: (file?.channels ?? []).map((c, i) => toChannel(c, i, env, defaultRegion, problems, backends)),
     maxHeavyReads: envNumber(env, 'LOCKBOARD_MAX_HEAVY_READS', problems, 1) ?? file?.maxHeavyReads ?? 3,
+    discovery: resolveDiscovery(file?.discovery, { auditBucket: env.LOCKBOARD_AUDIT_BUCKET || file?.auditBucket || null, defaultRegion, backendIds: backends.map((b) => b.id) }, problems),
     source,
   };
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('LOCKBOARD_METRICS_TOKEN: at least 16 characters');

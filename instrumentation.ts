@@ -16,6 +16,9 @@ export async function register() {
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
+    // Discovery across accounts (no-op without a "discovery" block): decisions, then a first run.
+    const { startDiscovery } = await import('./lib/jobs/discovery');
+    startDiscovery();
   }
 }
 

@@ -1,7 +1,7 @@
 import 'server-only';
 /** Reading the audit log: newest first across backends, filtered, paged with an opaque cursor. */
 import { getAuditObject, listAuditKeys } from '../aws/audit-store';
-import { getBackend } from '../server/backends';
+import { listBackends, recordsHome } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
@@ -112,9 +112,8 @@ function compareFound(a: Found, b: Found): number {
 
 /** Audit records newest first, filtered, across the configured backends (or one), one page. */
 export async function listAudit(query: AuditQuery): Promise<AuditListing> {
-  const config = getConfig();
   const positions = decodeCursor(query.cursor);
-  const selected = query.backend ? [getBackend(query.backend)] : config.backends;
+  const selected = query.backend ? [recordsHome(query.backend)] : listBackends();
   const backends = selected.filter((b) => positions[b.id] !== 0);
   const results = await Promise.allSettled(backends.map((b) => backendRecords(b, query, (positions[b.id] as string | undefined) || undefined)));
   const all: Found[] = [];

@@ -1,5 +1,5 @@
 import 'server-only';
-import { publicBackend, type PublicBackend } from './backends';
+import { listBackends, publicBackend, type PublicBackend } from './backends';
 import { getConfig } from './config';
 
 /** What server pages hand to client widgets. */
@@ -15,7 +15,7 @@ export interface UiSettings {
 export function uiSettings(): UiSettings {
   const config = getConfig();
   return {
-    backends: config.backends.map(publicBackend),
+    backends: listBackends().map(publicBackend),
     pollMs: config.pollIntervalSeconds * 1000,
     authMode: config.authMode,
     readOnly: config.readOnly,

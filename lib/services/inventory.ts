@@ -8,8 +8,7 @@ import 'server-only';
  * writes new chunks plus a new manifest. Passes run in the background, one at a time per backend;
  * readers get what is ready plus the progress.
  */
-import { getBackend } from '../server/backends';
-import { getConfig } from '../server/config';
+import { getBackend, listBackends } from '../server/backends';
 import type { InventoryResponse, InventoryState, SearchResponse } from '../api/inventory';
 import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-index';
 import { shortProvider, type StateSummary } from '../terraform/state-summary';
@@ -77,7 +76,7 @@ function* indexedStates(backendIds: string[]): Generator<IndexedState> {
 /** Searches every backend's inventory (starting passes where due; answering from what is ready). */
 export function searchInventories(q: string): SearchResponse {
   const started = performance.now();
-  const backends = getConfig().backends;
+  const backends = listBackends();
   for (const b of backends) void ensurePass(b);
   const result = searchCorpus(currentCorpus(backends.map((b) => b.id)), parseQuery(q));
   const status = backends

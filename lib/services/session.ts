@@ -7,6 +7,7 @@ import 'server-only';
 import { backendAccess, roleAtLeast } from '../auth/access';
 import { canMutate, identify } from '../auth/identity';
 import { getConfig } from '../server/config';
+import { listBackends } from '../server/backends';
 import { AppError } from '../api/errors';
 import type { BackendPermissions, SessionInfo } from '../api/session';
 
@@ -20,11 +21,11 @@ export function sessionOf(request: Request): SessionInfo {
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'unauthorized')) throw e;
     const none: BackendPermissions = { role: 'none', baseRole: 'none', rules: [], canView: false, canDownload: false, canMutate: false };
-    return { user: null, anonymous: true, groups: [], authMode: config.authMode, canMutate: false, readOnly: config.readOnly, backends: Object.fromEntries(config.backends.map((b) => [b.id, none])) };
+    return { user: null, anonymous: true, groups: [], authMode: config.authMode, canMutate: false, readOnly: config.readOnly, backends: Object.fromEntries(listBackends().map((b) => [b.id, none])) };
   }
   const caller = { ...identity, groups: identity.groups ?? [] };
   const backends: Record<string, BackendPermissions> = {};
-  for (const b of config.backends) {
+  for (const b of listBackends()) {
     const access = backendAccess(caller, b.id, config);
     backends[b.id] = {
       role: access.role,

@@ -130,6 +130,8 @@ export interface DiscoveryFinding {
 }
 
 export type DiscoveryFindingCode =
+  | 'organization_unreadable'
+  | 'decisions_unreadable'
   | 'account_unreadable'
   | 'account_not_active'
   | 'region_unreadable'

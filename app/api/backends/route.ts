@@ -1,5 +1,5 @@
 import { identify, isAllowed } from '@/lib/auth/identity';
-import { publicBackend } from '@/lib/server/backends';
+import { listBackends, publicBackend } from '@/lib/server/backends';
 import { getConfig } from '@/lib/server/config';
 import { handle } from '@/lib/http/handle';
 
@@ -10,6 +10,6 @@ export function GET(request: Request) {
     const config = getConfig();
     const identity = identify(request, config);
     // Only the backends the caller may view (proxy.ts refuses reads of the others with 403).
-    return { backends: config.backends.filter((b) => isAllowed(identity, 'viewer', b.id, null, config)).map(publicBackend) };
+    return { backends: listBackends().filter((b) => isAllowed(identity, 'viewer', b.id, null, config)).map(publicBackend) };
   });
 }

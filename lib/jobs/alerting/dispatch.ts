@@ -7,6 +7,7 @@ import 'server-only';
 import type { LockboardEvent } from '../../api/alerts';
 import { withCallOrigin } from '../../server/call-origin';
 import { getConfig, type BackendConfig } from '../../server/config';
+import { listBackends } from '../../server/backends';
 import { logger } from '../../server/logger';
 import { MAX_EVENTS_AT_ONCE, MAX_QUEUED_EVENTS, followUp, state } from './alert-state';
 import { processEvent, writeOutcome } from './claims';
@@ -71,7 +72,7 @@ export function sweep(): void {
   }
   for (const f of st.followUps.values()) {
     if (f.dueAt > now || st.inProgress.has(f.event.id)) continue;
-    const backend = getConfig().backends.find((b) => b.id === f.backendId);
+    const backend = listBackends().find((b) => b.id === f.backendId);
     if (!backend) {
       st.followUps.delete(f.event.id);
       continue;

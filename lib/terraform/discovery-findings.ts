@@ -19,7 +19,7 @@ export interface RoleFacts {
 
 const TEMPLATE = 'scripts/deploy/discovery-role.yaml (docs/discovery.md)';
 
-/** The token or signature is refused in a region: it does not exist or is not enabled for the account. */
+/** The token or signature is refused in a region: it is not enabled for the account (not a missing permission). */
 const REGION_REFUSED = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'AuthFailure']);
 
 function reason(f: Failure): string {
@@ -46,9 +46,7 @@ export function roleFinding(accountId: string, roleArn: string, role: RoleFacts,
 
 /** One region of an account could not be listed (ListTables). */
 export function regionFinding(accountId: string, region: string, f: Failure): DiscoveryFinding {
-  const refused = REGION_REFUSED.has(f.awsError ?? '');
-  const denied = f.code === 'aws_access_denied' && !refused;
-  const absent = refused || f.code === 'aws_unreachable' || (f.code === 'aws_error' && /^(InternalError|InternalFailure|InternalServerError|UnknownEndpoint|ENOTFOUND)$/.test(f.awsError ?? ''));
+  const denied = f.code === 'aws_access_denied' && !REGION_REFUSED.has(f.awsError ?? '');
   return {
     severity: 'error',
     code: 'region_unreadable',
@@ -58,9 +56,7 @@ export function regionFinding(accountId: string, region: string, f: Failure): Di
     message: `Region ${region}: the lock tables could not be listed: ${reason(f)}.`,
     fix: denied
       ? `Allow dynamodb:ListTables to the role in this account (${TEMPLATE}).`
-      : absent
-        ? `Check that ${region} exists and is enabled for this account (opt-in regions: AWS console → Account → AWS Regions); otherwise remove it from discovery.regions.`
-        : 'Transient? It is tried again at the next run.',
+      : `Check that ${region} exists and is enabled for this account (opt-in regions: AWS console → Account → AWS Regions); otherwise remove it from discovery.regions. If it is, the failure was transient: it is tried again at the next run.`,
   };
 }
 

@@ -79,7 +79,8 @@ export function rollups(accounts: readonly EstateAccount[]): EstateRollup[] {
       const hit = a.backends.filter((b) => b.problems.includes(problem));
       backends += hit.length;
       unknown += a.backends.filter((b) => unknownFor(b, problem)).length;
-      if (hit.length > 0 || (problem === 'unreadable' && accountUnreadable(a))) accountsWith++;
+      // The group of backends no run placed in an account (id '') is not an account.
+      if (a.id !== '' && (hit.length > 0 || (problem === 'unreadable' && accountUnreadable(a)))) accountsWith++;
     }
     return { problem, accounts: accountsWith, backends, unknown };
   });

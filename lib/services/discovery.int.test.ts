@@ -31,7 +31,7 @@ const auditBucket = `${run}-audit`;
 let fixture: EstateFixture;
 let proxy: AwsFaultProxy;
 
-function configure(discovery: Record<string, unknown>, extra: Record<string, unknown> = {}): void {
+function useDiscoveryConfig(discovery: Record<string, unknown>, extra: Record<string, unknown> = {}): void {
   const configured = { id: 'configured', bucket: `${run}-5-a`, dynamodbTable: 'tf-locks', roleArn: `arn:aws:iam::${fixture.accounts[5]}:role/lockboard-discovery` } as TestBackend;
   useBackends([configured], { auditBucket, discovery: { regions: fixture.regions, endpoint: proxy.endpoint, forcePathStyle: true, ...discovery }, ...extra });
   resetDiscoveryForTests();
@@ -67,7 +67,7 @@ afterAll(async () => {
 
 describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`, () => {
   it('finds exactly the real backends, lists each unreadable account with its reason and fix, in under 2 minutes', async () => {
-    configure({});
+    useDiscoveryConfig({});
     const t0 = Date.now();
     const result = await runDiscovery();
     const ms = Date.now() - t0;
@@ -179,7 +179,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
 
   it('autoWatch: every backend found is watched like a configured one (locks, states, posture)', async () => {
     // Reads shared for 5 s (as the watcher does in production), so the polls below do not re-read 74 backends each.
-    configure({ autoWatch: true }, { watchIntervalSeconds: 5 });
+    useDiscoveryConfig({ autoWatch: true }, { watchIntervalSeconds: 5 });
     await runDiscovery();
     const ids = new Set(listBackends().map((b) => b.id));
     expect(ids.size).toBe(fixture.expected.length);
@@ -194,7 +194,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
   }, 120_000);
 
   it('a region that does not exist is listed per account with the fix; the rest of the estate is still discovered', async () => {
-    configure({ accounts: [fixture.accounts[0], fixture.accounts[1]], regions: ['us-east-1', 'eu-fake-1'] });
+    useDiscoveryConfig({ accounts: [fixture.accounts[0], fixture.accounts[1]], regions: ['us-east-1', 'eu-fake-1'] });
     const result = await runDiscovery();
     expect(result.backends.map((b) => b.bucket).sort()).toEqual([`${run}-0-a`, `${run}-1-a`]);
     for (const a of result.accounts) {
@@ -213,7 +213,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
     const member = new MemberAccount(motoEndpoint(), id, await memberCredentials(motoEndpoint(), id), 'us-east-1');
     for (let i = 0; i < 25; i++) await member.bucket(`${run}-7-extra-${i}`);
     member.destroy();
-    configure({ accounts: [id], maxCallsPerAccount: 20 });
+    useDiscoveryConfig({ accounts: [id], maxCallsPerAccount: 20 });
     const result = await runDiscovery();
     const account = result.accounts[0]!;
     expect(account.calls).toBe(20);
@@ -222,7 +222,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
   }, 60_000);
 
   it('live reads of the rest of Lockboard stay fast while discovery runs (its requests yield to them)', async () => {
-    configure({});
+    useDiscoveryConfig({});
     const read = async () => {
       const t = performance.now();
       const res = await locksGet(new Request(`${APP_ORIGIN}/api/backends/configured/locks`), { params: Promise.resolve({ id: 'configured' }) });
@@ -253,7 +253,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
 
     it('a lock held by terraform apply in one discovered account shows in the estate under that account, not the other', async () => {
       const [a, b] = [fixture.accounts[8]!, fixture.accounts[9]!];
-      configure({ accounts: [a, b], autoWatch: true });
+      useDiscoveryConfig({ accounts: [a, b], autoWatch: true });
       await runDiscovery();
       const key = 'terraform-run/app.tfstate';
       const dir = new TerraformDir({ endpoint: motoEndpoint(), bucket: `${run}-8-a`, key, dynamodbTable: 'tf-locks', useLockfile: true, sleepSeconds: 30, credentials: await memberCredentials(motoEndpoint(), a) });

@@ -211,3 +211,31 @@ export async function buildEstate(endpoint: string, run: string, n: number): Pro
     },
   };
 }
+
+/** Bucket of the e2e stack's discovery decisions (and their audit records). */
+export const E2E_DECISIONS_BUCKET = 'lockboard-e2e-discovery';
+
+/**
+ * The e2e stack's small estate (scripts/e2e.ts, e2e/estate.spec.ts): two member accounts, each with
+ * a bucket `lockboard-e2e-estate-<n>` + lock table `tf-locks` holding one state. Discovery searches
+ * exactly these two accounts and proposes their backends (autoWatch off), so no other spec sees a
+ * new backend unless one is accepted.
+ */
+export async function seedE2eEstate(endpoint: string): Promise<{ accounts: string[]; discovery: Record<string, unknown> }> {
+  await ensureOrganization(endpoint);
+  const accounts = await createAccounts(endpoint, 2, 'e2e-estate');
+  for (const [i, accountId] of accounts.entries()) {
+    const member = new MemberAccount(endpoint, accountId, await memberCredentials(endpoint, accountId), 'us-east-1');
+    try {
+      await member.bucket(`lockboard-e2e-estate-${i}`);
+      await member.lockTable('tf-locks');
+      await member.state(`lockboard-e2e-estate-${i}`, 'platform/terraform.tfstate', 'tf-locks');
+    } finally {
+      member.destroy();
+    }
+  }
+  const w = new TerraformWriter({ endpoint });
+  await w.createBucket(E2E_DECISIONS_BUCKET);
+  w.destroy();
+  return { accounts, discovery: { accounts, regions: ['us-east-1'], endpoint, forcePathStyle: true, decisionsBucket: E2E_DECISIONS_BUCKET } };
+}

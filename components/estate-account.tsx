@@ -15,6 +15,7 @@ function Label({ children }: { children: ReactNode }) {
 
 function LocksCell({ b }: { b: EstateBackend }) {
   if (b.status === 'proposed' || b.status === 'ignored') return <span className="text-slate-600">not watched</span>;
+  if (!b.viewable) return <span className="text-slate-600">not yours to view (access rules)</span>;
   if (b.readError !== null) return <span className="text-red-800">not read: {b.readError}</span>;
   if (b.locks === null) return <span className="text-slate-600">reading…</span>;
   return (
@@ -37,7 +38,7 @@ function LocksCell({ b }: { b: EstateBackend }) {
 }
 
 function PostureCell({ b }: { b: EstateBackend }) {
-  if (b.status === 'proposed' || b.status === 'ignored') return <span className="text-slate-600">—</span>;
+  if (b.status === 'proposed' || b.status === 'ignored' || !b.viewable) return <span className="text-slate-600">—</span>;
   const p = b.posture;
   if (!p) return <span className="text-slate-600">checking…</span>;
   const word = (v: boolean | null, bad: string, good: string) => (v === null ? <Badge>{`${good}: not checked`}</Badge> : v ? <Badge tone="red">{bad}</Badge> : <Badge tone="green">{good}</Badge>);
@@ -51,7 +52,7 @@ function PostureCell({ b }: { b: EstateBackend }) {
 }
 
 function ViewLinks({ b }: { b: EstateBackend }) {
-  if (b.status === 'proposed' || b.status === 'ignored') return null;
+  if (b.status === 'proposed' || b.status === 'ignored' || !b.viewable) return null;
   const id = encodeURIComponent(b.id);
   const link = 'text-sky-800 underline hover:text-sky-950';
   return (

@@ -93,7 +93,9 @@ export interface EstateBackend {
   stateCount: number | null;
   countsComplete: boolean;
   evidence: string[];
-  /** From the backend's latest read (null: not watched, or not read: see `readError`). */
+  /** False when the caller may not view this backend's id (they see it as an estate viewer): no locks, digests or posture then. */
+  viewable: boolean;
+  /** From the backend's latest read (null: not watched, not viewable, or not read: see `readError`). */
   locks: { count: number; stale: number } | null;
   /** States Terraform would refuse (digest mismatch or orphan digest); null when not read. */
   digestProblems: number | null;

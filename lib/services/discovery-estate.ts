@@ -6,9 +6,10 @@ import 'server-only';
  * latest read (the watcher's, shared with every view) and its bucket's posture (read in the
  * background, cached: null until known). Rolled up per problem and filtered as asked.
  *
- * Who sees what: a backend with the viewer role on its id; the proposals, the accounts' findings and
- * the unreadable accounts with the viewer role on `estate` (they name buckets and tables of accounts
- * beyond one's own backends). Deciding takes the operator role on `estate`.
+ * Who sees what: a backend or a proposal, with the viewer role on its id (ids start with the account:
+ * a rule on `111122223333-*` is a team's view of its account); every one of them, the accounts'
+ * findings and the unreadable accounts, with the viewer role on `estate` (findings name buckets and
+ * tables beyond one's own backends). Deciding takes the operator role on `estate`.
  */
 import type { EstateAccount, EstateBackend, EstateQuery, EstateResponse } from '../api/estate';
 import { isAllowed, type Identity } from '../auth/identity';
@@ -87,7 +88,7 @@ async function liveFacts(backend: BackendConfig): Promise<LiveFacts> {
   return facts;
 }
 
-type Row = Omit<EstateBackend, 'problems' | 'locks' | 'digestProblems' | 'readError' | 'posture'>;
+type Row = Omit<EstateBackend, 'problems' | 'locks' | 'digestProblems' | 'readError' | 'posture' | 'viewable'>;
 
 function rowOfFound(b: FoundBackend, status: EstateBackend['status'], watch: EstateBackend['watch']): Row {
   const decision = currentDecisions().get(b.id);
@@ -173,9 +174,11 @@ export async function getEstate(identity: Identity, query: EstateQuery): Promise
   const may = (id: string) => isAllowed(identity, 'viewer', id, null, config);
   const registered = new Map(listBackends().map((b) => [b.id, b]));
   const groups = rowsByAccount(config)
-    .map(({ account, rows }) => ({ account, rows: rows.filter((r) => may(r.id) || (seesEstate && !registered.has(r.id))) }))
+    // A configured backend only to those who may view it; what discovery found, also to estate viewers.
+    .map(({ account, rows }) => ({ account, rows: rows.filter((r) => may(r.id) || (seesEstate && r.status !== 'configured')) }))
     .filter((g) => g.rows.length > 0 || (seesEstate && g.account.id !== ''));
-  const watched = groups.flatMap((g) => g.rows).flatMap((r) => (registered.has(r.id) ? [registered.get(r.id)!] : []));
+  // Locks, digests and posture only of the backends the caller may view.
+  const watched = groups.flatMap((g) => g.rows).flatMap((r) => (registered.has(r.id) && may(r.id) ? [registered.get(r.id)!] : []));
   const live = new Map(await mapLimit(watched, READS_AT_ONCE, async (b) => [b.id, await liveFacts(b)] as const));
   const posture = postureNow(watched);
   const accounts: EstateAccount[] = groups.map(({ account, rows }) => ({
@@ -183,7 +186,7 @@ export async function getEstate(identity: Identity, query: EstateQuery): Promise
     findings: seesEstate ? account.findings : [],
     backends: rows.map((r) => {
       const facts = live.get(r.id) ?? { locks: null, digestProblems: null, readError: null };
-      const row = { ...r, ...facts, posture: posture.get(r.id) ?? null };
+      const row = { ...r, ...facts, viewable: may(r.id), posture: posture.get(r.id) ?? null };
       return { ...row, problems: problemsOf(row) };
     }),
   }));

@@ -18,6 +18,7 @@ function backend(over: Partial<EstateBackend>): EstateBackend {
     stateCount: 1,
     countsComplete: true,
     evidence: [],
+    viewable: true,
     locks: { count: 0, stale: 0 },
     digestProblems: 0,
     readError: null,

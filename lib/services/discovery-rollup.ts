@@ -47,7 +47,7 @@ const WATCHED: ReadonlySet<EstateBackendStatus> = new Set(['configured', 'watche
 
 /** Whether a watched backend's value for this problem is still unknown (not read, or not checked). */
 function unknownFor(b: EstateBackend, problem: EstateProblem): boolean {
-  if (!WATCHED.has(b.status)) return false;
+  if (!WATCHED.has(b.status) || !b.viewable) return false;
   switch (problem) {
     case 'locked':
     case 'stale_locks':

@@ -276,4 +276,41 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
       await apply.kill9();
     }, 120_000);
   });
+
+  it('access: a caller sees the backends and proposals whose ids they may view; all of them and the findings take viewer on "estate"; deciding, operator there', async () => {
+    // Account 2 has findings (its table names a bucket of account 3 and one that is gone).
+    const [a0, a1] = [fixture.accounts[2]!, fixture.accounts[3]!];
+    const rules = [
+      { backends: [`${a0}-*`], users: ['alice@example.com'], role: 'viewer' },
+      { backends: ['estate'], users: ['bob@example.com'], role: 'viewer' },
+      { backends: ['estate'], keys: [`${a1}-*`], users: ['carol@example.com'], role: 'operator' },
+    ];
+    useDiscoveryConfig({ accounts: [a0, a1], autoWatch: false }, { authMode: 'proxy', defaultRole: 'none', accessRules: rules });
+    const found = (await runDiscovery()).backends;
+    const as = async (user: string, query = '') => (await (await estateGet(new Request(`${APP_ORIGIN}/api/estate${query}`, { headers: { 'x-forwarded-email': user } }))).json()) as EstateResponse;
+    // Alice may view account 0's ids: she sees its backends (proposed here), no other account's, and no finding.
+    const alice = await as('alice@example.com');
+    expect(alice.accounts.flatMap((a) => a.backends.map((b) => b.id)).sort()).toEqual(found.filter((b) => b.accountId === a0).map((b) => b.id).sort());
+    expect(alice.accounts.flatMap((a) => a.findings)).toEqual([]);
+    expect(alice.canDecide).toBe(false);
+    // Bob views the estate: every proposal and every account's findings, and may not decide.
+    const bob = await as('bob@example.com');
+    expect(bob.accounts.flatMap((a) => a.backends.map((b) => b.id)).sort()).toEqual(found.map((b) => b.id).sort());
+    expect(bob.accounts.find((a) => a.id === a0)!.findings.length).toBeGreaterThan(0);
+    expect(bob.canDecide).toBe(false);
+    // Carol decides on account 1's backends only; a decision on account 0's is refused (and audited as refused).
+    const post = (user: string, key: string) =>
+      decidePost(new Request(`${APP_ORIGIN}/api/estate/proposals`, { method: 'POST', headers: { ...SAME_ORIGIN_HEADERS, 'x-forwarded-email': user }, body: JSON.stringify({ key, decision: 'accept', reason: 'mine', seen: { etag: null } }) }));
+    const mine = found.find((b) => b.accountId === a1)!;
+    const theirs = found.find((b) => b.accountId === a0)!;
+    expect((await post('bob@example.com', mine.id)).status).toBe(403);
+    expect((await post('carol@example.com', theirs.id)).status).toBe(403);
+    expect((await post('carol@example.com', mine.id)).status).toBe(200);
+    // Now watched, account 1's backend is a backend with locks and posture: still not Alice's to see.
+    expect((await as('alice@example.com')).accounts.flatMap((a) => a.backends.map((b) => b.accountId))).not.toContain(a1);
+    // Bob sees it (estate viewer) but not its locks: he may not view that backend.
+    expect((await as('bob@example.com')).accounts.flatMap((a) => a.backends).find((b) => b.id === mine.id)).toMatchObject({ status: 'watched', viewable: false, locks: null, posture: null });
+    const refusals = (await (await auditGet(new Request(`${APP_ORIGIN}/api/audit?backend=estate&key=${theirs.id}&outcome=refused`, { headers: { 'x-forwarded-email': 'bob@example.com' } }))).json()) as AuditListing;
+    expect(refusals.records.map((r) => [r.user, r.action, r.key])).toEqual([['carol@example.com', 'discovery-decision', theirs.id]]);
+  }, 60_000);
 });

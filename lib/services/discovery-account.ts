@@ -16,7 +16,7 @@ import { toAppError } from '../server/errors';
 import type { EstateAccount } from '../api/estate';
 import { PARTIAL_CODES } from '../api/estate';
 import { discoveryRoleArn } from '../terraform/discovery-names';
-import { budgetFinding, foreignBucketFinding, outsideRegionsFinding, partialFinding, regionFinding, resourceFinding, roleFinding, bucketsFinding, type Failure } from '../terraform/discovery-findings';
+import { budgetFinding, capFindings, foreignBucketFinding, outsideRegionsFinding, partialFinding, regionFinding, resourceFinding, roleFinding, bucketsFinding, type Failure } from '../terraform/discovery-findings';
 import { foldLockIds, impliedBackends, isLockTableSchema, type BucketEvidence, type DiscoveryFinding, type ImpliedBackend, type LockTableEvidence } from '../terraform/discovery-rules';
 
 /** Requests of one account in flight at once. */
@@ -106,7 +106,7 @@ export async function discoverAccount(d: DiscoveryConfig, target: DiscoveryTarge
   const findings: DiscoveryFinding[] = [];
   const counter = new CallCounter(d.maxCallsPerAccount);
   const done = (outcome: EstateAccount['outcome'], backends: ImpliedBackend[] = []): AccountOutcome => ({
-    account: { id: input.id, name: input.name, outcome, calls: counter.count, durationMs: Date.now() - started, findings },
+    account: { id: input.id, name: input.name, outcome, calls: counter.count, durationMs: Date.now() - started, findings: capFindings(findings) },
     backends,
   });
   if (input.status !== 'ACTIVE') {

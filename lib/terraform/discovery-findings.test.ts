@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetFinding, foreignBucketFinding, outsideRegionsFinding, partialFinding, regionFinding, resourceFinding, roleFinding } from './discovery-findings';
+import { budgetFinding, capFindings, foreignBucketFinding, MAX_FINDINGS_PER_CODE, outsideRegionsFinding, partialFinding, regionFinding, resourceFinding, roleFinding } from './discovery-findings';
 
 const denied = { code: 'aws_access_denied', awsError: 'AccessDenied', message: 'STS x: access denied (AccessDenied).' };
 
@@ -32,5 +32,12 @@ describe('discovery findings', () => {
     expect(foreignBucketFinding('1', 'eu-west-1', 't', 'theirs', 'exists')).toMatchObject({ code: 'bucket_other_account', severity: 'info' });
     expect(outsideRegionsFinding('1', 'b', 'ap-south-1').fix).toBe('Add ap-south-1 to discovery.regions to include it.');
     expect(partialFinding('probe', '1', 'eu-west-1', 'b', 2).message).toContain('only the first 2000 were probed');
+  });
+
+  it('keeps at most 20 findings of a code per account and counts the rest', () => {
+    const many = Array.from({ length: 25 }, (_, i) => outsideRegionsFinding('1', `b${i}`, 'ap-south-1'));
+    const out = capFindings([...many, budgetFinding('1', 300, 1)]);
+    expect(out).toHaveLength(MAX_FINDINGS_PER_CODE + 2);
+    expect(out.at(-1)).toMatchObject({ code: 'bucket_outside_regions', resource: null, message: '…and 5 more like the 20 above (bucket_outside_regions).' });
   });
 });

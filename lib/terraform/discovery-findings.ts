@@ -157,3 +157,23 @@ export function partialFinding(kind: 'scan' | 'probe', accountId: string, region
     fix: kind === 'scan' ? 'Raise discovery.scanPagesPerTable if some backend is missing.' : 'Raise discovery.probeCallsPerBucket if some backend is missing.',
   };
 }
+
+/** Findings of one code kept per account; the rest are counted in one finding (a bounded answer and page). */
+export const MAX_FINDINGS_PER_CODE = 20;
+
+/** Keeps the first {@link MAX_FINDINGS_PER_CODE} findings of each code and says how many more there were. */
+export function capFindings(findings: readonly DiscoveryFinding[]): DiscoveryFinding[] {
+  const kept: DiscoveryFinding[] = [];
+  const extra = new Map<string, { first: DiscoveryFinding; count: number }>();
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const n = (seen.get(f.code) ?? 0) + 1;
+    seen.set(f.code, n);
+    if (n <= MAX_FINDINGS_PER_CODE) kept.push(f);
+    else extra.set(f.code, { first: extra.get(f.code)?.first ?? f, count: (extra.get(f.code)?.count ?? 0) + 1 });
+  }
+  for (const { first, count } of extra.values()) {
+    kept.push({ ...first, region: null, resource: null, message: `…and ${count} more like the ${MAX_FINDINGS_PER_CODE} above (${first.code}).`, fix: first.fix });
+  }
+  return kept;
+}

@@ -33,5 +33,5 @@ export default defineConfig([
       ],
     },
   },
-  globalIgnores(['.next/**', '.next-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', '.venv/**', 'next-env.d.ts']),
+  globalIgnores(['.next/**', '.next-*/**', 'lib/cli/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', '.venv/**', 'next-env.d.ts']),
 ]);

@@ -16,6 +16,12 @@ export async function register() {
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
+    // Each backend's first inventory pass, in the background (indexOnStart), so search is ready early.
+    const { startIndexing } = await import('./lib/jobs/indexer');
+    startIndexing();
+    // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
+    const { logRecordsProtection } = await import('./lib/services/records-protection');
+    logRecordsProtection();
     // Discovery across accounts (no-op without a "discovery" block): decisions, then a first run.
     const { startDiscovery } = await import('./lib/jobs/discovery');
     startDiscovery();

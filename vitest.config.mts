@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['**/*.int.test.ts'], environment: 'node' } },
+      // Components and hooks rendered with Testing Library in a DOM (happy-dom implements <dialog>'s showModal).
+      { resolve: { alias }, test: { name: 'component', include: ['components/**/*.test.tsx', 'lib/client/**/*.test.tsx', 'app/**/*.test.tsx'], environment: 'happy-dom' } },
       {
         resolve: { alias },
         test: {

@@ -4,8 +4,7 @@ import { LinkedText } from './linked-text';
 import { PathText } from './path-text';
 import { TimeText } from './time-text';
 import { formatAge } from '@/lib/client/format';
-import { lockSourceLabel, operationLabel, problemWords, type ListedLock } from '@/lib/client/lock-words';
-import { forceUnlockCommand } from '@/lib/terraform/lock-info';
+import { cliUnlockCommand, lockSourceLabel, operationLabel, problemWords, versionWords, type ListedLock } from '@/lib/client/lock-words';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 
 export { lockSourceLabel };
@@ -72,9 +71,10 @@ export function OperationText({ operation }: { operation: string }) {
 }
 
 /**
- * Who holds a lock and what it is: holder, operation, Terraform version, creation time and age, lock
- * ID, Info, the sides holding it and its problems. `testId` prefixes the test IDs of the holder
- * (`-who`) and the ID (`-id`); `copy` adds the buttons copying the ID and the `terraform force-unlock` command.
+ * Who holds a lock and what it is: holder, operation, Terraform version (for a freeze: that Lockboard
+ * took it), creation time and age, lock ID, Info, the sides holding it and its problems. `testId`
+ * prefixes the test IDs of the holder (`-who`), the version (`-version`) and the ID (`-id`); `copy`
+ * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command.
  */
 export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; testId: string; copy?: boolean }) {
   const operation = operationLabel(lock.operation);
@@ -89,8 +89,8 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
         {operation || '—'}
         {operation !== lock.operation ? <code className="ml-2 font-mono text-xs text-slate-500">{lock.operation}</code> : null}
       </dd>
-      <dt className="text-slate-500">Terraform version</dt>
-      <dd>{lock.version || '—'}</dd>
+      <dt className="text-slate-500">{versionWords(lock).label}</dt>
+      <dd data-testid={`${testId}-version`}>{versionWords(lock).value}</dd>
       <dt className="text-slate-500">Created</dt>
       <dd>
         <TimeText at={lock.created} show="absolute" /> <span className="text-slate-500">({lock.ageSeconds === null ? 'age unknown' : `${formatAge(lock.ageSeconds)} ago`})</span>
@@ -101,7 +101,7 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock; 
           <PathText text={lock.id || '(none)'} />
         </code>
         {copy && lock.id ? <CopyButton text={lock.id} label={`Copy lock ID ${lock.id}`} /> : null}
-        {copy && forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+        {copy && cliUnlockCommand(lock) ? <CopyButton text={cliUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
       </dd>
       {lock.info ? (
         <>

@@ -1,13 +1,12 @@
-import type { CountCoverage, LockCounts } from '@/lib/client/lock-summary';
+import type { CountCoverage, LockCounts, SummaryFilter } from '@/lib/client/lock-summary';
 import { cn } from '@/lib/client/cn';
 
-/** What the summary bar's counts filter by: everything, the stale locks, or one problem. */
-export type SummaryFilter = 'all' | 'stale' | 'split_lock' | 'malformed_info';
+export type { SummaryFilter };
 
 const plural = (n: number | null, one: string, many: string) => (n === 1 ? one : many);
 
 /**
- * "6 locks · 1 stale · 1 split · 1 malformed", each count a filter, and the stale threshold. The
+ * "6 locks · 1 stale · 1 frozen · 1 split · 1 malformed", each count a filter, and the stale threshold. The
  * counts are of what was read: with no backend read they are "—", and a backend not read (fully) is
  * named as unknown, never counted as having no locks.
  */
@@ -28,6 +27,7 @@ export function LockSummaryBar({
   const items: Array<{ filter: SummaryFilter; count: number | null; words: string; tone: string }> = [
     { filter: 'all', count: n(counts.total), words: plural(n(counts.total), 'lock', 'locks'), tone: 'text-slate-900' },
     { filter: 'stale', count: n(counts.stale), words: 'stale', tone: counts.stale > 0 ? 'text-amber-900' : 'text-slate-700' },
+    { filter: 'frozen', count: n(counts.frozen), words: 'frozen', tone: counts.frozen > 0 ? 'text-sky-800' : 'text-slate-700' },
     { filter: 'split_lock', count: n(counts.split), words: 'split', tone: counts.split > 0 ? 'text-red-800' : 'text-slate-700' },
     { filter: 'malformed_info', count: n(counts.malformed), words: 'malformed', tone: counts.malformed > 0 ? 'text-red-800' : 'text-slate-700' },
   ];

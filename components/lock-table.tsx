@@ -1,10 +1,9 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { formatAge } from '@/lib/client/format';
-import { forceUnlockCommand } from '@/lib/terraform/lock-info';
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/client/cn';
-import { lockSourceLabel, type ListedLock } from '@/lib/client/lock-words';
+import { cliUnlockCommand, lockSourceLabel, versionWords, type ListedLock } from '@/lib/client/lock-words';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { LastKnown } from './last-known';
 import { LinkedText } from './linked-text';
@@ -113,7 +112,7 @@ export function LockTable({
                   ) : null}
                   {lock.info ? (
                     <p className="mt-1 text-xs text-slate-700 [overflow-wrap:anywhere]" data-testid="lock-info">
-                      <span className="text-slate-500">Info: </span>
+                      <span className="text-slate-600">Info: </span>
                       <LinkedText text={lock.info} />
                     </p>
                   ) : null}
@@ -130,7 +129,9 @@ export function LockTable({
                 <td className="px-3 py-2 text-xs max-md:p-0">
                   <OperationText operation={lock.operation} />
                 </td>
-                <td className="px-3 py-2 text-xs max-md:hidden">{lock.version || '—'}</td>
+                <td className="px-3 py-2 text-xs max-md:hidden" data-testid="lock-version" title={versionWords(lock).label}>
+                  {versionWords(lock).value}
+                </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0" data-testid="lock-age">
                   {/* The age is what a person scans for; the absolute time is secondary. */}
                   <div>
@@ -149,7 +150,7 @@ export function LockTable({
                 </td>
                 <td className="px-3 py-2 max-md:w-full max-md:p-0">
                   <div className="flex flex-col items-start gap-1 max-md:flex-row max-md:flex-wrap max-md:items-center max-md:gap-2">
-                    {forceUnlockCommand(lock) ? <CopyButton text={forceUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
+                    {cliUnlockCommand(lock) ? <CopyButton text={cliUnlockCommand(lock)!} label="Copy CLI: copy terraform force-unlock command" caption="Copy CLI" /> : null}
                     {renderActions?.(lock)}
                   </div>
                 </td>

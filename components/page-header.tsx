@@ -1,27 +1,24 @@
 import type { ReactNode } from 'react';
-import type { RefreshStatus } from '@/lib/client/backend-reads';
+import { refreshWords, type RefreshStatus } from '@/lib/client/backend-reads';
 import { TimeText } from './time-text';
 
-function RefreshText({ readAt, refreshing, failed, pollMs }: RefreshStatus) {
-  const every = `every ${Math.round(pollMs / 1000)} s`;
-  if (readAt === null) return <>{failed > 0 ? `Not read: ${failed === 1 ? 'a backend' : `${failed} backends`} could not be read · retrying ${every}` : 'Reading…'}</>;
-  const parts: string[] = [];
-  if (failed > 0) parts.push(`${failed === 1 ? '1 backend' : `${failed} backends`} not read since`);
-  if (refreshing) parts.push('refreshing…');
-  parts.push(every);
+function RefreshText(status: RefreshStatus) {
+  const words = refreshWords(status);
+  if ('notRead' in words) return <>{words.notRead}</>;
   return (
     <>
       <span data-testid="freshness">
-        As of <TimeText at={readAt} pastOnly />
+        As of <TimeText at={status.readAt} pastOnly />
       </span>
-      {` · ${parts.join(' · ')}`}
+      {` · ${words.parts.join(' · ')}`}
     </>
   );
 }
 
 /**
  * A page's title with its filters beside it and, for polled pages, when its listings were read (the
- * server's read time of the oldest one, and how long ago, ticking). The refresh
+ * server's read time of the oldest one, and how long ago, ticking) and the two intervals behind that
+ * age: the server's reads and this page's requests. The refresh
  * line is not a live region: a poll every few seconds must not be announced each time.
  */
 export function PageHeader({ id, title, description, refresh, children }: { id: string; title: string; description?: ReactNode; refresh?: RefreshStatus; children?: ReactNode }) {

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { CardLabel } from './card-label';
+import { PathText } from './path-text';
 import { TimeText } from './time-text';
 import type { PostureFinding, PostureResponse, Severity } from '@/lib/api/posture';
 
@@ -44,25 +46,41 @@ export function PostureStates({ posture, limit = 200 }: { posture: PostureRespon
   if (!posture.states) return null;
   const rows = [...posture.states].sort((a, b) => (a.lastRestorableUntil ?? '9').localeCompare(b.lastRestorableUntil ?? '9') || a.restorableCount - b.restorableCount).slice(0, limit);
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-left text-xs">
-        <thead className="text-slate-600">
+    // A table on a wide screen, a card per state below md (one DOM, no sideways scrolling on a phone).
+    <div className="md:overflow-x-auto">
+      <table className="min-w-full text-left text-xs max-md:block">
+        <thead className="text-slate-600 max-md:hidden">
           <tr>
-            <th className="px-2 py-1">State</th>
-            <th className="px-2 py-1">Prior versions</th>
-            <th className="px-2 py-1">Oldest restorable</th>
-            <th className="px-2 py-1">Kept until</th>
-            <th className="px-2 py-1">Last restorable until</th>
+            <th scope="col" className="px-2 py-1">State</th>
+            <th scope="col" className="px-2 py-1">Prior versions</th>
+            <th scope="col" className="px-2 py-1">Oldest restorable</th>
+            <th scope="col" className="px-2 py-1">Kept until</th>
+            <th scope="col" className="px-2 py-1">Last restorable until</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 max-md:block">
           {rows.map((s) => (
-            <tr key={s.key} data-testid="posture-state" data-key={s.key}>
-              <td className="px-2 py-1 font-mono">{s.key}</td>
-              <td className="px-2 py-1 tabular-nums">{s.restorableCount}</td>
-              <td className="px-2 py-1">{s.oldest ? date(s.oldest.lastModified, '?') : 'none'}</td>
-              <td className="px-2 py-1">{s.oldest ? date(s.oldestKeptUntil, 'no expiry rule') : '—'}{s.tagDependent ? ' (a tag-filtered rule may apply)' : ''}</td>
-              <td className="px-2 py-1">{s.restorableCount ? date(s.lastRestorableUntil, 'no expiry rule') : '—'}</td>
+            <tr key={s.key} data-testid="posture-state" data-key={s.key} className="max-md:flex max-md:flex-wrap max-md:gap-x-4 max-md:gap-y-1 max-md:py-2">
+              <td className="px-2 py-1 font-mono max-md:w-full max-md:p-0">
+                <PathText text={s.key} />
+              </td>
+              <td className="px-2 py-1 tabular-nums max-md:p-0">
+                <CardLabel>Prior versions</CardLabel>
+                {s.restorableCount}
+              </td>
+              <td className="px-2 py-1 max-md:w-full max-md:p-0">
+                <CardLabel>Oldest restorable</CardLabel>
+                {s.oldest ? date(s.oldest.lastModified, '?') : 'none'}
+              </td>
+              <td className="px-2 py-1 max-md:w-full max-md:p-0">
+                <CardLabel>Kept until</CardLabel>
+                {s.oldest ? date(s.oldestKeptUntil, 'no expiry rule') : '—'}
+                {s.tagDependent ? ' (a tag-filtered rule may apply)' : ''}
+              </td>
+              <td className="px-2 py-1 max-md:w-full max-md:p-0">
+                <CardLabel>Last restorable until</CardLabel>
+                {s.restorableCount ? date(s.lastRestorableUntil, 'no expiry rule') : '—'}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { DiffView } from './diff-view';
@@ -139,6 +139,13 @@ export function RestoreDialog(props: RestoreDialogProps) {
   const serial = plannedSerial(current, chosen);
   const differs = lineageDiffers(current, chosen);
   const blocked = gate.blocked ?? (metadataLoading ? 'Reading the serial and lineage of both versions…' : differs && !allowLineage ? 'The lineage differs: tick "Restore it anyway" first.' : null);
+  // The holder and why the restore is blocked come first: focused when the dialog opens locked (instead
+  // of the reason field further down, which scrolled them out of view), scrolled to when a lock appears later.
+  const locked = lockCheck.status.status === 'locked';
+  const lockedRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (locked) lockedRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [locked]);
 
   return (
     <ConfirmDialog
@@ -157,8 +164,8 @@ export function RestoreDialog(props: RestoreDialogProps) {
       reasonPlaceholder="e.g. apply 4711 wrote a broken state; going back to the state before it"
       onConfirm={(reason) => onConfirm({ reason, allowLineageChange: differs && allowLineage })}
     >
-      {lockCheck.status.status === 'locked' ? (
-        <div role="alert" data-testid="restore-locked" className="space-y-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-950">
+      {locked ? (
+        <div ref={lockedRef} role="alert" tabIndex={-1} data-autofocus data-testid="restore-locked" className="space-y-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
           <p className="font-semibold">This state is locked: it cannot be restored now.</p>
           <p>
             A restore takes the Terraform lock itself, so it waits for this lock to be released. This dialog reads the lock again every {lockCheck.pollSeconds} s and offers the restore

@@ -13,7 +13,8 @@ import type { InventoryState } from '@/lib/api/inventory';
 import type { LastWriter } from '@/lib/api/last-writers';
 import type { StateEntry } from '@/lib/api/states';
 import type { LockStatus } from '@/lib/client/lock-status';
-import type { WriterContext } from '@/lib/client/writer-words';
+import type { WriterContext, WriterFacts } from '@/lib/client/writer-words';
+import { withDigestEvidence } from '@/lib/terraform/attribution';
 import { explainDigest } from '@/lib/terraform/digest';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { operationLabel } from '@/lib/client/lock-words';
@@ -47,12 +48,18 @@ function Contents({ c }: { c: InventoryState }) {
   );
 }
 
-function LastWriterLine({ view }: { view: LastWriterView }) {
+/** The last writer's words, with what the digest says about the row's object (it names that content only). */
+function readyFacts(writer: LastWriter, row: Pick<StateRow, 'etag' | 'digestStatus'>): WriterFacts {
+  const a = withDigestEvidence({ etag: writer.etag, deleteMarker: false }, { writer: writer.writer, basis: writer.attribution }, { etag: row.etag, fails: row.digestStatus === 'mismatch' });
+  return { writer: a.writer, attribution: a.basis, heldBy: a.heldBy, lockBasis: a.lockBasis };
+}
+
+function LastWriterLine({ view, row }: { view: LastWriterView; row: StateRow }) {
   return (
     <div data-testid="last-writer" data-status={view.status} className="mt-1 flex flex-wrap items-baseline gap-x-1 text-[11px] text-slate-600">
       <span>last writer:</span>{' '}
       {view.status === 'ready' ? (
-        <WriterText facts={view.writer} context={view.context} showOperation={false} />
+        <WriterText facts={readyFacts(view.writer, row)} context={view.context} showOperation={false} />
       ) : view.status === 'loading' ? (
         <span>…</span>
       ) : view.status === 'error' ? (
@@ -161,7 +168,7 @@ export function StateTable({ rows, renderActions }: { rows: StateRow[]; renderAc
                     {row.size === null ? <Badge tone="red" title="No object at this key">no object</Badge> : null}
                   </div>
                   {row.contents && row.contents.etag === row.etag ? <Contents c={row.contents} /> : null}
-                  {row.lastWriter ? <LastWriterLine view={row.lastWriter} /> : null}
+                  {row.lastWriter ? <LastWriterLine view={row.lastWriter} row={row} /> : null}
                 </td>
                 <td className="px-3 py-2 text-xs max-md:order-last max-md:w-full max-md:p-0 max-md:text-slate-600 max-md:before:content-['Backend_']">{row.backendName}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs max-md:p-0 max-md:text-slate-600">{row.size === null ? '—' : formatBytes(row.size)}</td>

@@ -3,32 +3,18 @@ import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { DialogAlert } from './dialog-alert';
 import { LockDetails } from './lock-details';
-import { PathText } from './path-text';
-import type { Lock, LockSource } from '@/lib/api/locks';
-import { forceUnlockCommand } from '@/lib/terraform/lock-info';
-import { lockfileKey, lockPath } from '@/lib/terraform/paths';
-import { operationLabel } from '@/lib/client/lock-words';
+import { UnlockDeletes } from './unlock-deletes';
+import type { Lock } from '@/lib/api/locks';
+import { cliUnlockCommand, operationLabel } from '@/lib/client/lock-words';
+import type { LockStore } from '@/lib/client/unlock-deletions';
+
+export { unlockDeletions, type LockStore } from '@/lib/client/unlock-deletions';
 
 /** What the operator must type: the lock ID or its first 8 characters (`unlock` for a lock without ID). */
 export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string): boolean {
   const t = typed.trim();
   if (lock.id === '') return t.toLowerCase() === 'unlock';
   return t === lock.id || (t.length === 8 && t === lock.id.slice(0, 8));
-}
-
-/** Where the lock's backend keeps its locks. */
-export interface LockStore {
-  bucket: string;
-  dynamodbTable: string | null;
-}
-
-/** Exactly what a force-unlock deletes: one entry per side that holds this lock (`lock.sources`). */
-export function unlockDeletions(lock: Pick<Lock, 'key' | 'sources'>, store: LockStore): Array<{ side: LockSource; what: string; where: string }> {
-  return lock.sources.map((side) =>
-    side === 'dynamodb'
-      ? { side, what: `the DynamoDB item LockID = ${lockPath(store.bucket, lock.key)}`, where: `in table ${store.dynamodbTable ?? '(not configured)'}` }
-      : { side, what: `the object s3://${store.bucket}/${lockfileKey(lock.key)}`, where: 'a delete marker; its version is kept, as terraform force-unlock leaves it' },
-  );
 }
 
 export interface UnlockDialogProps {
@@ -51,7 +37,7 @@ export interface UnlockDialogProps {
  * typed back before the button is enabled.
  */
 export function UnlockDialog({ open, onClose, lock, backendName, store, pending, error, conflict, onConfirm }: UnlockDialogProps) {
-  const command = forceUnlockCommand(lock);
+  const command = cliUnlockCommand(lock);
   return (
     <ConfirmDialog
       open={open}
@@ -76,16 +62,7 @@ export function UnlockDialog({ open, onClose, lock, backendName, store, pending,
       <LockDetails lock={lock} testId="unlock-holder" />
       <div data-testid="unlock-deletes">
         <p className="font-semibold">Force-unlock deletes</p>
-        <ul className="mt-1 list-disc space-y-0.5 pl-5">
-          {unlockDeletions(lock, store).map((d) => (
-            <li key={d.side}>
-              <code className="font-mono text-xs">
-                <PathText text={d.what} />
-              </code>{' '}
-              <span className="text-slate-600">({d.where})</span>
-            </li>
-          ))}
-        </ul>
+        <UnlockDeletes lock={lock} store={store} />
         <p className="mt-1 text-xs text-slate-600">Nothing else: the state, its versions and its digest are not touched. Each delete happens only if the lock is still exactly this one.</p>
       </div>
       {command ? (

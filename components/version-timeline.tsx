@@ -1,12 +1,16 @@
 import type { ReactNode } from 'react';
 import { Badge } from './badge';
+import { CardLabel } from './card-label';
 import { PathText } from './path-text';
 import { WriterText } from './writer-text';
 import type { WriterContext } from '@/lib/client/writer-words';
 import { formatBytes } from '@/lib/client/format';
 import { TimeText } from './time-text';
+import { cn } from '@/lib/client/cn';
+import { versionCount } from '@/lib/client/version-count';
 import type { StateVersion } from '@/lib/api/versions';
 import type { VersionMetadata } from '@/lib/api/versions';
+import { withDigestEvidence, type DigestEvidence } from '@/lib/terraform/attribution';
 
 export interface VersionMetaState {
   status: 'idle' | 'loading' | 'error' | 'ready';
@@ -16,10 +20,12 @@ export interface VersionMetaState {
 
 export type CompareRole = 'from' | 'to';
 
-function Writer({ version, loading, context }: { version: StateVersion; loading: boolean; context: WriterContext }) {
+function Writer({ version, loading, context, digest }: { version: StateVersion; loading: boolean; context: WriterContext; digest: DigestEvidence | null }) {
   if (version.deleteMarker) return <WriterText facts={{ writer: null, attribution: 'delete_marker' }} context={context} />;
-  if (version.writer === undefined) return <span className="text-slate-600">{loading ? '…' : '—'}</span>;
-  return <WriterText facts={{ writer: version.writer, attribution: version.attribution ?? 'none' }} context={context} />;
+  // The digest speaks about this content even before (or without) the lock history.
+  const a = withDigestEvidence(version, { writer: version.writer ?? null, basis: version.attribution ?? 'none' }, digest);
+  if (version.writer === undefined && a.basis !== 'digest_mismatch') return <span className="text-slate-600">{loading ? '…' : '—'}</span>;
+  return <WriterText facts={{ writer: a.writer, attribution: a.basis, heldBy: a.heldBy, lockBasis: a.lockBasis }} context={context} />;
 }
 
 function Serial({ meta, large, onLoad }: { meta: VersionMetaState | undefined; large: boolean; onLoad: () => void }) {
@@ -66,6 +72,7 @@ export function VersionTimeline({
   onLoadMetadata,
   writersLoading,
   writerContext,
+  digestEvidence = null,
   selection,
   onSelect,
   downloadHref,
@@ -82,6 +89,8 @@ export function VersionTimeline({
   writersLoading: boolean;
   /** What the writer words depend on: the backend's locking and the key's `.tflock` history. */
   writerContext: WriterContext;
+  /** What the recorded digest says about the content it was compared with (null: not known). */
+  digestEvidence?: DigestEvidence | null;
   selection: { from: string | null; to: string | null };
   onSelect: (role: CompareRole, versionId: string) => void;
   /** Null: the caller may not download raw state here (no link is offered). */
@@ -92,9 +101,10 @@ export function VersionTimeline({
   const rows = versions.slice(page * pageSize, (page + 1) * pageSize);
   return (
     <div className="space-y-2">
-      <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+      {/* Below md each row is a card (no sideways scrolling inside the box on a phone); one DOM for both. */}
+      <div className="rounded-md border border-slate-200 bg-white md:overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm max-md:block">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
             <tr>
               <th scope="col" className="px-3 py-2">
                 Written
@@ -114,28 +124,61 @@ export function VersionTimeline({
               <th scope="col" className="px-3 py-2" title="Raw file, includes sensitive values">
                 Raw file
               </th>
-              {renderActions ? <th scope="col" className="px-3 py-2" /> : null}
+              {renderActions ? (
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="divide-y divide-slate-100 max-md:block">
             {rows.map((v) => (
-              <tr key={v.versionId} data-testid="version-row" data-version-id={v.versionId} data-delete-marker={v.deleteMarker ? 'true' : 'false'} className={v.deleteMarker ? 'bg-slate-50 text-slate-500' : undefined}>
-                <td className="px-3 py-2 text-xs">
+              <tr
+                key={v.versionId}
+                data-testid="version-row"
+                data-version-id={v.versionId}
+                data-delete-marker={v.deleteMarker ? 'true' : 'false'}
+                className={cn('max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-4 max-md:gap-y-1.5 max-md:px-3 max-md:py-3', v.deleteMarker && 'bg-slate-50 text-slate-600')}
+              >
+                <td className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
                   <div>{v.lastModified ? <TimeText at={v.lastModified} stacked /> : '—'}</div>
                   <div className="flex flex-wrap gap-1 pt-0.5">
-                    {v.isLatest ? <Badge tone="green">current</Badge> : null}
-                    {v.deleteMarker ? <Badge tone="amber">deleted (delete marker)</Badge> : null}
-                    <code className="font-mono text-[11px] text-slate-600" aria-label={`S3 version ID ${v.versionId}`}>
+                    {v.deleteMarker ? (
+                      <Badge tone="amber" title={v.isLatest ? 'The latest entry is a delete marker: the state is deleted, it has no current version' : undefined}>
+                        {v.isLatest ? 'deleted: latest is a delete marker' : 'delete marker'}
+                      </Badge>
+                    ) : v.isLatest ? (
+                      <Badge tone="green">current</Badge>
+                    ) : null}
+                    <code className="font-mono text-[11px] text-slate-600 [overflow-wrap:anywhere]" aria-label={`S3 version ID ${v.versionId}`}>
                       <PathText text={v.versionId} />
                     </code>
                   </div>
                 </td>
-                <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : formatBytes(v.size)}</td>
-                <td className="px-3 py-2 text-xs">{v.deleteMarker ? '—' : <Serial meta={metadata[v.versionId]} large={v.size >= largeBytes} onLoad={() => onLoadMetadata(v.versionId)} />}</td>
-                <td className="px-3 py-2 text-xs">
-                  <Writer version={v} loading={writersLoading} context={writerContext} />
+                <td className={cn('px-3 py-2 text-xs max-md:p-0', v.deleteMarker && 'max-md:hidden')}>
+                  {v.deleteMarker ? (
+                    '—'
+                  ) : (
+                    <>
+                      <CardLabel>Size</CardLabel>
+                      {formatBytes(v.size)}
+                    </>
+                  )}
                 </td>
-                <td className="px-3 py-2">
+                <td className={cn('px-3 py-2 text-xs max-md:p-0', v.deleteMarker && 'max-md:hidden')}>
+                  {v.deleteMarker ? (
+                    '—'
+                  ) : (
+                    <span className="flex items-baseline">
+                      <CardLabel>Serial</CardLabel>
+                      <Serial meta={metadata[v.versionId]} large={v.size >= largeBytes} onLoad={() => onLoadMetadata(v.versionId)} />
+                    </span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-xs max-md:w-full max-md:p-0">
+                  <Writer version={v} loading={writersLoading} context={writerContext} digest={digestEvidence} />
+                </td>
+                <td className="px-3 py-2 max-md:p-0 max-md:empty:hidden">
                   {v.deleteMarker || !downloadHref ? null : (
                     <div className="flex gap-3 text-xs">
                       <label className="flex items-center gap-1">
@@ -149,22 +192,22 @@ export function VersionTimeline({
                     </div>
                   )}
                 </td>
-                <td className="px-3 py-2 text-xs">
-                  {v.deleteMarker ? null : (
-                    <a href={downloadHref?.(v)} download className="text-sky-700 underline hover:text-sky-900" title="Raw file, includes sensitive values" data-testid="download-version">
+                <td className="px-3 py-2 text-xs max-md:p-0 max-md:empty:hidden">
+                  {v.deleteMarker || !downloadHref ? null : (
+                    <a href={downloadHref(v)} download className="text-sky-700 underline hover:text-sky-900" title="Raw file, includes sensitive values" data-testid="download-version">
                       Download
                     </a>
                   )}
                 </td>
-                {renderActions ? <td className="px-3 py-2">{renderActions(v)}</td> : null}
+                {renderActions ? <td className="px-3 py-2 max-md:p-0 max-md:empty:hidden">{renderActions(v)}</td> : null}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600">
-        <span>
-          {versions.length} version(s) · downloads are the raw file and include sensitive values
+        <span data-testid="version-count">
+          {versionCount(versions)} · downloads are the raw file and include sensitive values
         </span>
         {pages > 1 ? (
           <span className="flex items-center gap-2">

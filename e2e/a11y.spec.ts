@@ -2,20 +2,10 @@
  * Accessibility scan (axe-core) of every page and every dialog, with real data in them: no serious
  * or critical violation. A failure lists each rule with the nodes it found.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Page } from '@playwright/test';
 import { stateDocument } from '../scripts/lib/terraform-writer';
 import { expect, lockRow, test } from './fixtures';
-
-async function expectNoSeriousViolations(page: Page, include?: string): Promise<void> {
-  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
-  if (include) builder.include(include);
-  const { violations } = await builder.analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`);
-  expect(report, report.join('\n\n')).toEqual([]);
-}
+import { expectNoSeriousViolations } from './page-checks';
 
 const statePath = (backendId: string, key: string) => `/state?backend=${encodeURIComponent(backendId)}&key=${encodeURIComponent(key)}`;
 

@@ -46,12 +46,15 @@ test('shows the counts per digest status and explains a mismatch with the calcul
   await expect(count(page, 'match')).toHaveText('2');
   await expect(count(page, 'mismatch')).toHaveText('1');
   await expect(count(page, 'orphan')).toHaveText('1');
-  await expect(count(page, 'missing')).toHaveText('1');
+  // The lockfile-only state has no digest by design: counted apart, never as missing.
+  await expect(count(page, 'missing')).toHaveText('0');
+  await expect(count(page, 'not_applicable')).toHaveText('1');
   await expect(count(page, 'unverified')).toHaveText('0');
 
   await expect(stateRow(page, ok)).toHaveAttribute('data-digest-status', 'match');
   await expect(stateRow(page, workspaceKey).getByText('qa', { exact: true })).toBeVisible();
-  await expect(stateRow(page, files)).toHaveAttribute('data-digest-status', 'missing');
+  await expect(stateRow(page, files)).toHaveAttribute('data-digest-status', 'not_applicable');
+  await expect(stateRow(page, files).getByTestId('digest-badge')).toHaveText('no digest: lock files only');
   await expect(stateRow(page, files).getByText('E2E second', { exact: true })).toBeVisible();
 
   // The mismatch says what Terraform does and the fix, with the MD5 to store.

@@ -74,8 +74,8 @@ test('the unlock dialog shows the holder, stays disabled until the ID is typed, 
   await expect(opened).toHaveCount(1);
   await expect(opened).toContainText(key);
   await expect(opened.getByText('runner-17 was terminated mid-apply')).toBeVisible();
-  await expect(opened.locator('details')).toHaveAttribute('open', '');
-  await expect(opened.getByText(`"${info.id}"`).first()).toBeVisible();
+  await expect(opened.getByRole('button', { name: 'Details' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByTestId('audit-details').getByText(`"${info.id}"`).first()).toBeVisible();
   await openOverview(page, prefix);
   // It stays gone after the next polls (it really is released), and the attempt is on the record.
   await page.reload();

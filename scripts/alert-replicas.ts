@@ -55,7 +55,7 @@ interface Received {
 }
 
 async function startReplica(name: string, configFile: string, endpoint: string): Promise<App> {
-  const app = await startApp({ distDir, name, timeoutMs: 90_000, env: { ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, H7_REPLICA_SECRET: SECRET } });
+  const app = await startApp({ distDir, name, timeoutMs: 90_000, env: { ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, H7_REPLICA_SECRET: SECRET, LOCKBOARD_SIGNING_KEY: 'alert-replicas-shared-signing-key-0123' } });
   return { name, ...app };
 }
 

@@ -17,6 +17,7 @@ import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 import { clientWeightSection } from './bench/client-weight';
 import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
+import { diffSecretsSection } from './bench/diff-secrets';
 import { discoverySection } from './bench/discovery';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
@@ -31,8 +32,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (sections 7, 8 and discovery, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection, discoverySection];
+/** Every section, in the order they run (5b, 7, 8 and discovery, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, discoverySection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

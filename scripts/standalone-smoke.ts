@@ -7,7 +7,7 @@
  * CSP (no CSP violation) and lists the lock. Also: /api/health answers, the process is not root, it
  * listens on 127.0.0.1 (auth mode none) and said so in its one start-up warning line; a bad
  * configuration (file or variable) exits 1 with one line naming it and no "Ready"; no AWS SDK Node
- * version warning.
+ * version warning. Diffs run in their worker thread (scripts/lib/diff-smoke.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,10 +21,13 @@ import { awsEnv, freePort, startMoto } from './lib/moto';
 import { hasBuild, nextBuild } from './lib/next-build';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TerraformWriter, uniqueName } from './lib/terraform-writer';
+import { checkDiffSmoke, seedDiffSmoke } from './lib/diff-smoke';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
 const log = (msg: string) => console.log(`[standalone] ${msg}`);
+/** Proxy mode needs a signing key (lib/server/signing-config.ts). */
+const SMOKE_SIGNING_KEY = 'standalone-smoke-signing-key-0123456789';
 
 interface Copy {
   sources: string[];
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
     const key = 'smoke/network/terraform.tfstate';
     const info = TerraformWriter.lockInfo(bucket, key, { who: 'smoke@standalone' });
     await w.lockBoth(table, bucket, key, info);
+    const diffVersions = await seedDiffSmoke(w, bucket);
     w.s3.destroy();
     w.ddb.destroy();
 
@@ -212,7 +216,7 @@ async function main(): Promise<void> {
     const badFile = path.join(tmp, 'config-bad.json');
     fs.writeFileSync(badFile, JSON.stringify({ backends: [{ id: 'smoke', bucket: 'ab', region: 'us-east-1' }] }));
     fs.chmodSync(badFile, 0o644);
-    const badLines = [await refusesToStart({ LOCKBOARD_CONFIG: badFile }, 'LOCKBOARD_CONFIG backends[0].bucket'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'oidc' }, 'LOCKBOARD_AUTH_MODE')];
+    const badLines = [await refusesToStart({ LOCKBOARD_CONFIG: badFile }, 'LOCKBOARD_CONFIG backends[0].bucket'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'oidc' }, 'LOCKBOARD_AUTH_MODE'), await refusesToStart({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1' }, 'LOCKBOARD_SIGNING_KEY')];
     log(`a bad configuration exits 1 before "Ready", in one line: ${badLines.map((l) => `"${l}"`).join(' / ')}`);
 
     const stop = async () => {
@@ -247,12 +251,13 @@ async function main(): Promise<void> {
     const rebind = await statusWithHost(`${base}/api/backends/smoke/locks`, `rebind.example:${port}`);
     if (rebind !== 421) throw new Error(`a rebinding Host got ${rebind}, expected 421`);
     log('a rebinding Host is refused with 421');
+    log(await checkDiffSmoke(base, 'smoke', diffVersions));
     if (/NodeVersionSupportWarning|NodeDeprecationWarning/.test(first.state.output)) throw new Error(`the server printed the AWS SDK's Node version warning:\n${first.state.output}`);
     log(`no AWS SDK Node version warning in the server output (Node ${process.version})`);
     await stop();
 
     // Mode proxy on the same files: every route but /api/health is 401 without the identity header.
-    const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com' });
+    const proxied = await start({ LOCKBOARD_AUTH_MODE: 'proxy', LOCKBOARD_LISTEN_HOST: '127.0.0.1', LOCKBOARD_OPERATORS: 'ops@example.com', LOCKBOARD_SIGNING_KEY: SMOKE_SIGNING_KEY });
     const routes = apiRouteUrls();
     const unauthenticated: string[] = [];
     const pages = pageUrls();
@@ -280,7 +285,7 @@ async function main(): Promise<void> {
       const plain = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
       fs.writeFileSync(jwtConfig, JSON.stringify({ ...plain, authMode: 'proxy', listenHost: '127.0.0.1', authJwt: { type: 'jwks', jwksUrl, issuer: 'https://idp.smoke', audience: 'lockboard' } }));
       fs.chmodSync(jwtConfig, 0o644);
-      const signed = await start({ LOCKBOARD_CONFIG: jwtConfig });
+      const signed = await start({ LOCKBOARD_CONFIG: jwtConfig, LOCKBOARD_SIGNING_KEY: SMOKE_SIGNING_KEY });
       const token = await new SignJWT({ email: 'jwt-user@example.com' }).setProtectedHeader({ alg: 'ES256', kid: 'smoke' }).setIssuer('https://idp.smoke').setAudience('lockboard').setExpirationTime('5m').sign(privateKey);
       const me = await fetch(`${signed.base}/api/session`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await me.json()) as { user?: string };

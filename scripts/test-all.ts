@@ -2,7 +2,7 @@
  * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
  * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
  * alert replicas (three built app processes, exactly-once alerting), the Docker image's files
- * (standalone), the demo as a user runs it, Playwright end-to-end. It keeps going after a failure so
+ * (standalone), the demo as a user runs it, the `lockboard` CLI and MCP server, Playwright end-to-end. It keeps going after a failure so
  * the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
  */
@@ -35,7 +35,7 @@ const tsxScript = (script: string, args: string[] = [], extraEnv: Record<string,
 const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status }> = [
   { name: 'typecheck', run: command('npx', ['tsc', '--noEmit']) },
   { name: 'lint', run: command('npx', ['eslint', '--max-warnings=0', '.']) },
-  { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit']) },
+  { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit', '--project', 'component']) },
   { name: 'integration', run: tsxScript('scripts/with-moto.ts', ['--', 'npx', 'vitest', 'run', '--project', 'integration']) },
   { name: 'build', run: () => nextBuild(distDir, env) },
   {
@@ -52,6 +52,11 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
     // `npm run demo` as a user runs it: only its own lines; the dead run's group, a signed webhook delivery; moto killed and restarted with its data (the audit kept).
     name: 'demo',
     run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/demo-smoke.ts')() : null),
+  },
+  {
+    // The `lockboard` package packed and installed from its tarball, CLI and MCP server against the built app (about 2 minutes).
+    name: 'cli',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? command('npx', ['vitest', 'run', '--config', 'lib/cli/vitest.stack.mts'])() : null),
   },
   {
     name: 'e2e',

@@ -29,7 +29,6 @@ export function DigestRepairAction({ target, backendId, backendName, bucket, dis
   );
   if (!canMutate || !digestNeedsRepair(target)) return null;
   const shown = flow.target as DigestRepairTarget | null;
-  const current = flow.conflict?.details.current as { digest?: string | null } | undefined;
   return (
     <>
       <button type="button" onClick={() => flow.open(target)} disabled={!!disabledWhy} title={disabledWhy ?? undefined} aria-label={`Repair the digest of ${target.key}`} className={BUTTON.action}>
@@ -45,7 +44,7 @@ export function DigestRepairAction({ target, backendId, backendName, bucket, dis
           backendName={backendName}
           pending={flow.pending}
           error={flow.error}
-          conflict={flow.conflict ? { message: flow.conflict.message, currentDigest: current?.digest ?? null } : null}
+          conflict={flow.conflict ? { message: flow.conflict.message, currentDigest: flow.conflict.details.current?.digest ?? null } : null}
           onConfirm={(reason) => flow.confirm({ key: shown.key, expected: shown.digest, reason })}
         />
       ) : null}

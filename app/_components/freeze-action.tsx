@@ -1,21 +1,16 @@
 'use client';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { AppError } from '@/lib/api/errors';
 import type { FreezeResponse } from '@/lib/api/freeze';
 import { announce } from '@/lib/client/action-notices';
 import { useConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useFreeze, useUnfreeze } from '@/lib/queries/freeze';
 import { useCanMutate } from '@/lib/queries/session';
 import type { Lock } from '@/lib/terraform/locks';
 
 const FreezeDialog = dynamic(() => import('@/components/freeze-dialog').then((m) => m.FreezeDialog), { ssr: false });
 const UnfreezeDialog = dynamic(() => import('@/components/unfreeze-dialog').then((m) => m.UnfreezeDialog), { ssr: false });
-
-function errorOf(e: unknown): { code: string; message: string } | null {
-  if (!e) return null;
-  return e instanceof AppError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) };
-}
 
 function announceFreeze(result: FreezeResponse, backend: { id: string; name: string }, what: string): void {
   if (result.counts.frozen === 0) return;
@@ -56,7 +51,7 @@ export function FreezeAction({ backends, fixedKey }: { backends: Array<{ id: str
           backends={backends}
           fixedKey={fixedKey}
           pending={freeze.isPending}
-          error={errorOf(freeze.error)}
+          error={toClientError(freeze.error)}
           result={freeze.data ?? null}
           onConfirm={(backendId, body) => freeze.mutate({ backendId, body })}
         />

@@ -3,9 +3,10 @@ import dynamic from 'next/dynamic';
 import { useMemo, useState } from 'react';
 import { LockGroups, lockUid } from '@/components/lock-groups';
 import type { LockRow } from '@/components/lock-table';
-import { AppError } from '@/lib/api/errors';
 import { announce } from '@/lib/client/action-notices';
+import type { LockStore } from '@/lib/client/unlock-deletions';
 import { useBulkUnlock, type SelectedLock } from '@/lib/queries/bulk-unlock';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { useCanMutate } from '@/lib/queries/session';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { groupLocks } from '@/lib/terraform/lock-groups';
@@ -17,7 +18,7 @@ const BulkUnlockDialog = dynamic(() => import('@/components/bulk-unlock-dialog')
  * groups and backends, and one bulk force-unlock for it. Freezes are shown but never selectable here
  * (they are released with "Unfreeze", not force-unlocked).
  */
-export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: number }) {
+export function LockTriage({ rows, windowMs, stores }: { rows: LockRow[]; windowMs: number; stores: Readonly<Record<string, LockStore>> }) {
   const canMutate = useCanMutate();
   const groups = useMemo(() => groupLocks(rows, windowMs), [rows, windowMs]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -37,7 +38,7 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
 
   const selectable = rows.filter((r) => !freezeOf(r) && !r.problems.includes('other_bucket'));
   const chosen = selectable.filter((r) => selected.has(lockUid(r)));
-  const error = bulk.error ? (bulk.error instanceof AppError ? bulk.error : new AppError('internal', String(bulk.error))) : null;
+  const error = toClientError(bulk.error);
 
   return (
     <div className="space-y-3">
@@ -85,8 +86,9 @@ export function LockTriage({ rows, windowMs }: { rows: LockRow[]; windowMs: numb
             if (bulk.data) setSelected(new Set());
           }}
           selection={target}
+          stores={stores}
           pending={bulk.isPending}
-          error={error ? { code: error.code, message: error.message } : null}
+          error={error}
           result={bulk.data ?? null}
           onConfirm={(reason) => bulk.mutate({ selection: target, reason })}
         />

@@ -9,7 +9,7 @@ import { PageHeader } from '@/components/page-header';
 import type { PublicBackend } from '@/lib/api/backends';
 import { locksQuery } from '@/lib/queries/locks';
 import { refreshStatus, useBackendReads } from '@/lib/client/backend-reads';
-import { compareAgeOldestFirst, countCoverage, countLocks, problemFilterOf } from '@/lib/client/lock-summary';
+import { compareAgeOldestFirst, countCoverage, countLocks, keptBy, problemFilterOf, summaryFilterParams } from '@/lib/client/lock-summary';
 import { operationLabel } from '@/lib/client/lock-words';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
@@ -46,12 +46,13 @@ function compare(a: LockRow, b: LockRow, key: LockSortKey): number {
   }
 }
 
-export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; staleAfterMinutes: number }) {
+export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; watchMs: number; staleAfterMinutes: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const time = useTimeFormat();
   const text = params.get('q') ?? '';
   const backendFilter = params.get('backend') ?? '';
   const staleOnly = params.get('stale') === '1';
+  const frozenOnly = params.get('frozen') === '1';
   const problemFilter = problemFilterOf(params.get('problem'));
   const grouped = params.get('group') === '1';
   const sortParam = params.get('sort') ?? 'age';
@@ -59,6 +60,7 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
   const desc = params.get('dir') !== 'asc';
 
   const backendsById = useMemo(() => new Map(backends.map((b) => [b.id, b])), [backends]);
+  const stores = useMemo(() => Object.fromEntries(backendsById), [backendsById]);
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
 
@@ -76,22 +78,22 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
       .filter((l) => !backendFilter || l.backendId === backendFilter)
       .filter((l) => !needle || [l.path, l.who, l.operation, operationLabel(l.operation), l.id, l.version, l.workspace, l.info].some((f) => f.toLowerCase().includes(needle)));
     const rows = scoped
-      .filter((l) => !staleOnly || l.stale)
-      .filter((l) => !problemFilter || l.problems.includes(problemFilter))
+      .filter((l) => (!staleOnly || keptBy('stale', l)) && (!frozenOnly || keptBy('frozen', l)))
+      .filter((l) => !problemFilter || keptBy(problemFilter, l))
       .sort((a, b) => (desc ? -1 : 1) * compare(a, b, sortKey));
     return { scoped, rows };
-  }, [reads, backends, text, backendFilter, staleOnly, problemFilter, sortKey, desc]);
+  }, [reads, backends, text, backendFilter, staleOnly, frozenOnly, problemFilter, sortKey, desc]);
 
   const inScope = backends.map((b, i) => ({ b, status: reads[i]!.status })).filter(({ b }) => !backendFilter || b.id === backendFilter);
   const coverage = countCoverage(
     inScope.map(({ b }) => b),
     inScope.map(({ status }) => status),
   );
-  const summaryFilter: SummaryFilter = problemFilter ?? (staleOnly ? 'stale' : 'all');
+  const summaryFilter: SummaryFilter = problemFilter ?? (staleOnly ? 'stale' : frozenOnly ? 'frozen' : 'all');
 
   return (
     <section aria-labelledby="locks-heading" className="space-y-4">
-      <PageHeader id="locks-heading" title="Live locks" refresh={refreshStatus(results, reads, pollMs)}>
+      <PageHeader id="locks-heading" title="Live locks" refresh={refreshStatus(results, reads, pollMs, watchMs)}>
         <form className="flex flex-wrap items-center gap-3 text-sm" onSubmit={(e) => e.preventDefault()} role="search">
           <label className="flex items-center gap-1">
             <span className="sr-only">Filter locks</span>
@@ -121,16 +123,16 @@ export function LocksOverview({ backends, pollMs, staleAfterMinutes }: { backend
         coverage={coverage}
         staleAfterMinutes={staleAfterMinutes}
         active={summaryFilter}
-        onFilter={(f) => setParam({ stale: f === 'stale' ? '1' : null, problem: f === 'split_lock' || f === 'malformed_info' ? f : null })}
+        onFilter={(f) => setParam(summaryFilterParams(f))}
       />
 
       <PostureAlerts backends={backends} />
 
       <BackendBanners backends={backends} reads={reads} what="locks" />
 
-      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly || problemFilter)} words={LIST_WORDS}>
+      <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly || frozenOnly || problemFilter)} words={LIST_WORDS}>
         {grouped ? (
-          <LockTriage rows={rows} windowMs={groupWindowMs(params.get('window'))} />
+          <LockTriage rows={rows} windowMs={groupWindowMs(params.get('window'))} stores={stores} />
         ) : (
         <LockTable
           rows={rows}

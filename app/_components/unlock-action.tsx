@@ -54,7 +54,7 @@ export function UnlockAction({ lock, backend, disabledWhy }: { lock: Lock; backe
           store={backend}
           pending={flow.pending}
           error={flow.error}
-          conflict={flow.conflict ? { message: flow.conflict.message, current: (flow.conflict.details.current as Lock | null | undefined) ?? null } : null}
+          conflict={flow.conflict ? { message: flow.conflict.message, current: flow.conflict.details.current ?? null } : null}
           onConfirm={(reason) => flow.confirm({ lock: target, reason })}
         />
       ) : null}

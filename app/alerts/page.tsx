@@ -1,5 +1,10 @@
+import { alertsOverviewFor } from '@/lib/auth/alerts-scope';
+import { pageViewScope } from '@/lib/http/page-settings';
+import { listBackends } from '@/lib/server/backends';
+import { getConfig } from '@/lib/server/config';
 import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 import { TimeText } from '@/components/time-text';
+import { NoChannels } from './no-channels';
 import { TestMessageButton } from './test-button';
 
 export const dynamic = 'force-dynamic';
@@ -12,51 +17,53 @@ const OUTCOME_CLASS: Record<string, string> = {
   filtered: 'text-slate-500',
 };
 
-/** Alerts: channels and their status, recent events and every delivery attempt of this replica. */
-export default function AlertsPage() {
-  const overview = alertsOverview();
+/** Alerts: channels and their status, recent events and every delivery attempt of this replica, for the backends the caller may view. */
+export default async function AlertsPage() {
+  const config = getConfig();
+  const overview = alertsOverviewFor(alertsOverview(), await pageViewScope(), config.channels, listBackends().map((b) => b.id));
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>
-      {!overview.enabled ? (
-        <p className="text-sm text-slate-600">No channels are configured: add `channels` to the configuration to be told about stale locks, releases, split or malformed locks, digest mismatches and Lockboard changes.</p>
-      ) : null}
+      {!overview.enabled ? <NoChannels /> : null}
       <section aria-labelledby="channels">
         <h2 id="channels" className="mb-2 font-medium">Channels</h2>
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-1">Name</th>
-              <th>Type</th>
-              <th>Last outcome</th>
-              <th>Delivered</th>
-              <th>Failed</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {overview.channels.map((c) => (
-              <tr key={c.name} className="border-t border-slate-100" data-testid={`channel-${c.name}`}>
-                <td className="py-1 font-mono text-xs">{c.name}</td>
-                <td>{c.type}</td>
-                <td className={OUTCOME_CLASS[c.lastOutcome ?? ''] ?? 'text-slate-500'}>
-                  {c.lastOutcome ?? 'none yet'}
-                  {c.lastAt ? (
-                    <span className="ml-1 text-xs text-slate-500">
-                      at <TimeText at={c.lastAt} />
-                    </span>
-                  ) : null}
-                  {c.lastDetail ? <div className="text-xs text-slate-500">{c.lastDetail}</div> : null}
-                </td>
-                <td>{c.delivered}</td>
-                <td>{c.failed}</td>
-                <td>
-                  <TestMessageButton channel={c.name} />
-                </td>
+        {overview.enabled && overview.channels.length === 0 ? <p className="text-sm text-slate-600">No channel covers a backend you may view.</p> : null}
+        {overview.channels.length === 0 ? null : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th className="py-1">Name</th>
+                <th>Type</th>
+                <th>Last outcome</th>
+                <th>Delivered</th>
+                <th>Failed</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {overview.channels.map((c) => (
+                <tr key={c.name} className="border-t border-slate-100" data-testid={`channel-${c.name}`}>
+                  <td className="py-1 font-mono text-xs">{c.name}</td>
+                  <td>{c.type}</td>
+                  <td className={OUTCOME_CLASS[c.lastOutcome ?? ''] ?? 'text-slate-500'}>
+                    {c.lastOutcome ?? 'none yet'}
+                    {c.lastAt ? (
+                      <span className="ml-1 text-xs text-slate-500">
+                        at <TimeText at={c.lastAt} />
+                      </span>
+                    ) : null}
+                    {c.lastDetail ? <div className="text-xs text-slate-500">{c.lastDetail}</div> : null}
+                  </td>
+                  <td>{c.delivered}</td>
+                  <td>{c.failed}</td>
+                  <td>
+                    <TestMessageButton channel={c.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section aria-labelledby="events">
         <h2 id="events" className="mb-2 font-medium">Recent events (this replica)</h2>

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { DeliveryAttempt } from '@/lib/api/alerts';
+import { fetchJson, toClientError } from '@/lib/queries/fetch-json';
 
 /** "Send test message" for one channel; shows the outcome of the attempt. */
 export function TestMessageButton({ channel }: { channel: string }) {
@@ -8,12 +9,11 @@ export function TestMessageButton({ channel }: { channel: string }) {
   async function send() {
     setState({ busy: true, text: null, ok: true });
     try {
-      const res = await fetch('/api/alerts/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel }) });
-      const body = (await res.json()) as { attempt?: DeliveryAttempt; error?: { message: string } };
-      if (!res.ok || !body.attempt) setState({ busy: false, ok: false, text: body.error?.message ?? `HTTP ${res.status}` });
-      else setState({ busy: false, ok: body.attempt.outcome === 'delivered', text: `${body.attempt.outcome}${body.attempt.detail ? ` (${body.attempt.detail})` : ''}` });
+      const { attempt } = await fetchJson<{ attempt: DeliveryAttempt }>('/api/alerts/test', { method: 'POST', body: JSON.stringify({ channel }) });
+      setState({ busy: false, ok: attempt.outcome === 'delivered', text: `${attempt.outcome}${attempt.detail ? ` (${attempt.detail})` : ''}` });
     } catch (e) {
-      setState({ busy: false, ok: false, text: String(e) });
+      const error = toClientError(e)!;
+      setState({ busy: false, ok: false, text: `${error.message} [${error.code}]` });
     }
   }
   return (

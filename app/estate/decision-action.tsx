@@ -50,7 +50,7 @@ export function useDecisionDialog() {
   const decide = useDecide((result, body) =>
     announce({ tone: 'success', title: `${body.decision === 'accept' ? 'Accepted' : 'Ignored'}: ${result.backendId}.`, lines: [], audit: [{ backend: 'estate', id: result.auditId }], testId: 'decision-notice' }),
   );
-  const dialog = useConfirmedMutation<Target, EstateDecisionBody, unknown>(decide, 'decision_changed');
+  const dialog = useConfirmedMutation<Target, EstateDecisionBody, unknown, 'decision_changed'>(decide, 'decision_changed');
   const t = dialog.target;
   const element = t ? (
     <ConfirmDialog

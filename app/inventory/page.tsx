@@ -1,11 +1,11 @@
 import { Suspense } from 'react';
-import { uiSettings } from '@/lib/server/ui-settings';
+import { pageSettings } from '@/lib/http/page-settings';
 import { InventoryView } from './inventory-view';
 
 export const dynamic = 'force-dynamic';
 
-export default function InventoryPage() {
-  const settings = uiSettings();
+export default async function InventoryPage() {
+  const settings = await pageSettings();
   return (
     <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
       <InventoryView backends={settings.backends} pollMs={settings.pollMs} />

@@ -1,11 +1,11 @@
 import { Suspense } from 'react';
-import { uiSettings } from '@/lib/server/ui-settings';
+import { pageSettings } from '@/lib/http/page-settings';
 import { MigrationView } from './migration-view';
 
 export const dynamic = 'force-dynamic';
 
-export default function MigrationPage() {
-  const settings = uiSettings();
+export default async function MigrationPage() {
+  const settings = await pageSettings();
   return (
     <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
       <MigrationView backends={settings.backends} />

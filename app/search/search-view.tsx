@@ -2,15 +2,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorBanner, Notice } from '@/components/error-banner';
-import { InventoryResults } from '@/components/inventory-results';
+import { indexingWords } from '@/components/inventory-progress';
+import { InventoryResults, KIND_TEXT } from '@/components/inventory-results';
 import type { PublicBackend } from '@/lib/api/backends';
-import { AppError } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { searchQuery } from '@/lib/queries/inventory';
 import { useUrlParams } from '@/lib/client/use-url-params';
 
 const EXAMPLES = ['aws_iam_role.deployer', 'type:aws_s3_bucket', 'module:network', 'provider:hashicorp/aws', 'tf:<1.6', 'output:vpc_id', 'aws_instance.web["blue"]', 'module.*.aws_iam_role.*'];
 
-const KIND_TEXT: Record<string, string> = { encrypted: 'OpenTofu-encrypted', not_json: 'not JSON', truncated: 'truncated', other_json: 'not a state', empty: 'empty', too_large: 'too large' };
 
 export function SearchView({ backends }: { backends: PublicBackend[] }) {
   const { params, setParams } = useUrlParams();
@@ -26,6 +26,8 @@ export function SearchView({ backends }: { backends: PublicBackend[] }) {
   const data = result.data;
   const name = (id: string) => backends.find((b) => b.id === id)?.name ?? id;
   const unsearchable = Object.entries(data?.unsearchable ?? {});
+  const indexing = data?.backends.filter((b) => b.phase !== 'error') ?? [];
+  const outdated = data?.hits.filter((h) => h.freshness === 'changed' || h.freshness === 'deleted').length ?? 0;
 
   return (
     <section aria-labelledby="search-heading" className="space-y-4">
@@ -60,18 +62,24 @@ export function SearchView({ backends }: { backends: PublicBackend[] }) {
         ))}
       </p>
 
-      {result.error ? <ErrorBanner title="Search failed" message={result.error.message} code={result.error instanceof AppError ? result.error.code : undefined} /> : null}
+      {result.error ? <ErrorBanner title="Search failed" message={result.error.message} code={toClientError(result.error)?.code} /> : null}
       {data?.warnings.map((w) => <Notice key={w}>{w}</Notice>)}
-      {data?.backends.map((b) => (
-        <Notice key={b.backendId}>
-          {b.phase === 'error' ? `Backend "${name(b.backendId)}" could not be indexed fully: ${b.error}` : `Backend "${name(b.backendId)}" is still being indexed (${b.done} / ${b.total}): results may be incomplete and refresh by themselves.`}
+      {data?.backends
+        .filter((b) => b.phase === 'error')
+        .map((b) => (
+          <Notice key={b.backendId}>{`Backend "${name(b.backendId)}" could not be indexed fully: ${b.error}`}</Notice>
+        ))}
+      {indexing.length ? (
+        <Notice>
+          Being indexed: {indexing.map((b) => `${name(b.backendId)} (${indexingWords(b)})`).join(', ')}. Results may be incomplete or outdated meanwhile and refresh by themselves.
         </Notice>
-      ))}
+      ) : null}
       {q && data ? (
         <p className="text-sm text-slate-700" data-testid="search-summary">
           {/* Only the result is announced: the time taken changes on every refetch while indexing. */}
           <span aria-live="polite">
             {data.total} state(s) match{data.total > data.hits.length ? ` (first ${data.hits.length} shown)` : ''}
+            {outdated ? ` · ${outdated} outdated (the state changed since it was indexed)` : ''}
           </span>{' '}
           · {data.tookMs} ms
           {unsearchable.length ? ` · not searchable: ${unsearchable.map(([k, n]) => `${n} ${KIND_TEXT[k] ?? k}`).join(', ')}` : ''}

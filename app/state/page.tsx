@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
-import { uiSettings } from '@/lib/server/ui-settings';
+import { pageSettings } from '@/lib/http/page-settings';
 import { RestorableStateView } from './state-page-client';
 
 export const dynamic = 'force-dynamic';
@@ -21,14 +21,14 @@ export default async function StatePage({ searchParams }: { searchParams: Search
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
   const backendId = one(params.backend);
   const key = one(params.key);
-  const settings = uiSettings();
+  const settings = await pageSettings();
   const backend = settings.backends.find((b) => b.id === backendId);
   if (!backend || !key) {
     return (
       <div className="space-y-3">
         <ErrorBanner
           title="No such state"
-          message={!backend ? `No backend with id "${backendId}" is configured.` : 'The link names no state key (expected /state?backend=<id>&key=<key>).'}
+          message={!backend ? `No backend with id "${backendId}" is configured, or you may not view it.` : 'The link names no state key (expected /state?backend=<id>&key=<key>).'}
           code={!backend ? 'backend_not_found' : 'bad_request'}
         />
         <Link href="/states" className="text-sm text-sky-700 underline">

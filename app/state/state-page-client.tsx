@@ -11,6 +11,7 @@ import { announce } from '@/lib/client/action-notices';
 import { useBackendReads } from '@/lib/client/backend-reads';
 import { listedLockStatus } from '@/lib/client/lock-status';
 import { useDiff } from '@/lib/queries/diff';
+import { toClientError } from '@/lib/queries/fetch-json';
 import { locksQuery } from '@/lib/queries/locks';
 import { useRestoreVersion, type RestoreResponse } from '@/lib/queries/restore';
 import { useConfirmedMutation, type ConfirmedMutation } from '@/lib/client/use-confirmed-mutation';
@@ -20,6 +21,7 @@ import { useVersionMetadata } from '@/lib/queries/version-metadata';
 import { useVersions } from '@/lib/queries/versions';
 import type { RestoreMarks, StateVersion } from '@/lib/api/versions';
 import type { RestoreRecord } from '@/lib/terraform/attribution';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { StateView } from './state-view';
 
 // Loaded when first opened: dialogs are not part of the page's first-load JavaScript.
@@ -46,7 +48,7 @@ function restoreRecordsOf(marks: RestoreMarks | undefined): Record<string, Resto
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toClientError(error)?.message ?? '';
 }
 
 function errorView(e: AppError | null): RestoreErrorView | null {
@@ -154,7 +156,11 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
   const restoreRecords = useMemo(() => restoreRecordsOf(marks.data), [marks.data]);
   const flow = useConfirmedMutation(useRestoreVersion(backend.id, stateKey));
   const target = flow.target as { chosen: StateVersion; current: StateVersion } | null;
-  const restorable = canMutate && versions.data?.versioning === 'Enabled' && latest !== null;
+  // A frozen state is held on purpose: nothing is restored over it until it is unfrozen (same query as the holder card).
+  const locks = useQuery(locksQuery(backend.id, pollMs));
+  const lock = locks.data?.locks.find((l) => l.key === stateKey) ?? null;
+  const freeze = lock ? freezeOf(lock) : null;
+  const restorable = canMutate && versions.data?.versioning === 'Enabled' && latest !== null && freeze === null;
 
   function renderActions(v: StateVersion) {
     const from = marks.data?.marks[v.versionId];
@@ -183,7 +189,14 @@ export function RestorableStateView({ backend, stateKey, pollMs }: { backend: Pu
 
   return (
     <div className="space-y-4">
-      <StateView backend={backend} stateKey={stateKey} pollMs={pollMs} renderVersionActions={renderActions} restoreRecords={restoreRecords} />
+      <StateView
+        backend={backend}
+        stateKey={stateKey}
+        pollMs={pollMs}
+        renderVersionActions={renderActions}
+        restoreRecords={restoreRecords}
+        versionsNote={canMutate && freeze ? `Frozen by ${freeze.frozenBy}: no version can be restored until the state is unfrozen.` : null}
+      />
       {target ? (
         <RestoreFlow
           key={flow.openings}

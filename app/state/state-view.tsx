@@ -13,8 +13,11 @@ import { LastKnown } from '@/components/last-known';
 import { PathText } from '@/components/path-text';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 import type { CompareRole, VersionMetaState } from '@/components/version-timeline';
+import { versionCount } from '@/lib/client/version-count';
 import type { PublicBackend } from '@/lib/api/backends';
-import { useBackendReads } from '@/lib/client/backend-reads';
+import { backendApiUrl } from '@/lib/api/urls';
+import { useBackendReads, type BackendRead } from '@/lib/client/backend-reads';
+import type { StatesResult } from '@/lib/api/states';
 import { formatBytes } from '@/lib/client/format';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { TimeText } from '@/components/time-text';
@@ -46,34 +49,34 @@ const DIFF_PAGE = 50;
 const LARGE_BYTES = 5 * 1024 * 1024;
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return toClientError(error)?.message ?? '';
 }
 
-function DigestPanel({ backend, stateKey, pollMs }: { backend: PublicBackend; stateKey: string; pollMs: number }) {
-  const states = useQuery(statesQuery(backend.id, pollMs));
-  const [read] = useBackendReads([backend.id], [states]);
+function DigestPanel({ backend, stateKey, read, deleted }: { backend: PublicBackend; stateKey: string; read: BackendRead<StatesResult>; deleted: boolean }) {
   const time = useTimeFormat();
-  const entry = read!.data?.states.find((s) => s.key === stateKey);
-  const lastKnown = read!.status === 'stale' ? read!.fetchedAt : null;
+  const entry = read.data?.states.find((s) => s.key === stateKey);
+  const lastKnown = read.status === 'stale' ? read.fetchedAt : null;
   const explanation = entry ? explainDigest({ status: entry.digestStatus, bucket: backend.bucket, key: entry.key, digest: entry.digest, calculatedMd5: entry.calculatedMd5 ?? null, objectEmpty: entry.size === 0 }) : null;
   return (
     <section aria-labelledby="digest-heading" data-testid="digest-panel" className="rounded-md border border-slate-200 bg-white p-4 text-sm">
       <h2 id="digest-heading" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
         Digest
       </h2>
-      {read!.status === 'failed' ? (
-        <p className="text-red-800">The digest could not be read: {read!.errors[0]?.message}</p>
-      ) : read!.status === 'loading' ? (
+      {read.status === 'failed' ? (
+        <p className="text-red-800">The digest could not be read: {read.errors[0]?.message}</p>
+      ) : read.status === 'loading' ? (
         <p className="text-slate-500">Loading…</p>
       ) : !entry ? (
-        <p className="text-slate-600">This key is not in the current listing of states (deleted, or not a state object).</p>
+        <p className="text-slate-600">
+          {deleted ? 'The state is deleted (its latest version is a delete marker): there is no current object to check.' : 'This key is not in the current listing of states (deleted, or not a state object).'}
+        </p>
       ) : (
         <div className="space-y-2">
           {lastKnown ? <LastKnown at={lastKnown} /> : null}
           <DigestBadge status={entry.digestStatus} reason={entry.digestReason} />
           <dl className="grid grid-cols-[max-content_minmax(0,1fr)] [overflow-wrap:anywhere] gap-x-4 gap-y-1">
             <dt className="text-slate-500">Stored digest</dt>
-            <dd className="font-mono text-xs">{entry.digest ?? (backend.dynamodbTable ? '(no digest item)' : '(no DynamoDB table: not used)')}</dd>
+            <dd className="font-mono text-xs">{entry.digest ?? (entry.digestStatus === 'not_applicable' ? 'none by design (lock files only)' : '(no digest item)')}</dd>
             <dt className="text-slate-500">Object MD5</dt>
             <dd className="font-mono text-xs">{entry.calculatedMd5 ?? '—'}</dd>
             <dt className="text-slate-500">Current object</dt>
@@ -112,6 +115,7 @@ export function StateView({
   pollMs,
   renderVersionActions,
   restoreRecords,
+  versionsNote = null,
 }: {
   backend: PublicBackend;
   stateKey: string;
@@ -119,6 +123,8 @@ export function StateView({
   renderVersionActions?: (version: StateVersion) => ReactNode;
   /** Versions a Lockboard restore wrote (by version ID): their operator is the writer. */
   restoreRecords?: Readonly<Record<string, RestoreRecord>>;
+  /** Why an action on the versions is not offered now (e.g. the state is frozen), shown above the timeline. */
+  versionsNote?: string | null;
 }) {
   const { params, setParams } = useUrlParams();
   // Raw downloads carry plaintext secrets: offered only to callers with the stateReader role here.
@@ -131,6 +137,11 @@ export function StateView({
 
   const locks = useQuery(locksQuery(backend.id, pollMs));
   const [locksRead] = useBackendReads([backend.id], [locks]);
+  const states = useQuery(statesQuery(backend.id, pollMs));
+  const [statesRead] = useBackendReads([backend.id], [states]);
+  const stateEntry = statesRead!.data?.states.find((s) => s.key === stateKey) ?? null;
+  // The digest names one content: the object listed with it (matched by ETag in the timeline).
+  const digestEvidence = stateEntry ? { etag: stateEntry.etag, fails: stateEntry.digestStatus === 'mismatch' } : null;
   const time = useTimeFormat();
   const lock = locksRead!.data?.locks.find((l) => l.key === stateKey) ?? null;
   const lockLastKnown = locksRead!.status === 'stale' ? locksRead!.fetchedAt : null;
@@ -151,6 +162,9 @@ export function StateView({
     });
   }, [plain.data, withWriters.data, restoreRecords]);
   const contentVersions = useMemo(() => versions.filter((v) => !v.deleteMarker), [versions]);
+  // The latest entry is a delete marker: the state is deleted (there is no current version).
+  const deleted = versions.find((v) => v.isLatest)?.deleteMarker === true;
+  const markers = versions.length - contentVersions.length;
 
   const from = picked.from ?? contentVersions[1]?.versionId ?? null;
   const to = picked.to ?? contentVersions[0]?.versionId ?? null;
@@ -192,6 +206,13 @@ export function StateView({
           <Badge tone="blue" title="Terraform workspace">
             {workspace}
           </Badge>
+          {deleted ? (
+            <span data-testid="state-deleted">
+              <Badge tone="amber" title="The latest entry of this key is a delete marker">
+                deleted
+              </Badge>
+            </span>
+          ) : null}
           <span className="min-w-0">
             <PathText text={`s3://${backend.bucket}/${stateKey}`} />
           </span>
@@ -214,7 +235,7 @@ export function StateView({
           )}
           {lockLastKnown ? <p className="text-xs text-slate-600">Unlock is disabled until the lock can be read again.</p> : null}
         </HolderCard>
-        <DigestPanel backend={backend} stateKey={stateKey} pollMs={pollMs} />
+        <DigestPanel backend={backend} stateKey={stateKey} read={statesRead!} deleted={deleted} />
       </div>
 
       <section aria-labelledby="versions-heading" className="space-y-2">
@@ -227,6 +248,11 @@ export function StateView({
             Versioning is {listing.versioning === 'Suspended' ? 'suspended' : 'not enabled'} on bucket {backend.bucket}: S3 keeps no (new) history of this state, so older versions cannot be
             listed, compared or restored.
           </Notice>
+        ) : null}
+        {versionsNote ? (
+          <p data-testid="versions-note" className="text-sm text-sky-900">
+            {versionsNote}
+          </p>
         ) : null}
         {withWriters.data?.lockHistory?.note ? <p className="text-xs text-slate-600">{withWriters.data.lockHistory.note}</p> : null}
         {withWriters.error ? <p className="text-xs text-amber-800">Writers could not be determined: {message(withWriters.error)}</p> : null}
@@ -243,9 +269,10 @@ export function StateView({
             onLoadMetadata={(id) => setRequested((prev) => new Set(prev).add(id))}
             writersLoading={withWriters.isPending}
             writerContext={{ lockTable: backend.dynamodbTable !== null, useLockfile: backend.useLockfile, lockHistoryEntries: withWriters.data?.lockHistory?.entries ?? null }}
+            digestEvidence={digestEvidence}
             selection={{ from, to }}
             onSelect={select}
-            downloadHref={canDownload ? (v) => `/api/backends/${encodeURIComponent(backend.id)}/object?${new URLSearchParams({ key: stateKey, versionId: v.versionId })}` : null}
+            downloadHref={canDownload ? (v) => backendApiUrl(backend.id, 'object', { key: stateKey, versionId: v.versionId }) : null}
             renderActions={renderVersionActions}
           />
         ) : null}
@@ -262,8 +289,10 @@ export function StateView({
                 ? 'The versions could not be read: there is nothing to compare.'
                 : 'Reading the versions…'
               : contentVersions.length === 0
-                ? 'No version of this state exists: there is nothing to compare.'
-                : 'Only one version exists: there is nothing to compare yet.'}
+                ? `No version of this state exists${markers ? ` (the timeline lists ${versionCount(versions)})` : ''}: there is nothing to compare.`
+                : markers
+                  ? `The timeline lists ${versionCount(versions)}: with a single version there is nothing to compare yet.`
+                  : 'Only one version exists: there is nothing to compare yet.'}
           </p>
         ) : from === to ? (
           <p className="text-sm text-slate-500">Pick two different versions to compare.</p>

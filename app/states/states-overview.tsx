@@ -16,7 +16,7 @@ import { inventoryQuery } from '@/lib/queries/inventory';
 import { lastWriterBatches, lastWritersQuery, type LastWriterTarget } from '@/lib/queries/last-writers';
 import type { InventoryState } from '@/lib/api/inventory';
 import { PostureAlerts } from '../_components/posture-alerts';
-import { DIGEST_STATUSES, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
+import { DIGEST_STATUSES, DIGEST_STATUS_LABEL, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { useReachedRows } from '@/lib/client/use-reached-rows';
 import { DigestRepairAction } from '../_components/digest-repair-action';
@@ -47,6 +47,7 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
   orphan: 'border-red-300 bg-red-50 text-red-900',
   missing: 'border-slate-300 bg-white text-slate-800',
   unverified: 'border-amber-300 bg-amber-50 text-amber-900',
+  not_applicable: 'border-slate-300 bg-white text-slate-800',
 };
 
 export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]; pollMs: number }) {
@@ -152,7 +153,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
           </label>
           <FilterSelect label="Backend" value={backendFilter} onChange={(v) => setParam({ backend: v, workspace: null })} options={backends.map((b) => ({ value: b.id, label: b.name }))} />
           <FilterSelect label="Workspace" value={workspaceFilter} onChange={(v) => setParam({ workspace: v })} options={workspaceFilter && !workspaces.includes(workspaceFilter) ? [workspaceFilter, ...workspaces] : workspaces} />
-          <FilterSelect label="Digest" value={statusFilter ?? ''} onChange={(v) => setParam({ status: v })} options={DIGEST_STATUSES} emptyLabel="Any" />
+          <FilterSelect label="Digest" value={statusFilter ?? ''} onChange={(v) => setParam({ status: v })} options={DIGEST_STATUSES.map((st) => ({ value: st, label: DIGEST_STATUS_LABEL[st] }))} emptyLabel="Any" />
           <FilterSelect label="Lock" value={lockedParam === '1' || lockedParam === '0' ? lockedParam : ''} onChange={(v) => setParam({ locked: v })} options={LOCK_OPTIONS} emptyLabel="Any" />
         </form>
       </PageHeader>
@@ -171,7 +172,7 @@ export function StatesOverview({ backends, pollMs }: { backends: PublicBackend[]
             <span className="block text-2xl font-semibold tabular-nums" data-testid="status-count-value">
               {complete ? counts[st] : counts[st] === 0 ? '—' : `${counts[st]}+`}
             </span>
-            <span className="text-xs uppercase tracking-wide">{st}</span>
+            <span className="text-xs uppercase tracking-wide">{DIGEST_STATUS_LABEL[st]}</span>
           </button>
         ))}
       </div>

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const EVENT_TYPES = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'test'] as const;
+/** `download`: a raw state download (its own type, off by default: a channel must name it in `events`). */
+export const EVENT_TYPES = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download', 'test'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The lock holder fields as Terraform wrote them (LockInfo), with what Lockboard derived. */
@@ -44,6 +45,8 @@ export interface LockboardEvent {
   released?: { by: 'lockboard' | 'holder_or_other'; actor: string | null; reason: string | null };
   digest?: { stored: string | null; calculated: string | null; etag: string | null };
   mutation?: { action: string; actor: string; reason: string | null; outcome: string; errorCode: string | null; errorMessage: string | null; auditId: string };
+  /** A summary of the `mutation`/`download` events of one actor not sent one by one (per-actor rate limit of a replica). */
+  rateLimited?: { actor: string; suppressed: number; from: string; to: string };
 }
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'claimed_elsewhere' | 'filtered' | 'claim_failed';

@@ -13,6 +13,12 @@ export interface AuditRecord {
   completedAt: string | null;
   user: string;
   anonymous: boolean;
+  /**
+   * The tool the change was made through, as the request named it in `X-Lockboard-Client`
+   * (`cli/<version>`, `mcp/<agent>`): printable ASCII, at most 128 characters; absent when not named.
+   * `user` is still the identity the server verified (the human behind an agent).
+   */
+  via?: string | null;
   backend: string;
   /** The state key the change was about (null when the request did not say). */
   key: string | null;
@@ -25,6 +31,12 @@ export interface AuditRecord {
   errorMessage: string | null;
   /** What the server found and did (sides released, digest written, the newer lock on a 409…). */
   details: Record<string, unknown> | null;
+  /**
+   * Only with `foreign=show`, on a record NOT written by Lockboard: `unsigned` (planted, or written by a
+   * Lockboard before records were signed), `unknown_key` (signed with another key), `bad_signature`
+   * (altered or forged). Absent on Lockboard's own (signed) records.
+   */
+  foreign?: 'unsigned' | 'unknown_key' | 'bad_signature';
 }
 
 /** `GET /api/audit?backend=&action=&outcome=&user=&key=&id=&limit=` (an empty field means "any"). */
@@ -40,6 +52,8 @@ export const auditQuerySchema = z
     limit: z.coerce.number().int().min(1).max(500).default(50),
     /** Opaque: the `next` of the previous page. */
     cursor: z.string().min(1).max(8192).optional(),
+    /** `show`: also list the records not written by Lockboard, flagged (`foreign`); default: count them. */
+    foreign: z.enum(['hide', 'show']).optional(),
   })
   .strict();
 
@@ -49,6 +63,12 @@ export interface AuditListing {
   errors: ErrorJson[];
   /** True when a backend had more history than was examined for this page (follow `next`). */
   truncated: boolean;
+  /**
+   * Among the objects examined for this page: `hidden`, records matching the filter that Lockboard did
+   * not write (unsigned or wrongly signed; shown flagged with `foreign=show`); `unreadable`, objects
+   * under the audit prefix that are not records (too large to be one, or not a record), never read in full.
+   */
+  foreign: { hidden: number; unreadable: number };
   /**
    * Opaque cursor of the next page (pass it back as `cursor` with the same filters), null when every
    * record of the selected backends has been examined.

@@ -3,10 +3,10 @@
  * `GET /api/search?q=…`), shared by server and browser.
  */
 import { z } from 'zod';
-import type { SearchHit } from '../terraform/inventory-index';
+import type { SearchHit } from '../terraform/inventory-search';
 import type { SummaryKind } from '../terraform/state-summary';
 
-export type { SearchHit } from '../terraform/inventory-index';
+export type { SearchHit } from '../terraform/inventory-search';
 
 /** Where the stored index stood when this process loaded it. */
 export type StoredIndexStatus = 'not_loaded' | 'loaded' | 'missing' | 'newer_format' | 'corrupt' | 'unreadable';
@@ -63,9 +63,23 @@ export interface SearchBackendStatus {
   error: string | null;
 }
 
+/**
+ * Whether a hit still describes the state: `current` (the current listing shows the content that was
+ * indexed), `changed` (the state was written since it was indexed: re-indexing), `deleted` (no longer
+ * listed), `unchecked` (the listing could not be read in time: see `freshnessNote`).
+ */
+export type HitFreshness = 'current' | 'changed' | 'deleted' | 'unchecked';
+
+export interface SearchResultHit extends SearchHit {
+  freshness: HitFreshness;
+  /** Why the freshness could not be checked (with `unchecked`). */
+  freshnessNote?: string;
+}
+
 export interface SearchResponse {
   query: string;
-  hits: SearchHit[];
+  /** As indexed; `freshness` says whether each still describes the current state. */
+  hits: SearchResultHit[];
   total: number;
   unsearchable: Record<string, number>;
   warnings: string[];

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import type { BucketFacts, PostureFinding, StatePosture } from '../terraform/recovery-rules';
+import type { RecordsProtection } from '../terraform/records-protection';
+
+export type { RecordsProtection } from '../terraform/records-protection';
 
 export type { LifecycleRuleInfo, PostureFinding, Severity, StatePosture } from '../terraform/recovery-rules';
 
@@ -21,6 +24,8 @@ export interface PostureResponse extends BucketFacts {
   historyComplete: boolean;
   /** `.tflock` versions and delete markers in the bucket (null when the history was not read). */
   lockfileVersions: number | null;
+  /** Whether Lockboard's own records (audit, freeze markers, claims, index) are out of reach of other writers (best effort; also a finding). */
+  records: RecordsProtection;
 }
 
 export const postureQuerySchema = z.object({ history: z.enum(['0', '1']).default('1') });

@@ -29,7 +29,7 @@ export interface SessionInfo {
   authMode: 'none' | 'proxy';
   canMutate: boolean;
   readOnly: boolean;
-  /** Per configured backend id. */
+  /** Per backend the caller may view (the others are not named). */
   backends: Record<string, BackendPermissions>;
 }
 

@@ -23,6 +23,11 @@ describe('audit record bounds', () => {
     expect(out.seen).toEqual({ cut: true, bytes: expect.any(Number) as number });
   });
 
+  it('removes control and bidi characters from every stored string', () => {
+    const out = boundRecord({ ...base, user: 'ali\u202Eec', reason: 'fix\u001b[2J now', errorMessage: 'line 1\nline 2\r', seen: { who: 'x\u0007y' }, details: { 'k\u2066': 'v\u0085' } }, REFUSAL_BOUNDS);
+    expect(out).toMatchObject({ user: 'aliec', reason: 'fix[2J now', errorMessage: 'line 1\nline 2', seen: { who: 'xy' }, details: { k: 'v' } });
+  });
+
   it('keeps a small record as it is', () => {
     const r = { ...base, seen: { id: 'abc', n: 1, ok: true, list: [1, 2] } };
     expect(boundRecord(r, REFUSAL_BOUNDS)).toEqual(r);

@@ -4,8 +4,10 @@
  * A refusal stores at most 512 characters per string and 8 KiB per record; a begun mutation (an
  * authorised operator) 4,096 characters per string and 32 KiB. Deep or wide values are cut at depth 6
  * and 50 entries per object/array; a record still over its size has `seen` and then `details`
- * replaced by a note of their original size. Whatever was cut says so (`…[cut N chars]`).
+ * replaced by a note of their original size. Whatever was cut says so (`…[cut N chars]`). Control and
+ * bidi characters are removed from every string (lib/terraform/safe-text.ts).
  */
+import { stripControls } from '../terraform/safe-text';
 import type { AuditRecord } from './audit-record';
 
 export interface AuditBounds {
@@ -16,10 +18,17 @@ export interface AuditBounds {
 export const REFUSAL_BOUNDS: AuditBounds = { maxString: 512, maxBytes: 8 * 1024 };
 export const ATTEMPT_BOUNDS: AuditBounds = { maxString: 4096, maxBytes: 32 * 1024 };
 
+/**
+ * The largest audit object a reader downloads: twice the record bound (multi-byte characters, the
+ * signature). Anything bigger under the audit prefix was not written by Lockboard and is not read.
+ */
+export const MAX_AUDIT_OBJECT_BYTES = 2 * ATTEMPT_BOUNDS.maxBytes;
+
 const MAX_DEPTH = 6;
 const MAX_ENTRIES = 50;
 
-export function truncateString(s: string, max: number): string {
+export function truncateString(text: string, max: number): string {
+  const s = stripControls(text);
   return s.length <= max ? s : `${s.slice(0, max)}…[cut ${s.length - max} chars]`;
 }
 

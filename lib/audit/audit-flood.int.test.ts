@@ -113,7 +113,7 @@ describe('3,000 junk refusals', () => {
     const found = await audit({ outcome: 'succeeded', limit: '10' });
     expect(found.body.records.map((r) => r.id).sort()).toEqual([real[0], real[1]].sort());
     expect(found.body.next).toBeNull();
-    expect(awsCallCounts()['S3:GetObject'] ?? 0).toBeLessThanOrEqual(3);
+    expect(awsCallCounts()['s3:GetObject'] ?? 0).toBeLessThanOrEqual(3);
     const total = (await listKeys(PREFIX)).length;
     expect((await allPages({ limit: '100' })).length).toBe(total);
     const alice = await allPages({ user: 'alice', limit: '2' });

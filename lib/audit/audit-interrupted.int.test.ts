@@ -7,6 +7,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putAuditObjectIfMatch } from '../aws/audit-store';
 import { getConfig } from '../server/config';
+import { signJson } from '../server/signing';
 import { useBackends } from '../testing/integration-env';
 import { readAuditObjects } from '../testing/mutation-requests';
 import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -20,12 +21,12 @@ afterAll(() => w.destroy());
 const bucket = uniqueName('interrupted');
 const PREFIX = 'lockboard-audit/';
 
-/** A record left pending by a server that died `ageMs` ago (old key scheme when `old`). */
+/** A record left pending (signed, as Lockboard writes it) by a server that died `ageMs` ago (old key scheme when `old`). */
 async function strandedPending(id: string, ageMs: number, old = false): Promise<{ key: string; etag: string }> {
   const t = Date.now() - ageMs;
   const record: AuditRecord = { id, time: new Date(t).toISOString(), completedAt: null, user: 'alice', anonymous: false, backend: 'main', key: `app/${id}.tfstate`, action: 'restore', reason: 'r', seen: { versionId: 'v1' }, outcome: 'pending', errorCode: null, errorMessage: null, details: null };
   const key = auditObjectKey(PREFIX, 'main', t, id, old ? undefined : { action: 'restore', kind: 'attempt' });
-  const out = await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(record) }));
+  const out = await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: signJson('audit-record', key, JSON.stringify(record)) }));
   return { key, etag: out.ETag!.replaceAll('"', '') };
 }
 

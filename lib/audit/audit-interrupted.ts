@@ -3,14 +3,16 @@ import 'server-only';
  * Records left `pending` by a replica that stopped mid-mutation: completed as `interrupted` by a
  * conditional write, at start-up (lib/jobs/audit-sweep.ts) or when a listing reads them.
  */
-import { getAuditObject, listAuditKeys, putAuditObjectIfMatch } from '../aws/audit-store';
+import { listAuditKeys, putAuditObjectIfMatch } from '../aws/audit-store';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { logger } from '../server/logger';
+import { signJson } from '../server/signing';
 import { ATTEMPT_BOUNDS, boundRecord } from './audit-bounds';
-import { auditFolder, parseAuditRecord, tagOfAuditKey, timeOfAuditKey, type AuditRecord } from './audit-record';
+import { auditFolder, tagOfAuditKey, timeOfAuditKey, type AuditRecord } from './audit-record';
 import { logLine, pending } from './audit-log';
+import { readStoredRecord } from './stored-record';
 
 /**
  * How long a mutation can run at most: about 20 sequential AWS calls (a restore's reads, writes, lock
@@ -29,7 +31,8 @@ export function interruptedAfterMs(backend: BackendConfig): number {
  * Completes a stale `pending` record as `interrupted` (what is known stays: who, what, what was
  * seen, the details noted so far), with a conditional write on the ETag read, so that when two
  * replicas (or a sweep and a listing) find it at once only one completes it. Returns the record as
- * it now is; never throws (a failure leaves it pending, to be retried on the next read).
+ * it now is; never throws (a failure leaves it pending, to be retried on the next read). The caller
+ * passes only records whose signature verified: completing a planted one would sign it.
  */
 export async function completeIfInterrupted(backend: BackendConfig, bucket: string, ref: { key: string; etag: string }, record: AuditRecord, nowMs: number, by: 'start-up sweep' | 'read'): Promise<AuditRecord> {
   if (record.outcome !== 'pending' || pending.has(record.id)) return record;
@@ -47,13 +50,13 @@ export async function completeIfInterrupted(backend: BackendConfig, bucket: stri
     ATTEMPT_BOUNDS,
   );
   try {
-    if (await putAuditObjectIfMatch(backend, bucket, ref.key, JSON.stringify(done), ref.etag)) {
+    if (await putAuditObjectIfMatch(backend, bucket, ref.key, signJson('audit-record', ref.key, JSON.stringify(done)), ref.etag)) {
       logLine('complete', done, { stored: true });
       return done;
     }
-    // Completed (or rewritten) by someone else meanwhile: show what is stored now.
-    const text = await getAuditObject(backend, bucket, ref.key);
-    return (text === null ? null : parseAuditRecord(text)) ?? record;
+    // Completed (or rewritten) by someone else meanwhile: show what is stored now, if it is ours.
+    const now = await readStoredRecord(backend, bucket, ref.key);
+    return now.status === 'record' && now.verification === 'signed' ? now.record : record;
   } catch (e) {
     logLine('complete', done, { stored: false, storeError: toAppError(e, 'audit write failed', { phase: 'interrupted', id: record.id }).message });
     return record;
@@ -81,10 +84,9 @@ export async function sweepInterrupted(nowMs = Date.now(), maxKeys = 5000): Prom
         after = refs.at(-1)?.key;
         const candidates = refs.filter((r) => tagOfAuditKey(r.key)?.kind !== 'refused' && nowMs - (timeOfAuditKey(r.key) ?? nowMs) > limit);
         const results = await mapLimit(candidates, 4, async (ref) => {
-          const text = await getAuditObject(backend, bucket, ref.key);
-          const record = text === null ? null : parseAuditRecord(text);
-          if (!record || record.outcome !== 'pending') return false;
-          return (await completeIfInterrupted(backend, bucket, ref, record, nowMs, 'start-up sweep')).outcome === 'interrupted';
+          const read = await readStoredRecord(backend, bucket, ref.key, ref.size);
+          if (read.status !== 'record' || read.verification !== 'signed' || read.record.outcome !== 'pending') return false;
+          return (await completeIfInterrupted(backend, bucket, { key: ref.key, etag: read.etag }, read.record, nowMs, 'start-up sweep')).outcome === 'interrupted';
         });
         completed += results.filter(Boolean).length;
         if (!more || !after) break;

@@ -1,6 +1,11 @@
 import 'server-only';
-/** Reading the audit log: newest first across backends, filtered, paged with an opaque cursor. */
-import { getAuditObject, listAuditKeys } from '../aws/audit-store';
+/**
+ * Reading the audit log: newest first across backends, filtered, paged with an opaque cursor. Only
+ * records signed with this deployment's key are shown by default; others (planted by whoever can write
+ * the bucket, or written before records were signed) are counted as `foreign.hidden`, or shown flagged
+ * with `foreign=show`. Objects too large or not records are never downloaded or shown (`foreign.unreadable`).
+ */
+import { listAuditKeys, type AuditObjectRef } from '../aws/audit-store';
 import { listBackends, recordsHome } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
@@ -8,8 +13,9 @@ import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { AppError, type ErrorJson } from '../api/errors';
 import type { AuditListing } from '../api/audit';
-import { auditFolder, auditKeyMayMatch, matchesAuditFilter, parseAuditRecord, type AuditFilter, type AuditRecord } from './audit-record';
+import { auditFolder, auditKeyMayMatch, matchesAuditFilter, type AuditFilter, type AuditRecord } from './audit-record';
 import { completeIfInterrupted } from './audit-interrupted';
+import { readStoredRecord, type StoredRecord } from './stored-record';
 
 export interface AuditQuery extends AuditFilter {
   /** Only this backend (default: all configured). */
@@ -17,6 +23,8 @@ export interface AuditQuery extends AuditFilter {
   limit: number;
   /** Where the previous page ended (its `next`); absent: from the newest record. */
   cursor?: string;
+  /** `show`: include records not signed by Lockboard, flagged; default: count them only. */
+  foreign?: 'hide' | 'show';
 }
 
 const PAGE = 200;
@@ -28,12 +36,9 @@ const MAX_EXAMINED = 2000;
 const MAX_LISTED = 20_000;
 const RECORD_TTL_MS = 10 * 60_000;
 
-async function readRecord(backend: BackendConfig, bucket: string, ref: { key: string; etag: string }): Promise<AuditRecord | null> {
+function readRecord(backend: BackendConfig, bucket: string, ref: AuditObjectRef): Promise<StoredRecord> {
   // An object's body is fixed for a given ETag (a completion rewrites it with a new ETag).
-  return cachedRead('audit-record', `${bucket}\u0000${ref.key}\u0000${ref.etag}`, RECORD_TTL_MS, async () => {
-    const text = await getAuditObject(backend, bucket, ref.key);
-    return text === null ? null : parseAuditRecord(text);
-  });
+  return cachedRead('audit-record', `${bucket}\u0000${ref.key}\u0000${ref.etag}`, RECORD_TTL_MS, () => readStoredRecord(backend, bucket, ref.key, ref.size));
 }
 
 /** Per backend: the key after which its next page starts, or 0 when it has nothing more. */
@@ -65,6 +70,9 @@ interface Found {
 
 interface BackendPage {
   found: Found[];
+  /** Foreign records that matched the filter and were not shown; objects that are not readable records. */
+  hidden: number;
+  unreadable: number;
   /** The last key listed (examined or skipped), or the start position when none. */
   last: string | undefined;
   exhausted: boolean;
@@ -80,28 +88,37 @@ async function backendRecords(backend: BackendConfig, query: AuditQuery, startAf
   const bucket = config.auditBucket ?? backend.bucket;
   const folder = auditFolder(config.auditPrefix, backend.id);
   const found: Found[] = [];
-  const keyFiltered = query.action !== undefined || query.outcome !== undefined || query.id !== undefined;
+  const keyFiltered = query.action !== undefined || query.outcome !== undefined || query.id !== undefined || query.user !== undefined || query.key !== undefined;
   let last = startAfter;
   let examined = 0;
   let listed = 0;
+  let hidden = 0;
+  let unreadable = 0;
+  const done = (exhausted: boolean, truncated: boolean): BackendPage => ({ found, hidden, unreadable, last, exhausted, truncated });
   for (;;) {
     const { refs, more } = await listAuditKeys(backend, bucket, folder, keyFiltered ? SKIP_PAGE : Math.min(PAGE, Math.max(query.limit, 20)), last);
     const wanted = refs.filter((ref) => auditKeyMayMatch(ref.key, query));
     const nowMs = Date.now();
-    const read = await mapLimit(wanted, 8, async (ref) => {
-      const record = await readRecord(backend, bucket, ref);
-      return record && record.outcome === 'pending' ? completeIfInterrupted(backend, bucket, ref, record, nowMs, 'read') : record;
+    const read = await mapLimit(wanted, 8, async (ref): Promise<StoredRecord> => {
+      const stored = await readRecord(backend, bucket, ref);
+      // Only Lockboard's own records are completed (and so signed) as interrupted.
+      if (stored.status !== 'record' || stored.verification !== 'signed' || stored.record.outcome !== 'pending') return stored;
+      return { ...stored, record: await completeIfInterrupted(backend, bucket, { key: ref.key, etag: stored.etag }, stored.record, nowMs, 'read') };
     });
-    read.forEach((record, i) => {
-      if (record && record.backend === backend.id && matchesAuditFilter(record, query)) found.push({ record, objectKey: wanted[i]!.key, backend: backend.id });
+    read.forEach((stored, i) => {
+      if (stored.status === 'unreadable') unreadable++;
+      if (stored.status !== 'record' || stored.record.backend !== backend.id || !matchesAuditFilter(stored.record, query)) return;
+      if (stored.verification === 'signed') found.push({ record: stored.record, objectKey: wanted[i]!.key, backend: backend.id });
+      else if (query.foreign === 'show') found.push({ record: { ...stored.record, foreign: stored.verification }, objectKey: wanted[i]!.key, backend: backend.id });
+      else hidden++;
     });
     examined += wanted.length;
     listed += refs.length;
     last = refs.at(-1)?.key ?? last;
     // Ids are unique: once found, nothing further can match.
-    if (!more || refs.length === 0 || (query.id !== undefined && found.length > 0)) return { found, last, exhausted: true, truncated: false };
-    if (found.length >= query.limit) return { found, last, exhausted: false, truncated: false };
-    if (examined >= MAX_EXAMINED || listed >= MAX_LISTED) return { found, last, exhausted: false, truncated: true };
+    if (!more || refs.length === 0 || (query.id !== undefined && found.length > 0)) return done(true, false);
+    if (found.length >= query.limit) return done(false, false);
+    if (examined >= MAX_EXAMINED || listed >= MAX_LISTED) return done(false, true);
   }
 }
 
@@ -111,21 +128,25 @@ function compareFound(a: Found, b: Found): number {
 }
 
 /** Audit records newest first, filtered, across the configured backends (or one), one page. */
-export async function listAudit(query: AuditQuery): Promise<AuditListing> {
+/** `canView`: without `query.backend`, only the backends it accepts (the caller's view role) are read. */
+export async function listAudit(query: AuditQuery, canView: (backendId: string) => boolean = () => true): Promise<AuditListing> {
   const positions = decodeCursor(query.cursor);
-  const selected = query.backend ? [recordsHome(query.backend)] : listBackends();
+  const selected = query.backend ? [recordsHome(query.backend)] : listBackends().filter((b) => canView(b.id));
   const backends = selected.filter((b) => positions[b.id] !== 0);
   const results = await Promise.allSettled(backends.map((b) => backendRecords(b, query, (positions[b.id] as string | undefined) || undefined)));
   const all: Found[] = [];
   const errors: ErrorJson[] = [];
   const pages = new Map<string, BackendPage>();
   let truncated = false;
+  const foreign = { hidden: 0, unreadable: 0 };
   results.forEach((result, i) => {
     const id = backends[i]!.id;
     if (result.status === 'fulfilled') {
       all.push(...result.value.found);
       pages.set(id, result.value);
       truncated ||= result.value.truncated;
+      foreign.hidden += result.value.hidden;
+      foreign.unreadable += result.value.unreadable;
     } else {
       const e = toAppError(result.reason, 'audit read failed', { backend: id });
       errors.push({ ...e.toJson(), backend: id });
@@ -141,5 +162,5 @@ export async function listAudit(query: AuditQuery): Promise<AuditListing> {
     else next[b.id] = included.at(-1)?.objectKey ?? positions[b.id] ?? '';
   }
   const done = selected.every((b) => next[b.id] === 0);
-  return { records: page.map((f) => f.record), errors, truncated, next: done ? null : encodeCursor(next) };
+  return { records: page.map((f) => f.record), errors, truncated, foreign, next: done ? null : encodeCursor(next) };
 }

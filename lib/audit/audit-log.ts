@@ -11,7 +11,9 @@ import { recordsHome } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { logger } from '../server/logger';
+import { signJson } from '../server/signing';
 import { AppError } from '../api/errors';
+import { stripControls } from '../terraform/safe-text';
 import { ATTEMPT_BOUNDS, boundRecord, REFUSAL_BOUNDS, type AuditBounds } from './audit-bounds';
 import { auditObjectKey, type AuditAction, type AuditKind, type AuditOutcome, type AuditRecord } from './audit-record';
 
@@ -28,6 +30,8 @@ export interface AuditInput {
   action: AuditAction;
   reason: string | null;
   seen: unknown;
+  /** The tool the caller named (`X-Lockboard-Client`, cleaned and bounded), stored as the record's `via`. */
+  via?: string | null;
   /** The client address the request claims (X-Forwarded-For); rate-limits anonymous refusals. */
   client?: string | null;
 }
@@ -107,14 +111,16 @@ export function locate(full: AuditInput, nowMs: number, kind: AuditKind): Locate
     record,
     backend,
     bucket: config.auditBucket ?? backend.bucket,
-    objectKey: auditObjectKey(config.auditPrefix, backend.id, nowMs, id, { action: input.action, kind }),
+    // The user and key as stored (controls stripped), so that key filters agree with content filters.
+    objectKey: auditObjectKey(config.auditPrefix, backend.id, nowMs, id, { action: input.action, kind, user: stripControls(input.user), key: input.key === null ? null : stripControls(input.key) }),
     bounds: kind === 'refused' ? REFUSAL_BOUNDS : ATTEMPT_BOUNDS,
   };
 }
 
+/** Bounds the record and stores it signed (lib/server/signing.ts: a reader tells it from a planted one). */
 export async function write(located: Located): Promise<void> {
   located.record = boundRecord(located.record, located.bounds);
-  await putAuditObject(located.backend, located.bucket, located.objectKey, JSON.stringify(located.record));
+  await putAuditObject(located.backend, located.bucket, located.objectKey, signJson('audit-record', located.objectKey, JSON.stringify(located.record)));
 }
 
 /**

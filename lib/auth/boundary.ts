@@ -33,7 +33,8 @@ function isPage(pathname: string): boolean {
   return !pathname.startsWith('/api/') && pathname !== '/api' && !pathname.startsWith('/_next/');
 }
 
-function metricsTokenOk(request: Request, token: string | null): boolean {
+/** Whether the request carries the metrics scraper's bearer token (`metricsToken`). */
+export function metricsTokenOk(request: Request, token: string | null): boolean {
   if (token === null) return false;
   const sent = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
   const a = crypto.createHash('sha256').update(sent).digest();

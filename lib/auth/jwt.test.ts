@@ -1,7 +1,8 @@
 /**
  * Signed identities against a real local key server on 127.0.0.1 (an ALB-style PEM-by-kid endpoint
  * and a JWKS), through the real proxy() and the real /api/session route: valid → 200 as that user;
- * forged, expired, wrong audience/issuer, other signer → 401.
+ * forged, expired, wrong audience/issuer, other signer, other IdP or OIDC client → 401; tokens with
+ * made-up key ids make a bounded number of key fetches.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,22 +14,27 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GET as session } from '@/app/api/session/route';
 import { proxy } from '@/proxy';
 import { resetConfigForTests } from '../server/config';
-import { resetJwtKeysForTests } from './jwt';
+import { MAX_KEY_FETCHES, resetJwtKeysForTests } from './jwt';
 
 let server: http.Server;
 let base = '';
 let good: { privateKey: CryptoKey; publicKey: CryptoKey };
 let evil: { privateKey: CryptoKey; publicKey: CryptoKey };
+/** Another load balancer of the same region: AWS serves its key from the same endpoint. */
+let otherAlb: { privateKey: CryptoKey; publicKey: CryptoKey };
 const hits: string[] = [];
 
 beforeAll(async () => {
   good = await generateKeyPair('ES256', { extractable: true });
   evil = await generateKeyPair('ES256', { extractable: true });
+  otherAlb = await generateKeyPair('ES256', { extractable: true });
   const pem = await exportSPKI(good.publicKey);
+  const otherPem = await exportSPKI(otherAlb.publicKey);
   const jwk = { ...(await exportJWK(good.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   server = http.createServer((req, res) => {
     hits.push(req.url ?? '');
     if (req.url === '/keys/us-east-1/k1') res.end(pem);
+    else if (req.url === '/keys/us-east-1/k2') res.end(otherPem);
     else if (req.url === '/jwks') res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }));
     else res.writeHead(404).end();
   });
@@ -67,9 +73,17 @@ async function sessionVia(headers: Record<string, string>): Promise<{ status: nu
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** An ALB-style token: ES256, kid + signer in the header, base64url WITH padding as the ALB sends it. */
+const SIGNER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1';
+const OTHER_SIGNER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/2';
+const ISSUER = 'https://idp.example.com';
+const CLIENT = 'lockboard-client';
+
+/**
+ * An ALB-style token: ES256; kid, signer, iss, client and exp in the header as the ALB writes them;
+ * base64url WITH padding as the ALB sends it.
+ */
 async function albToken(key: CryptoKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', signer: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1', ...header }).sign(key);
+  const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', signer: SIGNER, iss: ISSUER, client: CLIENT, exp: claims.exp, ...header }).sign(key);
   return jwt
     .split('.')
     .map((part) => part + '='.repeat((4 - (part.length % 4)) % 4))
@@ -77,7 +91,7 @@ async function albToken(key: CryptoKey, claims: Record<string, unknown>, header:
 }
 
 describe('ALB x-amzn-oidc-data', () => {
-  const alb = () => ({ type: 'alb', region: 'us-east-1', keyUrlTemplate: `${base}/keys/{region}/{kid}`, signer: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1', groupsClaim: 'groups' });
+  const alb = () => ({ type: 'alb', keyUrlTemplate: `${base}/keys/{region}/{kid}`, signer: SIGNER, issuer: ISSUER, clientId: CLIENT, groupsClaim: 'groups' });
 
   it('a valid token is 200 as that user (key fetched once by kid, then cached)', async () => {
     useConfig(alb());
@@ -96,7 +110,11 @@ describe('ALB x-amzn-oidc-data', () => {
     const cases: Array<[string, Record<string, string>]> = [
       ['forged', { 'x-amzn-oidc-data': await albToken(evil.privateKey, { email: 'ops@example.com', exp: now() + 60 }) }],
       ['expired', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() - 3600 }) }],
-      ['other ALB', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { signer: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/2' }) }],
+      ['other ALB', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { signer: OTHER_SIGNER }) }],
+      ['other IdP', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { iss: 'https://evil.example.com' }) }],
+      ['other OIDC client', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { client: 'another-app' }) }],
+      ['no client', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { client: undefined }) }],
+      ['payload from another IdP', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', iss: 'https://evil.example.com', exp: now() + 60 }) }],
       ['unknown kid', { 'x-amzn-oidc-data': await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { kid: 'nope' }) }],
       ['none', { 'x-forwarded-email': 'ops@example.com' }],
       ['garbage', { 'x-amzn-oidc-data': 'a.b.c' }],
@@ -106,6 +124,44 @@ describe('ALB x-amzn-oidc-data', () => {
       expect(r.status, name).toBe(401);
       expect((r.body.error as { code: string }).code, name).toBe('unauthorized');
     }
+  });
+});
+
+describe('ALB tokens from elsewhere', () => {
+  const alb = () => ({ type: 'alb', keyUrlTemplate: `${base}/keys/{region}/{kid}`, signer: SIGNER, issuer: ISSUER, clientId: CLIENT });
+  const keyFetches = () => hits.filter((h) => h.startsWith('/keys/')).length;
+
+  it('a token minted by another load balancer of the region (its key served by the same endpoint) is 401, without fetching its key', async () => {
+    useConfig(alb());
+    hits.length = 0;
+    const token = await albToken(otherAlb.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { kid: 'k2', signer: OTHER_SIGNER });
+    const r = await sessionVia({ 'x-amzn-oidc-data': token });
+    expect(r.status).toBe(401);
+    expect((r.body.error as { message: string }).message).toMatch(/signed by another load balancer/);
+    expect(keyFetches()).toBe(0);
+  });
+
+  it('50 requests with one unknown kid fetch its key once', async () => {
+    useConfig(alb());
+    hits.length = 0;
+    const token = await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { kid: 'unknown-1' });
+    const answers = await Promise.all(Array.from({ length: 25 }, () => sessionVia({ 'x-amzn-oidc-data': token })));
+    for (let i = 0; i < 25; i++) answers.push(await sessionVia({ 'x-amzn-oidc-data': token }));
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(401));
+    expect(keyFetches()).toBe(1);
+  });
+
+  it(`50 requests with 50 made-up kids make at most ${MAX_KEY_FETCHES} fetches; a known key still verifies`, async () => {
+    useConfig(alb());
+    hits.length = 0;
+    const valid = await albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 });
+    expect((await sessionVia({ 'x-amzn-oidc-data': valid })).status).toBe(200);
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => albToken(good.privateKey, { email: 'ops@example.com', exp: now() + 60 }, { kid: `made-up-${i}` })));
+    const answers = await Promise.all(tokens.map((t) => sessionVia({ 'x-amzn-oidc-data': t })));
+    expect(answers.every((a) => a.status === 401)).toBe(true);
+    expect(answers.some((a) => /too many unknown key ids/.test((a.body.error as { message: string }).message))).toBe(true);
+    expect(keyFetches()).toBeLessThanOrEqual(MAX_KEY_FETCHES);
+    expect((await sessionVia({ 'x-amzn-oidc-data': valid })).status).toBe(200);
   });
 });
 

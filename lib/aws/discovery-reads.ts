@@ -21,7 +21,6 @@ const MAX_BUCKET_PAGES = 10;
 
 export interface TableDescription {
   schema: KeySchemaFacts;
-  sizeBytes: number | null;
 }
 
 export interface ListedBucket {
@@ -98,7 +97,6 @@ export function openAccount(target: DiscoveryTarget, accountId: string, credenti
             keys: (t?.KeySchema ?? []).map((k) => ({ name: k.AttributeName ?? '', type: k.KeyType ?? '' })),
             attributes: (t?.AttributeDefinitions ?? []).map((a) => ({ name: a.AttributeName ?? '', type: a.AttributeType ?? '' })),
           },
-          sizeBytes: t?.TableSizeBytes ?? null,
         };
       } catch (e) {
         return rethrow(e, accountId, 'DynamoDB', `${table} (${region})`);

@@ -2,6 +2,7 @@
  * Maps AWS SDK failures to Lockboard's typed errors, naming the backend and the resource at fault.
  */
 import { AppError, type AwsDetails } from '../api/errors';
+import { asAppError } from '../server/errors';
 
 interface SdkErrorShape {
   name?: string;
@@ -95,9 +96,10 @@ export interface AwsTarget {
   resource: string;
 }
 
-/** A typed AppError for any failure of an AWS call. AppErrors pass through unchanged. */
+/** A typed AppError for any failure of an AWS call. AppErrors (of any bundle: recognised by name and code) pass through. */
 export function toAwsError(e: unknown, target: AwsTarget): AppError {
-  if (e instanceof AppError) return e;
+  const known = asAppError(e);
+  if (known) return known;
   const name = sdkErrorName(e);
   const detail: AwsDetails = { backend: target.backend, service: target.service, resource: target.resource, awsError: name };
   // A notification channel's call (SNS) belongs to no backend: not named as one.

@@ -1,5 +1,6 @@
 'use client';
 import { useSyncExternalStore } from 'react';
+import { auditPageHref } from '@/lib/api/urls';
 
 /** A change confirmed by the server, announced in the page (not only in the dialog that closes). */
 export interface ActionNotice {
@@ -21,7 +22,7 @@ export interface ActionNotice {
 
 /** The audit page opened on one record. */
 export function auditRecordHref(backend: string, id: string): string {
-  return `/audit?${new URLSearchParams({ backend, id }).toString()}`;
+  return auditPageHref(backend, id);
 }
 
 /** Newest first; older ones drop off. */

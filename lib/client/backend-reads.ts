@@ -1,7 +1,8 @@
 'use client';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import { AppError, type ErrorJson } from '@/lib/api/errors';
+import type { ErrorJson } from '@/lib/api/errors';
+import { toClientError } from '@/lib/queries/fetch-json';
 
 /** What the browser knows about one backend's section of a page. */
 export type ReadStatus =
@@ -34,7 +35,7 @@ interface Answer {
 type Remembered = Record<string, { at: number; error: ErrorJson }>;
 
 function toJson(error: unknown): ErrorJson {
-  return error instanceof AppError ? error.toJson() : { code: 'internal', message: String(error) };
+  return toClientError(error)!.toJson();
 }
 
 /**
@@ -70,11 +71,33 @@ export interface RefreshStatus {
   refreshing: boolean;
   /** How many sections failed their last read (their banners say why). */
   failed: number;
+  /** How often this page asks the server. */
   pollMs: number;
+  /** How often the server reads each backend (0: on every request); undefined: not said. */
+  watchMs?: number;
+}
+
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+const backendsWord = (n: number) => (n === 1 ? '1 backend' : `${n} backends`);
+
+/**
+ * The refresh line in words, every sentence whole: how old the data is (`readAt`, shown by the caller
+ * as a ticking time), how often the server reads it and how often this page asks, which are two
+ * different intervals, and how many backends could not be read. `notRead`: nothing was read yet.
+ */
+export function refreshWords({ readAt, refreshing, failed, pollMs, watchMs }: RefreshStatus): { notRead: string } | { parts: string[] } {
+  const page = `this page asks every ${seconds(pollMs)}`;
+  if (readAt === null) return { notRead: failed > 0 ? `Not read: ${failed === 1 ? 'a backend' : `${failed} backends`} could not be read · ${page}` : 'Reading…' };
+  const parts: string[] = [];
+  if (watchMs !== undefined) parts.push(watchMs > 0 ? `the server reads each backend every ${seconds(watchMs)}` : 'the server reads on every request');
+  parts.push(page);
+  if (refreshing) parts.push('refreshing…');
+  if (failed > 0) parts.push(`${backendsWord(failed)} could not be read: see ${failed === 1 ? 'its banner' : 'their banners'}`);
+  return { parts };
 }
 
 /** The page header's refresh line of a page made of one query per backend. */
-export function refreshStatus(results: ReadonlyArray<UseQueryResult<unknown>>, reads: ReadonlyArray<BackendRead<unknown>>, pollMs: number): RefreshStatus {
+export function refreshStatus(results: ReadonlyArray<UseQueryResult<unknown>>, reads: ReadonlyArray<BackendRead<unknown>>, pollMs: number, watchMs?: number): RefreshStatus {
   // The server's read time of each listing shown (`fetchedAt`), else when the browser got it; the
   // page is as old as its oldest listing.
   const read = results
@@ -89,6 +112,7 @@ export function refreshStatus(results: ReadonlyArray<UseQueryResult<unknown>>, r
     refreshing: results.some((r) => r.isFetching),
     failed: reads.filter((r) => r.status === 'failed' || r.status === 'stale').length,
     pollMs,
+    ...(watchMs === undefined ? {} : { watchMs }),
   };
 }
 

@@ -26,4 +26,6 @@ export const LOCK_PROBLEM_TEXT: Record<string, string> = {
   other_bucket: 'A lock of another bucket in a shared lock table: shown, not released from here.',
   unreadable_lockfile: 'The .tflock object could not be read.',
   oversized: 'The lock info is far larger than Terraform writes: its fields are shown cut.',
+  unverified_freeze:
+    'It says "lockboard-freeze … via Lockboard", but Lockboard has no signed record of taking it (any lock writer can write those words, and freezes taken before freezes were signed have none): treated as an ordinary lock.',
 };

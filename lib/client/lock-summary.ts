@@ -1,5 +1,6 @@
 /** The locks page's summary bar and its filters: counts by kind, what a filter keeps, age order. Pure. */
 import type { Lock } from '@/lib/api/locks';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 
 /** The kinds the summary bar counts and filters by (URL `problem=` takes the two problem codes). */
 export const PROBLEM_FILTERS = ['split_lock', 'malformed_info'] as const;
@@ -9,19 +10,49 @@ export function problemFilterOf(param: string | null): ProblemFilter | null {
   return (PROBLEM_FILTERS as readonly string[]).includes(param ?? '') ? (param as ProblemFilter) : null;
 }
 
+/** What the summary bar's counts filter by: everything, the stale locks, the freezes, or one problem. */
+export type SummaryFilter = 'all' | 'stale' | 'frozen' | ProblemFilter;
+
+type Counted = Pick<Lock, 'stale' | 'problems' | 'operation' | 'who' | 'info'>;
+
+/** Old and not on purpose: a freeze past the stale threshold is a freeze, not a forgotten lock. */
+export function isStale(lock: Counted): boolean {
+  return lock.stale && !freezeOf(lock);
+}
+
+/** Whether a lock is kept by a summary filter. */
+export function keptBy(filter: SummaryFilter, lock: Counted): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'stale') return isStale(lock);
+  if (filter === 'frozen') return freezeOf(lock) !== null;
+  return lock.problems.includes(filter);
+}
+
+/** The filter a page URL names (`stale=1`, `frozen=1`, `problem=<code>`; the problem wins). */
+export function summaryFilterOf(params: Pick<URLSearchParams, 'get'>): SummaryFilter {
+  return problemFilterOf(params.get('problem')) ?? (params.get('stale') === '1' ? 'stale' : params.get('frozen') === '1' ? 'frozen' : 'all');
+}
+
+/** The URL parameters of a filter (the others cleared). */
+export function summaryFilterParams(filter: SummaryFilter): Record<'stale' | 'frozen' | 'problem', string | null> {
+  return { stale: filter === 'stale' ? '1' : null, frozen: filter === 'frozen' ? '1' : null, problem: filter === 'stale' || filter === 'frozen' || filter === 'all' ? null : filter };
+}
+
 export interface LockCounts {
   total: number;
   stale: number;
+  frozen: number;
   split: number;
   malformed: number;
 }
 
-export function countLocks(locks: ReadonlyArray<Pick<Lock, 'stale' | 'problems'>>): LockCounts {
+export function countLocks(locks: ReadonlyArray<Counted>): LockCounts {
   return {
     total: locks.length,
-    stale: locks.filter((l) => l.stale).length,
-    split: locks.filter((l) => l.problems.includes('split_lock')).length,
-    malformed: locks.filter((l) => l.problems.includes('malformed_info')).length,
+    stale: locks.filter((l) => keptBy('stale', l)).length,
+    frozen: locks.filter((l) => keptBy('frozen', l)).length,
+    split: locks.filter((l) => keptBy('split_lock', l)).length,
+    malformed: locks.filter((l) => keptBy('malformed_info', l)).length,
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '@/lib/api/locks';
-import { operationLabel, problemWords, splitLockLabel, withSplitSides } from './lock-words';
+import { freezeLockInfo } from '@/lib/terraform/freeze-lock';
+import { cliUnlockCommand, operationLabel, problemWords, splitLockLabel, versionWords, withSplitSides } from './lock-words';
 
 const lock = (key: string, sources: Lock['sources'], problems: Lock['problems'] = []) => ({ key, sources, problems }) as Lock;
 
@@ -46,5 +47,25 @@ describe('split lock words', () => {
     expect(malformed).toMatchObject({ code: 'malformed_info', label: 'Malformed lock info' });
     expect(malformed.explanation).toContain('not valid LockInfo JSON');
     expect(problemWords('oversized', { sources: ['s3'] }).explanation).not.toBe('oversized');
+  });
+});
+
+describe('freezes in words', () => {
+  // Verified: Lockboard's own signed freeze marker exists (lib/services/list-locks.ts sets it).
+  const frozen = { ...freezeLockInfo({ bucket: 'b', key: 'app/terraform.tfstate', user: 'ana', reason: 'audit', reviewBy: null, version: '0.1.0', randomBytes: new Uint8Array(16), epochMs: 0, nanos: 0 }), freezeVerified: true };
+  const run = { operation: 'OperationTypeApply', who: 'ci@runner', info: '', version: '1.11.4', id: 'abc', workspace: 'default' };
+  it("a freeze's version is Lockboard's, never called a Terraform version", () => {
+    expect(versionWords(frozen)).toEqual({ label: 'Taken by', value: 'Lockboard 0.1.0 (a freeze, not a Terraform run)' });
+    expect(versionWords(run)).toEqual({ label: 'Terraform version', value: '1.11.4' });
+    expect(versionWords({ ...run, version: '' }).value).toBe('—');
+  });
+  it('offers no terraform force-unlock for a freeze (it is released with Unfreeze)', () => {
+    expect(cliUnlockCommand({ ...frozen, workspace: 'default' })).toBeNull();
+    expect(cliUnlockCommand(run)).toBe("terraform force-unlock 'abc'");
+  });
+  it('a lock that only carries the freeze marks (no signed marker) is an ordinary lock', () => {
+    const forged = { ...frozen, freezeVerified: false, workspace: 'default' };
+    expect(versionWords(forged).label).toBe('Terraform version');
+    expect(cliUnlockCommand(forged)).not.toBeNull();
   });
 });

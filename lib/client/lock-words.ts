@@ -1,5 +1,7 @@
 /** Human words for a lock's raw values (operation, problems, sides). Pure; the raw value stays shown in details. */
 import type { Lock, LockProblem, LockSource } from '@/lib/api/locks';
+import { forceUnlockCommand } from '@/lib/terraform/lock-info';
+import { freezeOf } from '@/lib/terraform/freeze-lock';
 import { LOCK_PROBLEM_TEXT } from './format';
 
 /**
@@ -10,6 +12,23 @@ import { LOCK_PROBLEM_TEXT } from './format';
 export function operationLabel(operation: string): string {
   const m = /^OperationType([A-Z][A-Za-z]*)$/.exec(operation);
   return m ? m[1]!.toLowerCase() : operation;
+}
+
+/**
+ * The lock's Version in words. Terraform writes its own version there; a freeze is Lockboard's lock
+ * and carries Lockboard's version, which is no Terraform version.
+ */
+export function versionWords(lock: Pick<Lock, 'operation' | 'who' | 'info' | 'version' | 'freezeVerified'>): { label: string; value: string } {
+  if (freezeOf(lock)) return { label: 'Taken by', value: `Lockboard${lock.version ? ` ${lock.version}` : ''} (a freeze, not a Terraform run)` };
+  return { label: 'Terraform version', value: lock.version || '—' };
+}
+
+/**
+ * The `terraform force-unlock` command to offer for a lock, or null: none for a freeze (it is released
+ * with Unfreeze, on purpose and audited, not forced from a shell) nor for an ID a paste could split.
+ */
+export function cliUnlockCommand(lock: Pick<Lock, 'operation' | 'who' | 'info' | 'id' | 'workspace'>): string | null {
+  return freezeOf(lock) ? null : forceUnlockCommand(lock);
 }
 
 export function lockSourceLabel(source: LockSource | string): string {
@@ -67,6 +86,7 @@ const PROBLEM_LABEL: Record<LockProblem, string> = {
   other_bucket: "Another bucket's lock",
   unreadable_lockfile: '.tflock unreadable',
   oversized: 'Oversized lock info',
+  unverified_freeze: 'Claims to be a Lockboard freeze, unverified',
 };
 
 /** A problem of a lock in words: a label, the explanation, and the raw code. */

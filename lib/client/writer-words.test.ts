@@ -33,6 +33,18 @@ describe('describeWriter', () => {
     expect(describeWriter({ writer: { ...holder, who: 'bob@example.com' }, attribution: 'lockboard_restore' }, dynamoOnly)).toEqual({ kind: 'restore', label: 'restored by bob@example.com via Lockboard', note: null });
   });
 
+  it('credits no holder for a content that fails the recorded digest, and says Terraform did not write it', () => {
+    const words = describeWriter({ writer: null, attribution: 'digest_mismatch', heldBy: holder, lockBasis: 'lock_nearby' }, lockfile);
+    expect(words.kind).toBe('not_terraform');
+    expect(words.label).toBe('not written by Terraform');
+    expect(words.note).toMatch(/^Its content fails the digest Terraform recorded/);
+    expect(words.note).toContain('alice@laptop (apply) held the lock around then; not credited.');
+    expect(words.note).not.toMatch(/likely/i);
+    expect(describeWriter({ writer: null, attribution: 'digest_mismatch', heldBy: holder, lockBasis: 'lock' }, lockfile).note).toContain('held the lock while this was written');
+    expect(describeWriter({ writer: null, attribution: 'digest_mismatch', heldBy: null, lockBasis: 'no_lock_held' }, lockfile).note).toMatch(/No lock was held either\.$/);
+    expect(describeWriter({ writer: null, attribution: 'digest_mismatch', heldBy: null, lockBasis: 'none' }, dynamoOnly).note).toMatch(/without dynamodb_table\.$/);
+  });
+
   it('says why a writer is unknown', () => {
     expect(describeWriter({ writer: null, attribution: 'none' }, dynamoOnly)).toEqual({ kind: 'unknown', label: 'unknown', note: expect.stringMatching(/^no lock history: DynamoDB locking deletes the lock item/) });
     expect(describeWriter({ writer: null, attribution: 'none' }, { ...lockfile, lockHistoryEntries: 0 }).note).toMatch(/no \.tflock history/);

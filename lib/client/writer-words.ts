@@ -5,10 +5,15 @@
  * the reason. Pure.
  */
 import { LIKELY_BASES, type AttributionBasis, type LockHolder } from '@/lib/terraform/attribution';
+import { operationLabel } from './lock-words';
 
 export interface WriterFacts {
   writer: LockHolder | null;
   attribution: AttributionBasis;
+  /** With `digest_mismatch`: the holder of the lock around the write (not the writer). */
+  heldBy?: LockHolder | null;
+  /** With `digest_mismatch`: what the lock history alone said. */
+  lockBasis?: AttributionBasis;
 }
 
 export interface WriterContext {
@@ -20,7 +25,7 @@ export interface WriterContext {
   lockHistoryEntries: number | null;
 }
 
-export type WriterKind = 'writer' | 'likely' | 'restore' | 'no_lock' | 'no_writer' | 'unknown';
+export type WriterKind = 'writer' | 'likely' | 'restore' | 'no_lock' | 'no_writer' | 'not_terraform' | 'unknown';
 
 export interface WriterWords {
   kind: WriterKind;
@@ -45,9 +50,26 @@ function unknownWhy(basis: AttributionBasis, ctx: WriterContext): string {
   }
 }
 
+/** A content that fails the recorded digest: why Terraform did not write it, and the lock around it, not credited. */
+function notTerraform(facts: WriterFacts): WriterWords {
+  const held = facts.heldBy;
+  const when = facts.lockBasis === 'lock' ? 'while this was written' : 'around then';
+  const lock = held
+    ? ` ${held.who || 'A holder with no Who'} (${operationLabel(held.operation) || 'no operation'}) held the lock ${when}; not credited.`
+    : facts.lockBasis === 'no_lock_held'
+      ? ' No lock was held either.'
+      : '';
+  return {
+    kind: 'not_terraform',
+    label: 'not written by Terraform',
+    note: `Its content fails the digest Terraform recorded (-md5 item), and a Terraform run with the lock table records the digest of what it writes: written by hand, by another tool, or by a run without dynamodb_table.${lock}`,
+  };
+}
+
 export function describeWriter(facts: WriterFacts, ctx: WriterContext): WriterWords {
   const { writer, attribution } = facts;
   if (attribution === 'delete_marker') return { kind: 'no_writer', label: '—', note: 'a delete marker records no writer.' };
+  if (attribution === 'digest_mismatch') return notTerraform(facts);
   if (attribution === 'lockboard_restore' && writer) return { kind: 'restore', label: `restored by ${writer.who || 'an unnamed operator'} via Lockboard`, note: null };
   if (attribution === 'no_lock_held') {
     return {

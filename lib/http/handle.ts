@@ -13,7 +13,7 @@ import { observeRequest } from '../server/metrics';
 
 export function errorResponse(error: AppError): Response {
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
-  if (error.code === 'busy') headers['retry-after'] = String((error.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
+  if (error.code === 'busy' || error.code === 'rate_limited') headers['retry-after'] = String((error.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
   return Response.json({ error: error.toJson() }, { status: error.status, headers });
 }
 

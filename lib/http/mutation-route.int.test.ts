@@ -178,7 +178,8 @@ describe('the audit store', () => {
     await repair({ key, expected: null, reason: 'alice repairs' }, { 'x-forwarded-email': 'alice@example.com' });
 
     const get = async (qs: string) => {
-      const res = await auditRoute(new Request(`${APP_ORIGIN}/api/audit?${qs}`));
+      // As a viewer the proxy identified (the audit log shows the backends the caller may view).
+      const res = await auditRoute(new Request(`${APP_ORIGIN}/api/audit?${qs}`, { headers: { 'x-forwarded-email': 'carol@example.com' } }));
       return { status: res.status, body: (await res.json()) as { records: Array<{ key: string; reason: string; user: string; outcome: string; action: string; time: string }>; errors: unknown[] } };
     };
     const all = await get('backend=main&limit=500');

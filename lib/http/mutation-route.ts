@@ -29,6 +29,7 @@ import { AppError } from '../api/errors';
 import type { AuditAction } from '../api/audit';
 import { beginAudit, completeAudit } from '../audit/audit-log';
 import { recordRefusal } from '../audit/audit-refusals';
+import { clientVia } from './client-via';
 import { clientAddress } from '../audit/refusal-throttle';
 import { assertAllowed, assertCanMutate, identify, isAllowed, type Identity } from '../auth/identity';
 import { assertSameOriginJson } from '../auth/origin';
@@ -51,6 +52,8 @@ export interface MutationContext {
   identity: Identity;
   backend: BackendConfig;
   auditId: string;
+  /** The tool the caller named (`X-Lockboard-Client`), for nested audited steps. */
+  via: string | null;
   /** Adds facts to the audit record's `details` (what was freshly read, what was written). */
   note: (details: Record<string, unknown>) => void;
 }
@@ -160,7 +163,7 @@ function guardedRoute<S extends z.ZodType>(spec: RouteBase<S>, decide: (admitted
       } catch (e) {
         const error = toAppError(e, 'mutation refused unexpectedly', { route: spec.route, backend: backendId });
         const caller = facts.who ?? bestEffortIdentity(request);
-        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: facts.key, action: spec.action, reason: facts.reason, seen: facts.seen, client: clientAddress(request.headers) }, error);
+        await recordRefusal({ user: caller.user, anonymous: caller.anonymous, backend: backendId, key: facts.key, action: spec.action, reason: facts.reason, seen: facts.seen, via: clientVia(request.headers), client: clientAddress(request.headers) }, error);
         throw error;
       }
       return decide(admitted, facts, request);
@@ -171,7 +174,7 @@ function guardedRoute<S extends z.ZodType>(spec: RouteBase<S>, decide: (admitted
 /** Records `e` as a refusal of `action` on `key` (best effort) and rethrows it as an AppError. */
 async function refused(e: unknown, request: Request, a: { identity: Identity; backendId: string; action: AuditAction; key: string | null; reason: string | null; seen: unknown }): Promise<never> {
   const error = toAppError(e, 'mutation refused unexpectedly', { action: a.action, backend: a.backendId });
-  await recordRefusal({ user: a.identity.user, anonymous: a.identity.anonymous, backend: a.backendId, key: a.key, action: a.action, reason: a.reason, seen: a.seen, client: clientAddress(request.headers) }, error);
+  await recordRefusal({ user: a.identity.user, anonymous: a.identity.anonymous, backend: a.backendId, key: a.key, action: a.action, reason: a.reason, seen: a.seen, via: clientVia(request.headers), client: clientAddress(request.headers) }, error);
   throw error;
 }
 
@@ -187,7 +190,7 @@ export function mutationRoute<S extends z.ZodType, T>(spec: MutationRouteSpec<S,
     } catch (e) {
       return refused(e, request, { ...attempt, key: subject.key || facts.key });
     }
-    return audited({ identity, backend, action: spec.action, key: subject.key, reason: subject.reason, seen: subject.seen }, (ctx) => spec.run(input, ctx));
+    return audited({ identity, backend, action: spec.action, key: subject.key, reason: subject.reason, seen: subject.seen, via: clientVia(request.headers) }, (ctx) => spec.run(input, ctx));
   });
 }
 
@@ -222,15 +225,16 @@ export function bulkMutationRoute<S extends z.ZodType, I, T>(spec: BulkMutationR
     const outside = [...subjects.values()].filter((s) => !isAllowed(identity, 'operator', backend.id, s.key, config));
     if (outside.length > 0) {
       const error = notAllowedError(identity, backend.id, outside.map((s) => s.key), subjects.size);
-      await mapLimit(outside, 8, (s) => recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: s.key, action: s.action, reason: whole.reason, seen: { ...s.seen, request: spec.action }, client: clientAddress(request.headers) }, error));
+      await mapLimit(outside, 8, (s) => recordRefusal({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: s.key, action: s.action, reason: whole.reason, seen: { ...s.seen, request: spec.action }, via: clientVia(request.headers), client: clientAddress(request.headers) }, error));
       throw error;
     }
     const keys = [...new Set([...subjects.values()].map((s) => s.key))];
-    return audited({ identity, backend, action: spec.action, key: null, reason: whole.reason, seen: { ...whole.seen, keys } }, (ctx) => {
+    const via = clientVia(request.headers);
+    return audited({ identity, backend, action: spec.action, key: null, reason: whole.reason, seen: { ...whole.seen, keys }, via }, (ctx) => {
       const step = <R>(item: I, change: (c: MutationContext) => Promise<R>): Promise<R> => {
         const subject = subjects.get(item);
         if (!subject) return Promise.reject(new AppError('internal', `Route ${spec.route} ran an item it had not listed.`));
-        return audited({ identity, backend, action: subject.action, key: subject.key, reason: whole.reason, seen: { ...subject.seen, bulkId: ctx.auditId } }, change);
+        return audited({ identity, backend, action: subject.action, key: subject.key, reason: whole.reason, seen: { ...subject.seen, bulkId: ctx.auditId }, via }, change);
       };
       return spec.run(input, items, { ...ctx, step });
     });
@@ -246,6 +250,8 @@ export interface AuditedAttempt {
   key: string | null;
   reason: string | null;
   seen: unknown;
+  /** The tool the caller named (`X-Lockboard-Client`: `cli/…`, `mcp/<agent>`), or null. */
+  via?: string | null;
 }
 
 /**
@@ -255,11 +261,12 @@ export interface AuditedAttempt {
  */
 async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
   const { identity, backend } = attempt;
-  const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen });
+  const via = attempt.via ?? null;
+  const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen, via });
   const details: Record<string, unknown> = {};
   const note = (more: Record<string, unknown>) => Object.assign(details, more);
   try {
-    const result = await run({ user: identity.user, identity, backend, auditId, note });
+    const result = await run({ user: identity.user, identity, backend, auditId, via, note });
     await completeAudit(auditId, { outcome: 'succeeded', details });
     return result;
   } catch (e) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LockboardEvent } from '../api/alerts';
-import { channelWants, globToRegExp, signature, slackPayload, snsMessage, verifySignature, webhookBody, webhookHeaders } from './format';
+import { globMatches } from '../auth/access';
+import { channelWants, signature, slackPayload, snsMessage, verifySignature, webhookBody, webhookHeaders } from './format';
 
 const event: LockboardEvent = {
   id: 'lock.stale.abc.0',
@@ -18,11 +19,26 @@ const event: LockboardEvent = {
 };
 
 describe('channel filters', () => {
+  const wantsKey = (glob: string, key: string) => channelWants({ events: ['lock.stale'], backends: null, keys: [glob] }, { ...event, key });
+
   it('matches key globs by path segment', () => {
-    expect(globToRegExp('env:/*/app/*.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
-    expect(globToRegExp('env:/*/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(false);
-    expect(globToRegExp('**/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
-    expect(globToRegExp('a.b').test('axb')).toBe(false);
+    expect(wantsKey('env:/*/app/*.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(wantsKey('env:/*/terraform.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(false);
+    expect(wantsKey('**/terraform.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(wantsKey('a.b', 'axb')).toBe(false);
+  });
+
+  it('reads a key glob exactly as the access rules do, newlines in keys included', () => {
+    // The channel copy's `**` stopped at a newline while the access rules' did not.
+    const cases: Array<[string, string]> = [
+      ['prod/**', 'prod/a\nb/terraform.tfstate'],
+      ['prod/*/terraform.tfstate', 'prod/a\nb/terraform.tfstate'],
+      ['prod/**', 'prod/x/terraform.tfstate'],
+      ['prod/*', 'prod/x/terraform.tfstate'],
+      ['**\n**', 'a\n/b'],
+    ];
+    for (const [glob, key] of cases) expect(wantsKey(glob, key), `${glob} vs ${JSON.stringify(key)}`).toBe(globMatches(glob, key));
+    expect(wantsKey('prod/**', 'prod/a\nb/terraform.tfstate')).toBe(true);
   });
 
   it('filters by event type, backend and key glob', () => {
@@ -57,6 +73,7 @@ describe('slack', () => {
     const p = slackPayload(event) as { text: string; blocks: Array<Record<string, unknown>> };
     const text = JSON.stringify(p.blocks);
     expect(p.text).toBe(event.summary);
+    expect(slackPayload({ ...event, summary: 'a < b & c' }).text).toBe('a &lt; b &amp; c');
     expect(text).toContain('ci@runner');
     expect(text).toContain('180 min');
     expect(text).toContain('Prod &lt;main&gt;');
@@ -80,5 +97,34 @@ describe('sns', () => {
     expect(m.attributes).toEqual({ event: 'lock.stale', backend: 'prod', eventId: event.id, key: event.key, workspace: 'stg' });
     expect(m.subject.length).toBeLessThan(100);
     expect(JSON.parse(m.body).id).toBe(event.id);
+  });
+});
+
+describe('text from locks and users (issue 21 item 10)', () => {
+  const hostile: LockboardEvent = {
+    ...event,
+    summary: 'Stale lock: app held by <!channel> <https://evil.example|click here> \u202Eevil\u202C\u001b[31m',
+    lock: { ...event.lock!, who: '<!channel> <https://evil.example|Click> \u2066bob\u2069\u0007', info: 'x\u0085y' },
+    key: 'app/\u202Ebd/terraform.tfstate',
+  };
+
+  it('Slack: the fallback text and every block are escaped, so no mention or link reaches the channel', () => {
+    const p = slackPayload(hostile) as { text: string; blocks: unknown[] };
+    const all = `${p.text}${JSON.stringify(p.blocks)}`;
+    expect(p.text).toBe('Stale lock: app held by &lt;!channel&gt; &lt;https://evil.example|click here&gt; evil[31m');
+    expect(all).not.toMatch(/<!channel>|<https:/);
+    expect(all).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+  });
+
+  it('webhook and SNS: no control or bidi character in the body, subject or attributes', () => {
+    const controls = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+    const body = webhookBody(hostile);
+    expect(JSON.parse(body)).toMatchObject({ key: 'app/bd/terraform.tfstate', lock: { who: '<!channel> <https://evil.example|Click> bob', info: 'xy' } });
+    // JSON escapes controls as \u00XX: none may be there either.
+    expect(body).not.toMatch(/\\u00[01][0-9a-f]|\\u202e/i);
+    expect(body).not.toMatch(controls);
+    const m = snsMessage(hostile);
+    expect(`${m.subject}${m.body}${JSON.stringify(m.attributes)}`).not.toMatch(controls);
+    expect(m.attributes.key).toBe('app/bd/terraform.tfstate');
   });
 });

@@ -1,29 +1,20 @@
 /**
  * What each channel sends, and which events a channel wants. Pure (no I/O), unit-tested.
+ *
+ * Every channel gets the event without control and bidi characters (a lock's Who, a reason or a key
+ * is someone else's text: lib/terraform/safe-text.ts), and Slack every text, the fallback `text`
+ * included, with `&`, `<` and `>` escaped (else `<!channel>` or a link in a Who reaches the channel).
  */
 import crypto from 'node:crypto';
 import type { LockboardEvent } from '../api/alerts';
+import { globMatches } from '../api/key-globs';
+import { oneLine, stripControlsDeep } from '../terraform/safe-text';
 import { formatUtcTime, instantMs } from '../terraform/time-text';
 
 export interface ChannelFilter {
   events: string[];
   backends: string[] | null;
   keys: string[] | null;
-}
-
-/** `*` matches within one path segment, `**` across segments, `?` one character; the rest is literal. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      out += '.*';
-      i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
 }
 
 /** Whether a channel wants this event (test messages go to whichever channel they are sent to). */
@@ -34,14 +25,15 @@ export function channelWants(filter: ChannelFilter, event: LockboardEvent): bool
   if (filter.keys) {
     if (event.key === null) return false;
     const key = event.key;
-    if (!filter.keys.some((g) => globToRegExp(g).test(key))) return false;
+    // Key globs read as the access rules read them (`*` within a segment, `**` across).
+    if (!filter.keys.some((g) => globMatches(g, key))) return false;
   }
   return true;
 }
 
-/** The webhook body: the event as JSON, exactly the bytes that are signed. */
+/** The webhook body: the event as JSON (control and bidi characters removed), exactly the bytes that are signed. */
 export function webhookBody(event: LockboardEvent): string {
-  return JSON.stringify({ ...event, source: 'lockboard' });
+  return JSON.stringify({ ...stripControlsDeep(event), source: 'lockboard' });
 }
 
 /** `sha256=<hex HMAC-SHA256 of the body>` (GitHub's convention), for X-Lockboard-Signature-256. */
@@ -79,11 +71,13 @@ const TITLES: Record<LockboardEvent['type'], string> = {
   'lock.malformed': ':warning: Malformed Terraform lock',
   'digest.mismatch': ':x: State digest mismatch',
   mutation: ':wrench: Lockboard change',
+  download: ':inbox_tray: Raw state download',
   test: ':bell: Lockboard test message',
 };
 
 /** A Slack incoming-webhook payload (Block Kit): who, how long, what, link, command; times in readable UTC. */
-export function slackPayload(event: LockboardEvent): Record<string, unknown> {
+export function slackPayload(raw: LockboardEvent): Record<string, unknown> {
+  const event = stripControlsDeep(raw);
   const fields: string[] = [`*Backend*\n${esc(event.backend.name)} (\`${esc(event.backend.id)}\`)`];
   if (event.key) fields.push(`*State*\n\`${esc(event.key)}\``);
   if (event.workspace) fields.push(`*Workspace*\n${esc(event.workspace)}`);
@@ -103,13 +97,15 @@ export function slackPayload(event: LockboardEvent): Record<string, unknown> {
   if (event.forceUnlock) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `If the holder is gone:\n\`\`\`${esc(event.forceUnlock)}\`\`\`` } });
   if (event.link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Lockboard' }, url: event.link }] });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `noticed ${formatUtcTime(event.at)} · event \`${esc(event.id)}\`` }] });
-  return { text: event.summary, blocks };
+  // The fallback text (notifications, clients without blocks) is mrkdwn too: escaped like the rest.
+  return { text: esc(event.summary), blocks };
 }
 
 /** SNS message: the JSON event, with attributes for subscription filter policies. */
-export function snsMessage(event: LockboardEvent): { subject: string; body: string; attributes: Record<string, string> } {
+export function snsMessage(raw: LockboardEvent): { subject: string; body: string; attributes: Record<string, string> } {
+  const event = stripControlsDeep(raw);
   const attributes: Record<string, string> = { event: event.type, backend: event.backend.id, eventId: event.id };
   if (event.key) attributes.key = event.key.slice(0, 1024);
   if (event.workspace) attributes.workspace = event.workspace;
-  return { subject: `Lockboard: ${event.summary}`.replace(/[\r\n]+/g, ' ').slice(0, 99), body: webhookBody(event), attributes };
+  return { subject: oneLine(`Lockboard: ${event.summary}`).slice(0, 99), body: webhookBody(event), attributes };
 }

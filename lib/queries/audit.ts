@@ -12,6 +12,8 @@ export interface AuditFilters {
   /** One record (a mutation's `auditId`). */
   id?: string;
   limit?: number;
+  /** `show`: also the records Lockboard did not write, flagged. */
+  foreign?: string;
 }
 
 export const auditKeys = {

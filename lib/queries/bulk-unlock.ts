@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { AppError } from '../api/errors';
 import { bulkUnlockConfirmation } from '../api/bulk-unlock-rules';
 import type { BulkUnlockItemResult, BulkUnlockOutcome, BulkUnlockResponse } from '../api/bulk-unlock';
 import type { Lock } from '../terraform/locks';
 import { auditKeys } from './audit';
-import { fetchJson } from './fetch-json';
+import { fetchJson, toClientError } from './fetch-json';
 import { locksKeys } from './locks';
 import { statesKeys } from './states';
 import { lockRefOf } from './unlock';
+import { backendApiUrl } from '../api/urls';
 
 export type SelectedLock = Lock & { backendId: string; backendName: string };
 
@@ -31,14 +31,14 @@ export async function postBulkUnlock(selection: SelectedLock[], reason: string):
   for (const [backendId, locks] of byBackend) {
     const backendName = locks[0]!.backendName;
     try {
-      const res = await fetchJson<BulkUnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock-many`, {
+      const res = await fetchJson<BulkUnlockResponse>(backendApiUrl(backendId, 'unlock-many'), {
         method: 'POST',
         body: JSON.stringify({ reason, confirmation: bulkUnlockConfirmation(locks.length), locks: locks.map(lockRefOf) }),
       });
       summary.bulkIds.push({ backendId, id: res.bulkId });
       summary.results.push(...res.results.map((r) => ({ ...r, backendId, backendName })));
     } catch (e) {
-      const error = e instanceof AppError ? e : new AppError('internal', String(e));
+      const error = toClientError(e)!;
       summary.results.push(...locks.map((l) => ({ key: l.key, id: l.id, outcome: 'refused' as const, code: error.code, message: error.message, backendId, backendName })));
     }
   }

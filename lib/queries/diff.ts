@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { DiffResult } from '../api/diff';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type DiffResponse = DiffResult;
 
@@ -17,8 +18,7 @@ export const diffKeys = {
 };
 
 export function fetchDiff(backendId: string, key: string, p: DiffParams): Promise<DiffResponse> {
-  const query = new URLSearchParams({ key, from: p.from, to: p.to, offset: String(p.offset), limit: String(p.limit) });
-  return fetchJson<DiffResponse>(`/api/backends/${encodeURIComponent(backendId)}/diff?${query}`);
+  return fetchJson<DiffResponse>(backendApiUrl(backendId, 'diff', { key, from: p.from, to: p.to, offset: p.offset, limit: p.limit }));
 }
 
 /** One page of the diff between two versions (immutable, so never refetched). */

@@ -4,6 +4,7 @@ import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';
 import { statesKeys } from './states';
+import { backendApiUrl } from '../api/urls';
 
 function useRefreshAfter() {
   const client = useQueryClient();
@@ -16,7 +17,7 @@ export function useFreeze(onFrozen?: (result: FreezeResponse, variables: { backe
   const onSettled = useRefreshAfter();
   return useMutation({
     mutationFn: ({ backendId, body }: { backendId: string; body: FreezeBody }) =>
-      fetchJson<FreezeResponse>(`/api/backends/${encodeURIComponent(backendId)}/freeze`, { method: 'POST', body: JSON.stringify(body) }),
+      fetchJson<FreezeResponse>(backendApiUrl(backendId, 'freeze'), { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: (result, variables) => onFrozen?.(result, variables),
     onSettled,
   });
@@ -27,7 +28,7 @@ export function useUnfreeze(onUnfrozen?: (result: UnfreezeResponse) => void) {
   const onSettled = useRefreshAfter();
   return useMutation({
     mutationFn: ({ backendId, body }: { backendId: string; body: UnfreezeBody }) =>
-      fetchJson<UnfreezeResponse>(`/api/backends/${encodeURIComponent(backendId)}/unfreeze`, { method: 'POST', body: JSON.stringify(body) }),
+      fetchJson<UnfreezeResponse>(backendApiUrl(backendId, 'unfreeze'), { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: (result) => onUnfrozen?.(result),
     onSettled,
   });

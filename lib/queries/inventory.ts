@@ -2,6 +2,7 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { InventoryResponse, SearchResponse } from '../api/inventory';
 import type { PostureResponse } from '../api/posture';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export const inventoryKeys = {
   backend: (backendId: string) => ['inventory', backendId] as const,
@@ -13,7 +14,7 @@ export const inventoryKeys = {
 export function inventoryQuery(backendId: string, pollMs: number) {
   return queryOptions({
     queryKey: inventoryKeys.backend(backendId),
-    queryFn: () => fetchJson<InventoryResponse>(`/api/backends/${encodeURIComponent(backendId)}/inventory`),
+    queryFn: () => fetchJson<InventoryResponse>(backendApiUrl(backendId, 'inventory')),
     refetchInterval: (q) => (q.state.data?.progress.phase === 'indexing' || q.state.data?.progress.phase === 'idle' ? 1_000 : Math.max(pollMs, 30_000)),
     refetchIntervalInBackground: false,
   });
@@ -33,7 +34,7 @@ export function searchQuery(q: string) {
 export function postureQuery(backendId: string, history: boolean) {
   return queryOptions({
     queryKey: inventoryKeys.posture(backendId, history),
-    queryFn: () => fetchJson<PostureResponse>(`/api/backends/${encodeURIComponent(backendId)}/posture?history=${history ? 1 : 0}`),
+    queryFn: () => fetchJson<PostureResponse>(backendApiUrl(backendId, 'posture', { history: history ? 1 : 0 })),
     staleTime: 5 * 60_000,
     refetchInterval: 5 * 60_000,
   });

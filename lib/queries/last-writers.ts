@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { LastWritersResult } from '../api/last-writers';
 import { MAX_LAST_WRITER_KEYS } from '../api/last-writers-limit';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type LastWritersResponse = LastWritersResult;
 
@@ -17,9 +18,7 @@ export const lastWritersKeys = {
 };
 
 export function fetchLastWriters(backendId: string, keys: readonly string[]): Promise<LastWritersResponse> {
-  const query = new URLSearchParams();
-  for (const key of keys) query.append('k', key);
-  return fetchJson<LastWritersResponse>(`/api/backends/${encodeURIComponent(backendId)}/last-writers?${query}`);
+  return fetchJson<LastWritersResponse>(backendApiUrl(backendId, 'last-writers', { k: keys }));
 }
 
 /** Batches of at most MAX_LAST_WRITER_KEYS targets, in order. */

@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { LocksResult } from '../api/locks';
 import { withSplitSides, type ListedLock } from '../client/lock-words';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type LocksResponse = LocksResult;
 
@@ -18,7 +19,7 @@ function markSplitSides(data: LocksResponse): LocksResponse & { locks: ListedLoc
 export function locksQuery(backendId: string, pollMs: number) {
   return queryOptions({
     queryKey: locksKeys.backend(backendId),
-    queryFn: () => fetchJson<LocksResponse>(`/api/backends/${encodeURIComponent(backendId)}/locks`),
+    queryFn: () => fetchJson<LocksResponse>(backendApiUrl(backendId, 'locks')),
     refetchInterval: pollMs,
     refetchIntervalInBackground: false,
     select: markSplitSides,

@@ -4,6 +4,7 @@ import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys } from './locks';
 import { statesKeys } from './states';
+import { backendApiUrl } from '../api/urls';
 
 export const migrationKeys = {
   all: ['migration'] as const,
@@ -13,7 +14,7 @@ export const migrationKeys = {
 export function migrationQuery(backendId: string) {
   return queryOptions({
     queryKey: migrationKeys.backend(backendId),
-    queryFn: () => fetchJson<MigrationResponse>(`/api/backends/${encodeURIComponent(backendId)}/migration`),
+    queryFn: () => fetchJson<MigrationResponse>(backendApiUrl(backendId, 'migration')),
     // Reads the .tflock history of every state: refreshed on request, not polled.
     staleTime: 60_000,
   });
@@ -23,7 +24,7 @@ export function useMigrationCleanup(backendId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: MigrationCleanupBody) =>
-      fetchJson<MigrationCleanupResponse>(`/api/backends/${encodeURIComponent(backendId)}/migration/cleanup`, { method: 'POST', body: JSON.stringify(body) }),
+      fetchJson<MigrationCleanupResponse>(backendApiUrl(backendId, 'migration/cleanup'), { method: 'POST', body: JSON.stringify(body) }),
     onSettled: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: migrationKeys.backend(backendId) }),

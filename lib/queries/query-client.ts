@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { AppError } from '../api/errors';
+import { toClientError } from './fetch-json';
 
 /** One QueryClient factory: short staleTime (the server caches too), no retry storms on typed errors. */
 export function makeQueryClient(): QueryClient {
@@ -7,7 +7,8 @@ export function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 2_000,
-        retry: (count, error) => !(error instanceof AppError && error.status < 500) && count < 1,
+        // A 4xx will answer the same again; a 5xx or a network failure gets one retry.
+        retry: (count, error) => (toClientError(error)?.status ?? 500) >= 500 && count < 1,
         refetchOnWindowFocus: true,
       },
     },

@@ -4,6 +4,7 @@ import type { RepairDigestBody, RepairDigestResult } from '../api/digest';
 import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { statesKeys } from './states';
+import { backendApiUrl } from '../api/urls';
 
 export type RepairDigestResponse = RepairDigestResult & Audited;
 
@@ -11,7 +12,7 @@ export type RepairDigestResponse = RepairDigestResult & Audited;
 export type RepairDigestRequest = RepairDigestBody;
 
 export function postRepairDigest(backendId: string, body: RepairDigestRequest): Promise<RepairDigestResponse> {
-  return fetchJson<RepairDigestResponse>(`/api/backends/${encodeURIComponent(backendId)}/digest`, { method: 'POST', body: JSON.stringify(body) });
+  return fetchJson<RepairDigestResponse>(backendApiUrl(backendId, 'digest'), { method: 'POST', body: JSON.stringify(body) });
 }
 
 /** Repairs one digest; the backend's states are refetched whatever the outcome. */

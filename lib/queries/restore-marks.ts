@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { RestoreMarks } from '../api/versions';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type RestoreMarksResponse = RestoreMarks;
 
@@ -11,9 +12,7 @@ export const restoreMarksKeys = {
 };
 
 export function fetchRestoreMarks(backendId: string, key: string, versionIds: readonly string[]): Promise<RestoreMarksResponse> {
-  const query = new URLSearchParams({ key });
-  for (const id of versionIds) query.append('v', id);
-  return fetchJson<RestoreMarksResponse>(`/api/backends/${encodeURIComponent(backendId)}/restore-marks?${query}`);
+  return fetchJson<RestoreMarksResponse>(backendApiUrl(backendId, 'restore-marks', { key, v: versionIds }));
 }
 
 /** "Restored from" marks of these versions (a version's metadata never changes: never refetched). */

@@ -7,6 +7,7 @@ import { locksKeys } from './locks';
 import { restoreMarksKeys } from './restore-marks';
 import { statesKeys } from './states';
 import { versionsKeys } from './versions';
+import { backendApiUrl } from '../api/urls';
 
 export type RestoreResponse = RestoreResult & Audited;
 
@@ -14,7 +15,7 @@ export type RestoreResponse = RestoreResult & Audited;
 export type RestoreRequest = RestoreBody;
 
 export function postRestore(backendId: string, body: RestoreRequest): Promise<RestoreResponse> {
-  return fetchJson<RestoreResponse>(`/api/backends/${encodeURIComponent(backendId)}/restore`, { method: 'POST', body: JSON.stringify(body) });
+  return fetchJson<RestoreResponse>(backendApiUrl(backendId, 'restore'), { method: 'POST', body: JSON.stringify(body) });
 }
 
 /**

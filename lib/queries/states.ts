@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { StatesResult } from '../api/states';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type StatesResponse = StatesResult;
 
@@ -10,7 +11,7 @@ export const statesKeys = {
 };
 
 export function fetchStates(backendId: string): Promise<StatesResponse> {
-  return fetchJson<StatesResponse>(`/api/backends/${encodeURIComponent(backendId)}/states`);
+  return fetchJson<StatesResponse>(backendApiUrl(backendId, 'states'));
 }
 
 export function statesQuery(backendId: string, pollMs: number) {

@@ -6,6 +6,7 @@ import { auditKeys } from './audit';
 import { fetchJson } from './fetch-json';
 import { locksKeys, type LocksResponse } from './locks';
 import { statesKeys } from './states';
+import { backendApiUrl } from '../api/urls';
 
 export type UnlockResponse = UnlockResult & Audited;
 
@@ -13,7 +14,7 @@ export type UnlockResponse = UnlockResult & Audited;
 export type UnlockRequest = UnlockBody;
 
 export function postUnlock(backendId: string, body: UnlockRequest): Promise<UnlockResponse> {
-  return fetchJson<UnlockResponse>(`/api/backends/${encodeURIComponent(backendId)}/unlock`, { method: 'POST', body: JSON.stringify(body) });
+  return fetchJson<UnlockResponse>(backendApiUrl(backendId, 'unlock'), { method: 'POST', body: JSON.stringify(body) });
 }
 
 /** Exactly the lock shown, as `GET /locks` listed it: key, ID, `seen` as is, and its side when it has only one. */

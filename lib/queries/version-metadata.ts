@@ -1,6 +1,7 @@
 import { queryOptions, useQueries } from '@tanstack/react-query';
 import type { VersionMetadataResult } from '../api/versions';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type VersionMetadataResponse = VersionMetadataResult;
 
@@ -10,7 +11,7 @@ export const versionMetadataKeys = {
 };
 
 export function fetchVersionMetadata(backendId: string, key: string, versionId: string): Promise<VersionMetadataResponse> {
-  return fetchJson<VersionMetadataResponse>(`/api/backends/${encodeURIComponent(backendId)}/version-metadata?${new URLSearchParams({ key, versionId })}`);
+  return fetchJson<VersionMetadataResponse>(backendApiUrl(backendId, 'version-metadata', { key, versionId }));
 }
 
 /** Metadata of one version. A version never changes (except the "null" one of an unversioned bucket). */

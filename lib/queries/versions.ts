@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { VersionsResult } from '../api/versions';
 import { fetchJson } from './fetch-json';
+import { backendApiUrl } from '../api/urls';
 
 export type VersionsResponse = VersionsResult;
 
@@ -11,7 +12,7 @@ export const versionsKeys = {
 };
 
 export function versionsUrl(backendId: string, key: string, writers = false): string {
-  return `/api/backends/${encodeURIComponent(backendId)}/versions?${new URLSearchParams({ key, ...(writers ? { writers: '1' } : {}) })}`;
+  return backendApiUrl(backendId, 'versions', { key, writers: writers ? '1' : null });
 }
 
 export function fetchVersions(backendId: string, key: string, writers = false): Promise<VersionsResponse> {

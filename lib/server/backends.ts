@@ -45,12 +45,17 @@ function registry(): Registry {
   return holder[registryKey];
 }
 
+/** The watched discovered backends beside these configured ones (none with the id or bucket of one of them). */
+export function discoveredBeside(configured: readonly BackendConfig[]): DiscoveredBackend[] {
+  const ids = new Set(configured.map((b) => b.id));
+  const buckets = new Set(configured.map((b) => b.bucket));
+  return registry().discovered.filter((b) => !ids.has(b.id) && !buckets.has(b.bucket));
+}
+
 /** Every backend: the configured ones, then the watched discovered ones (by id). */
 export function listBackends(): BackendConfig[] {
   const configured = getConfig().backends;
-  const ids = new Set(configured.map((b) => b.id));
-  const buckets = new Set(configured.map((b) => b.bucket));
-  return [...configured, ...registry().discovered.filter((b) => !ids.has(b.id) && !buckets.has(b.bucket))];
+  return [...configured, ...discoveredBeside(configured)];
 }
 
 /** The backend with this id, or a 404-typed error. */
@@ -99,7 +104,7 @@ export function estateHome(): BackendConfig {
     endpoint: d.endpoint,
     roleArn: null,
     stateSuffixes: d.stateSuffixes,
-    scanSegments: 1,
+    scanSegments: null,
     scanPageSize: null,
     awsTimeoutSeconds: d.awsTimeoutSeconds,
   };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
+import { BACKEND_ENV, SETTINGS_ENV } from './config-env';
 
 function configFile(content: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockboard-config-')), 'c.json');
@@ -127,9 +128,59 @@ describe('trust-boundary settings', () => {
     expect(problems.join('\n')).toMatch(/LOCKBOARD_METRICS_TOKEN/);
   });
 
-  it('an ALB verifier gets the AWS key endpoint and header by default', () => {
-    const file = configFile({ backends: [{ id: 'a', bucket: 'tf-state', region: 'us-east-1' }], authMode: 'proxy', authJwt: { type: 'alb', region: 'eu-west-1' } });
-    expect(loadConfig({ LOCKBOARD_CONFIG: file }).authJwt).toMatchObject({ type: 'alb', header: 'x-amzn-oidc-data', keyUrlTemplate: 'https://public-keys.auth.elb.{region}.amazonaws.com/{kid}', userClaim: 'email', clockSkewSeconds: 30 });
+  const signer = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/lockboard/50dc6c495c0c9188';
+  const alb = (authJwt: Record<string, unknown>) => configFile({ backends: [{ id: 'a', bucket: 'tf-state', region: 'us-east-1' }], authMode: 'proxy', authJwt: { type: 'alb', ...authJwt } });
+
+  it('an ALB verifier gets the AWS key endpoint, the header and the region of its signer by default', () => {
+    const file = alb({ signer, issuer: 'https://idp.example.com', clientId: 'lockboard' });
+    expect(loadConfig({ LOCKBOARD_CONFIG: file }).authJwt).toMatchObject({ type: 'alb', header: 'x-amzn-oidc-data', region: 'eu-west-1', signer, issuer: 'https://idp.example.com', clientId: 'lockboard', keyUrlTemplate: 'https://public-keys.auth.elb.{region}.amazonaws.com/{kid}', userClaim: 'email', clockSkewSeconds: 30 });
+  });
+
+  it('refuses an ALB verifier that would accept any load balancer, IdP or client: signer, issuer and clientId are required', () => {
+    // AWS serves every ALB's keys of a region from one endpoint: without `signer`, a token minted by
+    // any other load balancer verified.
+    const problems = problemsOf({ LOCKBOARD_CONFIG: alb({ region: 'eu-west-1' }) });
+    expect(problems).toEqual([
+      expect.stringMatching(/^LOCKBOARD_CONFIG authJwt\.signer: required: the ARN of the load balancer/),
+      expect.stringMatching(/^LOCKBOARD_CONFIG authJwt\.issuer: required/),
+      expect.stringMatching(/^LOCKBOARD_CONFIG authJwt\.clientId: required/),
+    ]);
+    expect(problemsOf({ LOCKBOARD_CONFIG: alb({ signer: 'lb-1', issuer: 'i', clientId: 'c' }) })).toEqual([expect.stringMatching(/authJwt\.signer: must be an Application Load Balancer ARN/)]);
+    expect(problemsOf({ LOCKBOARD_CONFIG: alb({ signer, issuer: 'i', clientId: 'c', region: 'us-east-1' }) })).toEqual([expect.stringMatching(/authJwt\.region: "us-east-1" is not the region of the signer ARN \(eu-west-1\)/)]);
+  });
+});
+
+describe('environment overrides', () => {
+  const env = { LOCKBOARD_BUCKET: 'tf-state', AWS_REGION: 'us-east-1' };
+
+  it('each variable of the table sets its key, over the file', () => {
+    const file = configFile({ backends: [{ id: 'a', bucket: 'tf-state', region: 'us-east-1' }], pollIntervalSeconds: 30, operators: ['file@x.io'], auditPrefix: 'audit/' });
+    const c = loadConfig({ LOCKBOARD_CONFIG: file, LOCKBOARD_POLL_INTERVAL_SECONDS: '7', LOCKBOARD_OPERATORS: '', LOCKBOARD_AUDIT_PREFIX: '', LOCKBOARD_MAX_HEAVY_READS: '5', LOCKBOARD_ALLOWED_HOSTS: 'Locks.Example.com' });
+    expect(c).toMatchObject({ pollIntervalSeconds: 7, operators: [], auditPrefix: '', maxHeavyReads: 5 });
+    expect(c.allowedHosts).toContain('locks.example.com');
+    // Unset or empty: the file's value stays.
+    expect(loadConfig({ LOCKBOARD_CONFIG: file, LOCKBOARD_POLL_INTERVAL_SECONDS: '' }).pollIntervalSeconds).toBe(30);
+  });
+
+  it('a value the schema refuses is named by its variable, the secret token never echoed', () => {
+    const problems = problemsOf({ ...env, LOCKBOARD_MAX_HEAVY_READS: '0', LOCKBOARD_METRICS_MAX_LOCKS: '1.5', LOCKBOARD_PUBLIC_URL: 'ftp://x', LOCKBOARD_METRICS_TOKEN: 'short-secret' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'LOCKBOARD_MAX_HEAVY_READS: expected a number >= 1, got "0"',
+        'LOCKBOARD_METRICS_MAX_LOCKS: expected a whole number, got "1.5"',
+        'LOCKBOARD_PUBLIC_URL: expected an http(s) URL, got "ftp://x"',
+        'LOCKBOARD_METRICS_TOKEN: at least 16 characters',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
+
+  it('every variable of the tables is documented in docs/configuration.md', () => {
+    const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
+    for (const row of [...SETTINGS_ENV, ...BACKEND_ENV]) {
+      expect(doc, row.env).toContain(`\`${row.env}\``);
+      if (SETTINGS_ENV.some((s) => s.env === row.env)) expect(doc, row.env).toMatch(new RegExp(`\\| \`${row.env}\` \\| \`${row.key}\` \\|`));
+    }
   });
 });
 

@@ -26,6 +26,25 @@ describe('toAppError (server)', () => {
     expect(line).toMatchObject({ level: 'error', msg: 'request failed', method: 'GET', route: '/api/locks', error: { name: 'TypeError', message: "Cannot read properties of undefined (reading 'secret')" } });
   });
 
+  it("rebuilds another bundle's AppError (recognised by name and code) instead of calling it internal", () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    // What another bundle's copy of the class makes: an Error named AppError with code and details.
+    class OtherBundleAppError extends Error {
+      constructor(readonly code: string, message: string, readonly details: Record<string, unknown>) {
+        super(message);
+        this.name = 'AppError';
+      }
+    }
+    const foreign = new OtherBundleAppError('aws_timeout', 'The S3 endpoint did not answer in time.', { backend: 'main', service: 'S3', resource: 'b', awsError: 'TimeoutError' });
+    const error = toAppError(foreign, 'request failed');
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.status).toBe(504);
+    expect(error.toJson()).toEqual({ code: 'aws_timeout', message: 'The S3 endpoint did not answer in time.', backend: 'main', service: 'S3', resource: 'b', awsError: 'TimeoutError' });
+    expect(spy).not.toHaveBeenCalled();
+    // A name alone is not enough: an unknown code is still an internal failure.
+    expect(toAppError(new OtherBundleAppError('made_up', 'x', {}), 'request failed').code).toBe('internal');
+  });
+
   it('logs thrown non-errors too', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(toAppError('a string', 'odd').code).toBe('internal');

@@ -72,7 +72,7 @@ function watchGauges(registry: Registry) {
   scrapedGauge(registry, 'lockboard_locks', 'Live locks by problem ("none" for a healthy lock; a lock with several problems counts once per problem) and staleness.', ['backend', 'problem', 'stale'], (m) =>
     m.lockCounts.map((c) => [{ backend: c.backend, problem: c.problem, stale: String(c.stale) }, c.count]),
   );
-  scrapedGauge(registry, 'lockboard_states', 'States by digest status (match, mismatch, missing, orphan, unverified).', ['backend', 'digest_status'], (m) =>
+  scrapedGauge(registry, 'lockboard_states', 'States by digest status (match, mismatch, missing, orphan, unverified, not_applicable: lock files only, no digest by design).', ['backend', 'digest_status'], (m) =>
     m.stateCounts.map((c) => [{ backend: c.backend, digest_status: c.digestStatus }, c.count]),
   );
   scrapedGauge(registry, 'lockboard_backend_last_successful_read_age_seconds', "Seconds since the backend's watcher last read it without error.", ['backend'], (m) =>

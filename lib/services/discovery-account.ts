@@ -69,7 +69,7 @@ async function readTables(reader: AccountReader, d: DiscoveryConfig, accountId: 
     const scan = await steps.run(() => reader.scanLockIds(region, table, d.scanPagesPerTable), (f) => resourceFinding('table', accountId, region, table, 'scan', f));
     if (!scan) return null;
     if (!scan.complete) steps.findings.push(partialFinding('scan', accountId, region, table, d.scanPagesPerTable));
-    return { table, region, buckets: foldLockIds(scan.lockIds).byBucket, itemsRead: scan.lockIds.length, complete: scan.complete, sizeBytes: described.sizeBytes } satisfies LockTableEvidence;
+    return { table, region, buckets: foldLockIds(scan.lockIds).byBucket, itemsRead: scan.lockIds.length, complete: scan.complete } satisfies LockTableEvidence;
   });
   return tables.filter((t): t is LockTableEvidence => t !== null);
 }

@@ -38,7 +38,7 @@ export async function decideProposal(input: EstateDecisionBody, ctx: DecisionCon
   const found = lastRun()?.backends.find((b) => b.id === input.key);
   const existing = currentDecisions().get(input.key);
   const spec: DecidedBackend | null = found
-    ? { accountId: found.accountId, accountName: found.accountName, region: found.region, bucket: found.bucket, dynamodbTable: found.dynamodbTable, useLockfile: found.useLockfile, workspaceKeyPrefix: found.workspaceKeyPrefix, scanSegments: found.scanSegments }
+    ? { accountId: found.accountId, accountName: found.accountName, region: found.region, bucket: found.bucket, dynamodbTable: found.dynamodbTable, useLockfile: found.useLockfile, workspaceKeyPrefix: found.workspaceKeyPrefix }
     : (existing?.backend ?? null);
   if (!spec) throw new AppError('backend_not_found', `No discovered backend "${input.key}": discovery has not found it (yet), and nobody decided on it.`, { backend: input.key });
   if (config.backends.some((b) => b.bucket === spec.bucket)) throw new AppError('bad_request', `Bucket ${spec.bucket} is a configured backend already: there is nothing to decide.`, { backend: input.key });

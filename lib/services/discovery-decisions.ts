@@ -9,16 +9,17 @@ import 'server-only';
  * before discovery has run, and while its account cannot be read. What a stored decision may name is
  * checked against the configuration: its id must be the one its account, region and bucket give, the
  * account one discovery searches, the region a configured one; the role assumed is always
- * `roleName` in that account (a decision cannot name a role). An object that fails these checks is
- * reported and not used.
- * TODO(signing): sign the objects Lockboard writes here (lib/server/signing.ts, branch h-records)
- * and treat unsigned ones as foreign, once that scheme is on main.
+ * `watchRoleName` in that account (a decision cannot name a role). Decisions are signed
+ * (lib/server/signing.ts, purpose `discovery-decision`, bound to their object key): one Lockboard did
+ * not write (or another deployment's, or one copied to another key) is reported and not used, like an
+ * object that fails the checks above.
  */
 import { z } from 'zod';
 import { listDecisionObjects, readDecisionObject, writeDecisionObject } from '../aws/discovery-store';
 import { estateHome } from '../server/backends';
 import { mapLimit } from '../server/concurrency';
 import { getConfig } from '../server/config';
+import { foreignReason, keyRing, signJson, verifyJson, type KeyRing } from '../server/signing';
 import type { DiscoveryConfig } from '../server/config-discovery';
 import { toAppError } from '../server/errors';
 import { BUCKET_NAME_PATTERN, discoveredBackendId, ESTATE_ID } from '../terraform/discovery-names';
@@ -35,7 +36,6 @@ const decidedBackendSchema = z.object({
   dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/).nullable(),
   useLockfile: z.boolean(),
   workspaceKeyPrefix: z.string().max(200).refine((v) => !v.startsWith('/') && !v.endsWith('/')),
-  scanSegments: z.int().min(1).max(32),
 });
 
 const decisionDocSchema = z.object({
@@ -88,11 +88,13 @@ function unreadable(message: string): DiscoveryFinding {
   return { severity: 'warning', code: 'decisions_unreadable', accountId: '', region: null, resource: null, message, fix: 'Check the decisions bucket and Lockboard’s s3:ListBucket / s3:GetObject / s3:PutObject on its prefix (docs/iam.md).' };
 }
 
-/** Parses one stored object (null and a reason when it is not a usable decision). */
-export function parseDecision(text: string, etag: string, d: DiscoveryConfig): { decision: StoredDecision | null; problem: string | null } {
+/** Parses one stored object (null and a reason when it is not a usable decision: not signed by this deployment, or not a valid one). */
+export function parseDecision(text: string, etag: string, objectKey: string, d: DiscoveryConfig, ring: KeyRing = keyRing()): { decision: StoredDecision | null; problem: string | null } {
+  const { verification, body } = verifyJson('discovery-decision', objectKey, text, ring);
+  if (verification !== 'signed') return { decision: null, problem: foreignReason(verification) };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch {
     return { decision: null, problem: 'not JSON' };
   }
@@ -117,7 +119,7 @@ export async function refreshDecisions(): Promise<void> {
     const changed = refs.filter((r) => st.read.get(r.key)?.etag !== r.etag);
     await mapLimit(changed, 8, async (ref) => {
       const got = await readDecisionObject(home, ref.key);
-      const parsed = got ? parseDecision(got.body, got.etag, d) : { decision: null, problem: 'too large or gone' };
+      const parsed = got ? parseDecision(got.body, got.etag, ref.key, d) : { decision: null, problem: 'too large or gone' };
       st.read.set(ref.key, { etag: got?.etag ?? ref.etag, id: parsed.decision?.backendId ?? null, problem: parsed.problem });
       if (parsed.decision) st.byId.set(parsed.decision.backendId, parsed.decision);
     });
@@ -149,11 +151,11 @@ export async function storeDecision(doc: DecisionDoc, seenEtag: string | null): 
   if (!d) throw new Error('discovery is off');
   const home = estateHome();
   const key = decisionKey(d, doc.backendId);
-  const out = await writeDecisionObject(home, key, JSON.stringify(doc), seenEtag === null ? { create: true } : { ifMatch: seenEtag });
+  const out = await writeDecisionObject(home, key, signJson('discovery-decision', key, JSON.stringify(doc)), seenEtag === null ? { create: true } : { ifMatch: seenEtag });
   if (!out.written) {
     // Learn what is there now, for the conflict's answer.
     const now = await readDecisionObject(home, key);
-    const parsed = now ? parseDecision(now.body, now.etag, d) : null;
+    const parsed = now ? parseDecision(now.body, now.etag, key, d) : null;
     if (parsed?.decision) state().byId.set(parsed.decision.backendId, parsed.decision);
     return { written: false };
   }

@@ -5,6 +5,7 @@
  * AccessDenied as AWS does (moto would assume any role). One file, because an organisation is one
  * per moto server and the org-wide run must see exactly these accounts.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as estateGet } from '@/app/api/estate/route';
 import { POST as decidePost } from '@/app/api/estate/proposals/route';
@@ -22,6 +23,9 @@ import { TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer'
 import { TERRAFORM_SKIP_REASON, TerraformDir, terraformInfo, type RunningTerraform } from '../../scripts/lib/terraform-cli';
 import { applyRegistry, lastRun, resetDiscoveryForTests, runDiscovery } from './discovery';
 import { currentDecisions, refreshDecisions, resetDecisionsForTests } from './discovery-decisions';
+
+// Decisions are signed: the key every replica shares (a restart keeps reading what was written).
+process.env.LOCKBOARD_SIGNING_KEY = 'discovery-int-test-signing-key-0123456789';
 
 const ACCOUNTS = 50;
 const tf = terraformInfo();
@@ -99,7 +103,7 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
 
     // What each backend implies.
     const a0 = result.backends.find((b) => b.bucket === `${run}-0-a`)!;
-    expect(a0).toMatchObject({ dynamodbTable: 'tf-locks', useLockfile: false, workspacePrefixSeen: 'env:', stateCount: 2, countsComplete: true, scanSegments: 1 });
+    expect(a0).toMatchObject({ dynamodbTable: 'tf-locks', useLockfile: false, workspacePrefixSeen: 'env:', stateCount: 2, countsComplete: true });
     expect(result.backends.find((b) => b.bucket === `${run}-0-b`)).toMatchObject({ region: 'eu-west-1', dynamodbTable: null, useLockfile: true, stateCount: 1 });
 
     // Calls per account: reported, within the bound.
@@ -166,8 +170,20 @@ describe(`discovery across an organisation of ${ACCOUNTS} accounts in 2 regions`
     applyRegistry();
     expect(listBackends().find((b) => b.id === target.id)).toMatchObject({ bucket: target.bucket, discovered: { accountId: target.accountId, watch: 'accepted' } });
 
-    // Ignored, on what was seen: no longer watched; its views are 404.
     await runDiscovery();
+    // A decision planted in the bucket (not signed by Lockboard) is reported and not used.
+    const planted = lastRun()!.backends.find((b) => b.bucket === `${run}-2-a`)!;
+    const doc = { version: 1, backendId: planted.id, decision: 'accepted', backend: { accountId: planted.accountId, accountName: null, region: planted.region, bucket: planted.bucket, dynamodbTable: 'tf-locks', useLockfile: false, workspaceKeyPrefix: 'env:' }, by: 'mallory', at: new Date().toISOString(), reason: 'planted', auditId: 'x' };
+    const w = new TerraformWriter();
+    await w.s3.send(new PutObjectCommand({ Bucket: auditBucket, Key: `lockboard-discovery/decisions/${planted.id}.json`, Body: JSON.stringify(doc) }));
+    w.destroy();
+    await refreshDecisions();
+    applyRegistry();
+    expect(currentDecisions().has(planted.id)).toBe(false);
+    expect(listBackends().some((b) => b.id === planted.id)).toBe(false);
+    expect((await estate()).body.progress.findings).toEqual([expect.objectContaining({ code: 'decisions_unreadable', message: expect.stringMatching(new RegExp(`${planted.id}\\.json is not used: not signed`)) })]);
+
+    // Ignored, on what was seen: no longer watched; its views are 404.
     const etag = currentDecisions().get(target.id)!.etag;
     const ignored = await decide({ key: target.id, decision: 'ignore', reason: 'moved to the shared account', seen: { etag } });
     expect(ignored.status).toBe(200);

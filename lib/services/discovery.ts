@@ -159,7 +159,7 @@ export function discoveryProgress(): DiscoveryProgress {
 }
 
 /** What the registry needs of a discovered backend (a run's finding, or an accepted decision). */
-type Watchable = Pick<FoundBackend, 'id' | 'accountId' | 'accountName' | 'region' | 'bucket' | 'dynamodbTable' | 'useLockfile' | 'workspaceKeyPrefix' | 'scanSegments'>;
+type Watchable = Pick<FoundBackend, 'id' | 'accountId' | 'accountName' | 'region' | 'bucket' | 'dynamodbTable' | 'useLockfile' | 'workspaceKeyPrefix'>;
 
 /** The registry's view of one discovered backend, reached with the watch role of its account. */
 export function registeredBackend(b: Watchable, d: DiscoveryConfig, watch: 'auto' | 'accepted'): DiscoveredBackend {
@@ -175,7 +175,8 @@ export function registeredBackend(b: Watchable, d: DiscoveryConfig, watch: 'auto
     endpoint: d.endpoint,
     roleArn: discoveryRoleArn(b.accountId, d.watchRoleName, b.region),
     stateSuffixes: d.stateSuffixes,
-    scanSegments: b.scanSegments,
+    // The Scan width follows the table (lib/terraform/scan-width.ts).
+    scanSegments: null,
     scanPageSize: null,
     awsTimeoutSeconds: d.awsTimeoutSeconds,
     externalId: d.externalId,

@@ -2,12 +2,16 @@ import 'server-only';
 /**
  * The stored inventory index of each backend (in memory, and in the backend's bucket under
  * `lockboard-index/`): loaded once per replica, written as content-addressed chunks plus one
- * manifest replaced conditionally. The format is lib/terraform/inventory-index.ts.
+ * manifest replaced conditionally. The format is lib/terraform/inventory-index.ts. The manifest is
+ * signed (lib/server/signing.ts) and names each chunk by the hash of its bytes, so a manifest that
+ * Lockboard did not write (anyone who can write the bucket could plant one, with chunks to match,
+ * and make search and the inventory say what a state holds) is not used: the states are read again.
  */
 import crypto from 'node:crypto';
 import { openObjectVersion, putObjectConditionally } from '../aws/state-bucket';
 import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
+import { foreignReason, signJson, verifyJson } from '../server/signing';
 import { LOCKBOARD_VERSION } from '../server/version';
 import { AppError } from '../api/errors';
 import type { InventoryProgress, StoredIndexStatus } from '../api/inventory';
@@ -105,7 +109,9 @@ export async function loadStoredIndex(backend: BackendConfig, inv: Inventory): P
   if (manifest.status === 'missing') return setStored(inv, 'missing', 'No stored index yet: every state is read once.');
   if (manifest.status === 'too_large') return setStored(inv, 'corrupt', 'The stored index manifest is too large to be one of ours: rebuilt.');
   inv.manifestEtag = manifest.etag;
-  const parsed = parseManifest(manifest.text, backend.id);
+  const { verification, body } = verifyJson('index-manifest', manifestKey(backend.id), manifest.text);
+  if (verification !== 'signed') return setStored(inv, 'corrupt', `The stored index manifest was not written by Lockboard (${foreignReason(verification)}): not used, rebuilt.`);
+  const parsed = parseManifest(body, backend.id);
   if (parsed.status === 'newer_format') {
     inv.readOnlyIndex = true;
     return setStored(inv, 'newer_format', `The stored index was written by a newer Lockboard (format ${parsed.format}; this one reads ${INDEX_FORMAT}): not used nor overwritten; this replica indexes in memory.`);
@@ -151,7 +157,7 @@ export async function writeManifest(backend: BackendConfig, inv: Inventory): Pro
     const chunk = inv.chunkOf.get(id);
     if (chunk) states.push({ key, etag: id, chunk });
   }
-  const text = serialiseManifest({ format: INDEX_FORMAT, backend: backend.id, writtenBy: LOCKBOARD_VERSION, updatedAt: new Date().toISOString(), states });
+  const text = signJson('index-manifest', manifestKey(backend.id), serialiseManifest({ format: INDEX_FORMAT, backend: backend.id, writtenBy: LOCKBOARD_VERSION, updatedAt: new Date().toISOString(), states }));
   const out = await putObjectConditionally(backend, manifestKey(backend.id), text, {
     condition: inv.manifestEtag ? { ifMatch: inv.manifestEtag } : { ifNoneMatch: true },
     contentType: 'application/json',

@@ -1,10 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import crypto from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearCache } from '../server/cache';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
+import { signJson } from '../server/signing';
 import { useBackends } from '../testing/integration-env';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
-import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories } from './inventory';
+import { getInventory, refreshInventory, resetInventoriesForTests, searchInventories, searchStates } from './inventory';
 
 const w = new TerraformWriter();
 afterAll(() => w.destroy());
@@ -111,8 +113,38 @@ describe('inventory index', () => {
     expect(await refreshInventory('inv')).toMatchObject({ storedIndex: 'loaded', downloads: 0 });
   });
 
-  it('a manifest of a newer Lockboard is neither used nor overwritten', async () => {
-    const newer = JSON.stringify({ format: 99, kind: 'lockboard-index-manifest', backend: 'inv', states: [['a/terraform.tfstate', 'wrong', 'f'.repeat(64)]] });
+  it('a planted manifest (with a chunk to match) is not used: the states are read again and it is replaced', async () => {
+    restart();
+    await refreshInventory('inv');
+    const manifestKey = 'lockboard-index/inv/v1/manifest.json';
+    const text = async (key: string) => (await w.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+    // What someone with s3:PutObject on the bucket can do: a chunk saying a/ holds a planted resource
+    // (named by its own hash, as Lockboard names chunks) and a manifest pointing at it, unsigned.
+    const manifest = JSON.parse(await text(manifestKey)) as { states: [string, string, string][]; lockboardSignature?: string };
+    expect(manifest.lockboardSignature).toMatch(/^v1\./);
+    const entry = manifest.states.find(([key]) => key === 'a/terraform.tfstate')!;
+    const chunk = JSON.parse(await text(`lockboard-index/inv/v1/chunks/${entry[2]}.json`)) as { summaries: Record<string, { resources: unknown[] }> };
+    chunk.summaries[entry[1]]!.resources.push({ address: 'aws_s3_bucket.planted', type: 'aws_s3_bucket', module: '', provider: 'hashicorp/aws', keys: [] });
+    const chunkText = JSON.stringify(chunk);
+    const sha = crypto.createHash('sha256').update(chunkText).digest('hex');
+    await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `lockboard-index/inv/v1/chunks/${sha}.json`, Body: chunkText }));
+    delete manifest.lockboardSignature;
+    manifest.states = manifest.states.map(([key, etag, c]) => [key, etag, key === 'a/terraform.tfstate' ? sha : c]);
+    await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest) }));
+
+    restart();
+    const p = await refreshInventory('inv');
+    expect(p).toMatchObject({ storedIndex: 'corrupt', downloads: 6, writeError: null });
+    expect(p.storedIndexNote).toMatch(/^The stored index manifest was not written by Lockboard \(not signed/);
+    expect(searchInventories('aws_s3_bucket.planted').total).toBe(0);
+    // Replaced by a signed one, which the next replica uses.
+    expect(JSON.parse(await text(manifestKey))).toMatchObject({ lockboardSignature: expect.stringMatching(/^v1\./) });
+    restart();
+    expect(await refreshInventory('inv')).toMatchObject({ storedIndex: 'loaded', downloads: 0 });
+  });
+
+  it('a manifest of a newer Lockboard (signed with the same key) is neither used nor overwritten', async () => {
+    const newer = signJson('index-manifest', 'lockboard-index/inv/v1/manifest.json', JSON.stringify({ format: 99, kind: 'lockboard-index-manifest', backend: 'inv', states: [['a/terraform.tfstate', 'wrong', 'f'.repeat(64)]] }));
     await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'lockboard-index/inv/v1/manifest.json', Body: newer }));
     restart();
     const p = await refreshInventory('inv');
@@ -121,5 +153,44 @@ describe('inventory index', () => {
     expect(getInventory('inv').states.find((s) => s.key === 'a/terraform.tfstate')!.serial).toBe(1);
     const body = await (await w.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'lockboard-index/inv/v1/manifest.json' }))).Body!.transformToString();
     expect(body).toBe(newer);
+  });
+});
+
+describe('search against the current listing', () => {
+  const bucket = uniqueName('inv-fresh');
+
+  beforeAll(async () => {
+    await w.createBucket(bucket);
+    for (const k of ['a', 'b', 'c']) await w.putState(bucket, `${k}/terraform.tfstate`, doc(41, '1.11.4', [role]));
+    restart();
+    useBackends([{ id: 'fresh', bucket }]);
+    await refreshInventory('fresh');
+  });
+
+  it('marks a hit whose state changed or was deleted since indexing, never as current, and reads it again', async () => {
+    const before = await searchStates('aws_iam_role.deployer');
+    expect(before.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'current', 41],
+      ['b/terraform.tfstate', 'current', 41],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
+    // Written and deleted behind the index's back (another replica, the CLI…).
+    await w.putState(bucket, 'a/terraform.tfstate', doc(42, '1.11.4', [role]));
+    await w.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'b/terraform.tfstate' }));
+    clearCache(); // the next answer lists the bucket again (as after the watch interval)
+    const after = await searchStates('aws_iam_role.deployer');
+    expect(after.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'changed', 41],
+      ['b/terraform.tfstate', 'deleted', 41],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
+    // A pass was started at once to read them again; once it is done the hits are current.
+    expect(after.backends).toEqual([expect.objectContaining({ backendId: 'fresh', phase: 'indexing' })]);
+    await refreshInventory('fresh');
+    const again = await searchStates('aws_iam_role.deployer');
+    expect(again.hits.map((h) => [h.key, h.freshness, h.serial])).toEqual([
+      ['a/terraform.tfstate', 'current', 42],
+      ['c/terraform.tfstate', 'current', 41],
+    ]);
   });
 });

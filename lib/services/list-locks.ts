@@ -9,13 +9,15 @@ import { mapLimit } from '../server/concurrency';
 import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { LocksResult } from '../api/locks';
-import { mergeLocks, type LockfileRecord } from '../terraform/locks';
+import { freezeMarksOf } from '../terraform/freeze-lock';
+import { mergeLocks, type Lock, type LockfileRecord } from '../terraform/locks';
 import { stateKeyOfLockfile, stateKeyOfLockId } from '../terraform/paths';
 import { classifyTableItems } from '../terraform/table-items';
 import type { ObjectSummary } from '../aws/state-bucket';
 import { getSnapshot, type BackendSnapshot } from './backend-snapshot';
 import { snapshotMemo } from './snapshot-memo';
 import { cacheKey } from './cache-keys';
+import { isVerifiedFreeze } from './freeze-marker';
 import { lockContext } from './terraform-lock';
 
 
@@ -75,6 +77,20 @@ async function locksOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs:
   });
 
   const locks = mergeLocks(lockContext(backend, nowMs), items, lockfiles.filter((l): l is LockfileRecord => l !== null));
+  await recogniseFreezes(backend, locks);
   const errors = [snapshot.tableError, snapshot.bucketError].filter((e): e is AppError => e !== null).map((e) => e.toJson());
   return { locks, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
+}
+
+/**
+ * A lock with the freeze marks is shown as Lockboard's freeze only when its signed marker vouches for
+ * it (any lock writer can write the marks); otherwise it is an ordinary lock with the problem
+ * `unverified_freeze`, which bulk unlock may offer.
+ */
+async function recogniseFreezes(backend: BackendConfig, locks: Lock[]): Promise<void> {
+  const marked = locks.filter((l) => freezeMarksOf(l) !== null);
+  await mapLimit(marked, READ_CONCURRENCY, async (lock) => {
+    if (await isVerifiedFreeze(backend, lock)) lock.freezeVerified = true;
+    else lock.problems.push('unverified_freeze');
+  });
 }

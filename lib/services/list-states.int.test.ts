@@ -129,11 +129,11 @@ describe('listStates: every digest status from seeded data', () => {
     ]);
   });
 
-  it('reports every state as missing, with the reason, on a lockfile-only backend', async () => {
+  it('reports every state as not_applicable (no digest by design), never missing, on a lockfile-only backend', async () => {
     resetAwsCallCounts();
     const { states } = await listStates(getBackend('lockfile-only'));
     expect(states).toHaveLength(7); // no orphans: the table is not read
-    expect(states.every((s) => s.digestStatus === 'missing' && s.digest === null && s.digestReason?.includes('No DynamoDB table'))).toBe(true);
+    expect(states.every((s) => s.digestStatus === 'not_applicable' && s.digest === null && s.digestReason?.includes('by design'))).toBe(true);
     expect(awsCallCounts()['dynamodb:Scan']).toBeUndefined();
   });
 });

@@ -2,9 +2,10 @@ import 'server-only';
 /**
  * The audited, conditional clean-up of what the use_lockfile migration leaves behind (issue 15), each
  * item authorised on its own key by the route and run under its own audit record:
- * - a digest item (`migration-cleanup` record) is deleted only if its `Digest` is still the value
- *   listed (deleting it only makes a client with dynamodb_table skip the check, which is what it does
- *   when no digest exists);
+ * - a digest item (`migration-cleanup` record) is deleted only while its state object is gone (an
+ *   orphan: a digest next to a state is that state's check, repaired on its page, never deleted
+ *   here) and only if its `Digest` is still the value listed (deleting it only makes a client with
+ *   dynamodb_table skip the check, which is what it does when no digest exists);
  * - an orphan `.tflock` (`force-unlock` record: found by `action=force-unlock`) is re-read first and
  *   released only while it is still the stale orphan listed (lib/terraform/orphan-lockfile.ts), and
  *   then only through the single force-unlock (fresh read, `If-Match` on the ETag listed). A live lock
@@ -34,6 +35,9 @@ export function leftoverSubject(item: MigrationCleanupItem): { key: string; acti
 async function deleteDigest(backend: BackendConfig, item: Extract<MigrationCleanupItem, { kind: 'digest' }>): Promise<MigrationCleanupItemResult> {
   if (!backend.dynamodbTable) throw new AppError('bad_request', `Backend "${backend.id}" has no DynamoDB table.`, { backend: backend.id });
   const lockId = digestLockId(backend.bucket, item.key);
+  if ((await headObject(backend, item.key)) !== null) {
+    throw new AppError('state_changed', `"${item.key}" has a state object: its digest item is the check Terraform makes on it, not a leftover, so it was left alone. If it does not match, repair it on the state's page.`, { backend: backend.id, key: item.key });
+  }
   if ((await deleteDigestIfUnchanged(backend, lockId, item.digest)) === 'written') return { kind: 'digest', key: item.key, outcome: 'removed', message: 'Digest item deleted.' };
   const now = await getTableItem(backend, lockId);
   const current = { digest: now?.digest ?? null, exists: now !== null };
@@ -67,7 +71,7 @@ async function releaseOrphan(backend: BackendConfig, item: Extract<MigrationClea
 /** How an item that was not removed reads: `changed` and `gone` leave it alone; anything else `failed`. */
 function notRemoved(item: MigrationCleanupItem, error: AppError): MigrationCleanupItemResult {
   const gone = error.code === 'lock_not_found' || (error.code === 'digest_changed' && !error.details.current.exists);
-  const changed = error.code === 'lock_changed' || error.code === 'locked' || error.code === 'digest_changed';
+  const changed = error.code === 'lock_changed' || error.code === 'locked' || error.code === 'digest_changed' || error.code === 'state_changed';
   return { kind: item.kind, key: item.key, outcome: gone ? 'gone' : changed ? 'changed' : 'failed', message: error.message };
 }
 

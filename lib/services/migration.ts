@@ -5,7 +5,6 @@ import 'server-only';
  * crashed client (lib/terraform/orphan-lockfile.ts). Their audited, conditional clean-up is
  * lib/services/migration-cleanup.ts.
  */
-import { getBucketVersioning, listKeyVersions } from '../aws/state-bucket';
 import { AppError } from '../api/errors';
 import type { MigrationResponse, OrphanLockfile } from '../api/migration';
 import { mapLimit } from '../server/concurrency';
@@ -14,6 +13,7 @@ import { classifyMigrationState, summarizeMigration } from '../terraform/lock-mi
 import { orphanLockfileWhy } from '../terraform/orphan-lockfile';
 import { listLocks } from './list-locks';
 import { listStates } from './list-states';
+import { bucketVersioning, lockfileLastSeen } from './lockfile-history';
 
 /** At most this many states get their `.tflock` history read per report (8 at a time). */
 const MAX_ANALYSED = 500;
@@ -24,7 +24,7 @@ function message(e: unknown): string {
 }
 
 export async function migrationReport(backend: BackendConfig): Promise<MigrationResponse> {
-  const [statesResult, locksResult, versioning] = await Promise.all([listStates(backend), listLocks(backend), getBucketVersioning(backend).catch(() => 'unknown' as const)]);
+  const [statesResult, locksResult, versioning] = await Promise.all([listStates(backend), listLocks(backend), bucketVersioning(backend)]);
   const notices = [...statesResult.notices, ...statesResult.errors.map((e) => e.message)];
   const states = statesResult.states.slice(0, MAX_ANALYSED);
   const truncated = statesResult.states.length > states.length;
@@ -34,8 +34,7 @@ export async function migrationReport(backend: BackendConfig): Promise<Migration
   const lockfileSeen = await mapLimit(states, CONCURRENCY, async (s) => {
     if (s.size === null) return null;
     try {
-      const { lockfileVersions } = await listKeyVersions(backend, s.key, { lockfile: true });
-      return lockfileVersions[0]?.lastModified ?? null;
+      return await lockfileLastSeen(backend, s, s.lock?.seen.lockfileEtag ?? null);
     } catch (e) {
       notices.push(`The .tflock history of "${s.key}" could not be read: ${message(e)}`);
       return null;

@@ -12,7 +12,9 @@ import type { BackendConfig } from '../server/config';
 import type { PostureResponse } from '../api/posture';
 import { isStateKey, LOCKFILE_SUFFIX } from '../terraform/paths';
 import { backendPosture, statePosture, type BucketFacts, type KeyVersionInfo, type StatePosture } from '../terraform/recovery-rules';
+import { recordsFinding } from '../terraform/records-protection';
 import { getSnapshot } from './backend-snapshot';
+import { readRecordsProtection } from './records-protection';
 import { toAppError } from '../server/errors';
 
 const POSTURE_TTL_MS = 5 * 60_000;
@@ -49,7 +51,7 @@ async function readHistory(backend: BackendConfig): Promise<History> {
 
 async function computePosture(backend: BackendConfig, withHistory: boolean): Promise<PostureResponse> {
   const nowMs = Date.now();
-  const [facts, snapshot] = await Promise.all([readFacts(backend), getSnapshot(backend)]);
+  const [facts, snapshot, records] = await Promise.all([readFacts(backend), getSnapshot(backend), readRecordsProtection(backend)]);
   const objects = snapshot.objects ?? [];
   const stateKeys = objects.filter((o) => isStateKey(o.key, backend.stateSuffixes)).map((o) => o.key);
   const sizeOf = new Map(objects.map((o) => [o.key, o.size]));
@@ -69,11 +71,15 @@ async function computePosture(backend: BackendConfig, withHistory: boolean): Pro
     }
   }
   const verdict = backendPosture(facts, { stateKeys, lockKeys, states, lockfileVersions: history?.lockfileVersions ?? null, nowMs });
+  // Lockboard's own records: after the restore findings (it does not change what a restore can do).
+  const findings = [...verdict.findings, recordsFinding(records)];
   return {
     backendId: backend.id,
     checkedAt: new Date(nowMs).toISOString(),
     ...facts,
     ...verdict,
+    findings,
+    records,
     states,
     historyError,
     historyComplete: history?.complete ?? false,

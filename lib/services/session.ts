@@ -20,13 +20,14 @@ export function sessionOf(request: Request): SessionInfo {
     identity = identify(request, config);
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'unauthorized')) throw e;
-    const none: BackendPermissions = { role: 'none', baseRole: 'none', rules: [], canView: false, canDownload: false, canMutate: false };
-    return { user: null, anonymous: true, groups: [], authMode: config.authMode, canMutate: false, readOnly: config.readOnly, backends: Object.fromEntries(listBackends().map((b) => [b.id, none])) };
+    return { user: null, anonymous: true, groups: [], authMode: config.authMode, canMutate: false, readOnly: config.readOnly, backends: {} };
   }
   const caller = { ...identity, groups: identity.groups ?? [] };
   const backends: Record<string, BackendPermissions> = {};
   for (const b of listBackends()) {
     const access = backendAccess(caller, b.id, config);
+    // A backend the caller may not view is not even named.
+    if (!roleAtLeast(access.role, 'viewer')) continue;
     backends[b.id] = {
       role: access.role,
       baseRole: access.baseRole,

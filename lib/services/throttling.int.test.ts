@@ -22,7 +22,7 @@ let proxy: AwsFaultProxy;
 const backend = () => ({ id: 'throttled', bucket, dynamodbTable: table, useLockfile: true, endpoint: proxy.endpoint, scanSegments: 1 });
 
 async function metricsBody(): Promise<string> {
-  const response = await metricsGet();
+  const response = await metricsGet(new Request('http://localhost/api/metrics'));
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return response.text();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeVersions, CLOCK_TOLERANCE_MS, holderOf, lockVersionsToRead, lockWindows, withRestoreRecord, type Attribution, type VersionEntry } from './attribution';
+import { attributeVersions, CLOCK_TOLERANCE_MS, holderOf, lockVersionsToRead, lockWindows, withDigestEvidence, withRestoreRecord, type Attribution, type LockHolder, type VersionEntry } from './attribution';
 import { marshalLockInfo } from './lock-info';
 
 const T0 = Date.parse('2026-03-04T10:00:00Z');
@@ -194,5 +194,36 @@ describe('writes with no lock held, delete markers and Lockboard restores', () =
     expect(withRestoreRecord(a, null)).toBe(a);
     expect(withRestoreRecord(a, { from: 'v1', by: null, lockId: 'x' })).toBe(a);
     expect(withRestoreRecord({ writer: null, basis: 'delete_marker' }, { from: 'v1', by: 'bob', lockId: 'x' }).basis).toBe('delete_marker');
+  });
+});
+
+describe('withDigestEvidence', () => {
+  const holder: LockHolder = { id: 'L', who: 'runner@ci', operation: 'OperationTypeApply', version: '1.11.4', created: '', lockVersionId: 'lv1' };
+  const current = { etag: 'e-current', deleteMarker: false };
+  const fails = { etag: 'e-current', fails: true };
+
+  it('credits no lock holder for the content that fails the recorded digest, naming the holder apart', () => {
+    for (const basis of ['lock', 'lock_likely', 'lock_nearby'] as const) {
+      expect(withDigestEvidence(current, { writer: holder, basis }, fails)).toEqual({ writer: null, basis: 'digest_mismatch', heldBy: holder, lockBasis: basis });
+    }
+    for (const basis of ['ambiguous', 'unreadable', 'none', 'no_lock_held'] as const) {
+      expect(withDigestEvidence(current, { writer: null, basis }, fails)).toEqual({ writer: null, basis: 'digest_mismatch', heldBy: null, lockBasis: basis });
+    }
+  });
+
+  it('covers only the content the digest was compared with: other versions keep the lock history', () => {
+    const older = { etag: 'e-older', deleteMarker: false };
+    const byLock: Attribution = { writer: holder, basis: 'lock_nearby' };
+    expect(withDigestEvidence(older, byLock, fails)).toBe(byLock);
+    expect(withDigestEvidence(current, byLock, { etag: 'e-current', fails: false })).toBe(byLock);
+    expect(withDigestEvidence(current, byLock, { etag: null, fails: true })).toBe(byLock);
+    expect(withDigestEvidence(current, byLock, null)).toBe(byLock);
+  });
+
+  it('leaves a delete marker and a Lockboard restore (named by its own metadata) as they are', () => {
+    const marker: Attribution = { writer: null, basis: 'delete_marker' };
+    expect(withDigestEvidence({ etag: 'e-current', deleteMarker: true }, marker, fails)).toBe(marker);
+    const restore: Attribution = { writer: { ...holder, who: 'bob' }, basis: 'lockboard_restore' };
+    expect(withDigestEvidence(current, restore, fails)).toBe(restore);
   });
 });

@@ -35,13 +35,19 @@ export interface LockHolder {
  * covers the write and shows no lock at that time (only claimed for a backend that locks with lock
  * files); `none`: no lock history covers it (none at all, or it starts later), so nothing is known;
  * `delete_marker`: a delete marker, which records no writer; `lockboard_restore`: written by a
- * Lockboard restore, whose operator the version's own metadata names.
+ * Lockboard restore, whose operator the version's own metadata names; `digest_mismatch`: the content
+ * fails the digest Terraform recorded, so no Terraform run that keeps the digest wrote it, whatever
+ * lock was held (see withDigestEvidence; never produced from the lock history alone).
  */
-export type AttributionBasis = 'lock' | 'lock_likely' | 'lock_nearby' | 'ambiguous' | 'unreadable' | 'no_lock_held' | 'none' | 'delete_marker' | 'lockboard_restore';
+export type AttributionBasis = 'lock' | 'lock_likely' | 'lock_nearby' | 'ambiguous' | 'unreadable' | 'no_lock_held' | 'none' | 'delete_marker' | 'lockboard_restore' | 'digest_mismatch';
 
 export interface Attribution {
   writer: LockHolder | null;
   basis: AttributionBasis;
+  /** Only with `digest_mismatch`: the holder the lock history pointed to, named but not credited. */
+  heldBy?: LockHolder | null;
+  /** Only with `digest_mismatch`: the basis the lock history alone gave. */
+  lockBasis?: AttributionBasis;
 }
 
 export interface AttributionOptions {
@@ -302,4 +308,26 @@ export function withRestoreRecord(attribution: Attribution, record: RestoreRecor
     basis: 'lockboard_restore',
     writer: { id: record.lockId ?? '', who: record.by, operation: lock?.operation ?? RESTORE_OPERATION, version: lock?.version ?? '', created: lock?.created ?? '', lockVersionId: lock?.lockVersionId ?? '' },
   };
+}
+
+/** What the digest Terraform recorded says, and about which content: the digest names one. */
+export interface DigestEvidence {
+  /** ETag of the object the digest was compared with (the current one when the states were listed). */
+  etag: string | null;
+  /** That content fails the recorded digest (status `mismatch`). */
+  fails: boolean;
+}
+
+/**
+ * Every Terraform run that keeps a digest (one with the lock table) stores the MD5 of what it wrote,
+ * so a content that fails the recorded digest was not written by such a run: by hand, by another tool,
+ * or by a run configured without the table. A lock held around the write then names no writer (it is
+ * kept as `heldBy`, not credited). The evidence covers only the content it was compared with (same
+ * ETag); every other version keeps what the lock history says. A delete marker has no content, and a
+ * Lockboard restore is named by its own metadata (a restore whose digest update failed is still one).
+ */
+export function withDigestEvidence(version: { etag: string; deleteMarker: boolean }, attribution: Attribution, evidence: DigestEvidence | null | undefined): Attribution {
+  if (!evidence?.fails || evidence.etag === null || version.deleteMarker || version.etag !== evidence.etag) return attribution;
+  if (attribution.basis === 'delete_marker' || attribution.basis === 'lockboard_restore' || attribution.basis === 'digest_mismatch') return attribution;
+  return { writer: null, basis: 'digest_mismatch', heldBy: attribution.writer, lockBasis: attribution.basis };
 }

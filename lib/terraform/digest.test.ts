@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { digestStatus, etagProvesDigest, explainDigest, isPlainMd5Etag, isValidDigest, needsDownload, normalizeDigest, type DigestInput } from './digest';
+import { DIGEST_STATUS_LABEL, DIGEST_STATUSES, NO_DIGEST_BY_DESIGN, digestStatus, etagProvesDigest, explainDigest, isPlainMd5Etag, isValidDigest, needsDownload, normalizeDigest, type DigestInput } from './digest';
 
 const body = '{\n  "version": 4\n}\n';
 const MD5 = crypto.createHash('md5').update(body).digest('hex');
@@ -66,12 +66,21 @@ describe('digestStatus', () => {
     expect(digestStatus({ ...base, object: { etag: OTHER, size: 5 }, calculatedMd5: MD5.toUpperCase() })).toEqual({ status: 'match', calculatedMd5: MD5 });
   });
 
-  it('missing without a digest item, with a malformed digest, or without a table', () => {
+  it('missing without a digest item or with a malformed digest', () => {
     expect(digestStatus({ ...base, digest: null })).toEqual({ status: 'missing', calculatedMd5: null });
     const malformed = digestStatus({ ...base, digest: 'abc' });
     expect(malformed.status).toBe('missing');
     expect(malformed.reason).toContain('not 32 hex');
-    expect(digestStatus({ ...base, hasTable: false }).status).toBe('missing');
+  });
+
+  it('not_applicable, never missing, without a table (lock files only: no digest by design)', () => {
+    for (const object of [base.object, null]) {
+      const verdict = digestStatus({ ...base, object, digest: null, hasTable: false });
+      expect(verdict).toEqual({ status: 'not_applicable', reason: NO_DIGEST_BY_DESIGN, calculatedMd5: null });
+    }
+    expect(NO_DIGEST_BY_DESIGN).toMatch(/by design/);
+    expect(DIGEST_STATUS_LABEL.not_applicable).toBe('no digest: lock files only');
+    expect(DIGEST_STATUSES).toContain('not_applicable');
   });
 
   it('orphan for a well-formed digest without an object; a malformed one is ignored', () => {
@@ -115,7 +124,7 @@ describe('explainDigest', () => {
   });
 
   it('nothing to explain for healthy or unknown states', () => {
-    for (const status of ['match', 'missing', 'unverified'] as const) {
+    for (const status of ['match', 'missing', 'unverified', 'not_applicable'] as const) {
       expect(explainDigest({ status, bucket: 'b', key: 'k', digest: null, calculatedMd5: null })).toBeNull();
     }
   });

@@ -5,9 +5,27 @@
  */
 import { digestLockId } from './paths';
 
-export type DigestStatus = 'match' | 'mismatch' | 'missing' | 'orphan' | 'unverified';
+/**
+ * `missing`: the backend keeps digests (it has a DynamoDB table) but this state has none usable;
+ * `not_applicable`: the backend locks with `.tflock` files only, so neither Terraform (no
+ * `dynamodb_table`) nor OpenTofu keeps a digest: nothing is missing, there is none by design.
+ */
+export type DigestStatus = 'match' | 'mismatch' | 'missing' | 'orphan' | 'unverified' | 'not_applicable';
 
-export const DIGEST_STATUSES: readonly DigestStatus[] = ['match', 'mismatch', 'missing', 'orphan', 'unverified'];
+export const DIGEST_STATUSES: readonly DigestStatus[] = ['match', 'mismatch', 'missing', 'orphan', 'unverified', 'not_applicable'];
+
+/** The status in a few words, where the bare code would mislead (a badge, a count). */
+export const DIGEST_STATUS_LABEL: Record<DigestStatus, string> = {
+  match: 'match',
+  mismatch: 'mismatch',
+  missing: 'missing',
+  orphan: 'orphan',
+  unverified: 'unverified',
+  not_applicable: 'no digest: lock files only',
+};
+
+/** Why a lockfile-only backend has no digest (shown wherever its digest would be). */
+export const NO_DIGEST_BY_DESIGN = 'Lock files only (no DynamoDB table): Terraform keeps a digest only in a lock table and OpenTofu keeps none, so there is no digest to check, by design.';
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 
@@ -88,7 +106,7 @@ export interface DigestVerdict {
 /** Terraform's consistency check (§4.1) as a verdict. */
 export function digestStatus(input: DigestInput): DigestVerdict {
   const { object, digest } = input;
-  if (!input.hasTable) return { status: 'missing', reason: 'No DynamoDB table: Terraform keeps no digest for lockfile-only backends.', calculatedMd5: null };
+  if (!input.hasTable) return { status: 'not_applicable', reason: NO_DIGEST_BY_DESIGN, calculatedMd5: null };
   if (input.tableError !== undefined) return { status: 'unverified', reason: `The digest items could not be read: ${input.tableError}`, calculatedMd5: null };
   const expected = normalizeDigest(digest);
   if (object === null) {
@@ -149,7 +167,8 @@ export function explainDigest(entry: { status: DigestStatus; bucket: string; key
 export const DIGEST_STATUS_TEXT: Record<DigestStatus, string> = {
   match: 'Digest matches: Terraform accepts this state.',
   mismatch: 'Digest differs from the object: Terraform will fail to read this state.',
-  missing: 'No digest item: Terraform skips the check (normal for lockfile-only backends).',
+  missing: 'No usable digest item although the backend has a lock table: Terraform skips the check.',
   orphan: 'Digest item without a state object: Terraform will fail.',
   unverified: 'Could not be checked.',
+  not_applicable: NO_DIGEST_BY_DESIGN,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ID_PATTERN, discoveredBackendId, discoveryRoleArn, EXTERNAL_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from './discovery-names';
-import { describeKeySchema, emptyProbe, foldLockIds, foldProbeKeys, impliedBackends, isLockTableSchema, lockIdTarget, scanSegmentsFor, workspacePrefixSeen, type LockTableEvidence } from './discovery-rules';
+import { describeKeySchema, emptyProbe, foldLockIds, foldProbeKeys, impliedBackends, isLockTableSchema, lockIdTarget, workspacePrefixSeen, type LockTableEvidence } from './discovery-rules';
 
 const lockSchema = { keys: [{ name: 'LockID', type: 'HASH' }], attributes: [{ name: 'LockID', type: 'S' }] };
 
@@ -83,7 +83,7 @@ describe('names', () => {
 });
 
 function table(name: string, region: string, lockIds: string[], complete = true): LockTableEvidence {
-  return { table: name, region, buckets: foldLockIds(lockIds).byBucket, itemsRead: lockIds.length, complete, sizeBytes: 1000 };
+  return { table: name, region, buckets: foldLockIds(lockIds).byBucket, itemsRead: lockIds.length, complete };
 }
 
 describe('impliedBackends', () => {
@@ -94,7 +94,7 @@ describe('impliedBackends', () => {
     const { backends, findings } = impliedBackends(account, [table('locks', 'eu-west-1', ['state-a/app/terraform.tfstate-md5'])], [{ bucket: 'state-a', region: 'eu-west-1', probe }]);
     expect(findings).toEqual([]);
     expect(backends).toHaveLength(1);
-    expect(backends[0]).toMatchObject({ bucket: 'state-a', region: 'eu-west-1', dynamodbTable: 'locks', useLockfile: true, stateCount: 1, workspaceKeyPrefix: 'env:', workspacePrefixSeen: null, countsComplete: true, scanSegments: 1 });
+    expect(backends[0]).toMatchObject({ bucket: 'state-a', region: 'eu-west-1', dynamodbTable: 'locks', useLockfile: true, stateCount: 1, workspaceKeyPrefix: 'env:', workspacePrefixSeen: null, countsComplete: true });
   });
 
   it('a bucket with states and no table naming it is .tflock-only; one with neither is no backend', () => {
@@ -121,12 +121,5 @@ describe('impliedBackends', () => {
     const probe = { ...foldProbeKeys(emptyProbe(), ['a.tfstate'], ['.tfstate']), complete: false };
     const { backends } = impliedBackends(account, [], [{ bucket: 'big', region: 'eu-west-1', probe }]);
     expect(backends[0]?.countsComplete).toBe(false);
-  });
-
-  it('sizes the scan by the table: one segment per started MB, at most 8', () => {
-    expect(scanSegmentsFor(null)).toBe(1);
-    expect(scanSegmentsFor(500_000)).toBe(1);
-    expect(scanSegmentsFor(3 * 1024 * 1024 + 1)).toBe(4);
-    expect(scanSegmentsFor(1e12)).toBe(8);
   });
 });

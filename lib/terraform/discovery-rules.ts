@@ -154,8 +154,6 @@ export interface LockTableEvidence {
   itemsRead: number;
   /** False when the scan stopped at its page bound (counts are lower bounds). */
   complete: boolean;
-  /** Size from DescribeTable (bytes), for the Scan width of the watched backend. */
-  sizeBytes: number | null;
 }
 
 /** A bucket of the account as read: its region and what the probe found (null: not probed). */
@@ -183,18 +181,8 @@ export interface ImpliedBackend {
   /** Lock items in the table naming this bucket at discovery time. */
   lockItems: number;
   countsComplete: boolean;
-  /** Parallel Scan width for the watcher: one segment per started MB of table (1–8). */
-  scanSegments: number;
   /** How it was found, in words. */
   evidence: string[];
-}
-
-const MB = 1024 * 1024;
-
-/** One Scan segment per started MB of table: a small table costs one request per read. */
-export function scanSegmentsFor(sizeBytes: number | null): number {
-  if (sizeBytes === null || sizeBytes <= MB) return 1;
-  return Math.min(8, Math.ceil(sizeBytes / MB));
 }
 
 /** The table naming this bucket most, in the bucket's region (ties: by name). */
@@ -254,7 +242,6 @@ export function impliedBackends(accountId: string, tables: readonly LockTableEvi
       stateCount: Math.max(probe?.stateCount ?? 0, naming?.digests ?? 0),
       lockItems: naming?.locks ?? 0,
       countsComplete: (table?.complete ?? true) && (probe?.complete ?? true),
-      scanSegments: scanSegmentsFor(table?.sizeBytes ?? null),
       evidence,
     });
   }

@@ -17,7 +17,9 @@ export type LockProblem =
   | 'other_bucket'
   | 'unreadable_lockfile'
   /** A side's raw value is over MAX_LOCK_BODY_BYTES: fields shown cut, the raw value not sent. */
-  | 'oversized';
+  | 'oversized'
+  /** It carries a Lockboard freeze's marks, but no signed freeze marker of Lockboard vouches for it. */
+  | 'unverified_freeze';
 
 /**
  * Terraform writes a few hundred bytes of lock info; a raw `Info` or `.tflock` body over this is shown
@@ -84,6 +86,8 @@ export interface Lock extends LockInfo {
   problems: LockProblem[];
   /** With problem `oversized`: the size in bytes of the largest oversized side. */
   oversizedBytes?: number;
+  /** A Lockboard freeze, proven by its signed marker (set by the server; see terraform/freeze-lock.ts). */
+  freezeVerified?: boolean;
   /** Exactly what was read (an oversized value by its digest only), so a mutation can be conditional on it. */
   seen: {
     dynamodbInfo?: string | null;

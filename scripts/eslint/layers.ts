@@ -20,11 +20,18 @@ import { findServerChain, isServerPackage, pathsBackTo, resolveImport, toRel, ty
 const CLIENT_FOLDERS = ['components/', 'lib/client/', 'lib/queries/', 'lib/api/'];
 /** Server layers: the browser may not import them, not even their types (the contract is lib/api). */
 const SERVER_FOLDERS = ['lib/jobs/', 'lib/services/', 'lib/notify/', 'lib/aws/', 'lib/audit/', 'lib/server/', 'lib/http/', 'lib/auth/'];
+/**
+ * lib/cli is the `lockboard` npm package (CLI and MCP server), packed and run on its own: it reaches a
+ * server over the JSON API only, so it imports lib/cli, the lib/api contract, Node modules and these
+ * packages (its package.json `dependencies`; a unit test keeps the two equal), and nothing imports it.
+ */
+export const CLI_PACKAGES = ['@modelcontextprotocol/sdk', 'zod'];
 /** Test tooling: no production module may import it. */
-const TOOLING_FOLDERS = ['scripts/', 'e2e/', 'lib/testing/'];
+const TOOLING_FOLDERS = ['scripts/', 'e2e/', 'lib/testing/', 'lib/cli/stack/'];
 
 export function isTooling(rel: string): boolean {
-  return /\.test\.tsx?$/.test(rel) || TOOLING_FOLDERS.some((f) => rel.startsWith(f)) || /^[^/]+\.config\.[cm]?[jt]s$/.test(rel);
+  // lib/cli's own build script and stack-test config sit at the package's root.
+  return /\.test\.tsx?$/.test(rel) || TOOLING_FOLDERS.some((f) => rel.startsWith(f)) || /^[^/]+\.config\.[cm]?[jt]s$/.test(rel) || /^lib\/cli\/[^/]+\.[cm]?[jt]s$/.test(rel);
 }
 
 export function isClientFolder(rel: string): boolean {
@@ -32,7 +39,7 @@ export function isClientFolder(rel: string): boolean {
 }
 
 interface Check {
-  name: 'terraform-pure' | 'api-contract' | 'aws-sdk' | 'client-contract' | 'server-order' | 'server-not-client' | 'app-on-top' | 'lib-below-components' | 'no-tooling';
+  name: 'terraform-pure' | 'api-contract' | 'aws-sdk' | 'client-contract' | 'server-order' | 'server-not-client' | 'app-on-top' | 'lib-below-components' | 'cli-package' | 'cli-apart' | 'no-tooling';
   /** Applies to production files whose project-relative path this matches. */
   from: (rel: string, ctx: { client: boolean }) => boolean;
   /** An error message when the import of `t` from the file `rel` is not allowed, else null. */
@@ -125,6 +132,22 @@ export const LAYER_RULES: Check[] = [
     name: 'lib-below-components',
     from: (rel) => rel.startsWith('lib/'),
     check: (t) => (inFolder(t, 'components/') && t.kind === 'file' ? `lib/ imports nothing from components/ (found ${t.rel})` : null),
+  },
+  {
+    // lib/cli: a separate package speaking the JSON API; never a server layer, never another package.
+    name: 'cli-package',
+    from: (rel) => rel.startsWith('lib/cli/'),
+    check: (t) => {
+      if (t.kind === 'file' && !t.rel.startsWith('lib/cli/') && !t.rel.startsWith('lib/api/')) return `lib/cli talks to a server over the JSON API: it imports only lib/cli and the lib/api contract (found ${t.rel})`;
+      if (t.kind === 'package' && !CLI_PACKAGES.includes(t.name)) return `lib/cli imports only its own dependencies (${CLI_PACKAGES.join(', ')}) and Node modules (found ${t.name})`;
+      return null;
+    },
+  },
+  {
+    // Nothing else imports the CLI package (it is packed on its own).
+    name: 'cli-apart',
+    from: (rel) => !rel.startsWith('lib/cli/'),
+    check: (t) => (inFolder(t, 'lib/cli/') && t.kind === 'file' ? `lib/cli is the separate lockboard package: nothing else imports it (found ${t.rel})` : null),
   },
   {
     // Production code never depends on test tooling.

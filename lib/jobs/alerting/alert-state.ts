@@ -10,6 +10,7 @@ import { getConfig, type BackendConfig, type ChannelConfig } from '../../server/
 import { recordDelivery } from '../../server/metrics';
 import { logger } from '../../server/logger';
 import { channelWants } from '../../notify/format';
+import { ActorLimiter, type ActorLimits } from './actor-limit';
 import type { KnownUnlock, SnapshotFacts } from './event-rules';
 
 export interface ClaimBody {
@@ -60,6 +61,8 @@ export interface AlertState {
   channels: Map<string, ChannelStatus>;
   sweep: ReturnType<typeof setInterval> | null;
   lastScrapeAt: number;
+  /** Per-actor rate limit of the events made from audit records (mutations, downloads). */
+  actors: ActorLimiter;
   /** Tests: resolves when queued work is done. */
   idle: () => Promise<void>;
 }
@@ -100,6 +103,7 @@ export function state(): AlertState {
     channels: new Map(),
     sweep: null,
     lastScrapeAt: Number.NEGATIVE_INFINITY,
+    actors: new ActorLimiter(),
     idle: async () => {
       for (;;) {
         const pending = [...state().chains.values()];
@@ -111,6 +115,11 @@ export function state(): AlertState {
     },
   };
   return holder[stateKey];
+}
+
+/** Tests: a fresh per-actor rate limit, optionally with other limits. */
+export function resetActorLimitsForTests(limits?: ActorLimits): void {
+  state().actors = new ActorLimiter(limits);
 }
 
 export function channelsFor(event: LockboardEvent): ChannelConfig[] {

@@ -19,6 +19,13 @@ import { TerraformWriter, uniqueName } from '../../../scripts/lib/terraform-writ
 import { listLocks } from '../../services/list-locks';
 import { alertingIdle, alertsOverview, resetAlertingForTests, setAlertTimingForTests, startAlerting } from './alerting';
 
+/** The body of a claim Lockboard wrote (signed); fails the test for a foreign one. */
+async function ourClaim(eventId: string): Promise<string> {
+  const claim = await readClaim(getBackend('main'), eventId);
+  if (claim?.status !== 'ours') throw new Error(`claim ${eventId} is ${claim ? `foreign: ${claim.reason}` : 'missing'}`);
+  return claim.body;
+}
+
 const w = new TerraformWriter();
 const bucket = uniqueName('alertfaults');
 const table = uniqueName('alertfaultstable');
@@ -122,7 +129,7 @@ describe('alerting when AWS refuses', () => {
     await view();
     expect(hooked(key)).toHaveLength(1);
     expect(attemptsFor(key).filter((a) => a.outcome === 'delivered')).toHaveLength(1);
-    expect(JSON.parse((await readClaim(getBackend('main'), hooked(key)[0]!.id))!.body)).toMatchObject({ state: 'done' });
+    expect(JSON.parse(await ourClaim(hooked(key)[0]!.id))).toMatchObject({ state: 'done' });
   });
 
   it('a claim write answered 500 (after the SDK retries) is claim_failed too, then delivered once', async () => {
@@ -147,12 +154,12 @@ describe('alerting when AWS refuses', () => {
     await view();
     expect(hooked(key)).toHaveLength(1);
     const id = hooked(key)[0]!.id;
-    expect(JSON.parse((await readClaim(getBackend('main'), id))!.body)).toMatchObject({ state: 'claimed' });
+    expect(JSON.parse(await ourClaim(id))).toMatchObject({ state: 'claimed' });
     let claim: { state?: string } = {};
     for (let i = 0; i < 40 && claim.state !== 'done'; i++) {
       await sleep(250);
       await view();
-      claim = JSON.parse((await readClaim(getBackend('main'), id))!.body) as { state?: string };
+      claim = JSON.parse(await ourClaim(id)) as { state?: string };
     }
     expect(claim).toMatchObject({ state: 'done', deliveries: { hook: { outcome: 'delivered' } } });
 
@@ -178,7 +185,7 @@ describe('alerting when AWS refuses', () => {
     expect(alertsOverview().channels.find((c) => c.name === 'pager')).toMatchObject({ lastOutcome: 'failed' });
     expect(proxy.seen('sns:Publish') - publishes).toBe(1);
     const id = hooked(key)[0]!.id;
-    expect(JSON.parse((await readClaim(getBackend('main'), id))!.body)).toMatchObject({ state: 'retry', deliveries: { hook: { outcome: 'delivered' }, pager: { outcome: 'failed' } } });
+    expect(JSON.parse(await ourClaim(id))).toMatchObject({ state: 'retry', deliveries: { hook: { outcome: 'delivered' }, pager: { outcome: 'failed' } } });
 
     await viewUntil(() => attemptsFor(key).some((a) => a.channel === 'pager' && a.outcome === 'delivered'));
     await sleep(2_500);
@@ -186,6 +193,6 @@ describe('alerting when AWS refuses', () => {
     expect(attemptsFor(key).filter((a) => a.channel === 'pager' && a.outcome === 'delivered')).toHaveLength(1);
     expect(proxy.seen('sns:Publish') - publishes).toBe(2);
     expect(hooked(key)).toHaveLength(1); // the webhook's earlier success is kept, not sent again
-    expect(JSON.parse((await readClaim(getBackend('main'), id))!.body)).toMatchObject({ state: 'done', deliveries: { pager: { outcome: 'delivered' } } });
+    expect(JSON.parse(await ourClaim(id))).toMatchObject({ state: 'done', deliveries: { pager: { outcome: 'delivered' } } });
   });
 });

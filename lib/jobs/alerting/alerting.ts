@@ -27,11 +27,13 @@ import { sendToChannel } from '../../notify/deliver';
 import { onSnapshotRead, setWatchKeepAlive, withSnapshot, type BackendSnapshot } from '../../services/backend-snapshot';
 import { listLocks } from '../../services/list-locks';
 import { listStates } from '../../services/list-states';
-import { UNLOCK_MEMORY_MS, SWEEP_MS, channelStatus, record, remember, state } from './alert-state';
-import { dispatch, enqueue, submit, sweep } from './dispatch';
-import { deriveEvents, mutationEvent, type SnapshotFacts } from './event-rules';
+import { UNLOCK_MEMORY_MS, SWEEP_MS, channelStatus, record, remember, resetActorLimitsForTests, state } from './alert-state';
+import { dispatch, enqueue, flushHeldBack, submit, sweep } from './dispatch';
+import { auditEventType, deriveEvents, mutationEvent, type SnapshotFacts } from './event-rules';
 import { SCRAPE_KEEPALIVE_MS, watchMetrics } from './watch-metrics';
 export { setAlertTimingForTests } from './claims';
+export { resetActorLimitsForTests };
+export { flushHeldBack };
 
 
 type StateFacts = NonNullable<SnapshotFacts['states']>;
@@ -85,6 +87,8 @@ function onAudit(record: AuditRecord): void {
   const lockId = lockIdOf(record.seen);
   if (record.action === 'force-unlock' && record.outcome === 'succeeded' && record.key) state().unlocks.push({ backendId: backend.id, key: record.key, lockId, actor: record.user, reason: record.reason, atMs: Date.now() });
   if (config.channels.length === 0) return;
+  // Per actor and type: a script downloading 2,000 states sends 20 events and a summary, not 2,000.
+  if (!state().actors.admit(record.user, auditEventType(record.action), backend.id, Date.now())) return;
   const event = mutationEvent(
     { id: backend.id, name: backend.name },
     { auditId: record.id, action: record.action, outcome: record.outcome, user: record.user, reason: record.reason, key: record.key, workspace: record.key ? workspaceOfKey(record.key, backend.workspaceKeyPrefix) : null, errorCode: record.errorCode, errorMessage: record.errorMessage, lockId: lockId || null },
@@ -160,4 +164,5 @@ export function resetAlertingForTests(): void {
   st.events = [];
   st.attempts = [];
   st.channels.clear();
+  resetActorLimitsForTests();
 }

@@ -31,7 +31,7 @@ export function retryDelayMs(tries: number): number {
 function parseClaim(text: string): ClaimBody | null {
   try {
     const body = JSON.parse(text) as ClaimBody;
-    return typeof body === 'object' && body !== null && typeof body.state === 'string' ? body : null;
+    return typeof body === 'object' && body !== null && ['claimed', 'done', 'retry'].includes(body.state) && typeof body.claimedAt === 'string' && typeof body.tries === 'number' && typeof body.deliveries === 'object' && body.deliveries !== null ? body : null;
   } catch {
     return null;
   }
@@ -63,39 +63,9 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
   const fresh: ClaimBody = { eventId: event.id, type: event.type, summary: event.summary.slice(0, 500), state: 'claimed', claimedBy: st.replica, claimedAt: new Date(now).toISOString(), retryAt: null, tries: 1, deliveries: {} };
   let claim: { body: ClaimBody; etag: string };
   try {
-    const created = await writeClaim(backend, event.id, JSON.stringify(fresh), { ifNoneMatch: true });
-    if (created.won) claim = { body: fresh, etag: created.etag };
-    else {
-      const existing = await readClaim(backend, event.id);
-      const body = existing ? parseClaim(existing.body) : null;
-      if (!existing || !body) {
-        followUp(backend.id, event, now + SWEEP_MS);
-        return;
-      }
-      // Exactly the claim just written: the first attempt succeeded but its answer was lost, and the
-      // SDK's retry met the object it had created. Won, not someone else's.
-      const ownWrite = body.state === 'claimed' && body.claimedBy === st.replica && body.claimedAt === fresh.claimedAt;
-      if (ownWrite) claim = { body, etag: existing.etag };
-      else {
-        if (body.state === 'done') {
-          settle(event.id);
-          if (!st.attempts.some((a) => a.eventId === event.id)) for (const c of channels) record(event, c, 'claimed_elsewhere', 0, `delivered by replica ${body.claimedBy}`);
-          return;
-        }
-        const dueAt = body.state === 'retry' ? Date.parse(body.retryAt ?? '') || now : Date.parse(body.claimedAt) + leaseMs(channels);
-        if (dueAt > now) {
-          followUp(backend.id, event, dueAt);
-          return;
-        }
-        const takeover: ClaimBody = { ...body, state: 'claimed', claimedBy: st.replica, claimedAt: new Date(now).toISOString(), retryAt: null, tries: body.tries + 1 };
-        const taken = await writeClaim(backend, event.id, JSON.stringify(takeover), { ifMatch: existing.etag });
-        if (!taken.won) {
-          followUp(backend.id, event, now + leaseMs(channels));
-          return;
-        }
-        claim = { body: takeover, etag: taken.etag };
-      }
-    }
+    const won = await claimEvent(backend, event, channels, fresh, now);
+    if (!won) return;
+    claim = won;
   } catch (e) {
     const detail = `claim write failed: ${e instanceof AppError ? e.message : String(e)}`;
     for (const c of channels) record(event, c, 'claim_failed', 0, detail);
@@ -119,6 +89,51 @@ async function claimAndDeliver(backend: BackendConfig, event: LockboardEvent, ch
   const retryAt = allDone ? null : new Date(Date.now() + retryDelayMs(claim.body.tries)).toISOString();
   const outcome: ClaimBody = { ...claim.body, state: allDone ? 'done' : 'retry', retryAt, deliveries };
   await writeOutcome({ backend, event, body: outcome, etag: claim.etag, giveUpAt: Date.parse(claim.body.claimedAt) + leaseMs(channels) });
+}
+
+/**
+ * Creates the claim, or takes over an existing one that is due (or not Lockboard's). Returns the won
+ * claim, or null when this replica must not send now (done elsewhere, or another replica holds it).
+ */
+async function claimEvent(backend: BackendConfig, event: LockboardEvent, channels: ChannelConfig[], fresh: ClaimBody, now: number): Promise<{ body: ClaimBody; etag: string } | null> {
+  const st = state();
+  const created = await writeClaim(backend, event.id, JSON.stringify(fresh), { ifNoneMatch: true });
+  if (created.won) return { body: fresh, etag: created.etag };
+  const existing = await readClaim(backend, event.id);
+  if (!existing) {
+    followUp(backend.id, event, now + SWEEP_MS);
+    return null;
+  }
+  const body = existing.status === 'ours' ? parseClaim(existing.body) : null;
+  if (!body) {
+    // Not Lockboard's (planted, altered, too large) or unreadable: nothing in it is trusted, not even
+    // "done" or earlier deliveries. Taken over at once, conditional on what was read, so one replica wins.
+    logger.warn('alert claim not written by Lockboard: taken over', { event: event.id, detail: existing.status === 'foreign' ? existing.reason : 'not a claim' });
+    const taken = await writeClaim(backend, event.id, JSON.stringify(fresh), { ifMatch: existing.etag });
+    if (taken.won) return { body: fresh, etag: taken.etag };
+    followUp(backend.id, event, now + SWEEP_MS);
+    return null;
+  }
+  // Exactly the claim just written: the first attempt succeeded but its answer was lost, and the
+  // SDK's retry met the object it had created. Won, not someone else's.
+  if (body.state === 'claimed' && body.claimedBy === st.replica && body.claimedAt === fresh.claimedAt) return { body, etag: existing.etag };
+  if (body.state === 'done') {
+    settle(event.id);
+    if (!st.attempts.some((a) => a.eventId === event.id)) for (const c of channels) record(event, c, 'claimed_elsewhere', 0, `delivered by replica ${body.claimedBy}`);
+    return null;
+  }
+  const dueAt = body.state === 'retry' ? Date.parse(body.retryAt ?? '') || now : Date.parse(body.claimedAt) + leaseMs(channels);
+  if (dueAt > now) {
+    followUp(backend.id, event, dueAt);
+    return null;
+  }
+  const takeover: ClaimBody = { ...body, state: 'claimed', claimedBy: st.replica, claimedAt: new Date(now).toISOString(), retryAt: null, tries: body.tries + 1 };
+  const taken = await writeClaim(backend, event.id, JSON.stringify(takeover), { ifMatch: existing.etag });
+  if (!taken.won) {
+    followUp(backend.id, event, now + leaseMs(channels));
+    return null;
+  }
+  return { body: takeover, etag: taken.etag };
 }
 
 /**

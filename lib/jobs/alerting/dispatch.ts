@@ -11,6 +11,7 @@ import { listBackends } from '../../server/backends';
 import { logger } from '../../server/logger';
 import { MAX_EVENTS_AT_ONCE, MAX_QUEUED_EVENTS, followUp, state } from './alert-state';
 import { processEvent, writeOutcome } from './claims';
+import { heldBackEvent } from './event-rules';
 
 
 export function enqueue(backendId: string, work: () => Promise<void>): void {
@@ -62,9 +63,22 @@ function pump(): void {
   }
 }
 
+/** Submits one summary event per actor and type whose events the rate limit held back long enough (`all`: every one now). */
+export function flushHeldBack(nowMs = Date.now(), all = false): number {
+  const st = state();
+  const summaries = st.actors.flush(nowMs, all);
+  for (const s of summaries) {
+    const backend = listBackends().find((b) => b.id === s.backendId);
+    if (!backend) continue;
+    submit(backend, heldBackEvent({ id: backend.id, name: backend.name }, { ...s, type: s.type === 'download' ? 'download' : 'mutation' }, st.replica, { nowMs }));
+  }
+  return summaries.length;
+}
+
 export function sweep(): void {
   const st = state();
   const now = Date.now();
+  flushHeldBack(now);
   for (const p of st.pendingOutcomes.values()) {
     if (st.inProgress.has(p.event.id)) continue;
     st.inProgress.add(p.event.id);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatRfc3339Nano, marshalLockInfo, type LockInfo } from '../../terraform/lock-info';
 import { mergeLocks, type Lock, type LockContext } from '../../terraform/locks';
 import { forceUnlockCommand, shellQuote } from '../../terraform/lock-info';
-import { deriveEvents, mutationEvent, reminderNumber, type RuleSettings, type SnapshotFacts } from './event-rules';
+import { deriveEvents, heldBackEvent, mutationEvent, reminderNumber, type RuleSettings, type SnapshotFacts } from './event-rules';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const backend = { id: 'prod', name: 'Production' };
@@ -102,11 +102,33 @@ describe('deriveEvents', () => {
     // After a restart (no previous read) it is derived again under the same id: the claim makes it harmless.
     expect(deriveEvents(backend, null, facts([], [bad]), settings)[0]!.id).toBe(first[0]!.id);
   });
+
+  it('tells nothing for a lockfile-only state: no digest by design is not a problem', () => {
+    const files = { key: 'k', workspace: 'default', etag: 'e1', digest: null, digestStatus: 'not_applicable' };
+    expect(deriveEvents(backend, null, facts([], [files]), settings)).toEqual([]);
+    expect(deriveEvents(backend, facts([], [{ ...files, digestStatus: 'match', digest: 'd1' }]), facts([], [{ ...files, etag: 'e2' }]), settings)).toEqual([]);
+  });
 });
 
 describe('mutationEvent', () => {
   it('carries actor, reason and outcome, with an id per attempt and outcome', () => {
     const e = mutationEvent(backend, { auditId: 'r1', action: 'force-unlock', outcome: 'failed', user: 'bob', reason: 'stuck', key: 'a', workspace: 'default', errorCode: 'lock_changed', errorMessage: 'newer lock', lockId: 'L' }, settings);
     expect(e).toMatchObject({ id: 'mutation.r1.failed', type: 'mutation', mutation: { action: 'force-unlock', actor: 'bob', reason: 'stuck', outcome: 'failed' }, forceUnlock: "terraform force-unlock 'L'" });
+  });
+});
+
+describe('audit events', () => {
+  const m = { auditId: 'a1', action: 'download', outcome: 'succeeded', user: 'ci-bot', reason: null, key: 'app/terraform.tfstate', workspace: 'default', errorCode: null, errorMessage: null, lockId: null };
+
+  it('a raw download is its own event type, a change is a mutation', () => {
+    expect(mutationEvent(backend, m, settings)).toMatchObject({ id: 'download.a1.succeeded', type: 'download' });
+    expect(mutationEvent(backend, { ...m, action: 'restore' }, settings)).toMatchObject({ id: 'mutation.a1.succeeded', type: 'mutation' });
+  });
+
+  it('events held back by the rate limit are told in one summary of their type', () => {
+    const e = heldBackEvent(backend, { actor: 'ci-bot', type: 'download', suppressed: 2086, windowStartMs: NOW - 60_000, windowEndMs: NOW }, 'replica-1', settings);
+    expect(e).toMatchObject({ type: 'download', key: null, rateLimited: { actor: 'ci-bot', suppressed: 2086 } });
+    expect(e.summary).toMatch(/^2086 more raw state downloads by ci-bot between .* were not sent one by one/);
+    expect(e.id).not.toBe(heldBackEvent(backend, { actor: 'ci-bot', type: 'download', suppressed: 1, windowStartMs: NOW - 60_000, windowEndMs: NOW }, 'replica-2', settings).id);
   });
 });

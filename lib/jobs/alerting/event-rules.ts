@@ -188,12 +188,18 @@ export interface MutationFacts {
   lockId: string | null;
 }
 
-/** One event per Lockboard mutation attempt, from its audit record. */
+/** The event type of an audit record: raw downloads are their own type (off by default), the rest `mutation`. */
+export function auditEventType(action: string): 'download' | 'mutation' {
+  return action === 'download' ? 'download' : 'mutation';
+}
+
+/** One event per Lockboard mutation attempt (or raw download), from its audit record. */
 export function mutationEvent(backend: BackendRef, m: MutationFacts, settings: Pick<RuleSettings, 'publicUrl' | 'nowMs'>): LockboardEvent {
   const what = `${m.action}${m.key ? ` of ${m.key}` : ''}`;
+  const type = auditEventType(m.action);
   return {
-    id: `mutation.${m.auditId}.${m.outcome}`,
-    type: 'mutation',
+    id: `${type}.${m.auditId}.${m.outcome}`,
+    type,
     at: new Date(settings.nowMs).toISOString(),
     backend: { ...backend },
     key: m.key,
@@ -202,5 +208,32 @@ export function mutationEvent(backend: BackendRef, m: MutationFacts, settings: P
     link: m.key ? stateLink(settings.publicUrl, backend.id, m.key) : null,
     ...(m.lockId && m.outcome !== 'succeeded' && forceUnlockCommand({ id: m.lockId, workspace: m.workspace ?? 'default' }) ? { forceUnlock: forceUnlockCommand({ id: m.lockId, workspace: m.workspace ?? 'default' })! } : {}),
     mutation: { action: m.action, actor: m.user, reason: m.reason, outcome: m.outcome, errorCode: m.errorCode, errorMessage: m.errorMessage, auditId: m.auditId },
+  };
+}
+
+/** What the per-actor rate limit held back, as one event of the type held back (lib/jobs/alerting/actor-limit.ts). */
+export interface HeldBack {
+  actor: string;
+  type: 'download' | 'mutation';
+  suppressed: number;
+  windowStartMs: number;
+  windowEndMs: number;
+}
+
+/** The summary event of held-back events; its id names the replica (each replica limits on its own). */
+export function heldBackEvent(backend: BackendRef, held: HeldBack, replica: string, settings: Pick<RuleSettings, 'nowMs'>): LockboardEvent {
+  const from = new Date(held.windowStartMs).toISOString();
+  const to = new Date(held.windowEndMs).toISOString();
+  const what = held.type === 'download' ? 'raw state downloads' : 'Lockboard changes';
+  return {
+    id: `${held.type}.held.${digestOf(backend.id, held.actor, replica, from)}`,
+    type: held.type,
+    at: new Date(settings.nowMs).toISOString(),
+    backend: { ...backend },
+    key: null,
+    workspace: null,
+    summary: `${held.suppressed} more ${what} by ${held.actor} between ${from} and ${to} were not sent one by one (rate limit per actor); the audit log has each of them`,
+    link: null,
+    rateLimited: { actor: held.actor, suppressed: held.suppressed, from, to },
   };
 }

@@ -1,0 +1,7 @@
+/**
+ * A table cell's column name, written before its value in the card a row becomes below md (the
+ * header row is hidden there), and hidden on a wide screen where the header says it.
+ */
+export function CardLabel({ children }: { children: string }) {
+  return <span className="mr-1 font-semibold text-slate-600 md:hidden">{children}:</span>;
+}

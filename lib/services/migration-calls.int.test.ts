@@ -1,0 +1,72 @@
+/**
+ * The migration view's AWS calls with ten viewers (moto, call counts from the SDK middleware): each
+ * state's `.tflock` history is listed once and shared, not once per viewer and request; it is listed
+ * again when what it depends on changes (the state was written, a `.tflock` appeared).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as migrationRoute } from '@/app/api/backends/[id]/migration/route';
+import type { MigrationResponse } from '../api/migration';
+import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
+import { invalidateSnapshot } from './backend-snapshot';
+import { useBackends } from '../testing/integration-env';
+import { APP_ORIGIN } from '../testing/mutation-requests';
+import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
+
+const w = new TerraformWriter();
+const bucket = uniqueName('migcalls');
+const table = uniqueName('migcallstable');
+const STATES = 15;
+const VIEWERS = 10;
+const keyOf = (i: number) => `team-${i}/terraform.tfstate`;
+
+async function view(): Promise<MigrationResponse> {
+  const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as MigrationResponse;
+}
+
+/** Every viewer's page polls: `rounds` polls of VIEWERS viewers at once. */
+async function viewers(rounds: number): Promise<MigrationResponse[]> {
+  const answers: MigrationResponse[] = [];
+  for (let r = 0; r < rounds; r++) answers.push(...(await Promise.all(Array.from({ length: VIEWERS }, view))));
+  return answers;
+}
+
+const calls = () => Object.values(awsCallCounts()).reduce((a, b) => a + b, 0);
+
+beforeAll(async () => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  await w.createBucket(bucket);
+  await w.createTable(table);
+  for (let i = 0; i < STATES; i++) await w.putState(bucket, keyOf(i), stateDocument({ serial: 1, lineage: `l${i}` }), table);
+  // The listing is shared by the watcher: one read per interval, as in production.
+  useBackends([{ id: 'main', bucket, dynamodbTable: table, useLockfile: true, scanSegments: 1 }], { watchIntervalSeconds: 300 });
+});
+
+afterAll(() => w.destroy());
+
+describe(`the migration view with ${VIEWERS} viewers`, () => {
+  it('lists each state’s .tflock history once, whatever the number of viewers and polls', async () => {
+    resetAwsCallCounts();
+    const answers = await viewers(3);
+    expect(answers.every((a) => a.states.length === STATES)).toBe(true);
+    const counts = awsCallCounts();
+    expect(counts['s3:ListObjectVersions']).toBe(STATES);
+    expect(counts['s3:GetBucketVersioning']).toBe(1);
+    // Plus the one shared backend read (one Scan, one listing).
+    expect(calls()).toBe(STATES + 1 + 2);
+  });
+
+  it('lists again only the state that was written, and one whose .tflock appeared', async () => {
+    await w.putState(bucket, keyOf(0), stateDocument({ serial: 2, lineage: 'l0' }), table);
+    await w.lockFile(bucket, keyOf(1), TerraformWriter.lockInfo(bucket, keyOf(1)));
+    // A new backend read (as after the watcher's next interval).
+    invalidateSnapshot('main');
+    resetAwsCallCounts();
+    const answers = await viewers(2);
+    expect(awsCallCounts()['s3:ListObjectVersions']).toBe(2);
+    const locked = answers[0]!.states.find((s) => s.key === keyOf(1))!;
+    expect(locked.lockfileLastSeen).not.toBeNull();
+    await w.unlockFile(bucket, keyOf(1));
+  });
+});

@@ -25,6 +25,9 @@ export async function register() {
     // Discovery across accounts (no-op without a "discovery" block): decisions, then a first run.
     const { startDiscovery } = await import('./lib/jobs/discovery');
     startDiscovery();
+    // Event mode (issue 24): backends with an `events` block follow S3 events and the table's stream.
+    const { startEvents } = await import('./lib/jobs/events/events');
+    startEvents();
   }
 }
 

@@ -77,7 +77,7 @@ type NoDetails = Record<never, never>;
 /** An AWS call failed: which one and the SDK's error name (or the socket-level reason). */
 export interface AwsDetails {
   backend: string;
-  service: 'DynamoDB' | 'S3' | 'SNS' | 'STS' | 'Organizations';
+  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams' | 'STS' | 'Organizations';
   /** The table or bucket (and key) the call was about. */
   resource: string;
   awsError: string;

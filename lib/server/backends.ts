@@ -107,6 +107,7 @@ export function estateHome(): BackendConfig {
     scanSegments: null,
     scanPageSize: null,
     awsTimeoutSeconds: d.awsTimeoutSeconds,
+    events: null,
   };
 }
 

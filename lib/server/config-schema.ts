@@ -5,6 +5,7 @@
  * (`LOCKBOARD_POLL_INTERVAL_SECONDS: expected a number >= 1, got "0"`).
  */
 import { z } from 'zod';
+import { resolvedBackendEventsSchema, type BackendEventsConfig } from './config-events';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
 import { discoverySchema } from './config-discovery';
 
@@ -42,6 +43,8 @@ export const backendSchema = z
     scanPageSize: z.int().min(1).optional(),
     /** Deadline of one AWS request attempt (connect, headers, and each pause of a streamed body). */
     awsTimeoutSeconds: z.number().positive().max(300).default(10),
+    /** Event mode (issue 24; config-events.ts); absent: polled. */
+    events: resolvedBackendEventsSchema.optional(),
   })
   .strict()
   .transform((b) => ({
@@ -62,6 +65,8 @@ export const backendSchema = z
     scanSegments: b.scanSegments ?? null,
     scanPageSize: b.scanPageSize ?? null,
     awsTimeoutSeconds: b.awsTimeoutSeconds,
+    /** Event mode, with this replica's queue name filled in by loadConfig; null: polled. */
+    events: (b.events ?? null) as BackendEventsConfig | null,
   }));
 
 export type BackendConfig = z.output<typeof backendSchema>;

@@ -179,6 +179,8 @@ export function registeredBackend(b: Watchable, d: DiscoveryConfig, watch: 'auto
     scanSegments: null,
     scanPageSize: null,
     awsTimeoutSeconds: d.awsTimeoutSeconds,
+    // Discovered backends are polled (event mode needs per-backend wiring: docs/events.md).
+    events: null,
     externalId: d.externalId,
     stsEndpoint: d.endpoint,
     discovered: { accountId: b.accountId, accountName: b.accountName, watch },

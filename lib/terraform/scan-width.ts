@@ -11,6 +11,7 @@
  *
  * A little under 1 MB per segment leaves room for growth between two reads.
  */
+import { utf8Bytes } from './utf8';
 
 /** Bytes per segment aimed at (under the 1 MB page limit). */
 export const SEGMENT_BYTES = 900 * 1024;
@@ -34,20 +35,6 @@ export function segmentsForDescription(itemCount: number | null, sizeBytes: numb
 /** DynamoDB's size of an item of string attributes: each attribute's name plus its value, in UTF-8 bytes. */
 export function itemBytes(attributes: Record<string, string | null | undefined>): number {
   let n = 0;
-  for (const [name, value] of Object.entries(attributes)) if (value !== null && value !== undefined) n += utf8Length(name) + utf8Length(value);
-  return n;
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
+  for (const [name, value] of Object.entries(attributes)) if (value !== null && value !== undefined) n += utf8Bytes(name) + utf8Bytes(value);
   return n;
 }

@@ -22,6 +22,9 @@ export async function register() {
     // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
     const { logRecordsProtection } = await import('./lib/services/records-protection');
     logRecordsProtection();
+    // Discovery across accounts (no-op without a "discovery" block): decisions, then a first run.
+    const { startDiscovery } = await import('./lib/jobs/discovery');
+    startDiscovery();
     // Event mode (issue 24): backends with an `events` block follow S3 events and the table's stream.
     const { startEvents } = await import('./lib/jobs/events/events');
     startEvents();

@@ -18,6 +18,7 @@ import { clientWeightSection } from './bench/client-weight';
 import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
 import { diffSecretsSection } from './bench/diff-secrets';
+import { discoverySection } from './bench/discovery';
 import { eventsSection } from './bench/events';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
@@ -32,8 +33,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (5b, 7, 8 and 9, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection];
+/** Every section, in the order they run (5b, 7, 8, 9 and discovery, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, discoverySection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

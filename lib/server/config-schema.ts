@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { resolvedBackendEventsSchema, type BackendEventsConfig } from './config-events';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+import { discoverySchema } from './config-discovery';
 
 export const ROLES = ['viewer', 'stateReader', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -244,6 +245,8 @@ export const settingsSchema = z
     indexOnStart: z.boolean().default(true),
     /** The variable holding the key that signs what Lockboard stores in S3 (lib/server/signing-config.ts). */
     signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    /** Discovery of backends across accounts: its own schema (config-discovery.ts); resolved by loadConfig. */
+    discovery: discoverySchema.optional(),
   })
   .strict();
 

@@ -88,7 +88,7 @@ function create(): Metrics {
   const registry = new Registry();
   return {
     registry,
-    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, background (last writers, histories), request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
+    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, background (last writers, histories), discovery (accounts, tables, buckets), request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
     backendReads: new Counter({ name: 'lockboard_backend_reads_total', help: "Backend reads made by the backend's watcher (one Scan and one listing each, all pages), by outcome.", labelNames: ['backend', 'outcome'], registers: [registry] }),
     backendReadsInFlight: new Gauge({ name: 'lockboard_backend_reads_in_flight', help: "Backend reads of the watcher running now (at most two per backend).", labelNames: ['backend'], registers: [registry] }),
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),

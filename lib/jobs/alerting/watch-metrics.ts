@@ -1,6 +1,7 @@
 import 'server-only';
 /** The lock and state series of GET /api/metrics, from what alerting evaluated of each backend's latest read. */
 import { getConfig } from '../../server/config';
+import { listBackends } from '../../server/backends';
 import type { WatchMetrics } from '../../server/metrics';
 import { snapshotWatchers, watcherOf } from '../../services/backend-snapshot';
 import { state } from './alert-state';
@@ -16,7 +17,7 @@ export function watchMetrics(): WatchMetrics {
   st.lastScrapeAt = now;
   const out: WatchMetrics = { locks: [], unlisted: [], lockCounts: [], stateCounts: [], lastSuccessAge: [], readOk: [] };
   let budget = config.metricsMaxLocks;
-  for (const backend of config.backends) {
+  for (const backend of listBackends()) {
     watcherOf(backend).wake();
     const watcher = snapshotWatchers().get(backend.id);
     const good = watcher?.lastSuccessful();

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+import { livenessSchema } from './config-liveness';
 
 export const ROLES = ['viewer', 'stateReader', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -140,7 +141,7 @@ export const jwtSchema = z
 
 export type JwtConfig = z.output<typeof jwtSchema>;
 
-export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download'] as const;
+export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'lock.dead', 'lock.auto_released', 'digest.mismatch', 'mutation', 'download'] as const;
 /** Sent when a channel names no `events`: everything but Lockboard's own changes and raw downloads. */
 export const DEFAULT_EVENTS: string[] = EVENT_TYPES_CONFIGURABLE.filter((e) => e !== 'mutation' && e !== 'download');
 
@@ -235,6 +236,8 @@ export const settingsSchema = z
     maxHeavyReads: numberAtLeast(1, 100, true).default(3),
     /** The variable holding the key that signs what Lockboard stores in S3 (lib/server/signing-config.ts). */
     signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    /** Heartbeats of `lockboard run`, the liveness rule's thresholds and auto-release (config-liveness.ts). */
+    liveness: livenessSchema.default(livenessSchema.parse({})),
   })
   .strict();
 

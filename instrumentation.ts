@@ -16,6 +16,9 @@ export async function register() {
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
+    // Opt-in: dead locks (their heartbeats stopped) released by Lockboard (no-op without a policy).
+    const { startAutoRelease } = await import('./lib/jobs/auto-release');
+    startAutoRelease();
     // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
     const { logRecordsProtection } = await import('./lib/services/records-protection');
     logRecordsProtection();

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { errorName } from './aws-errors';
 import type { S3Backend } from './backend';
 
 export interface HeldLock {
@@ -39,21 +40,6 @@ export function parseHeldLock(raw: string): HeldLock | null {
     return typeof v === 'string' ? v : '';
   };
   return s('id') === '' ? null : { id: s('id'), who: s('who'), created: s('created'), operation: s('operation') };
-}
-
-const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
-
-/** A short reason for an AWS failure, for the one line the wrapper prints. */
-export function awsReason(e: unknown): string {
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = errorName(e) || 'Error';
-  const message = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : String(e).slice(0, 200);
-  return `${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;
-}
-
-export function isDenied(e: unknown): boolean {
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === 403 || /AccessDenied|Forbidden|UnrecognizedClient|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|CredentialsProviderError/i.test(errorName(e));
 }
 
 export function s3Store(b: S3Backend): HeartbeatStore {

@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import { heartbeatKey, heartbeatWriter, HEARTBEAT_FORMAT, type HeartbeatBody } from '../../../api/heartbeat';
 import type { HeartbeatStore, HeldLock } from './aws';
+import { awsReason, isDenied } from './aws-errors';
 import { readBackend, type S3Backend } from './backend';
 import { cmdlineOf, cwdOf, descendantsOf, isRunning, isTerraformArgv, procOf, tfEnvOf, type Proc } from './procs';
 
@@ -57,6 +58,7 @@ interface Watched {
 /** Subcommands that take a state lock: only for these is a missing heartbeat worth a line. */
 const LOCKING = new Set(['apply', 'destroy', 'plan', 'refresh', 'import', 'taint', 'untaint', 'state', 'console', 'force-unlock', 'workspace']);
 const SAY_AFTER_MS = 3000;
+const isLocking = (argv: readonly string[]) => LOCKING.has(argv.find((a, i) => i > 0 && !a.startsWith('-')) ?? '');
 
 function createdMs(created: string): number {
   // RFC 3339 with up to nanoseconds: Date.parse reads milliseconds.
@@ -102,7 +104,8 @@ export class Helper {
     const c = this.spec.child;
     const first = procOf(c.pid, c.startMs);
     this.first = first;
-    if (first && isTerraformArgv(c.argv)) this.watch(first, c.argv, c.cwd, c.env, true);
+    // Already gone (a short run, before the helper started): still looked at once, to say why no heartbeat.
+    if (isTerraformArgv(c.argv)) this.watch(first ?? { pid: c.pid, startTicks: 'gone', startMs: c.startMs }, c.argv, c.cwd, c.env, true);
     for (;;) {
       await this.tick();
       const childGone = this.childExit !== null || !first || !isRunning(first);
@@ -159,9 +162,8 @@ export class Helper {
       this.log(`backend s3://${found.backend.bucket}/${found.backend.stateKey} (workspace ${found.backend.workspace})`);
       return;
     }
-    const locking = LOCKING.has(w.argv.find((a, i) => i > 0 && !a.startsWith('-')) ?? '');
     if (found.final) w.stopped = found.reason;
-    if (locking && (found.final || this.nowMs() - w.proc.startMs > SAY_AFTER_MS)) this.sayOnce(`no heartbeat: ${found.reason}`);
+    if (isLocking(w.argv) && (found.final || this.nowMs() - w.proc.startMs > SAY_AFTER_MS)) this.sayOnce(`no heartbeat: ${found.reason}`);
   }
 
   private async step(w: Watched): Promise<void> {
@@ -222,18 +224,21 @@ export class Helper {
   }
 
   private failed(w: Watched, e: unknown): void {
-    // Loaded lazily with the SDK (aws.ts); a store in tests throws its own errors.
-    const { isDenied, awsReason } = awsHelpers();
     const reason = awsReason(e);
     this.log(`error ${reason}`);
     if (isDenied(e)) {
       w.stopped = reason;
-      this.sayOnce(`no heartbeat: no permission for it (${reason}); the command runs without one`);
+      this.sayOnce(`no heartbeat: not allowed (${reason}); the command runs without one`);
     } else this.sayOnce(`heartbeat write failed, retrying: ${reason}`);
   }
 
   /** The process is gone: delete its beat, or leave the evidence that it died holding the lock. */
   private async finish(w: Watched): Promise<void> {
+    // A short run that never found its backend (a local one): said now, before the wrapper exits.
+    if (!w.backend && !w.stopped && isLocking(w.argv)) {
+      const found = readBackend(w.cwd, w.env);
+      if (!found.ok) this.sayOnce(`no heartbeat: ${found.reason}`);
+    }
     const claim = w.claim;
     if (!claim || !w.store) return;
     try {
@@ -259,11 +264,6 @@ export class Helper {
   }
 }
 
-let helpers: typeof import('./aws') | null = null;
-function awsHelpers(): Pick<typeof import('./aws'), 'isDenied' | 'awsReason'> {
-  return helpers ?? { isDenied: () => false, awsReason: (e: unknown) => (e instanceof Error ? e.message : String(e)) };
-}
-
 /** The helper process's entry point (`lockboard __heartbeat-helper`): the spec comes in LOCKBOARD_HEARTBEAT_SPEC. */
 export async function helperMain(): Promise<void> {
   const send = (m: ToWrapper) => {
@@ -284,8 +284,9 @@ export async function helperMain(): Promise<void> {
   // The wrapper may be killed alone: the helper goes on watching Terraform.
   process.on('disconnect', () => undefined);
   try {
-    helpers = await import('./aws');
-    helper = new Helper(spec, helpers.s3Store, send);
+    // The SDK is loaded by the helper only, never by `lockboard` itself.
+    const { s3Store } = await import('./aws');
+    helper = new Helper(spec, s3Store, send);
     if (early) helper.childExited(early);
     send({ type: 'ready' });
     await helper.run();

@@ -191,6 +191,32 @@ describe.skipIf(!tf)(`liveness through lockboard run with terraform ${tf?.versio
     expect(console_.output().trim()).toBe('3');
   });
 
+  it('with a backend that is not s3, or without AWS credentials for heartbeats, the command runs anyway and one line says why', async () => {
+    const key = 'nocreds/terraform.tfstate';
+    const dir = await dirFor(key, 3);
+    // A local backend: no backend block at all.
+    const local = fs.mkdtempSync(path.join(path.dirname(dir.dir), 'lockboard-local-'));
+    fs.writeFileSync(path.join(local, 'main.tf'), 'resource "terraform_data" "x" {}\n');
+    const env = dir.env;
+    expect(spawnSync(tf!.path, ['init', '-input=false', '-no-color'], { cwd: local, env, encoding: 'utf8' }).status).toBe(0);
+    const run = await startWrapped(local, env, ['terraform', 'apply', '-auto-approve', '-input=false', '-no-color']);
+    groups.push(run.pid);
+    expect((await run.exited).code, run.output()).toBe(0);
+    expect(run.output().match(/^lockboard: .*$/gm)).toEqual(['lockboard: no heartbeat: no backend configuration in ' + path.join(local, '.terraform') + ' (not initialised yet, or a local backend)']);
+    fs.rmSync(local, { recursive: true, force: true });
+
+    // An s3 backend, but the job has no AWS credentials (Terraform has the backend's own keys).
+    const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, AWS_SESSION_TOKEN: _t, ...noCreds } = dir.env;
+    void [_a, _s, _t];
+    const bare = await startWrapped(dir.dir, { ...noCreds, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' }, ['terraform', 'apply', '-auto-approve', '-input=false', '-no-color']);
+    groups.push(bare.pid);
+    expect((await bare.exited).code, bare.output()).toBe(0);
+    const lines = bare.output().match(/^lockboard: .*$/gm) ?? [];
+    expect(lines, lines.join("\n")).toHaveLength(1);
+    expect(lines[0]).toMatch(/^lockboard: no heartbeat: not allowed \(CredentialsProviderError: .*\); the command runs without one$/);
+    expect(bare.output()).toContain('Apply complete!');
+  });
+
   for (const how of ['the group (as a terminal Ctrl-C does)', 'the wrapper alone'] as const) {
     it(`SIGINT to ${how} reaches Terraform once: it stops gracefully and releases its lock`, async () => {
       const key = `sigint-${how === 'the wrapper alone' ? 'one' : 'group'}/terraform.tfstate`;

@@ -19,6 +19,7 @@ import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
+import { livenessSection } from './bench/liveness';
 import { locksSection } from './bench/locks';
 import { isOwnMoto, type BenchSection, type Results } from './bench/section';
 import { startStack, type SharedStack } from './bench/stack';
@@ -30,8 +31,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (sections 7 and 8, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection];
+/** Every section, in the order they run (sections 7, 8 and 10, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection, livenessSection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

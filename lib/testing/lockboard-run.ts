@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+// Loaded as ESM by vitest and as CommonJS by the bench (tsx): one of the two names this folder.
+const root = path.resolve(typeof __dirname === 'string' ? __dirname : import.meta.dirname, '..', '..');
 let built: Promise<string> | null = null;
 
 /** Builds lib/cli into node_modules/.cache (once per test process); returns the path of lockboard.js. */

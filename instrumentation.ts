@@ -16,12 +16,18 @@ export async function register() {
     // Alerting watches its backends from start-up, with nobody viewing (no-op without channels).
     const { startAlerting } = await import('./lib/jobs/alerting/alerting');
     startAlerting();
+    // Each backend's first inventory pass, in the background (indexOnStart), so search is ready early.
+    const { startIndexing } = await import('./lib/jobs/indexer');
+    startIndexing();
     // Opt-in: dead locks (their heartbeats stopped) released by Lockboard (no-op without a policy).
     const { startAutoRelease } = await import('./lib/jobs/auto-release');
     startAutoRelease();
     // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
     const { logRecordsProtection } = await import('./lib/services/records-protection');
     logRecordsProtection();
+    // Event mode (issue 24): backends with an `events` block follow S3 events and the table's stream.
+    const { startEvents } = await import('./lib/jobs/events/events');
+    startEvents();
   }
 }
 

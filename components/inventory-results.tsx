@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Badge } from './badge';
-import { CardLabel } from './card-label';
+import { CardLabel, CardTableHead } from './card-label';
 import { PathText } from './path-text';
 import { statePageHref } from './state-table';
 import type { InventoryState, SearchResultHit } from '@/lib/api/inventory';
@@ -89,15 +89,7 @@ export function InventoryStates({ backendId, states, limit = 200 }: { backendId:
     <div className="space-y-1">
       <div className="rounded-md border border-slate-200 md:overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-left text-xs max-md:block">
-          <thead className="bg-slate-50 text-slate-600 max-md:hidden">
-            <tr>
-              {COLUMNS.map((c) => (
-                <th key={c} scope="col" className="px-2 py-1 font-semibold">
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <CardTableHead columns={COLUMNS} className="bg-slate-50 text-slate-600" cellClassName="px-2 py-1 font-semibold" />
           <tbody className="divide-y divide-slate-100 max-md:block">
             {rows.map((s) => (
               <tr key={s.key} data-testid="inventory-state" data-key={s.key} className="align-top max-md:flex max-md:flex-wrap max-md:gap-x-4 max-md:gap-y-1 max-md:px-3 max-md:py-2">

@@ -29,6 +29,7 @@ import { processTree } from './lib/process-tree';
 import { startApp, type AppProcess } from './lib/app-process';
 import { sleep } from './lib/wait';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
+import { checksOf, runChecks } from './lib/checks';
 
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-alerts';
 const SECRET = 'replica-test-secret';
@@ -38,8 +39,8 @@ const REMIND_S = 15;
 const TIMEOUT_S = 2;
 const RETRIES = 1;
 const LEASE_MS = TIMEOUT_S * 1000 * (RETRIES + 1) + 500 * (2 ** RETRIES - 1) + 10_000;
-const log = (m: string) => console.log(`[alert-replicas] ${m}`);
 const started = Date.now();
+const { log, check, failures, finish } = checksOf('alert-replicas', started);
 
 interface App extends AppProcess {
   name: string;
@@ -105,11 +106,6 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const failures: string[] = [];
-  const check = (ok: boolean, what: string) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    if (!ok) failures.push(what);
-  };
   const acked = (type: string, reminder?: number) => received.filter((r) => r.acknowledged && r.event.type === type && (reminder === undefined || r.event.reminder === reminder));
   const w = new TerraformWriter({ endpoint: moto.endpoint });
 
@@ -205,16 +201,7 @@ async function main(): Promise<void> {
     w.destroy();
     await moto.stop();
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (failures.length > 0) {
-    console.error(`[alert-replicas] FAILED: ${failures.length} check(s) failed in ${seconds} s:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exit(1);
-  }
-  log(`all checks passed in ${seconds} s`);
-  process.exit(0);
+  finish();
 }
 
-main().catch((e: unknown) => {
-  console.error('[alert-replicas] FAILED:', e);
-  process.exit(1);
-});
+runChecks('alert-replicas', main);

@@ -17,6 +17,8 @@ import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 import { clientWeightSection } from './bench/client-weight';
 import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
+import { diffSecretsSection } from './bench/diff-secrets';
+import { eventsSection } from './bench/events';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
 import { livenessSection } from './bench/liveness';
@@ -31,8 +33,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (sections 7, 8 and 10, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, inventorySection, watcherSection, livenessSection];
+/** Every section, in the order they run (5b, 7, 8, 9 and 10, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, livenessSection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

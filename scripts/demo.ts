@@ -23,6 +23,7 @@ import { QUIET_ENV, buildIsStale, nextBuild } from './lib/next-build';
 import { TerraformDir, terraformInfo, type RunningTerraform } from './lib/terraform-cli';
 import { TerraformWriter } from './lib/terraform-writer';
 import { DEAD_RUN, PLATFORM, PROD, seed } from './demo/seed';
+import { wireEvents, type EventsBlock } from './lib/event-stack';
 import { startWebhookReceiver, type Delivery } from './demo/webhook-receiver';
 
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
@@ -82,7 +83,7 @@ function buildIfStale(run: Run): void {
  * moto on 4566 when free, seeded. If it stops, it is started again on the same port (the dashboard's
  * config names it) with its data, replayed from the log of its writes; once only within a minute.
  */
-async function startLocalAws(run: Run): Promise<string> {
+async function startLocalAws(run: Run): Promise<{ endpoint: string; events: EventsBlock }> {
   const port = (await portIsFree(4566)) ? 4566 : await freePort();
   let generation = 1;
   const writeLogOf = (n: number) => path.join(run.dir, `moto-writes-${n}.jsonl`);
@@ -94,7 +95,12 @@ async function startLocalAws(run: Run): Promise<string> {
 
   const writer = new TerraformWriter({ endpoint: moto.endpoint });
   run.stops.push(() => writer.destroy());
-  const seedAll = () => seed({ w: writer, backend: PROD }, { w: writer, backend: PLATFORM });
+  // Production runs in event mode (docs/events.md): its bucket notifies a topic, its table streams.
+  let events: EventsBlock | null = null;
+  const seedAll = async () => {
+    await seed({ w: writer, backend: PROD }, { w: writer, backend: PLATFORM });
+    events = await wireEvents(writer, { endpoint: moto.endpoint, bucket: PROD.bucket, table: PROD.dynamodbTable, via: 'topic' });
+  };
   const t0 = Date.now();
   await seedAll();
   log(`seeded ${PROD.bucket} + ${PROD.dynamodbTable} and ${PLATFORM.bucket} + ${PLATFORM.dynamodbTable} in ${seconds(t0)} s`);
@@ -129,7 +135,7 @@ async function startLocalAws(run: Run): Promise<string> {
     });
   };
   supervise(moto, null);
-  return moto.endpoint;
+  return { endpoint: moto.endpoint, events: events! };
 }
 
 /** The alert receiver; its first deliveries are printed here, the Alerts page has them all. */
@@ -147,10 +153,11 @@ async function startAlertReceiver(run: Run, url: string) {
   return receiver;
 }
 
-function writeConfig(run: Run, endpoint: string, url: string, hookUrl: string): string {
+function writeConfig(run: Run, endpoint: string, url: string, hookUrl: string, events: EventsBlock): string {
   const configFile = path.join(run.dir, 'lockboard.json');
   const config = {
-    backends: [PROD, PLATFORM].map((b) => ({ ...b, region: 'us-east-1', forcePathStyle: true, endpoint })),
+    // Production follows S3 and DynamoDB events; Platform is polled (the default), side by side.
+    backends: [PROD, PLATFORM].map((b) => ({ ...b, region: 'us-east-1', forcePathStyle: true, endpoint, ...(b === PROD ? { events } : {}) })),
     staleAfterMinutes: 120,
     publicUrl: url,
     // Every event type, mutations included: each force-unlock, repair or restore done in the demo is told too.
@@ -220,14 +227,14 @@ async function main(): Promise<void> {
     Object.assign(process.env, QUIET_ENV);
     log(`app log: ${logs.app} (the dashboard's server output; moto's and terraform's beside it)`);
     buildIfStale(run);
-    const endpoint = await startLocalAws(run);
+    const { endpoint, events } = await startLocalAws(run);
 
     const wanted = Number(process.env.PORT || 3000);
     const port = (await portIsFree(wanted)) ? wanted : await freePort();
     if (port !== wanted) log(`port ${wanted} is busy: using ${port}`);
     const url = `http://127.0.0.1:${port}`;
     const receiver = await startAlertReceiver(run, url);
-    const configFile = writeConfig(run, endpoint, url, receiver.url);
+    const configFile = writeConfig(run, endpoint, url, receiver.url, events);
     let app;
     try {
       app = await startApp({ distDir, port, logFile: logs.app, detached: true, graceMs: 3_000, name: 'the dashboard', env: { LOCKBOARD_CONFIG: configFile, [HOOK_SECRET_ENV]: receiver.secret } });
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
 
     console.log('');
     log(`Lockboard is running: ${url}`);
-    log(`  backends: "${PROD.name}" (${PROD.bucket}, table ${PROD.dynamodbTable}, use_lockfile) and "${PLATFORM.name}" (${PLATFORM.bucket}, table ${PLATFORM.dynamodbTable})`);
+    log(`  backends: "${PROD.name}" (${PROD.bucket}, table ${PROD.dynamodbTable}, use_lockfile; event mode: S3 events via an SNS topic, the table's stream) and "${PLATFORM.name}" (${PLATFORM.bucket}, table ${PLATFORM.dynamodbTable}; polled)`);
     log(`  a dead run: ${DEAD_RUN.keys.length} locks of ${DEAD_RUN.holder.who} from ${DEAD_RUN.ageMs / 3_600_000} h ago; tick "Group by run" on ${url}/ to release them together`);
     log(`  alerts: channel "demo-webhook" posts to the receiver on ${receiver.url} (its deliveries below, and on ${url}/alerts)`);
     log(`  AWS CLI against the demo stack: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_ENDPOINT_URL=${endpoint} aws s3 ls`);

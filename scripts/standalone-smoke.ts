@@ -7,7 +7,7 @@
  * CSP (no CSP violation) and lists the lock. Also: /api/health answers, the process is not root, it
  * listens on 127.0.0.1 (auth mode none) and said so in its one start-up warning line; a bad
  * configuration (file or variable) exits 1 with one line naming it and no "Ready"; no AWS SDK Node
- * version warning.
+ * version warning. Diffs run in their worker thread (scripts/lib/diff-smoke.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ import { awsEnv, freePort, startMoto } from './lib/moto';
 import { hasBuild, nextBuild } from './lib/next-build';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TerraformWriter, uniqueName } from './lib/terraform-writer';
+import { checkDiffSmoke, seedDiffSmoke } from './lib/diff-smoke';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     const key = 'smoke/network/terraform.tfstate';
     const info = TerraformWriter.lockInfo(bucket, key, { who: 'smoke@standalone' });
     await w.lockBoth(table, bucket, key, info);
+    const diffVersions = await seedDiffSmoke(w, bucket);
     w.s3.destroy();
     w.ddb.destroy();
 
@@ -249,6 +251,7 @@ async function main(): Promise<void> {
     const rebind = await statusWithHost(`${base}/api/backends/smoke/locks`, `rebind.example:${port}`);
     if (rebind !== 421) throw new Error(`a rebinding Host got ${rebind}, expected 421`);
     log('a rebinding Host is refused with 421');
+    log(await checkDiffSmoke(base, 'smoke', diffVersions));
     if (/NodeVersionSupportWarning|NodeDeprecationWarning/.test(first.state.output)) throw new Error(`the server printed the AWS SDK's Node version warning:\n${first.state.output}`);
     log(`no AWS SDK Node version warning in the server output (Node ${process.version})`);
     await stop();

@@ -1,7 +1,8 @@
 /**
  * `npm test` (through scripts/bootstrap.mjs, which installs dependencies on a fresh clone): every
  * check, in order — typecheck, lint, unit, integration (against a moto server it starts), build,
- * alert replicas (three built app processes, exactly-once alerting), the Docker image's files
+ * alert replicas (three built app processes, exactly-once alerting), event replicas (two built app
+ * processes in event mode, the same locks within 3 s), the Docker image's files
  * (standalone), the demo as a user runs it, the `lockboard` CLI and MCP server, Playwright end-to-end. It keeps going after a failure so
  * the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
@@ -42,6 +43,11 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
     // Three replicas of the build on one moto, one killed mid-delivery: every alert exactly once (about a minute).
     name: 'alerts',
     run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/alert-replicas.ts', [], { ALERTS_SKIP_BUILD: '1' })() : null),
+  },
+  {
+    // Two replicas of the build in event mode (a queue per replica on one topic, the stream read by both): the same locks within 3 s (about 40 s).
+    name: 'events',
+    run: (results) => (results.build === 0 && hasBuild(distDir) ? tsxScript('scripts/event-replicas.ts', [], { EVENTS_SKIP_BUILD: '1' })() : null),
   },
   {
     // The Docker image's files (parsed from the Dockerfile), run as `nobody`, smoke-tested in Chromium.

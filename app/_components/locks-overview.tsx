@@ -19,6 +19,7 @@ import { FreezeAction, UnfreezeAction } from './freeze-action';
 import { LockTriage } from './lock-triage';
 import { UnlockAction } from './unlock-action';
 import { PostureAlerts } from './posture-alerts';
+import { BackendModes } from '@/components/backend-modes';
 
 const LIST_WORDS = {
   loading: 'Loading locks…',
@@ -127,6 +128,7 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
       />
 
       <PostureAlerts backends={backends} />
+      <BackendModes pollMs={pollMs} />
 
       <BackendBanners backends={backends} reads={reads} what="locks" />
 

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Badge } from '@/components/badge';
+import { CardTableHead } from '@/components/card-label';
 import { PathText } from '@/components/path-text';
 import type { LockModeSeen, MigrationStateReport } from '@/lib/api/migration';
 import { statePageHref } from '@/lib/api/urls';
@@ -33,15 +34,7 @@ export function MigrationTable({ backendId, states }: { backendId: string; state
   return (
     <div className="rounded-md border border-slate-200 bg-white">
       <table className="w-full divide-y divide-slate-200 text-sm max-md:block">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 max-md:hidden">
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" className="px-3 py-2">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <CardTableHead columns={COLUMNS} className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600" cellClassName="px-3 py-2" />
         <tbody className="divide-y divide-slate-100 max-md:block">
           {states.map((s) => (
             <tr key={s.key} data-testid="migration-row" data-key={s.key} data-mode={s.mode} data-digest={s.digest} className="align-top max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-2 max-md:px-3 max-md:py-3">

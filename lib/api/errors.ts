@@ -34,6 +34,7 @@ export const ERROR_STATUS = {
   lineage_mismatch: 422,
   not_versioned: 422,
   unsupported_encryption: 422,
+  state_too_large: 422,
   digest_not_updated: 502,
   table_not_found: 502,
   bucket_not_found: 502,
@@ -74,7 +75,7 @@ type NoDetails = Record<never, never>;
 /** An AWS call failed: which one and the SDK's error name (or the socket-level reason). */
 export interface AwsDetails {
   backend: string;
-  service: 'DynamoDB' | 'S3' | 'SNS';
+  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams';
   /** The table or bucket (and key) the call was about. */
   resource: string;
   awsError: string;
@@ -109,6 +110,12 @@ export interface ErrorDetailsMap {
   lineage_mismatch: { backend: string; key: string; versionId?: string };
   not_versioned: { backend: string; key: string; versioning: string | null };
   unsupported_encryption: { backend: string; key: string; versionId: string };
+  /**
+   * A version is beyond what one diff or metadata read may take on this replica: larger than `limit`
+   * bytes (`size`), nested deeper than `limit` levels (`depth`), needing more than `limit` MB of heap
+   * (`memory`) or more than `limit` ms (`time`). Nothing else on the replica was affected.
+   */
+  state_too_large: { backend?: string; key?: string; operation: 'diff' | 'metadata'; reason: 'size' | 'depth' | 'memory' | 'time'; limit: number; versionId?: string };
   digest_not_updated: { backend: string; key: string; setDigestTo: string; digestItem: string; newVersionId: string | null };
   table_not_found: AwsDetails;
   bucket_not_found: AwsDetails;
@@ -118,8 +125,12 @@ export interface ErrorDetailsMap {
   aws_unreachable: AwsDetails;
   aws_timeout: AwsDetails;
   audit_unavailable: { backend: string; auditBucket: string };
-  /** Too many diffs/raw downloads at once on this replica (`maxHeavyReads`); retry after `retryAfterSeconds`. */
-  busy: { limit: number; retryAfterSeconds: number };
+  /**
+   * Too many diffs/raw downloads at once on this replica (`scope: 'replica'`, `limit` = its
+   * `maxHeavyReads`) or by this caller (`scope: 'caller'`, `limit` = what one caller may hold); retry
+   * after `retryAfterSeconds`.
+   */
+  busy: { limit: number; retryAfterSeconds: number; scope?: 'replica' | 'caller' };
   /** This caller asked too often (e.g. test messages); retry after `retryAfterSeconds`. */
   rate_limited: { limit: number; retryAfterSeconds: number };
   config_invalid: NoDetails;

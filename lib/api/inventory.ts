@@ -3,10 +3,10 @@
  * `GET /api/search?q=…`), shared by server and browser.
  */
 import { z } from 'zod';
-import type { SearchHit } from '../terraform/inventory-index';
+import type { SearchHit } from '../terraform/inventory-search';
 import type { SummaryKind } from '../terraform/state-summary';
 
-export type { SearchHit } from '../terraform/inventory-index';
+export type { SearchHit } from '../terraform/inventory-search';
 
 /** Where the stored index stood when this process loaded it. */
 export type StoredIndexStatus = 'not_loaded' | 'loaded' | 'missing' | 'newer_format' | 'corrupt' | 'unreadable';

@@ -30,7 +30,7 @@ export function roleAtLeast(role: Role | 'none', wanted: Role): boolean {
   return RANK[role] >= RANK[wanted];
 }
 
-export { globMatches, globToRegExp } from '../api/key-globs';
+export { globMatches } from '../api/key-globs';
 
 function ruleNamesCaller(rule: AccessRule, caller: Caller): boolean {
   const user = caller.user.toLowerCase();

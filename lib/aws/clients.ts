@@ -5,7 +5,10 @@ import 'server-only';
  * endpoint or a role. Every request is counted; throttling is retried with adaptive back-off.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { BackendConfig } from '../server/config';
 import { logger } from '../server/logger';
@@ -71,15 +74,18 @@ function instrument<T>(client: T, service: string, backend: BackendConfig): T {
       const priority = isBackgroundOrigin(origin) ? 'background' : 'live';
       const budget = endpointBudget(backend, service);
       const release = await budget.acquire(priority, backendId);
+      // A long poll (ReceiveMessage, GetRecords) waits by design: it passes the gate but holds no slot.
+      const waitsByDesign = origin === 'events';
+      if (waitsByDesign) release();
       recordAwsCall(service, operation, origin);
       const startedAt = Date.now();
       try {
         const out = await next(args);
-        if (priority === 'live') budget.onLiveLatency(Date.now() - startedAt);
-        else budget.onBackgroundSuccess(backendId);
+        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt);
+        else if (priority === 'background') budget.onBackgroundSuccess(backendId);
         return out;
       } catch (e) {
-        if (priority === 'live') budget.onLiveLatency(Date.now() - startedAt);
+        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt);
         if (isThrottling(e)) {
           budget.onThrottle(backendId);
           recordThrottle(service, operation);
@@ -90,7 +96,7 @@ function instrument<T>(client: T, service: string, backend: BackendConfig): T {
         }
         throw e;
       } finally {
-        release();
+        if (!waitsByDesign) release();
       }
     },
     { step: 'finalizeRequest', name: 'lockboardCallCounter', priority: 'low' },
@@ -142,10 +148,37 @@ export function dynamoClient(backend: BackendConfig): DynamoDBClient {
   return client;
 }
 
+// Event mode (issue 24): the bucket's event queue and topic, the lock table's stream.
+const eventClients = new Map<string, SQSClient | SNSClient | DynamoDBStreamsClient>();
+
+function eventClient<C extends SQSClient | SNSClient | DynamoDBStreamsClient>(backend: BackendConfig, service: string, make: (options: ReturnType<typeof commonOptions>) => C): C {
+  const id = `${service}\u0000${backend.id}`;
+  let client = eventClients.get(id) as C | undefined;
+  if (!client) {
+    client = instrument(make(commonOptions(backend)), service, backend);
+    eventClients.set(id, client);
+  }
+  return client;
+}
+
+/** SQS client of a backend's events; a long poll needs a deadline past its wait (20 s). */
+export function sqsClient(backend: BackendConfig): SQSClient {
+  return eventClient(backend, 'sqs', (o) => new SQSClient({ ...o, requestHandler: deadlines(Math.max(backend.awsTimeoutSeconds, 10) * 1000 + 20_000) }));
+}
+
+export function snsClient(backend: BackendConfig): SNSClient {
+  return eventClient(backend, 'sns', (o) => new SNSClient(o));
+}
+
+export function streamsClient(backend: BackendConfig): DynamoDBStreamsClient {
+  return eventClient(backend, 'dynamodbstreams', (o) => new DynamoDBStreamsClient(o));
+}
+
 /** Tests only: forget the clients (after a configuration change). */
 export function resetClientsForTests(): void {
   s3Clients.clear();
   dynamoClients.clear();
+  eventClients.clear();
   lastThrottled.clear();
   budgets().clear();
 }

@@ -3,8 +3,10 @@ import 'server-only';
  * The Terraform lock table (DynamoDB): paginated, parallel Scan and single-item reads. Conditional
  * writes for mutations live here too; nothing else talks to DynamoDB.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type DeleteItemCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { onClearCache } from '../server/cache';
 import type { BackendConfig } from '../server/config';
+import { itemBytes, segmentsForBytes, segmentsForDescription } from '../terraform/scan-width';
 import type { TableItem } from '../terraform/table-items';
 import { dynamoClient } from './clients';
 import { isConditionFailed, toAwsError } from './errors';
@@ -78,16 +80,51 @@ async function scanSegment(backend: BackendConfig, table: string, segment: numbe
   return items;
 }
 
+// On globalThis: Next.js may bundle this module more than once; the width learnt is per backend.
+const widthsKey = Symbol.for('lockboard.scanWidths');
+
+function learntWidths(): Map<string, number> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, number> | undefined>;
+  holder[widthsKey] ??= new Map();
+  return holder[widthsKey];
+}
+
+/**
+ * The Scan width of this read: the configured one, else what the last read measured, else (first
+ * read) what DescribeTable reports (lib/terraform/scan-width.ts). A table Lockboard may not describe
+ * is read with one segment first, then with the width that read measured.
+ */
+async function scanWidth(backend: BackendConfig, table: string): Promise<number> {
+  if (backend.scanSegments !== null) return backend.scanSegments;
+  const learnt = learntWidths().get(backend.id);
+  if (learnt !== undefined) return learnt;
+  try {
+    const out = await dynamoClient(backend).send(new DescribeTableCommand({ TableName: table }));
+    return segmentsForDescription(out.Table?.ItemCount ?? null, out.Table?.TableSizeBytes ?? null);
+  } catch {
+    return 1;
+  }
+}
+
 /** Every item of the table: all segments in parallel, each paginated to the end. */
 export async function scanLockTable(backend: BackendConfig): Promise<TableItem[]> {
   const table = requireTable(backend);
   try {
-    const segments = Array.from({ length: backend.scanSegments }, (_, i) => scanSegment(backend, table, i, backend.scanSegments));
-    return (await Promise.all(segments)).flat();
+    const width = await scanWidth(backend, table);
+    const segments = Array.from({ length: width }, (_, i) => scanSegment(backend, table, i, width));
+    const items = (await Promise.all(segments)).flat();
+    if (backend.scanSegments === null) {
+      const bytes = items.reduce((n, it) => n + itemBytes({ LockID: it.lockId, Info: it.info ?? it.infoJson, Digest: it.digest }), 0);
+      learntWidths().set(backend.id, segmentsForBytes(bytes));
+    }
+    return items;
   } catch (e) {
     throw toAwsError(e, { backend: backend.id, service: 'DynamoDB', resource: table });
   }
 }
+
+// Tests reset every process-wide cache with clearCache(): the widths learnt are part of it.
+onClearCache(() => learntWidths().clear());
 
 /** One item by LockID with a strongly consistent read (as Terraform reads), or null. */
 export async function getTableItem(backend: BackendConfig, lockId: string): Promise<TableItem | null> {

@@ -192,13 +192,14 @@ export interface ObjectHead {
   size: number;
   /** User metadata (`x-amz-meta-*`), names lowercase without the prefix. */
   metadata: Record<string, string>;
+  lastModified: string | null;
 }
 
 /** HeadObject of a version (or the current object): null when there is none. */
 export async function headObject(backend: BackendConfig, key: string, versionId?: string): Promise<ObjectHead | null> {
   try {
     const out = await s3Client(backend).send(new HeadObjectCommand({ Bucket: backend.bucket, Key: key, VersionId: versionId }));
-    return { versionId: out.VersionId ?? null, etag: unquoteEtag(out.ETag), size: out.ContentLength ?? 0, metadata: out.Metadata ?? {} };
+    return { versionId: out.VersionId ?? null, etag: unquoteEtag(out.ETag), size: out.ContentLength ?? 0, metadata: out.Metadata ?? {}, lastModified: out.LastModified?.toISOString() ?? null };
   } catch (e) {
     if (isNotFound(e) || sdkErrorName(e) === 'MethodNotAllowed') return null;
     throw toAwsError(e, { backend: backend.id, service: 'S3', resource: `s3://${backend.bucket}/${key}` });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LockboardEvent } from '../api/alerts';
-import { channelWants, globToRegExp, signature, slackPayload, snsMessage, verifySignature, webhookBody, webhookHeaders } from './format';
+import { globMatches } from '../auth/access';
+import { channelWants, signature, slackPayload, snsMessage, verifySignature, webhookBody, webhookHeaders } from './format';
 
 const event: LockboardEvent = {
   id: 'lock.stale.abc.0',
@@ -18,11 +19,26 @@ const event: LockboardEvent = {
 };
 
 describe('channel filters', () => {
+  const wantsKey = (glob: string, key: string) => channelWants({ events: ['lock.stale'], backends: null, keys: [glob] }, { ...event, key });
+
   it('matches key globs by path segment', () => {
-    expect(globToRegExp('env:/*/app/*.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
-    expect(globToRegExp('env:/*/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(false);
-    expect(globToRegExp('**/terraform.tfstate').test('env:/stg/app/terraform.tfstate')).toBe(true);
-    expect(globToRegExp('a.b').test('axb')).toBe(false);
+    expect(wantsKey('env:/*/app/*.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(wantsKey('env:/*/terraform.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(false);
+    expect(wantsKey('**/terraform.tfstate', 'env:/stg/app/terraform.tfstate')).toBe(true);
+    expect(wantsKey('a.b', 'axb')).toBe(false);
+  });
+
+  it('reads a key glob exactly as the access rules do, newlines in keys included', () => {
+    // The channel copy's `**` stopped at a newline while the access rules' did not.
+    const cases: Array<[string, string]> = [
+      ['prod/**', 'prod/a\nb/terraform.tfstate'],
+      ['prod/*/terraform.tfstate', 'prod/a\nb/terraform.tfstate'],
+      ['prod/**', 'prod/x/terraform.tfstate'],
+      ['prod/*', 'prod/x/terraform.tfstate'],
+      ['**\n**', 'a\n/b'],
+    ];
+    for (const [glob, key] of cases) expect(wantsKey(glob, key), `${glob} vs ${JSON.stringify(key)}`).toBe(globMatches(glob, key));
+    expect(wantsKey('prod/**', 'prod/a\nb/terraform.tfstate')).toBe(true);
   });
 
   it('filters by event type, backend and key glob', () => {

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { LockboardEvent } from '../api/alerts';
+import { globMatches } from '../api/key-globs';
 import { oneLine, stripControlsDeep } from '../terraform/safe-text';
 import { formatUtcTime, instantMs } from '../terraform/time-text';
 
@@ -14,21 +15,6 @@ export interface ChannelFilter {
   events: string[];
   backends: string[] | null;
   keys: string[] | null;
-}
-
-/** `*` matches within one path segment, `**` across segments, `?` one character; the rest is literal. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      out += '.*';
-      i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
 }
 
 /** Whether a channel wants this event (test messages go to whichever channel they are sent to). */
@@ -39,7 +25,8 @@ export function channelWants(filter: ChannelFilter, event: LockboardEvent): bool
   if (filter.keys) {
     if (event.key === null) return false;
     const key = event.key;
-    if (!filter.keys.some((g) => globToRegExp(g).test(key))) return false;
+    // Key globs read as the access rules read them (`*` within a segment, `**` across).
+    if (!filter.keys.some((g) => globMatches(g, key))) return false;
   }
   return true;
 }

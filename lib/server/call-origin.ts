@@ -7,7 +7,8 @@ import 'server-only';
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'request';
+/** `events`: the event consumers' long polls (ReceiveMessage, GetRecords), which wait by design. */
+export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'request' | 'events';
 
 /** Origins whose AWS requests yield to live reads (lib/server/read-budget.ts). */
 export function isBackgroundOrigin(origin: CallOrigin): boolean {

@@ -44,6 +44,7 @@ export const SETTINGS_ENV = [
   { env: 'LOCKBOARD_LISTEN_HOST', key: 'listenHost', parse: 'text' },
   { env: 'LOCKBOARD_METRICS_TOKEN', key: 'metricsToken', parse: 'text', secret: true },
   { env: 'LOCKBOARD_MAX_HEAVY_READS', key: 'maxHeavyReads', parse: 'number' },
+  { env: 'LOCKBOARD_INDEX_ON_START', key: 'indexOnStart', parse: 'boolean' },
 ] as const satisfies readonly EnvOverride[];
 
 /** The one backend of a configuration without a file (`LOCKBOARD_CONFIG` unset). */

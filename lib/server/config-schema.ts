@@ -5,6 +5,7 @@
  * (`LOCKBOARD_POLL_INTERVAL_SECONDS: expected a number >= 1, got "0"`).
  */
 import { z } from 'zod';
+import { resolvedBackendEventsSchema, type BackendEventsConfig } from './config-events';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
 import { livenessSchema } from './config-liveness';
 
@@ -37,10 +38,13 @@ export const backendSchema = z
     endpoint: z.url().optional(),
     roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
     stateSuffixes: z.array(z.string().min(1)).min(1).default([...DEFAULT_STATE_SUFFIXES]),
-    scanSegments: z.int().min(1).max(32).default(4),
+    /** Parallel Scan width; absent: it follows the table (one segment per ~900 KiB, lib/terraform/scan-width.ts). */
+    scanSegments: z.int().min(1).max(32).optional(),
     scanPageSize: z.int().min(1).optional(),
     /** Deadline of one AWS request attempt (connect, headers, and each pause of a streamed body). */
     awsTimeoutSeconds: z.number().positive().max(300).default(10),
+    /** Event mode (issue 24; config-events.ts); absent: polled. */
+    events: resolvedBackendEventsSchema.optional(),
   })
   .strict()
   .transform((b) => ({
@@ -57,9 +61,12 @@ export const backendSchema = z
     endpoint: b.endpoint ?? null,
     roleArn: b.roleArn ?? null,
     stateSuffixes: b.stateSuffixes,
-    scanSegments: b.scanSegments,
+    /** null: the width follows the table. */
+    scanSegments: b.scanSegments ?? null,
     scanPageSize: b.scanPageSize ?? null,
     awsTimeoutSeconds: b.awsTimeoutSeconds,
+    /** Event mode, with this replica's queue name filled in by loadConfig; null: polled. */
+    events: (b.events ?? null) as BackendEventsConfig | null,
   }));
 
 export type BackendConfig = z.output<typeof backendSchema>;
@@ -234,6 +241,8 @@ export const settingsSchema = z
     channels: z.array(channelSchema).max(50).default([]),
     /** Diffs and raw downloads running at once per replica (more: 503 `busy`). */
     maxHeavyReads: numberAtLeast(1, 100, true).default(3),
+    /** Start each backend's first inventory pass right after start-up (paced by the read budget), so search is ready before anyone asks. */
+    indexOnStart: z.boolean().default(true),
     /** The variable holding the key that signs what Lockboard stores in S3 (lib/server/signing-config.ts). */
     signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     /** Heartbeats of `lockboard run`, the liveness rule's thresholds and auto-release (config-liveness.ts). */

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { BACKEND_ENV, envProblem, readEnv, SETTINGS_ENV, type EnvValues } from './config-env';
 import { settingsSchema, type BackendConfig, type ChannelConfig, type ChannelFile, type Settings } from './config-schema';
 import { signingConfigOf, type SigningConfig } from './signing-config';
+import { backendEventsProblems, replicaIdOf, withReplica } from './config-events';
 
 export { ROLES } from './config-schema';
 export type { AccessRule, BackendConfig, ChannelCommon, ChannelConfig, JwtConfig, Role } from './config-schema';
@@ -22,6 +23,8 @@ export type AppConfig = Omit<Settings, 'listenHost' | 'cacheStaleSeconds' | 'cha
   channels: ChannelConfig[];
   /** The key that signs what Lockboard stores in S3 (lib/server/signing.ts). */
   signing: SigningConfig;
+  /** This replica's id (LOCKBOARD_REPLICA_ID, else host-pid): names its event queue (issue 24). */
+  replicaId: string;
   /** Where it was read from: the file's path, or `environment`. */
   source: string;
 };
@@ -114,11 +117,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
 /** What the schema cannot decide alone: defaults from AWS_REGION and the auth mode, secrets from the environment, cross-references. */
 function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromFile: boolean, problems: string[]): AppConfig {
+  const replicaId = replicaIdOf(env);
   const backends: BackendConfig[] = s.backends.map((b, i) => {
-    if (b.region !== '') return b;
+    const events = withReplica(b.events, replicaId);
+    if (b.region !== '') return { ...b, events };
     if (!defaultRegion && fromFile) problems.push(`LOCKBOARD_CONFIG backends[${i}].region: required (or set AWS_REGION)`);
-    return { ...b, region: defaultRegion ?? '' };
+    return { ...b, events, region: defaultRegion ?? '' };
   });
+  problems.push(...backendEventsProblems(backends));
   const ids = new Set<string>();
   backends.forEach((b, i) => {
     if (ids.has(b.id)) problems.push(`LOCKBOARD_CONFIG backends[${i}].id: duplicate id "${b.id}"`);
@@ -143,6 +149,7 @@ function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromF
     listenHost: s.listenHost ?? (s.authMode === 'proxy' ? '0.0.0.0' : '127.0.0.1'),
     channels: s.channels.map((c, i) => withSecret(c, i, env, problems, backends)),
     signing: signingConfigOf(env, signingKeyEnv, problems),
+    replicaId,
     source: env.LOCKBOARD_CONFIG || 'environment',
   };
 }

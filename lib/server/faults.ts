@@ -21,8 +21,16 @@ export type FaultPoint =
 /** A step whose AWS calls a test may send to another backend (e.g. a copy pointed at a dead endpoint). */
 export type FaultStep = 'restore:put-object' | 'restore:put-digest' | 'restore:release-lock';
 
-/** Delays a test may shorten. */
-export type FaultDelay = 'restore:digest-retry-ms' | 'restore:put-deadline-ms';
+/** Delays (and limits) a test may shorten. */
+export type FaultDelay =
+  | 'restore:digest-retry-ms'
+  | 'restore:put-deadline-ms'
+  | 'state-job:heap-mb'
+  | 'state-job:deadline-ms'
+  | 'state-job:max-bytes'
+  | 'download:progress-ms'
+  | 'download:deadline-ms'
+  | 'heavy-read:wait-ms';
 
 const points = new Map<FaultPoint, () => Promise<void>>();
 const steps = new Map<FaultStep, (backend: BackendConfig) => BackendConfig>();

@@ -177,6 +177,11 @@ export function resetAwsCallCounts(): void {
   metrics().originCounts.clear();
 }
 
+/** The registry, for series defined beside their feature (lib/server/event-metrics.ts). */
+export function metricsRegistry(): Registry {
+  return metrics().registry;
+}
+
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: metrics().registry.contentType, body: await metrics().registry.metrics() };
 }

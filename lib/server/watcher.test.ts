@@ -42,6 +42,21 @@ function fake(opts: Partial<WatcherOptions<number>> & { manual?: boolean; readMs
 }
 
 describe('Watcher', () => {
+  it('push (event mode) keeps a value as the latest read without reading, tells listeners, and outdates a read started before it', async () => {
+    const told: number[] = [];
+    const f = fake({ manual: true, onRead: (read) => told.push(read.value) });
+    const slow = f.watcher.refresh();
+    await sleep(5);
+    f.watcher.push(100);
+    expect(f.reads()).toBe(1);
+    expect((await f.watcher.get()).value).toBe(100);
+    f.release();
+    await slow;
+    // The read that started before the push is not kept: the pushed value stays the latest.
+    expect(f.watcher.peek()?.value).toBe(100);
+    expect(told).toEqual([100]);
+  });
+
   it('makes the first caller after idle wait for a read, shared by concurrent callers', async () => {
     const f = fake({ manual: true });
     const calls = Array.from({ length: 20 }, () => f.watcher.get());

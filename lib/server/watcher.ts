@@ -15,6 +15,8 @@
  *   and viewers of a watched backend rarely wait; AWS sees at most one read started per interval,
  *   whatever the number of viewers.
  *
+ * - `push()` (event mode, issue 24) keeps a value built without reading AWS as the latest read.
+ *
  * Generic and free of AWS (the read is injected) so it is unit-tested with a fake read.
  */
 import { logger } from './logger';
@@ -127,6 +129,15 @@ export class Watcher<T> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Keeps `value` as a read completed now, without reading (event mode: the snapshot changed key by
+   * key). Listeners are told as of any read; a read still running, started before, is not kept.
+   */
+  push(value: T): void {
+    const now = this.now();
+    this.keep({ value, startedAt: now, completedAt: now, ok: this.options.isOk(value) }, this.epoch);
   }
 
   /** Starts a read unless one started since the last invalidation is running. */

@@ -8,6 +8,10 @@ import 'server-only';
  * `watchIntervalSeconds` while someone viewed the backend recently (or alerting watches it). A viewer
  * gets the latest read when it completed less than an interval ago, else waits for a fresh one
  * (shared). A read with an error is served as what it is (the error), never as a fresh listing.
+ *
+ * A backend in event mode (issue 24; lib/services/event-state.ts) is read whole only at reconcile,
+ * after a mutation and while it is fallen back; otherwise its watcher's reads and the events' pushes
+ * are the event-maintained store as a snapshot, at no AWS cost.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { lastThrottledAt } from '../aws/clients';
@@ -17,10 +21,13 @@ import { onClearCache } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { withCallOrigin } from '../server/call-origin';
+import { logger } from '../server/logger';
 import { recordBackendRead, recordBackendReadStart, recordCache } from '../server/metrics';
+import { recordEventsLost } from '../server/event-metrics';
 import type { AppError } from '../api/errors';
 import type { TableItem } from '../terraform/table-items';
 import { Watcher, type WatchedRead } from '../server/watcher';
+import { eventStateOf, isWatchedKey, modeOf, type BackendEventState } from './event-state';
 
 export interface BackendSnapshot {
   /** Table items, [] when the backend has no table, null when the scan failed. */
@@ -58,6 +65,62 @@ async function readSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
   };
 }
 
+/** The event-maintained store as a read of the backend (no AWS call); fetchedAt is now: events are applied as they come. */
+function storeSnapshot(backend: BackendConfig, st: BackendEventState): BackendSnapshot {
+  const { objects, items } = st.store.contents();
+  return { tableItems: backend.dynamodbTable ? items : [], tableError: null, objects, bucketError: null, fetchedAt: new Date().toISOString(), notices: throttleNotices(backend) };
+}
+
+/**
+ * A full read of a backend in event mode: merged into the store, keys changed by events while it ran
+ * kept. Differences a reconcile (`countLost`) finds while events were trusted are events lost
+ * (counted, logged); found with no event for a whole reconcile interval, they stop event mode until an
+ * event arrives. The full read after a mutation does not count: its own change may not be an event yet.
+ */
+export async function fullReadInto(backend: BackendConfig, st: BackendEventState, { countLost }: { countLost: boolean }): Promise<BackendSnapshot> {
+  const trusted = countLost && modeOf(backend).mode === 'events';
+  const mark = st.store.mark();
+  let snapshot: BackendSnapshot;
+  try {
+    snapshot = await readSnapshot(backend);
+  } catch (e) {
+    st.store.abandon(mark);
+    throw e;
+  }
+  const watched = (objects: ObjectSummary[] | null) => objects?.filter((o) => isWatchedKey(o.key, backend.stateSuffixes)) ?? null;
+  const diff = st.store.reconcile(mark, snapshot.bucketError ? null : watched(snapshot.objects), snapshot.tableError ? null : snapshot.tableItems);
+  const nowMs = Date.now();
+  if (!isSnapshotOk(snapshot)) return snapshot;
+  st.needsFullRead = false;
+  st.rereadFailure = null;
+  st.lastReconcileAt = nowMs;
+  const lost = diff.objects.length + diff.items.length;
+  if (trusted && lost > 0) {
+    recordEventsLost(backend.id, lost);
+    logger.warn('reconcile found changes no event announced', { backend: backend.id, objects: diff.objects.slice(0, 20), items: diff.items.slice(0, 20), count: lost });
+    const intervalMs = (backend.events?.reconcileMinutes ?? 10) * 60_000;
+    // Silent for a whole interval: no event since the later of the last one and the start of event mode.
+    const quietSince = Math.max(st.lastEventAt ?? 0, st.eventsSince ?? 0);
+    if (nowMs - quietSince > intervalMs) {
+      const interval = intervalMs >= 60_000 ? `${Math.round(intervalMs / 60_000)} min` : `${Math.round(intervalMs / 1000)} s`;
+      st.silence = { reason: `no event for over ${interval} while the listing changed (${lost} key${lost === 1 ? '' : 's'})`, since: nowMs };
+    }
+  }
+  return storeSnapshot(backend, st);
+}
+
+/** After events changed the store: the new snapshot goes to viewers and listeners at once (event mode only). */
+export function pushStoreSnapshot(backend: BackendConfig): void {
+  const st = eventStateOf(backend);
+  if (!st || modeOf(backend).mode !== 'events') return;
+  watcherOf(backend).push(storeSnapshot(backend, st));
+}
+
+/** A full read made outside the watcher (reconcile): kept as the latest read. */
+export function pushSnapshot(backend: BackendConfig, snapshot: BackendSnapshot): void {
+  watcherOf(backend).push(snapshot);
+}
+
 type SnapshotWatcher = Watcher<BackendSnapshot>;
 
 /** Listeners told of every kept read (event derivation, metrics). */
@@ -91,10 +154,14 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
       // Counted as the watcher's even when a viewer's request is what started it.
       read: () =>
         withCallOrigin('watcher', async () => {
+          const st = eventStateOf(backend);
+          // Event mode: the store is the read, unless a mutation asks for a full one.
+          if (st && !st.forceFullRead && modeOf(backend).mode === 'events') return storeSnapshot(backend, st);
+          if (st) st.forceFullRead = false;
           recordBackendReadStart(backend.id);
           let ok: boolean | null = null;
           try {
-            const snapshot = await readSnapshot(backend);
+            const snapshot = st ? await fullReadInto(backend, st, { countLost: false }) : await readSnapshot(backend);
             ok = isSnapshotOk(snapshot);
             return snapshot;
           } finally {
@@ -133,6 +200,10 @@ export function withSnapshot<T>(snapshot: BackendSnapshot, fn: () => Promise<T>)
 
 /** After a mutation: the next answer waits for a read started after the mutation. */
 export function invalidateSnapshot(backendId: string): void {
+  const backend = getConfig().backends.find((b) => b.id === backendId);
+  const st = backend ? eventStateOf(backend) : null;
+  // Its own change may not have arrived as an event yet: read whole.
+  if (st) st.forceFullRead = true;
   registry().watchers.get(backendId)?.invalidate();
 }
 

@@ -3,38 +3,54 @@ import 'server-only';
  * The diff between two versions of one state, with every sensitive value masked. Both versions are
  * downloaded once, parsed, diffed and dropped: only the (masked, capped) diff is kept, for a few
  * recent pairs, so paging through a large diff does not download 2 × 20 MB again. Without `from`/
- * `to` it compares the latest version with the one before.
+ * `to` it compares the latest version with the one before. The work runs in a worker thread with a
+ * heap limit and a deadline (lib/server/off-thread.ts), so no state can stall or exhaust the replica.
  */
 import { listKeyVersions } from '../aws/state-bucket';
 import type { BackendConfig } from '../server/config';
 import { DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT, type DiffResult } from '../api/diff';
 import { AppError } from '../api/errors';
+import { withHeavyRead, type HeavyReader } from '../server/heavy-reads';
 import { LruCache } from '../server/lru-cache';
-import { diffStates, pageOfDiff } from '../terraform/state-diff';
-import { parseStateFile } from '../terraform/state-file';
+import { ownBytes, runOffThread } from '../server/off-thread';
+import { MAX_DIFF_DEPTH, pageOfDiff } from '../terraform/state-diff';
 import { cacheKey } from './cache-keys';
 import { assertStateKey, NULL_VERSION_ID, readStateVersion } from './state-version';
-
 
 type FullDiff = Omit<DiffResult, 'page'>;
 
 /** Masked diffs of recent pairs (each at most a few MB: values are capped). */
 const diffCache = new LruCache<FullDiff>(6);
 
-async function computeDiff(backend: BackendConfig, key: string, from: string, to: string): Promise<FullDiff> {
-  // Both downloads at once; each document is parsed and its bytes released before the diff runs.
-  const [a, b] = await Promise.all([readStateVersion(backend, key, from), readStateVersion(backend, key, to)]);
-  const fromLastModified = a.lastModified;
-  const toLastModified = b.lastModified;
-  const before = parseStateFile(a.bytes);
-  const after = parseStateFile(b.bytes);
-  const diff = diffStates(before, after);
-  return {
-    ...diff,
-    key,
-    from: { ...diff.from, versionId: from, lastModified: fromLastModified },
-    to: { ...diff.to, versionId: to, lastModified: toLastModified },
-  };
+/**
+ * Downloads both versions (each at most MAX_JOB_BYTES) and diffs them in a worker thread: off the
+ * event loop, within a heap limit and a deadline (422 `state_too_large` past any of them). Holds one
+ * of `caller`'s heavy-read slots from the first byte read to the answer.
+ */
+async function computeDiff(backend: BackendConfig, key: string, from: string, to: string, caller: HeavyReader): Promise<FullDiff> {
+  return withHeavyRead(caller, async () => {
+    const [a, b] = await Promise.all([readStateVersion(backend, key, from, 'diff'), readStateVersion(backend, key, to, 'diff')]);
+    const answer = await runOffThread({ kind: 'diff', before: ownBytes(a.bytes), after: ownBytes(b.bytes) }, 'diff', { backend: backend.id, key });
+    if (!answer.ok) {
+      const versionId = answer.side === 'from' ? from : to;
+      throw new AppError('state_too_large', `Version ${versionId} of ${key} nests values more than ${MAX_DIFF_DEPTH} levels deep, deeper than the diff follows, so it cannot be compared here (download it instead).`, {
+        backend: backend.id,
+        key,
+        versionId,
+        operation: 'diff',
+        reason: 'depth',
+        limit: MAX_DIFF_DEPTH,
+      });
+    }
+    if (answer.kind !== 'diff') throw new Error(`unexpected answer to a diff job: ${answer.kind}`);
+    const { diff } = answer;
+    return {
+      ...diff,
+      key,
+      from: { ...diff.from, versionId: from, lastModified: a.lastModified },
+      to: { ...diff.to, versionId: to, lastModified: b.lastModified },
+    };
+  });
 }
 
 /** The latest version with content and the one before it (delete markers have no content). */
@@ -51,11 +67,12 @@ async function defaultPair(backend: BackendConfig, key: string, from?: string, t
   return { from: previous.versionId, to: toVersion };
 }
 
-export async function diffVersions(backend: BackendConfig, key: string, opts: { from?: string; to?: string; offset?: number; limit?: number } = {}): Promise<DiffResult> {
+/** One page of the diff; `caller` is who the heavy read counts against (a cached pair needs none). */
+export async function diffVersions(backend: BackendConfig, key: string, opts: { from?: string; to?: string; offset?: number; limit?: number } = {}, caller: HeavyReader = null): Promise<DiffResult> {
   assertStateKey(backend, key);
   const { from, to } = opts.from !== undefined && opts.to !== undefined ? { from: opts.from, to: opts.to } : await defaultPair(backend, key, opts.from, opts.to);
   const cacheable = from !== NULL_VERSION_ID && to !== NULL_VERSION_ID;
-  const full = cacheable ? await diffCache.get(cacheKey(backend.bucket, key, from, to), () => computeDiff(backend, key, from, to)) : await computeDiff(backend, key, from, to);
+  const full = cacheable ? await diffCache.get(cacheKey(backend.bucket, key, from, to), () => computeDiff(backend, key, from, to, caller)) : await computeDiff(backend, key, from, to, caller);
   const offset = opts.offset ?? 0;
   const limit = Math.min(opts.limit ?? DEFAULT_DIFF_LIMIT, MAX_DIFF_LIMIT);
   return pageOfDiff(full, offset, limit);

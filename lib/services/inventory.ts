@@ -12,7 +12,8 @@ import { getBackend } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { InventoryResponse, InventoryState, SearchHit, SearchResponse, SearchResultHit } from '../api/inventory';
-import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-index';
+import { textGlob } from '../api/key-globs';
+import { buildCorpus, parseQuery, searchCorpus, type IndexedState, type SearchCorpus } from '../terraform/inventory-search';
 import { shortProvider, type StateSummary } from '../terraform/state-summary';
 import { getSnapshot, type BackendSnapshot } from './backend-snapshot';
 import { ensurePass } from './inventory-pass';
@@ -121,7 +122,7 @@ export function searchInventories(q: string, canView: (backendId: string) => boo
   const started = performance.now();
   const all = getConfig().backends;
   for (const b of all) void ensurePass(b);
-  const result = searchCorpus(currentCorpus(all.map((b) => b.id)), parseQuery(q), canView);
+  const result = searchCorpus(currentCorpus(all.map((b) => b.id)), parseQuery(q), textGlob, canView);
   const backends = all.filter((b) => canView(b.id));
   // Read in the same tick as the corpus: the ETag each hit was summarised at.
   const hits = result.hits.map((h) => ({ ...h, indexedEtag: inventories.get(h.backendId)?.states.get(h.key) ?? null }));

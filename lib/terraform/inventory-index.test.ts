@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkKey,
-  INDEX_FORMAT,
-  manifestKey,
-  parseChunk,
-  parseConstraint,
-  parseManifest,
-  parseQuery,
-  satisfies,
-  searchIndex,
-  serialiseChunk,
-  serialiseManifest,
-  tokenize,
-  type IndexedState,
-} from './inventory-index';
+import { chunkKey, INDEX_FORMAT, manifestKey, parseChunk, parseManifest, serialiseChunk, serialiseManifest } from './inventory-index';
+import { parseConstraint, parseQuery, satisfies, searchIndex, tokenize, type IndexedState } from './inventory-search';
+import { compileGlob, textGlob } from '../api/key-globs';
 import { summariseState, type StateSummary } from './state-summary';
 
 const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
@@ -32,7 +20,7 @@ const STATES: IndexedState[] = [
   { backendId: 'b2', key: 'enc/terraform.tfstate', etag: 'e', summary: summariseState(JSON.stringify({ serial: 1, encrypted_data: 'x', encryption_version: 'v0' })) },
 ];
 
-const search = (q: string) => searchIndex(STATES, parseQuery(q));
+const search = (q: string) => searchIndex(STATES, parseQuery(q), textGlob);
 const keys = (q: string) => search(q).hits.map((h) => h.key);
 
 describe('search', () => {
@@ -61,6 +49,22 @@ describe('search', () => {
     expect(keys('output:bucket_*')).toEqual(['app/terraform.tfstate']);
     expect(keys('state:keys')).toEqual(['keys/terraform.tfstate']);
     expect(keys('type:aws_iam_role tf:1.11')).toEqual(['net/terraform.tfstate']);
+  });
+
+  it('matches the attack review\'s `state:*?…*?!` query in linear time (18 pairs took 19 s as a regular expression)', () => {
+    const pattern = `${'*?'.repeat(18)}!`;
+    const longKey = 'env:/production/network/core/terraform.tfstate';
+    const states = [...STATES, state(longKey, '1.11.4', [res('aws_vpc', 'main')], { x: { value: 1 } })];
+    for (const field of ['state', 'type', 'output', 'module']) {
+      const r = searchIndex(states, parseQuery(`${field}:${pattern}`), textGlob);
+      expect(r.total).toBe(0);
+    }
+    // The search matched through the one compiled glob; its last run (the long key) cost at most
+    // two visits per token per character: 37 tokens, 46 characters.
+    const glob = compileGlob(pattern, 'text');
+    expect(glob.matches(longKey)).toBe(false);
+    expect(glob.lastSteps).toBeLessThanOrEqual(2 * 38 * (longKey.length + 1));
+    expect(keys(`state:${'*?'.repeat(10)}*`)).toEqual(['app/terraform.tfstate', 'net/terraform.tfstate', 'keys/terraform.tfstate', 'enc/terraform.tfstate']);
   });
 
   it('counts states it could not search instead of dropping them silently', () => {

@@ -6,6 +6,7 @@ import { parseLockInfo, parseRfc3339, type LockInfo } from './lock-info';
 import type { LockLiveness } from './liveness';
 import { lockPath, stateKeyOfLockId, workspaceOfKey } from './paths';
 import { sha256Hex } from './sha256';
+import { utf8Bytes } from './utf8';
 
 export type LockSource = 'dynamodb' | 's3';
 
@@ -33,21 +34,6 @@ export const MAX_LOCK_FIELD_CHARS = 1024;
 /** SHA-256 (hex) of a raw lock value, what `seen` carries instead of an oversized value. */
 export function lockValueSha256(raw: string): string {
   return sha256Hex(raw);
-}
-
-function utf8Bytes(s: string): number {
-  // Exact UTF-8 length without allocating a copy of a possibly huge value.
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** The size in bytes of a raw value when it is over the bound, else null. */

@@ -5,34 +5,27 @@
  *
  * Secrets: outputs marked `sensitive` and attribute paths listed in an instance's
  * `sensitive_attributes` are replaced by SENSITIVE_MASK wherever they would appear, when marked in
- * EITHER version. A `sensitive_attributes` value whose shape is not understood masks more (the
- * whole prefix, or the whole instance), never less.
+ * EITHER version (state-diff-mask.ts), and so is any displayed string holding a marked value
+ * (state-diff-secrets.ts). A `sensitive_attributes` value whose shape is not understood masks more
+ * (the whole prefix, or the whole instance), never less.
  *
  * Speed: instances are indexed by address in Maps (linear in the documents), unchanged instances are
  * recognised by a structural comparison that stops at the first difference, and nothing serialises
- * the documents. Values shown are capped so a huge attribute cannot flood the response.
+ * the documents. Values shown are capped so a huge attribute cannot flood the response
+ * (state-diff-values.ts). The walks recurse: a caller refuses documents nested deeper than
+ * MAX_DIFF_DEPTH first (json-depth.ts).
  */
 import { serialDownWarning } from './diff-warnings';
+import { maskAll, sensitiveMask, type MaskNode } from './state-diff-mask';
+import { isSensitiveOutput, SecretValues, type SecretContext } from './state-diff-secrets';
+import { ABSENT, ChangeList, jsonEqual, presentValue, record, walk, type AttributeChange, type ChangeAction } from './state-diff-values';
 import { isRecord, type ParsedState, type StateKind } from './state-file';
-import { SubstringMatcher } from './substring-matcher';
 
-export const SENSITIVE_MASK = '(sensitive)';
-/** Attribute changes kept per instance; the rest are counted in `omittedChanges`. */
-export const MAX_CHANGES_PER_INSTANCE = 200;
-const MAX_STRING = 1000;
-const MAX_VALUE_NODES = 200;
+export { sensitiveMask, type MaskNode } from './state-diff-mask';
+export { jsonEqual, MAX_CHANGES_PER_INSTANCE, presentValue, SENSITIVE_MASK, type AttributeChange, type ChangeAction } from './state-diff-values';
 
-export type ChangeAction = 'added' | 'removed' | 'changed';
-
-export interface AttributeChange {
-  /** `ami`, `tags.Name`, `ingress[0].cidr_blocks[1]`, `tags["a b"]`; meta fields as `(status)`. */
-  path: string;
-  action: ChangeAction;
-  before?: unknown;
-  after?: unknown;
-  /** The values are masked. */
-  sensitive?: true;
-}
+/** Deepest nesting of a version the diff compares (its walks recurse; Terraform's states stay far below). */
+export const MAX_DIFF_DEPTH = 256;
 
 export interface ResourceChange {
   /** `module.a.aws_instance.web["x"]`, `data.x.y[0]`, plus ` (deposed <key>)` for a deposed object. */
@@ -85,316 +78,6 @@ export interface StateDiff {
   resources: ResourceChange[];
   /** Sorted by name. */
   outputs: OutputChange[];
-}
-
-// ---------- sensitive paths ----------
-
-export interface MaskNode {
-  terminal: boolean;
-  children: Map<string, MaskNode>;
-}
-
-function newNode(): MaskNode {
-  return { terminal: false, children: new Map() };
-}
-
-/** A cty path step as the trie key (`s:` name or string key, `n:` list index), or null if unknown. */
-function stepKey(step: unknown): string | null {
-  if (!isRecord(step)) return null;
-  if (step.type === 'get_attr') return typeof step.value === 'string' ? `s:${step.value}` : null;
-  if (step.type === 'index') {
-    // Classic form: {"value": <cty value>, "type": <cty type>}; also accept a bare key.
-    const key = isRecord(step.value) ? step.value.value : step.value;
-    if (typeof key === 'string') return `s:${key}`;
-    if (typeof key === 'number' && Number.isInteger(key)) return `n:${key}`;
-    return null; // a set element or anything else: the caller masks the whole prefix
-  }
-  return null;
-}
-
-function addPath(root: MaskNode, keys: string[]): void {
-  let node = root;
-  for (const key of keys) {
-    if (node.terminal) return; // already masked above
-    let child = node.children.get(key);
-    if (!child) {
-      child = newNode();
-      node.children.set(key, child);
-    }
-    node = child;
-  }
-  node.terminal = true;
-  node.children.clear();
-}
-
-/** The steps of one path up to the first step not understood (masking that prefix masks more). */
-function pathKeys(steps: unknown[]): string[] {
-  const keys: string[] = [];
-  for (const step of steps) {
-    const key = stepKey(step);
-    if (key === null) break;
-    keys.push(key);
-  }
-  return keys;
-}
-
-/**
- * Adds an instance's `sensitive_attributes` to the mask. Accepts the classic array of paths
- * (`[[step, step], [step]]`) and a flat list of steps (`[step, step]`); for the flat form it masks
- * the first step's whole subtree and each `get_attr` step as a top-level attribute, which covers
- * every reading of the ambiguous list.
- */
-export function addSensitiveAttributes(root: MaskNode, value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) {
-    root.terminal = true; // unknown shape: mask everything
-    return;
-  }
-  const flatSteps: unknown[] = [];
-  for (const entry of value) {
-    if (Array.isArray(entry)) addPath(root, pathKeys(entry));
-    else if (isRecord(entry) && 'type' in entry) flatSteps.push(entry);
-    else if (typeof entry === 'string') addPath(root, [`s:${entry}`]);
-    else root.terminal = true;
-  }
-  if (flatSteps.length > 0) {
-    addPath(root, pathKeys(flatSteps.slice(0, 1)));
-    for (const step of flatSteps) {
-      const key = stepKey(step);
-      if (key === null) root.terminal = true;
-      else if (isRecord(step) && step.type === 'get_attr') addPath(root, [key]);
-    }
-  }
-}
-
-/** The mask of an attribute path: a path is sensitive when any prefix of it is marked. */
-export function sensitiveMask(...sensitiveAttributes: unknown[]): MaskNode {
-  const root = newNode();
-  for (const value of sensitiveAttributes) addSensitiveAttributes(root, value);
-  return root;
-}
-
-function childOf(node: MaskNode | undefined, key: string | number): MaskNode | undefined {
-  if (!node || node.children.size === 0) return undefined;
-  // Look the step up both ways: a number-like map key and a list index both match (mask more).
-  const text = String(key);
-  return node.children.get(`s:${text}`) ?? (/^\d+$/.test(text) ? node.children.get(`n:${text}`) : undefined);
-}
-
-function mergeMasks(a: MaskNode | undefined, b: MaskNode | undefined): MaskNode | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  if (a.terminal || b.terminal) return { terminal: true, children: new Map() };
-  const children = new Map(a.children);
-  for (const [k, v] of b.children) children.set(k, mergeMasks(children.get(k), v)!);
-  return { terminal: false, children };
-}
-
-/**
- * A dynamically typed attribute (`terraform_data.input`, …) is stored as `{"value": …, "type": …}`
- * while its sensitive paths address the value directly (`input.password`, not
- * `input.value.password`): under such a wrapper the mask applies to `value` as well.
- */
-function isDynamicWrapper(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 2 && 'value' in value && 'type' in value;
-}
-
-function childMask(mask: MaskNode | undefined, key: string | number, wrapper: boolean): MaskNode | undefined {
-  if (wrapper && key === 'value') return mergeMasks(mask, childOf(mask, key));
-  return childOf(mask, key);
-}
-
-// ---------- secrets by value ----------
-
-/** Shorter marked strings are masked only where a displayed string equals them ("true", "80"…). */
-const MIN_INSIDE = 4;
-
-/**
- * The string values marked sensitive anywhere in a document. A provider can copy a secret into an
- * attribute that is not marked (`terraform_data.output` mirrors its sensitive `input`, and
- * `terraform state show` prints it, and a connection string or user data can embed it); any displayed
- * string equal to a marked one, or containing one, is masked too.
- */
-export class SecretValues {
-  private readonly values = new Set<string>();
-  /** Marked strings long enough to be told apart inside a longer string (shorter ones match exactly). */
-  private readonly inside = new SubstringMatcher();
-
-  has(value: string): boolean {
-    return this.values.has(value);
-  }
-
-  /** The string is a marked secret, or contains one of at least MIN_INSIDE characters. */
-  hides(value: string): boolean {
-    return this.values.has(value) || this.inside.matches(value);
-  }
-
-  get size(): number {
-    return this.values.size;
-  }
-
-  /** Every non-empty string leaf of a value. */
-  addAll(value: unknown): void {
-    if (typeof value === 'string') {
-      if (value === '' || this.values.has(value)) return;
-      this.values.add(value);
-      if (value.length >= MIN_INSIDE) this.inside.add(value);
-    } else if (Array.isArray(value)) {
-      for (const v of value) this.addAll(v);
-    } else if (isRecord(value)) {
-      for (const v of Object.values(value)) this.addAll(v);
-    }
-  }
-
-  /** The leaves of `value` under the masked paths (walks only along the mask). */
-  addMasked(value: unknown, mask: MaskNode | undefined): void {
-    if (!mask || value === undefined) return;
-    if (mask.terminal) {
-      this.addAll(value);
-      return;
-    }
-    const wrapper = isDynamicWrapper(value);
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => this.addMasked(v, childOf(mask, i)));
-    } else if (isRecord(value)) {
-      for (const [k, v] of Object.entries(value)) this.addMasked(v, childMask(mask, k, wrapper));
-    }
-  }
-
-  /** Marked values of every instance and every sensitive output of a v4 document. */
-  addDocument(doc: Record<string, unknown> | null): void {
-    if (!doc) return;
-    for (const r of Array.isArray(doc.resources) ? doc.resources : []) {
-      if (!isRecord(r)) continue;
-      for (const instance of Array.isArray(r.instances) ? r.instances : []) {
-        if (!isRecord(instance) || instance.sensitive_attributes === undefined || instance.sensitive_attributes === null) continue;
-        const mask = sensitiveMask(instance.sensitive_attributes);
-        this.addMasked(instance.attributes, mask);
-        if (mask.terminal || mask.children.size > 0) this.addAll(instance.attributes_flat);
-      }
-    }
-    if (isRecord(doc.outputs)) {
-      for (const output of Object.values(doc.outputs)) if (isRecord(output) && isSensitiveOutput(output)) this.addAll(output.value);
-    }
-  }
-}
-
-/** Anything but an explicit `false`/absent counts as sensitive (mask more). */
-function isSensitiveOutput(output: Record<string, unknown>): boolean {
-  return output.sensitive !== undefined && output.sensitive !== false && output.sensitive !== null;
-}
-
-/** Secrets in force while presenting values: marked strings of both documents, and of this instance. */
-interface SecretContext {
-  global: SecretValues;
-  /** This instance's values under a path marked in either version (a mark may exist in one only). */
-  local?: SecretValues;
-}
-
-const NO_SECRETS: SecretContext = { global: new SecretValues() };
-
-// ---------- values ----------
-
-/** Structural equality of JSON values; stops at the first difference. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  for (const k of keys) {
-    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(ao[k], bo[k])) return false;
-  }
-  return true;
-}
-
-/** A masked, size-capped copy of a value for display. */
-export function presentValue(value: unknown, mask?: MaskNode, secrets: SecretContext = NO_SECRETS, budget = { nodes: MAX_VALUE_NODES }): unknown {
-  if (mask?.terminal) return SENSITIVE_MASK;
-  if (budget.nodes-- <= 0) return '…';
-  if (typeof value === 'string') {
-    if (secrets.global.hides(value) || secrets.local?.hides(value)) return SENSITIVE_MASK;
-    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => presentValue(v, childOf(mask, i), secrets, budget));
-  if (isRecord(value)) {
-    const wrapper = isDynamicWrapper(value);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = presentValue(v, childMask(mask, k, wrapper), secrets, budget);
-    return out;
-  }
-  return value;
-}
-
-const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-function joinPath(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  if (IDENT.test(key)) return parent === '' ? key : `${parent}.${key}`;
-  return `${parent}[${JSON.stringify(key)}]`;
-}
-
-class ChangeList {
-  readonly changes: AttributeChange[] = [];
-  omitted = 0;
-
-  push(change: AttributeChange): void {
-    if (this.changes.length < MAX_CHANGES_PER_INSTANCE) this.changes.push(change);
-    else this.omitted++;
-  }
-}
-
-const ABSENT = Symbol('absent');
-
-function record(out: ChangeList, path: string, before: unknown, after: unknown, mask: MaskNode | undefined, secrets: SecretContext): void {
-  const action: ChangeAction = before === ABSENT ? 'added' : after === ABSENT ? 'removed' : 'changed';
-  const change: AttributeChange = { path: path || '(attributes)', action };
-  let sensitive = mask?.terminal === true;
-  if (before !== ABSENT) {
-    change.before = presentValue(before, mask, secrets);
-    sensitive ||= change.before === SENSITIVE_MASK;
-  }
-  if (after !== ABSENT) {
-    change.after = presentValue(after, mask, secrets);
-    sensitive ||= change.after === SENSITIVE_MASK;
-  }
-  if (sensitive) change.sensitive = true;
-  out.push(change);
-}
-
-/** Emits the changed leaf paths between two attribute trees. */
-function walk(before: unknown, after: unknown, path: string, mask: MaskNode | undefined, out: ChangeList, secrets: SecretContext): void {
-  if (before === ABSENT && after === ABSENT) return;
-  if (before !== ABSENT && after !== ABSENT && jsonEqual(before, after)) return;
-  if (mask?.terminal) {
-    record(out, path, before, after, mask, secrets);
-    return;
-  }
-  if (isRecord(before) && isRecord(after)) {
-    const wrapper = isDynamicWrapper(before) || isDynamicWrapper(after);
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of [...keys].sort()) {
-      const b = Object.prototype.hasOwnProperty.call(before, k) ? before[k] : ABSENT;
-      const a = Object.prototype.hasOwnProperty.call(after, k) ? after[k] : ABSENT;
-      walk(b, a, joinPath(path, k), childMask(mask, k, wrapper), out, secrets);
-    }
-    return;
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const n = Math.max(before.length, after.length);
-    for (let i = 0; i < n; i++) walk(i < before.length ? before[i] : ABSENT, i < after.length ? after[i] : ABSENT, joinPath(path, i), childOf(mask, i), out, secrets);
-    return;
-  }
-  record(out, path, before, after, mask, secrets);
 }
 
 // ---------- resources ----------
@@ -469,7 +152,7 @@ function diffInstance(a: InstanceRef, b: InstanceRef, global: SecretValues): Cha
   const attrs = (x: InstanceRef, field: 'attributes' | 'attributes_flat') => (x.instance[field] === undefined ? ABSENT : x.instance[field]);
   walk(attrs(a, 'attributes'), attrs(b, 'attributes'), '', mask, out, secrets);
   // Legacy flatmap attributes have no structured sensitive paths: mask them whole when any is marked.
-  const flatMask = mask.terminal || mask.children.size > 0 ? { terminal: true, children: new Map<string, MaskNode>() } : undefined;
+  const flatMask: MaskNode | undefined = mask.terminal || mask.children.size > 0 ? maskAll() : undefined;
   walk(attrs(a, 'attributes_flat'), attrs(b, 'attributes_flat'), '', flatMask, out, secrets);
   return out;
 }
@@ -502,7 +185,7 @@ function diffOutputs(before: Map<string, Record<string, unknown>>, after: Map<st
   const secrets: SecretContext = { global };
   const changes: OutputChange[] = [];
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
-  const masked = { terminal: true, children: new Map<string, MaskNode>() };
+  const masked = maskAll();
   for (const name of names) {
     const b = before.get(name);
     const a = after.get(name);

@@ -54,18 +54,16 @@ export const MAX_PARSE_BYTES = 256 * 1024 * 1024;
 
 const UTF8_BOM = '\uFEFF';
 
+/** What is not known of a state that could not be read (shared by the metadata and the inventory summary). */
+export const UNKNOWN_STATE_FACTS = { formatVersion: null, serial: null, lineage: null, terraformVersion: null, resourceCount: null, instanceCount: null } as const;
+
 function baseMetadata(kind: StateKind, size: number, note: string): StateMetadata {
   return {
     kind,
     size,
     encrypted: false,
-    formatVersion: null,
-    serial: null,
-    lineage: null,
-    terraformVersion: null,
-    resourceCount: null,
+    ...UNKNOWN_STATE_FACTS,
     dataSourceCount: null,
-    instanceCount: null,
     outputCount: null,
     sensitiveOutputCount: null,
     encryptionVersion: null,

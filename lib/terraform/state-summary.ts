@@ -8,7 +8,7 @@
  * The caller drops the bytes once summarised: a summary is small and bounded (resources, instance
  * keys and string lengths are capped, and `incomplete` says when a cap was hit).
  */
-import { isRecord, parseStateFile, type StateKind } from './state-file';
+import { isRecord, parseStateFile, UNKNOWN_STATE_FACTS, type StateKind } from './state-file';
 
 /** `truncated`: starts like a JSON object but ends early (an interrupted upload or a cut copy). */
 export type SummaryKind = StateKind | 'truncated';
@@ -82,12 +82,7 @@ function emptySummary(kind: SummaryKind, size: number, note: string): StateSumma
   return {
     kind,
     size,
-    formatVersion: null,
-    serial: null,
-    lineage: null,
-    terraformVersion: null,
-    resourceCount: null,
-    instanceCount: null,
+    ...UNKNOWN_STATE_FACTS,
     providers: [],
     resources: [],
     outputs: [],

@@ -91,6 +91,8 @@ export async function startStack(distDir: string, needed: ReadonlySet<FixtureNam
       pollIntervalSeconds: FANIN_INTERVAL_MS / 1000,
       // Cold-read measurements: every request reads the backend (no watcher reuse).
       watchIntervalSeconds: 0,
+      // Nothing in the background while timing (the inventory section runs its passes itself).
+      indexOnStart: false,
     }),
   );
   const startOn = async (file: string, env: Record<string, string> = {}) => {

@@ -124,6 +124,8 @@ async function runWatcherSection(distDir: string): Promise<WatcherResult> {
       watchIntervalSeconds: INTERVAL_S,
       staleAfterMinutes: 1,
       remindAfterMinutes: 24 * 60,
+      // The section counts the watcher's calls per pass: no inventory pass beside it.
+      indexOnStart: false,
     };
     const plain = path.join(tmp, 'viewers.json');
     fs.writeFileSync(plain, JSON.stringify(base));

@@ -6,16 +6,17 @@
  *   go silent (a GetObject whose stream stops mid-way);
  * - refusals: answer an S3 PutObject (optionally only under a key prefix) or an SNS Publish with the
  *   error AWS sends when IAM denies it (S3 `AccessDenied`, SNS `AuthorizationError`, both 403), an
- *   internal error (500) or, for SNS, a missing topic (`NotFound`, 404).
+ *   internal error (500) or, for SNS, a missing topic (`NotFound`, 404); a DynamoDB Streams
+ *   GetRecords with `AccessDeniedException` or `ExpiredIteratorException` (event mode, issue 24).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProxiedOperation = 'dynamodb:Scan' | 's3:ListObjectsV2' | 's3:GetObject' | 's3:PutObject' | 'sns:Publish';
+export type ProxiedOperation = 'dynamodb:Scan' | 's3:ListObjectsV2' | 's3:GetObject' | 's3:PutObject' | 'sns:Publish' | 'streams:GetRecords';
 export type ThrottledOperation = Extract<ProxiedOperation, 'dynamodb:Scan' | 's3:ListObjectsV2'>;
 export type Stall = 'before-headers' | 'mid-body';
-export type RefusedOperation = Extract<ProxiedOperation, 's3:PutObject' | 'sns:Publish'>;
-export type Refusal = 'AccessDenied' | 'InternalError' | 'NotFound';
+export type RefusedOperation = Extract<ProxiedOperation, 's3:PutObject' | 'sns:Publish' | 'streams:GetRecords'>;
+export type Refusal = 'AccessDenied' | 'InternalError' | 'NotFound' | 'ExpiredIterator';
 export interface RefuseOptions {
   keyPrefix?: string;
   condition?: 'if-match' | 'if-none-match';
@@ -51,6 +52,7 @@ const isFormPost = (req: http.IncomingMessage) => req.method === 'POST' && /^app
 
 function operationOf(req: http.IncomingMessage, body: string | null): ProxiedOperation | null {
   if (req.headers['x-amz-target'] === 'DynamoDB_20120810.Scan') return 'dynamodb:Scan';
+  if (req.headers['x-amz-target'] === 'DynamoDBStreams_20120810.GetRecords') return 'streams:GetRecords';
   if (body !== null && new URLSearchParams(body).get('Action') === 'Publish') return 'sns:Publish';
   if (req.method === 'PUT' && objectKeyOf(req.url ?? '') !== null) return 's3:PutObject';
   if (req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '')) return 's3:ListObjectsV2';
@@ -70,6 +72,15 @@ function throttle(res: http.ServerResponse, operation: ProxiedOperation): void {
 }
 
 function refuse(res: http.ServerResponse, operation: RefusedOperation, how: Refusal): void {
+  if (operation === 'streams:GetRecords') {
+    const [type, message] =
+      how === 'ExpiredIterator'
+        ? ['com.amazonaws.dynamodb.v20120810#ExpiredIteratorException', 'Iterator expired. The iterator was created more than 15 minutes ago.']
+        : ['com.amazon.coral.service#AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/lockboard/test is not authorized to perform: dynamodb:GetRecords'];
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ __type: type, message }));
+    return;
+  }
   if (operation === 'sns:Publish') {
     const [status, code, message] =
       how === 'AccessDenied'
@@ -113,7 +124,7 @@ export async function startAwsFaultProxy(target: string): Promise<AwsFaultProxy>
     let stall: Stall | null = null;
     if (operation) {
       counts.set(operation, (counts.get(operation) ?? 0) + 1);
-      const refusal = operation === 's3:PutObject' || operation === 'sns:Publish' ? refusals.get(operation) : undefined;
+      const refusal = operation === 's3:PutObject' || operation === 'sns:Publish' || operation === 'streams:GetRecords' ? refusals.get(operation) : undefined;
       if (refusal && refusal.count > 0 && refused(req, refusal.value)) {
         refusal.count--;
         const answer = () => refuse(res, operation as RefusedOperation, refusal.value.how);

@@ -1,11 +1,11 @@
 import { diffQuerySchema } from '@/lib/api/diff';
 import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
-import { withHeavyRead } from '@/lib/server/heavy-reads';
+import { heavyReaderOf } from '@/lib/http/heavy-reader';
 import { diffVersions } from '@/lib/services/diff-versions';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = backendRoute('/api/backends/[id]/diff', (backend, request) => {
   const query = parseInput(diffQuerySchema, queryOf(request));
-  return withHeavyRead(() => diffVersions(backend, query.key, query));
+  return diffVersions(backend, query.key, query, heavyReaderOf(request));
 });

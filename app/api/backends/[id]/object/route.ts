@@ -1,6 +1,7 @@
 import { objectQuerySchema } from '@/lib/api/versions';
 import { identify } from '@/lib/auth/identity';
 import { backendRoute, parseInput, queryOf } from '@/lib/http/handle';
+import { heavyReaderOf } from '@/lib/http/heavy-reader';
 import { auditedDownload } from '@/lib/services/download-version';
 import { getConfig } from '@/lib/server/config';
 import { acquireHeavyRead, releasingStream } from '@/lib/server/heavy-reads';
@@ -15,11 +16,12 @@ function contentDisposition(filename: string): string {
 
 export const GET = backendRoute('/api/backends/[id]/object', async (backend, request) => {
   const query = parseInput(objectQuerySchema, queryOf(request));
-  // The slot is held until the stream ends or the client goes away (released on any failure before).
-  const release = acquireHeavyRead();
+  const identity = identify(request, getConfig());
+  // The slot is held until the stream ends, the client goes away or stops reading (released on any failure before).
+  const release = await acquireHeavyRead(heavyReaderOf(request));
   let download: Awaited<ReturnType<typeof auditedDownload>>;
   try {
-    download = await auditedDownload(identify(request, getConfig()), backend, query.key, query.versionId);
+    download = await auditedDownload(identity, backend, query.key, query.versionId);
   } catch (e) {
     release();
     throw e;

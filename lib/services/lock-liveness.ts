@@ -6,7 +6,7 @@ import 'server-only';
  * capped, and cached like `.tflock` bodies. The rule is lib/terraform/liveness.ts.
  */
 import { getCappedObject } from '../aws/lockboard-objects';
-import type { ObjectSummary } from '../aws/state-bucket';
+import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { lockIdOfHeartbeatKey, MAX_HEARTBEAT_BYTES, parseHeartbeatBody } from '../api/heartbeat';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
@@ -17,6 +17,8 @@ import { cacheKey } from './cache-keys';
 import type { BackendSnapshot } from './backend-snapshot';
 
 const BODY_TTL_MS = 10 * 60_000;
+/** An event-mode backend's heartbeat listing is shared this long by the views, alerting and auto-release. */
+const BEATS_LISTING_TTL_MS = 3000;
 const READ_CONCURRENCY = 8;
 const READ_DEADLINE_MS = 5000;
 
@@ -41,16 +43,33 @@ async function readBeat(backend: BackendConfig, object: ObjectSummary): Promise<
   }
 }
 
-/** Sets `liveness` on each lock (not when the bucket listing failed: nothing was read to judge by). */
+/**
+ * The heartbeat objects to judge by. A backend with `events` is served from the event-maintained store,
+ * which follows states and `.tflock` files only (heartbeats are not in the bucket's notifications): its
+ * heartbeats are listed under the prefix itself, only while it has locks, shared for a few seconds.
+ */
+async function heartbeatObjects(backend: BackendConfig, snapshot: BackendSnapshot, prefix: string, locks: Lock[]): Promise<ObjectSummary[] | null> {
+  if (!backend.events) return snapshot.objects;
+  if (locks.length === 0) return [];
+  try {
+    return await cachedRead('heartbeat-listing', cacheKey(backend.id, prefix), BEATS_LISTING_TTL_MS, () => listAllObjects(backend, prefix));
+  } catch {
+    return null;
+  }
+}
+
+/** Sets `liveness` on each lock (not when the bucket or heartbeat listing failed: nothing was read to judge by). */
 export async function attachLiveness(backend: BackendConfig, snapshot: BackendSnapshot, locks: Lock[], nowMs: number): Promise<void> {
   if (!snapshot.objects) return;
   const settings = getConfig().liveness;
+  const beatObjects = await heartbeatObjects(backend, snapshot, settings.heartbeatPrefix, locks);
+  if (!beatObjects) return;
   const held = new Set(locks.map((l) => l.id).filter((id) => id !== ''));
   const beatsByLock = new Map<string, ObjectSummary[]>();
   const stateWrites = new Map<string, number>();
   const keys = new Set(locks.map((l) => l.key));
-  for (const object of snapshot.objects) {
-    if (keys.has(object.key) && object.lastModified) stateWrites.set(object.key, Date.parse(object.lastModified));
+  for (const object of snapshot.objects) if (keys.has(object.key) && object.lastModified) stateWrites.set(object.key, Date.parse(object.lastModified));
+  for (const object of beatObjects) {
     const lockId = lockIdOfHeartbeatKey(settings.heartbeatPrefix, object.key);
     // Heartbeats of locks no longer held (a run that died and was released) are left alone.
     if (lockId === null || !held.has(lockId)) continue;

@@ -10,7 +10,7 @@ describe('LivenessBadge and LivenessEvidence', () => {
     render(<LivenessEvidence lock={{ liveness }} testId="ev" />);
     expect(screen.getByTestId('ev').dataset.liveness).toBe('dead');
     expect(screen.getByTestId('liveness-badge').textContent).toBe('dead');
-    expect(screen.getByTestId('ev').textContent).toContain('the heartbeats of process 4242 on ci-7 stopped 5m ago');
+    expect(screen.getByTestId('ev').textContent).toContain('the heartbeats of process 4242 on ci-7 stopped 5m before this read');
     expect(screen.getByTestId('ev').textContent).toContain('Last heartbeat:');
     const { container } = render(<LivenessBadge lock={{}} />);
     expect(container.textContent).toBe('');

@@ -8,7 +8,7 @@ const base: L = { state: 'alive', reason: 'heartbeat_fresh', lastHeartbeat: '202
 describe('livenessWords', () => {
   it('says alive, dead or why it is unknown, naming the process', () => {
     expect(livenessWords(base)).toMatchObject({ label: 'alive', tone: 'green' });
-    expect(livenessWords(base).sentence).toContain('process 4242 on ci-7 sent a heartbeat 12s ago');
+    expect(livenessWords(base).sentence).toContain('process 4242 on ci-7 sent a heartbeat 12s before this read');
     expect(livenessWords({ ...base, state: 'dead', reason: 'heartbeat_stopped', heartbeatAgeSeconds: 300 })).toMatchObject({ label: 'dead', tone: 'red' });
     expect(livenessWords({ ...base, state: 'unknown', reason: 'no_heartbeat', holder: null })).toMatchObject({ label: 'no heartbeat', tone: 'gray' });
     expect(livenessWords({ ...base, state: 'unknown', reason: 'suspicious_only' }).label).toBe('suspicious heartbeat');

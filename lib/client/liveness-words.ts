@@ -14,7 +14,8 @@ export interface LivenessWords {
 }
 
 const process = (l: Liveness) => (l.holder ? `process ${l.holder.pid} on ${l.holder.host}` : 'its process');
-const ago = (s: number | null) => (s === null ? 'at an unknown time' : `${formatAge(s)} ago`);
+// Ages as of the read the server judged by (the evidence below shows the heartbeat's time, live).
+const ago = (s: number | null) => (s === null ? 'at an unknown time' : `${formatAge(s)} before this read`);
 
 export function livenessWords(l: Liveness): LivenessWords {
   switch (l.reason) {

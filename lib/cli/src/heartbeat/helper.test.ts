@@ -114,6 +114,29 @@ describe.skipIf(!hasProc())('the heartbeat helper', { timeout: 20_000 }, () => {
     expect(JSON.parse([...store.beats.values()][0]!)).toMatchObject({ state: 'running' });
   });
 
+  it('under terragrunt, finds the tofu process it starts and beats for the lock that process holds', async () => {
+    const run = terraformIn();
+    run.child.kill('SIGKILL');
+    // terragrunt (a script here) runs tofu (a link to sleep) in the initialised directory.
+    fs.symlinkSync('/bin/sleep', path.join(run.dir, 'bin', 'tofu'));
+    fs.writeFileSync(path.join(run.dir, 'bin', 'terragrunt'), '#!/bin/sh\n"$(dirname "$0")/tofu" 30\n', { mode: 0o755 });
+    const tg = spawn(path.join(run.dir, 'bin', 'terragrunt'), ['apply'], { cwd: run.dir, stdio: 'ignore' });
+    children.push(tg);
+    const store = new MemoryStore();
+    const { done } = start({ ...run, child: tg, argv: [path.join(run.dir, 'bin', 'terragrunt'), 'apply'] }, store);
+    await sleep(500);
+    store.lock = ourLock();
+    expect(await until(() => store.puts >= 1)).toBe(true);
+    const [key, body] = [...store.beats][0]!;
+    const tofuPid = (JSON.parse(body) as { pid: number }).pid;
+    expect(tofuPid).not.toBe(tg.pid);
+    expect(fs.readFileSync(`/proc/${tofuPid}/cmdline`, 'utf8').split('\0')[0]).toBe(path.join(run.dir, 'bin', 'tofu'));
+    expect(key).toContain(`.${tofuPid}.`);
+    process.kill(tofuPid, 'SIGKILL');
+    tg.kill('SIGKILL');
+    await done;
+  });
+
   it("never claims another host's lock, nor one taken before the process started", async () => {
     for (const lock of [ourLock({ who: 'runner@elsewhere' }), ourLock({ created: new Date(Date.now() - 60_000).toISOString() })]) {
       const run = terraformIn();

@@ -19,6 +19,9 @@ export async function register() {
     // Each backend's first inventory pass, in the background (indexOnStart), so search is ready early.
     const { startIndexing } = await import('./lib/jobs/indexer');
     startIndexing();
+    // Opt-in: dead locks (their heartbeats stopped) released by Lockboard (no-op without a policy).
+    const { startAutoRelease } = await import('./lib/jobs/auto-release');
+    startAutoRelease();
     // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
     const { logRecordsProtection } = await import('./lib/services/records-protection');
     logRecordsProtection();

@@ -22,6 +22,7 @@ import { discoverySection } from './bench/discovery';
 import { eventsSection } from './bench/events';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
+import { livenessSection } from './bench/liveness';
 import { locksSection } from './bench/locks';
 import { isOwnMoto, type BenchSection, type Results } from './bench/section';
 import { startStack, type SharedStack } from './bench/stack';
@@ -33,8 +34,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (5b, 7, 8, 9 and discovery, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, discoverySection];
+/** Every section, in the order they run (5b, 7, 8, 9, 10 and discovery, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, livenessSection, discoverySection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

@@ -259,7 +259,7 @@ export interface AuditedAttempt {
  * nothing touched if that fails), completed with the outcome after; the backend's snapshot is dropped
  * either way (a failure may be partial). Used by both route shapes, and for each item of a multi-item one.
  */
-async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
+export async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
   const { identity, backend } = attempt;
   const via = attempt.via ?? null;
   const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen, via });

@@ -1,5 +1,5 @@
 'use client';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog, type MutationDialogProps } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { DialogAlert } from './dialog-alert';
 import { LivenessEvidence } from './liveness-badge';
@@ -18,19 +18,13 @@ export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string)
   return t === lock.id || (t.length === 8 && t === lock.id.slice(0, 8));
 }
 
-export interface UnlockDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface UnlockDialogProps extends MutationDialogProps {
   /** The lock as the operator saw it when opening the dialog. */
   lock: Lock;
   backendName: string;
   store: LockStore;
-  pending: boolean;
-  /** A failure to show (not a conflict). */
-  error: { code: string; message: string } | null;
   /** After a 409: what holds the lock now (null: nothing known). */
   conflict: { message: string; current: Lock | null } | null;
-  onConfirm: (reason: string) => void;
 }
 
 /**

@@ -19,9 +19,15 @@ export async function register() {
     // Each backend's first inventory pass, in the background (indexOnStart), so search is ready early.
     const { startIndexing } = await import('./lib/jobs/indexer');
     startIndexing();
+    // Opt-in: dead locks (their heartbeats stopped) released by Lockboard (no-op without a policy).
+    const { startAutoRelease } = await import('./lib/jobs/auto-release');
+    startAutoRelease();
     // Whether Lockboard's own records are out of reach of the Terraform roles (one line per backend).
     const { logRecordsProtection } = await import('./lib/services/records-protection');
     logRecordsProtection();
+    // Discovery across accounts (no-op without a "discovery" block): decisions, then a first run.
+    const { startDiscovery } = await import('./lib/jobs/discovery');
+    startDiscovery();
     // Event mode (issue 24): backends with an `events` block follow S3 events and the table's stream.
     const { startEvents } = await import('./lib/jobs/events/events');
     startEvents();

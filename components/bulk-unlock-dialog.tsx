@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Badge } from './badge';
 import { BUTTON } from './button';
+import type { MutationDialogProps } from './confirm-dialog';
 import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { DialogAlert } from './dialog-alert';
 import { ModalDialog } from './modal-dialog';
@@ -30,17 +31,12 @@ export function bulkConfirmationMatches(count: number, typed: string): boolean {
   return typed.trim() === bulkUnlockConfirmation(count);
 }
 
-export interface BulkUnlockDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface BulkUnlockDialogProps extends MutationDialogProps {
   /** The locks as the operator saw them when the dialog opened. */
   selection: SelectedLock[];
   /** Where each backend (by id) keeps its locks: what each force-unlock deletes is named from it. */
   stores: Readonly<Record<string, LockStore>>;
-  pending: boolean;
-  error: { code: string; message: string } | null;
   result: BulkUnlockSummary | null;
-  onConfirm: (reason: string) => void;
 }
 
 /** A scrolling list that keyboard users can scroll too (focusable, named). */

@@ -5,6 +5,16 @@ import { ModalDialog } from './modal-dialog';
 import { PathText } from './path-text';
 import { ReasonField } from './reason-field';
 
+/** What every mutation dialog gets from its page: whether it is open, the request's progress and failure, and the confirm callback. */
+export interface MutationDialogProps<Confirm = (reason: string) => void> {
+  open: boolean;
+  onClose: () => void;
+  pending: boolean;
+  /** A failure to show (not a conflict). */
+  error: { code: string; message: string } | null;
+  onConfirm: Confirm;
+}
+
 export interface ConfirmDialogProps {
   open: boolean;
   onClose: () => void;

@@ -1,5 +1,5 @@
 'use client';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog, type MutationDialogProps } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
 import { PathText } from './path-text';
 import { TimeText } from './time-text';
@@ -28,17 +28,12 @@ export function digestConfirmationToken(target: Pick<DigestRepairTarget, 'digest
   return target.digest ? target.digest.slice(0, 8) : 'repair';
 }
 
-export interface DigestRepairDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface DigestRepairDialogProps extends MutationDialogProps {
   target: DigestRepairTarget;
   bucket: string;
   backendName: string;
-  pending: boolean;
-  error: { code: string; message: string } | null;
   /** After a 409: why, and the digest stored now. */
   conflict: { message: string; currentDigest: string | null } | null;
-  onConfirm: (reason: string) => void;
 }
 
 /** Confirms a digest repair: what is stored, what will be written or deleted, a reason, the digest typed back. */

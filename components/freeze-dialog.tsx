@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { Badge } from './badge';
+import type { MutationDialogProps } from './confirm-dialog';
 import { DialogButtons, DiscardPrompt, useGuardedClose } from './dialog-footer';
 import { ModalDialog } from './modal-dialog';
 import { TimeText } from './time-text';
@@ -13,16 +14,11 @@ const OUTCOME: Record<FreezeOutcome, { label: string; tone: 'green' | 'blue' | '
   failed: { label: 'failed', tone: 'red' },
 };
 
-export interface FreezeDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface FreezeDialogProps extends MutationDialogProps<(backendId: string, body: FreezeBody) => void> {
   backends: Array<{ id: string; name: string }>;
   /** A fixed state key (the state page); otherwise the operator gives a prefix. */
   fixedKey?: string;
-  pending: boolean;
-  error: { code: string; message: string } | null;
   result: FreezeResponse | null;
-  onConfirm: (backendId: string, body: FreezeBody) => void;
 }
 
 /** Freeze one state or every state under a prefix: a real Terraform lock whose Info is the reason. */

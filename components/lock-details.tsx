@@ -1,6 +1,7 @@
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { LinkedText } from './linked-text';
+import { LivenessBadge, LivenessEvidence } from './liveness-badge';
 import { PathText } from './path-text';
 import { TimeText } from './time-text';
 import { formatAge } from '@/lib/client/format';
@@ -25,6 +26,7 @@ export function LockBadges({ lock, sources = true }: { lock: ListedLock; sources
           stale
         </Badge>
       ) : null}
+      {freezeOf(lock) ? null : <LivenessBadge lock={lock} />}
     </>
   );
 }
@@ -76,9 +78,10 @@ export function OperationText({ operation }: { operation: string }) {
  * Who holds a lock and what it is: holder, operation, Terraform version (for a freeze: that Lockboard
  * took it), creation time and age, lock ID, Info, the sides holding it and its problems. `testId`
  * prefixes the test IDs of the holder (`-who`), the version (`-version`) and the ID (`-id`); `copy`
- * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command.
+ * adds the buttons copying the ID and (not for a freeze) the `terraform force-unlock` command; `liveness`
+ * (default on) the liveness evidence, which the unlock dialog shows first instead.
  */
-export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock & AgedLock; testId: string; copy?: boolean }) {
+export function LockDetails({ lock, testId, copy = false, liveness = true }: { lock: ListedLock & AgedLock; testId: string; copy?: boolean; liveness?: boolean }) {
   const operation = operationLabel(lock.operation);
   // Aged from when the browser received it (the change feed does not resend a lock to update its age).
   const age = ageNow(lock, useNow());
@@ -119,6 +122,14 @@ export function LockDetails({ lock, testId, copy = false }: { lock: ListedLock &
       <dd className="flex flex-wrap gap-1">
         <LockBadges lock={lock} />
       </dd>
+      {liveness && lock.liveness && !freezeOf(lock) ? (
+        <>
+          <dt className="text-slate-500">Liveness</dt>
+          <dd>
+            <LivenessEvidence lock={lock} testId={`${testId}-liveness`} />
+          </dd>
+        </>
+      ) : null}
       {lock.problems.length > 0 ? (
         <>
           <dt className="text-slate-500">Problems</dt>

@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/states', label: 'States' },
   { href: '/search', label: 'Search' },
   { href: '/inventory', label: 'Inventory' },
+  { href: '/estate', label: 'Estate' },
   { href: '/audit', label: 'Audit' },
   { href: '/migration', label: 'Migration' },
   { href: '/alerts', label: 'Alerts' },

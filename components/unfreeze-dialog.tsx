@@ -1,18 +1,13 @@
 'use client';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog, type MutationDialogProps } from './confirm-dialog';
 import { DialogAlert } from './dialog-alert';
 import { PathText } from './path-text';
 import type { Lock } from '@/lib/api/locks';
 import { freezeOf } from '@/lib/terraform/freeze-lock';
 
-export interface UnfreezeDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface UnfreezeDialogProps extends MutationDialogProps {
   lock: Lock;
   backendName: string;
-  pending: boolean;
-  error: { code: string; message: string } | null;
-  onConfirm: (reason: string) => void;
 }
 
 /** Confirms an unfreeze: whose freeze and why, a required reason; the server releases it only if it is still this freeze. */

@@ -1,7 +1,8 @@
 'use client';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog, type MutationDialogProps } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { DialogAlert } from './dialog-alert';
+import { LivenessEvidence } from './liveness-badge';
 import { LockDetails } from './lock-details';
 import { UnlockDeletes } from './unlock-deletes';
 import type { Lock } from '@/lib/api/locks';
@@ -17,19 +18,13 @@ export function unlockConfirmationMatches(lock: Pick<Lock, 'id'>, typed: string)
   return t === lock.id || (t.length === 8 && t === lock.id.slice(0, 8));
 }
 
-export interface UnlockDialogProps {
-  open: boolean;
-  onClose: () => void;
+export interface UnlockDialogProps extends MutationDialogProps {
   /** The lock as the operator saw it when opening the dialog. */
   lock: Lock;
   backendName: string;
   store: LockStore;
-  pending: boolean;
-  /** A failure to show (not a conflict). */
-  error: { code: string; message: string } | null;
   /** After a 409: what holds the lock now (null: nothing known). */
   conflict: { message: string; current: Lock | null } | null;
-  onConfirm: (reason: string) => void;
 }
 
 /**
@@ -59,7 +54,12 @@ export function UnlockDialog({ open, onClose, lock, backendName, store, pending,
       reasonPlaceholder="e.g. CI job 4711 was cancelled; its runner is gone"
       onConfirm={onConfirm}
     >
-      <LockDetails lock={lock} testId="unlock-holder" />
+      <section data-testid="unlock-liveness" aria-label="Is the holder still running?" className={lock.liveness?.state === 'alive' ? 'rounded-md border border-red-300 bg-red-50 px-3 py-2' : 'rounded-md border border-slate-200 px-3 py-2'}>
+        <p className="font-semibold">Is the holder still running?</p>
+        <LivenessEvidence lock={lock} testId="unlock-liveness-evidence" />
+        {lock.liveness?.state === 'alive' ? <p className="mt-1 font-semibold text-red-900">Its heartbeat is fresh: unlocking now lets a second run write this state while it is being applied.</p> : null}
+      </section>
+      <LockDetails lock={lock} testId="unlock-holder" liveness={false} />
       <div data-testid="unlock-deletes">
         <p className="font-semibold">Force-unlock deletes</p>
         <UnlockDeletes lock={lock} store={store} />

@@ -4,7 +4,7 @@
  * table's box, cards on a phone), and axe finds no serious violation.
  */
 import { AUDIT_ACTION_WORDS } from '../lib/client/audit-words';
-import { expect, test } from './fixtures';
+import { expect, freezeThroughApi, test } from './fixtures';
 import { expectNoSeriousViolations, expectNoSidewaysScroll } from './page-checks';
 
 for (const width of [1440, 390]) {
@@ -17,9 +17,7 @@ for (const width of [1440, 390]) {
       const key = `${prefix}a-rather-long-directory-name-for-the-layout-check/with/several/segments/terraform.tfstate`;
       const reason = 'Quarterly database audit in progress: no applies until the auditors sign off; ask #platform-oncall before unfreezing. '.repeat(2).trim();
       // A freeze is an audited mutation with a key and a reason (and a long "seen"/details record).
-      const res = await page.request.post(`/api/backends/${main.id}/freeze`, { headers: { origin: baseURL!, 'sec-fetch-site': 'same-origin' }, data: { key, reason } });
-      expect(res.status()).toBe(200);
-      const { auditId } = (await res.json()) as { auditId: string };
+      const auditId = await freezeThroughApi(page.request, baseURL!, main, key, reason);
       try {
         await page.goto(`/audit?${new URLSearchParams({ backend: main.id, id: auditId })}`);
         const section = page.locator('section[aria-labelledby="audit-heading"]');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { LockInfo } from '../lib/terraform/lock-info';
 import { TerraformWriter } from '../scripts/lib/terraform-writer';
 
@@ -113,6 +113,11 @@ export class Seeder {
     return info;
   }
 
+  /** Releases `key` on every side at teardown (a lock taken some other way, e.g. through the API). */
+  track(backend: E2eBackend, key: string): void {
+    this.written.push({ backend, key });
+  }
+
   /** A lock item whose `Info` is whatever string is given (malformed-lock cases). */
   async rawLockItem(backend: E2eBackend, key: string, info: string): Promise<void> {
     this.written.push({ backend, key });
@@ -186,4 +191,19 @@ export async function openOverview(page: Page, prefix: string, extra: Record<str
   const qs = new URLSearchParams({ q: prefix, ...extra });
   await page.goto(`/?${qs.toString()}`);
   await expect(page.getByRole('heading', { name: 'Live locks' })).toBeVisible();
+}
+
+/**
+ * Freezes `key` through Lockboard's own API, as the Freeze button does: a freeze is Lockboard's only
+ * with the signed marker the server writes, so a test cannot plant one with `seed.lock`. The caller is
+ * `anonymous` (the e2e app runs with authMode none). Returns the audit record of the key's freeze (the
+ * request's own record names no key: a freeze may take several).
+ */
+export async function freezeThroughApi(request: APIRequestContext, baseURL: string, backend: E2eBackend, key: string, reason: string): Promise<string> {
+  const res = await request.post(`/api/backends/${backend.id}/freeze`, { headers: { origin: baseURL, 'sec-fetch-site': 'same-origin' }, data: { key, reason } });
+  expect(res.status(), await res.text()).toBe(200);
+  const { results } = (await res.json()) as { results: Array<{ key: string; auditId: string | null }> };
+  const item = results.find((r) => r.key === key)?.auditId;
+  if (!item) throw new Error(`the freeze of ${key} answered no audit record of its own`);
+  return item;
 }

@@ -4,22 +4,22 @@
  * offers no terraform force-unlock; the freshness line names both intervals; the bulk dialog shows per
  * lock the holder, operation, age, lock ID and exactly what it deletes.
  */
-import { expect, lockRow, openOverview, test } from './fixtures';
+import { expect, freezeThroughApi, lockRow, openOverview, test } from './fixtures';
 import { expectNoSeriousViolations, expectNoSidewaysScroll } from './page-checks';
 
 const HOUR_MS = 3_600_000;
-/** What a Lockboard freeze writes (lib/terraform/freeze-lock.ts), three hours ago: past the stale threshold. */
-const FREEZE = { operation: 'lockboard-freeze', who: 'ana via Lockboard', info: 'FROZEN via Lockboard: payments DB repair', version: '0.1.0' };
 
 for (const width of [1440, 390]) {
   test.describe(`at ${width} px`, () => {
     test.use({ viewport: { width, height: width === 390 ? 844 : 900 } });
     test.describe.configure({ timeout: 120_000 });
 
-    test('a freeze is counted and filtered as frozen, not stale; no Terraform version, no Copy CLI', async ({ page, seed, backends, prefix }) => {
+    test('a freeze is counted and filtered as frozen, not stale; no Terraform version, no Copy CLI', async ({ page, seed, backends, prefix, baseURL }) => {
       const frozen = `${prefix}frozen/terraform.tfstate`;
       const stale = `${prefix}stale/terraform.tfstate`;
-      await seed.lock(backends.main, frozen, { over: FREEZE, createdMs: Date.now() - 3 * HOUR_MS });
+      // Through the API: a lock that merely looks like a freeze (no signed marker) is not one.
+      await freezeThroughApi(page.request, baseURL!, backends.main, frozen, 'payments DB repair');
+      seed.track(backends.main, frozen);
       await seed.lock(backends.main, stale, { over: { who: 'ci@runner-9', operation: 'OperationTypeApply' }, createdMs: Date.now() - 3 * HOUR_MS });
       await seed.lock(backends.second, `${prefix}fresh/terraform.tfstate`);
 

@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { stateDocument } from '../scripts/lib/terraform-writer';
-import { expect, test } from './fixtures';
+import { expect, freezeThroughApi, test } from './fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** S3 stamps LastModified in whole seconds: each lock cycle gets its own second. */
@@ -107,24 +107,25 @@ for (const width of [1440, 390]) {
       await expect(page.getByTestId('status-count-missing').getByTestId('status-count-value')).toHaveText('0');
     });
 
-    test('a frozen state offers no Restore and no CLI force-unlock, and names Lockboard (not a Terraform version) as the taker', async ({ page, seed, backends, prefix }) => {
+    test('a frozen state offers no Restore and no CLI force-unlock, and names Lockboard (not a Terraform version) as the taker', async ({ page, seed, backends, prefix, baseURL }) => {
       const main = backends.main;
       const key = `${prefix}frozen/terraform.tfstate`;
       const lineage = crypto.randomUUID();
       const v1 = await seed.state(main, key, stateDocument({ serial: 1, lineage }));
       await seed.state(main, key, stateDocument({ serial: 2, lineage }));
-      // The lock Lockboard's freeze writes (lib/terraform/freeze-lock.ts): Version is Lockboard's own.
-      await seed.lock(main, key, { over: { operation: 'lockboard-freeze', who: 'dana@e2e via Lockboard', info: 'FROZEN via Lockboard: quarter-end audit', version: '0.1.0' } });
+      // Lockboard's own freeze (its lock's Version is Lockboard's; a look-alike lock without the signed marker is not a freeze).
+      await freezeThroughApi(page.request, baseURL!, main, key, 'quarter-end audit');
+      seed.track(main, key);
 
       await page.goto(statePath(main.id, key));
       const holder = page.getByTestId('holder-card');
-      await expect(holder.getByTestId('holder-freeze')).toContainText('Frozen by dana@e2e: quarter-end audit');
+      await expect(holder.getByTestId('holder-freeze')).toContainText('Frozen by anonymous: quarter-end audit');
       await expect(holder.getByTestId('holder-version')).toHaveText('Lockboard 0.1.0 (a freeze, not a Terraform run)');
       await expect(holder.getByText('Terraform version')).toHaveCount(0);
       await expect(holder.getByRole('button', { name: /Copy CLI/ })).toHaveCount(0);
       await expect(holder.getByRole('button', { name: `Unfreeze ${key}` })).toBeVisible();
       await expect(page.getByTestId('version-row')).toHaveCount(2);
-      await expect(page.getByTestId('versions-note')).toHaveText('Frozen by dana@e2e: no version can be restored until the state is unfrozen.');
+      await expect(page.getByTestId('versions-note')).toHaveText('Frozen by anonymous: no version can be restored until the state is unfrozen.');
       await expect(page.getByRole('button', { name: `Restore version ${v1.versionId}` })).toHaveCount(0);
       await expect(page.getByRole('button', { name: /^Restore version/ })).toHaveCount(0);
     });

@@ -18,9 +18,11 @@ import { clientWeightSection } from './bench/client-weight';
 import { log, peakRssMiB } from './bench/common';
 import { diffSection } from './bench/diff';
 import { diffSecretsSection } from './bench/diff-secrets';
+import { discoverySection } from './bench/discovery';
 import { eventsSection } from './bench/events';
 import { fanInSection } from './bench/fan-in';
 import { inventorySection } from './bench/inventory';
+import { livenessSection } from './bench/liveness';
 import { locksSection } from './bench/locks';
 import { isOwnMoto, type BenchSection, type Results } from './bench/section';
 import { startStack, type SharedStack } from './bench/stack';
@@ -33,8 +35,8 @@ import { watcherSection } from './bench/watcher';
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next-bench';
 
-/** Every section, in the order they run (5b, 7, 8, 9 and 10, which start their own moto, last). */
-const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, viewsSection];
+/** Every section, in the order they run (5b, 7, 8, 9, 10, 11 and discovery, which start their own moto, last). */
+const SECTIONS: readonly BenchSection[] = [locksSection, statesSection, fanInSection, versionsSection, diffSection, clientWeightSection, diffSecretsSection, inventorySection, watcherSection, eventsSection, livenessSection, viewsSection, discoverySection];
 
 type Command = { print: string } | { sections: BenchSection[] } | { usage: string };
 

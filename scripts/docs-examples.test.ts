@@ -13,7 +13,7 @@ describe('docs/alerts.md PrometheusRule', () => {
     const rule = parse(block!) as { kind: string; spec: { groups: Array<{ rules: Array<Record<string, unknown>> }> } };
     expect(rule.kind).toBe('PrometheusRule');
     const rules = rule.spec.groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.alert)).toEqual(['TerraformLockStale', 'TerraformStateDigestMismatch', 'LockboardBackendUnreadable']);
+    expect(rules.map((r) => r.alert)).toEqual(['TerraformLockStale', 'TerraformLockHolderDead', 'TerraformStateDigestMismatch', 'LockboardBackendUnreadable']);
     for (const r of rules) {
       expect(typeof r.expr, `${String(r.alert)} expr`).toBe('string');
       expect((r.labels as Record<string, string>).severity, `${String(r.alert)} severity`).toMatch(/^(warning|critical)$/);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { awsEnv, freePort, startMoto, type Moto } from './lib/moto';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 import { TerraformWriter } from './lib/terraform-writer';
+import { seedE2eEstate } from '../lib/testing/discovery-org';
 
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.LOCKBOARD_DIST_DIR || '.next';
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
   const backends = backendsFor(main.endpoint, flaky.endpoint);
   for (const b of backends) await createResources(b);
   const flakyBackend = backends.find((b) => b.id === 'e2e-flaky')!;
+  // Two member accounts whose backends discovery proposes (e2e/estate.spec.ts).
+  const estate = await seedE2eEstate(main.endpoint);
 
   // Control server: lets a spec stop the flaky endpoint (a real stopped server, refused connections)
   // and start it again (in-memory moto comes back empty, so its bucket and table are re-created).
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
   cleanups.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
 
   const configFile = path.join(runDir, 'lockboard-config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ backends, staleAfterMinutes: 120 }, null, 2));
+  fs.writeFileSync(configFile, JSON.stringify({ backends, staleAfterMinutes: 120, discovery: estate.discovery }, null, 2));
 
   // Free ports unless given: several people may run the suite on one machine at the same time.
   const port = process.env.PORT || String(await freePort());

@@ -7,13 +7,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BULK_UNLOCK_BODY_LIMIT } from '../lib/api/bulk-unlock';
+import { ESTATE_DECISION_BODY_LIMIT } from '../lib/api/estate';
 import { UNFREEZE_BODY_LIMIT } from '../lib/api/freeze';
 import { MIGRATION_CLEANUP_BODY_LIMIT } from '../lib/api/migration';
 import { UNLOCK_BODY_LIMIT } from '../lib/api/unlock';
 import { MUTATION_BODY_LIMIT } from '../lib/http/mutation-route';
 
 const root = path.resolve(import.meta.dirname, '..');
-const constants: Record<string, number> = { BULK_UNLOCK_BODY_LIMIT, UNLOCK_BODY_LIMIT, MUTATION_BODY_LIMIT, UNFREEZE_BODY_LIMIT, MIGRATION_CLEANUP_BODY_LIMIT };
+const constants: Record<string, number> = { BULK_UNLOCK_BODY_LIMIT, UNLOCK_BODY_LIMIT, MUTATION_BODY_LIMIT, UNFREEZE_BODY_LIMIT, MIGRATION_CLEANUP_BODY_LIMIT, ESTATE_DECISION_BODY_LIMIT };
 
 /** Every route's body cap: `maxBodyBytes: <expr>` of mutation routes and the MAX_BODY of the others, evaluated. */
 function routeLimits(): Array<{ route: string; bytes: number }> {

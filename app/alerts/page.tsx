@@ -1,5 +1,6 @@
 import { alertsOverviewFor } from '@/lib/auth/alerts-scope';
 import { pageViewScope } from '@/lib/http/page-settings';
+import { listBackends } from '@/lib/server/backends';
 import { getConfig } from '@/lib/server/config';
 import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 import { TimeText } from '@/components/time-text';
@@ -19,7 +20,7 @@ const OUTCOME_CLASS: Record<string, string> = {
 /** Alerts: channels and their status, recent events and every delivery attempt of this replica, for the backends the caller may view. */
 export default async function AlertsPage() {
   const config = getConfig();
-  const overview = alertsOverviewFor(alertsOverview(), await pageViewScope(), config.channels, config.backends.map((b) => b.id));
+  const overview = alertsOverviewFor(alertsOverview(), await pageViewScope(), config.channels, listBackends().map((b) => b.id));
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>

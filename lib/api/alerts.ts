@@ -3,9 +3,10 @@
  * JSON (GET /api/alerts, POST /api/alerts/test). Shared by the server and the browser (types only).
  */
 import { z } from 'zod';
+import type { LockLiveness } from '../terraform/liveness';
 
 /** `download`: a raw state download (its own type, off by default: a channel must name it in `events`). */
-export const EVENT_TYPES = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download', 'test'] as const;
+export const EVENT_TYPES = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'lock.dead', 'lock.auto_released', 'digest.mismatch', 'mutation', 'download', 'test'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The lock holder fields as Terraform wrote them (LockInfo), with what Lockboard derived. */
@@ -41,6 +42,8 @@ export interface LockboardEvent {
   forceUnlock?: string;
   /** lock.stale: 0 for the first notice, n for the n-th reminder. */
   reminder?: number;
+  /** lock.dead, lock.auto_released: the evidence (last heartbeat, the process it names, the last state write). */
+  liveness?: LockLiveness;
   /** lock.released: how it went away. */
   released?: { by: 'lockboard' | 'holder_or_other'; actor: string | null; reason: string | null };
   digest?: { stored: string | null; calculated: string | null; etag: string | null };

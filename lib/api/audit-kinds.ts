@@ -1,7 +1,7 @@
 /** The actions and outcomes of audit records, without zod (the browser's audit filters use them; lib/api/audit.ts re-exports them). */
 
-/** `download`: a raw state download (who read which version's plaintext). */
-export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download', 'bulk-unlock', 'freeze', 'unfreeze', 'migration-cleanup'] as const;
+/** `download`: a raw state download (who read which version's plaintext). `discovery-decision`: a discovered backend accepted or ignored (backend `estate`, key: its id). */
+export const AUDIT_ACTIONS = ['force-unlock', 'repair-digest', 'restore', 'download', 'bulk-unlock', 'freeze', 'unfreeze', 'migration-cleanup', 'discovery-decision'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `pending`: written before the change and not completed (still running, or the server died mid-way). */

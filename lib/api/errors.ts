@@ -10,6 +10,7 @@
  */
 import type { Lock, LockSource } from '../terraform/locks';
 import type { RestoreChanged } from './restore';
+import type { EstateDecision } from './estate';
 
 /** What a restore reports it did when it failed part-way (declared with the restore contract). */
 export type { RestoreChanged } from './restore';
@@ -30,6 +31,7 @@ export const ERROR_STATUS = {
   digest_changed: 409,
   nothing_to_repair: 409,
   state_changed: 409,
+  decision_changed: 409,
   locked: 409,
   lineage_mismatch: 422,
   not_versioned: 422,
@@ -75,7 +77,7 @@ type NoDetails = Record<never, never>;
 /** An AWS call failed: which one and the SDK's error name (or the socket-level reason). */
 export interface AwsDetails {
   backend: string;
-  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams';
+  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams' | 'STS' | 'Organizations';
   /** The table or bucket (and key) the call was about. */
   resource: string;
   awsError: string;
@@ -104,6 +106,8 @@ export interface ErrorDetailsMap {
   /** The digest already matches the state object: `calculated` is the object's MD5, `digest` the item's. */
   nothing_to_repair: { backend: string; key: string; calculated: string | null; digest: string | null };
   state_changed: { backend?: string; key?: string; expectedCurrentVersionId?: string; currentVersionId?: string | null };
+  /** A discovered backend's decision is no longer the one the operator saw; `current` is the one stored now (null: none). */
+  decision_changed: { backend: string; key: string; current: EstateDecision | null };
   /** Someone holds a lock on the state (restore refused). */
   /** `holder`: who holds the lock (the full lock when it was listed, else its LockInfo fields). */
   locked: { backend: string; key: string; holder: Pick<Lock, 'who' | 'operation' | 'created' | 'info'> | null; locks?: Lock[]; outcome?: string };

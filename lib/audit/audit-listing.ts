@@ -6,7 +6,7 @@ import 'server-only';
  * with `foreign=show`. Objects too large or not records are never downloaded or shown (`foreign.unreadable`).
  */
 import { listAuditKeys, type AuditObjectRef } from '../aws/audit-store';
-import { getBackend } from '../server/backends';
+import { listBackends, recordsHome } from '../server/backends';
 import { cachedRead } from '../server/cache';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
@@ -130,9 +130,8 @@ function compareFound(a: Found, b: Found): number {
 /** Audit records newest first, filtered, across the configured backends (or one), one page. */
 /** `canView`: without `query.backend`, only the backends it accepts (the caller's view role) are read. */
 export async function listAudit(query: AuditQuery, canView: (backendId: string) => boolean = () => true): Promise<AuditListing> {
-  const config = getConfig();
   const positions = decodeCursor(query.cursor);
-  const selected = query.backend ? [getBackend(query.backend)] : config.backends.filter((b) => canView(b.id));
+  const selected = query.backend ? [recordsHome(query.backend)] : listBackends().filter((b) => canView(b.id));
   const backends = selected.filter((b) => positions[b.id] !== 0);
   const results = await Promise.allSettled(backends.map((b) => backendRecords(b, query, (positions[b.id] as string | undefined) || undefined)));
   const all: Found[] = [];

@@ -7,7 +7,7 @@ import 'server-only';
  */
 import crypto from 'node:crypto';
 import { putAuditObject } from '../aws/audit-store';
-import { getBackend } from '../server/backends';
+import { recordsHome } from '../server/backends';
 import { getConfig, type BackendConfig } from '../server/config';
 import { toAppError } from '../server/errors';
 import { logger } from '../server/logger';
@@ -94,7 +94,7 @@ export function withoutClient(input: AuditInput): Omit<AuditInput, 'client'> {
 
 export function locate(full: AuditInput, nowMs: number, kind: AuditKind): Located {
   const config = getConfig();
-  const backend = getBackend(full.backend);
+  const backend = recordsHome(full.backend);
   const input = withoutClient(full);
   const id = crypto.randomUUID();
   const record: AuditRecord = {

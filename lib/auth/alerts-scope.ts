@@ -5,6 +5,7 @@
  * a channel that covers a backend where the caller is an operator.
  */
 import type { AlertsOverview } from '../api/alerts';
+import { discoveredBeside } from '../server/backends';
 import { AppError } from '../api/errors';
 import type { AppConfig, ChannelConfig } from '../server/config';
 import { isAllowed, type Identity } from './identity';
@@ -23,7 +24,7 @@ export function alertsOverviewFor(overview: AlertsOverview, scope: ViewScope, ch
 
 /** 403 unless the caller is an operator on some backend this channel covers (every backend when it names none). */
 export function assertMayTestChannel(identity: Identity, channel: Pick<ChannelConfig, 'name' | 'backends'>, config: Pick<AppConfig, 'backends' | 'authMode' | 'operators' | 'readOnly' | 'defaultRole' | 'accessRules' | 'authUserHeader'>): void {
-  const covered = channel.backends ?? config.backends.map((b) => b.id);
+  const covered = channel.backends ?? [...config.backends, ...discoveredBeside(config.backends)].map((b) => b.id);
   if (covered.some((id) => isAllowed(identity, 'operator', id, null, config))) return;
   throw new AppError('forbidden', `User "${identity.user}" may not send a test message to channel "${channel.name}": that needs the operator role on a backend it covers (${covered.join(', ')}).`, { reason: 'not_allowed', role: 'operator' });
 }

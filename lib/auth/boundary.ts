@@ -17,6 +17,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../api/errors';
 import type { AppConfig, Role } from '../server/config';
+import { listBackends } from '../server/backends';
 import { hostAllowed } from './hosts';
 import { assertAllowed, identify, INTERNAL_HEADERS, isAllowed, verifiedIdentityHeaders, type Identity } from './identity';
 import { verifySignedIdentity } from './jwt';
@@ -99,7 +100,7 @@ export async function boundary(request: Request, config: AppConfig, options: { d
       // The audit log of one backend needs the viewer role on it; the whole log, on some backend.
       const backend = url.searchParams.get('backend');
       if (backend) assertAllowed(identity, 'viewer', backend, null, config);
-      else if (!config.backends.some((b) => isAllowed(identity, 'viewer', b.id, null, config))) {
+      else if (!listBackends().some((b) => isAllowed(identity, 'viewer', b.id, null, config))) {
         throw new AppError('forbidden', `User "${identity.user}" may not view any backend (see accessRules).`, { reason: 'not_allowed', role: 'viewer' });
       }
     }

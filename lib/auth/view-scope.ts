@@ -4,6 +4,7 @@
  * caller has the viewer role on some key, as `/api/backends/{id}/…` reads do (lib/auth/boundary.ts).
  */
 import type { AppConfig } from '../server/config';
+import { discoveredBeside } from '../server/backends';
 import { AppError } from '../api/errors';
 import { identify, isAllowed, type Identity } from './identity';
 
@@ -21,8 +22,10 @@ export const VIEW_EVERYTHING: ViewScope = { canView: () => true, all: true };
 
 /** The backends this identity may view. */
 export function viewScopeOf(identity: Identity, config: ScopeConfig): ViewScope {
-  const ids = new Set(config.backends.filter((b) => isAllowed(identity, 'viewer', b.id, null, config)).map((b) => b.id));
-  return { canView: (id) => ids.has(id), all: ids.size === config.backends.length };
+  // The configured backends and the discovered ones watched beside them (lib/server/backends.ts).
+  const backends = [...config.backends, ...discoveredBeside(config.backends)];
+  const ids = new Set(backends.filter((b) => isAllowed(identity, 'viewer', b.id, null, config)).map((b) => b.id));
+  return { canView: (id) => ids.has(id), all: ids.size === backends.length };
 }
 
 /** The scope of a request's caller; an unidentified caller in proxy mode is a 401 (as in proxy.ts). */

@@ -45,11 +45,14 @@ function budgets(): Map<string, EndpointBudget> {
   return holder[budgetsKey];
 }
 
+/** What the budget needs of a client's target: the backend (or discovery's account) and where its requests go. */
+export type BudgetTarget = Pick<BackendConfig, 'id' | 'endpoint' | 'region'>;
+
 /**
  * The read budget of the endpoint a backend's `service` requests go to: an explicit endpoint is one
  * server for every service (as moto or a VPC endpoint proxy), AWS's own are one per service and region.
  */
-export function endpointBudget(backend: BackendConfig, service: string): EndpointBudget {
+export function endpointBudget(backend: BudgetTarget, service: string): EndpointBudget {
   const key = backend.endpoint ? `endpoint ${backend.endpoint}` : `${service} ${backend.region}`;
   let budget = budgets().get(key);
   if (!budget) {
@@ -65,7 +68,7 @@ export function endpointBudget(backend: BackendConfig, service: string): Endpoin
  * reads first, background reads (inventory, last writers, histories) only in what is left and
  * backing off when AWS throttles or live reads slow down (lib/server/read-budget.ts).
  */
-function instrument<T>(client: T, service: string, backend: BackendConfig): T {
+export function instrument<T>(client: T, service: string, backend: BudgetTarget): T {
   const backendId = backend.id;
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
@@ -110,17 +113,37 @@ function instrument<T>(client: T, service: string, backend: BackendConfig): T {
  * answers. `socketTimeout` bounds each pause of a streamed body (a GetObject that stalls mid-way).
  * With maxAttempts 3, a call fails with a typed `aws_timeout` after at most about 3 deadlines.
  */
-function deadlines(ms: number) {
+export function deadlines(ms: number) {
   return { connectionTimeout: Math.min(3_000, ms), requestTimeout: ms, socketTimeout: ms, throwOnRequestTimeout: true };
 }
 
-function commonOptions(backend: BackendConfig) {
+/** A backend discovery registered also names the role's external ID and STS endpoint (lib/server/backends.ts). */
+type RoleTarget = BackendConfig & { externalId?: string | null; stsEndpoint?: string | null };
+
+type RoleCredentials = ReturnType<typeof fromTemporaryCredentials>;
+const roleCredentials = new Map<string, RoleCredentials>();
+
+/** One credentials provider per role (and external ID): a backend's S3 and DynamoDB clients, and backends sharing a role, assume it once. */
+function credentialsOf(backend: RoleTarget & { roleArn: string }): RoleCredentials {
+  const externalId = backend.externalId ?? null;
+  const stsEndpoint = backend.stsEndpoint ?? null;
+  const key = `${backend.roleArn}\u0000${externalId ?? ''}\u0000${stsEndpoint ?? ''}`;
+  let provider = roleCredentials.get(key);
+  if (!provider) {
+    provider = fromTemporaryCredentials({
+      params: { RoleArn: backend.roleArn, RoleSessionName: 'lockboard', ...(externalId ? { ExternalId: externalId } : {}) },
+      ...(stsEndpoint ? { clientConfig: { endpoint: stsEndpoint, region: backend.region } } : {}),
+    });
+    roleCredentials.set(key, provider);
+  }
+  return provider;
+}
+
+function commonOptions(backend: RoleTarget) {
   return {
     region: backend.region,
     ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
-    ...(backend.roleArn
-      ? { credentials: fromTemporaryCredentials({ params: { RoleArn: backend.roleArn, RoleSessionName: 'lockboard' } }) }
-      : {}),
+    ...(backend.roleArn ? { credentials: credentialsOf({ ...backend, roleArn: backend.roleArn }) } : {}),
     retryMode: 'adaptive',
     maxAttempts: 3,
     requestHandler: deadlines(backend.awsTimeoutSeconds * 1000),
@@ -178,6 +201,7 @@ export function streamsClient(backend: BackendConfig): DynamoDBStreamsClient {
 export function resetClientsForTests(): void {
   s3Clients.clear();
   dynamoClients.clear();
+  roleCredentials.clear();
   eventClients.clear();
   lastThrottled.clear();
   budgets().clear();

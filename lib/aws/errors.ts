@@ -91,7 +91,7 @@ function isUnreachable(e: unknown): boolean {
 
 export interface AwsTarget {
   backend: string;
-  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams';
+  service: 'DynamoDB' | 'S3' | 'SNS' | 'SQS' | 'DynamoDB Streams' | 'STS' | 'Organizations';
   /** The table or bucket (and key) the call was about. */
   resource: string;
 }

@@ -6,7 +6,7 @@ describe('audit words', () => {
   it('the subtitle names every audited action (derived from AUDIT_ACTIONS)', () => {
     const subtitle = auditSubtitle();
     for (const action of AUDIT_ACTIONS) expect(subtitle, action).toContain(AUDIT_ACTION_WORDS[action]);
-    expect(subtitle).toMatch(/^Every force-unlock, .+ and migration clean-up attempt, newest first/);
+    expect(subtitle).toMatch(/^Every force-unlock, .+ and discovery decision attempt, newest first/);
     // The actions the old hand-written subtitle left out.
     for (const words of ['raw state download', 'bulk force-unlock', 'freeze', 'unfreeze', 'migration clean-up']) expect(subtitle).toContain(words);
   });

@@ -10,6 +10,7 @@ export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   freeze: 'freeze',
   unfreeze: 'unfreeze',
   'migration-cleanup': 'migration clean-up',
+  'discovery-decision': 'discovery decision',
 };
 
 /** The Action filter's choices: the code as value, the words as label. */

@@ -46,7 +46,7 @@ const listsStates = (shape: Record<string, z.ZodType>) => 'prefix' in shape || O
 describe('mutation routes', () => {
   it('one state: mutationRoute, authorised on body.key; several: bulkMutationRoute', async () => {
     const routes = await mutationRoutes();
-    expect(routes.map((r) => r.wrapper).sort()).toEqual(['bulkMutationRoute', 'bulkMutationRoute', 'bulkMutationRoute', 'bulkMutationRoute', 'mutationRoute', 'mutationRoute', 'mutationRoute']);
+    expect(routes.map((r) => r.wrapper).sort()).toEqual(['bulkMutationRoute', 'bulkMutationRoute', 'bulkMutationRoute', 'bulkMutationRoute', 'mutationRoute', 'mutationRoute', 'mutationRoute', 'mutationRoute']);
     for (const r of routes) {
       if (r.wrapper === 'mutationRoute') {
         expect(listsStates(r.shape), `${r.rel} names one state`).toBe(false);

@@ -74,6 +74,8 @@ interface RouteBase<S extends z.ZodType> {
   schema: S;
   /** Body cap in bytes (default {@link MUTATION_BODY_LIMIT}). */
   maxBodyBytes?: number;
+  /** Where the change is made and recorded (default: the backend the path names; discovery's decisions: its record home). */
+  backendOf?: (id: string) => BackendConfig;
 }
 
 export interface MutationRouteSpec<S extends z.ZodType, T> extends RouteBase<S> {
@@ -157,7 +159,7 @@ function guardedRoute<S extends z.ZodType>(spec: RouteBase<S>, decide: (admitted
         facts.who = identity;
         if (!parsed.ok) throw parsed.error;
         const input = parseInput(spec.schema, parsed.value);
-        admitted = { input, identity, config, backend: getBackend(backendId) };
+        admitted = { input, identity, config, backend: (spec.backendOf ?? getBackend)(backendId) };
       } catch (e) {
         const error = toAppError(e, 'mutation refused unexpectedly', { route: spec.route, backend: backendId });
         const caller = facts.who ?? bestEffortIdentity(request);
@@ -257,7 +259,7 @@ export interface AuditedAttempt {
  * nothing touched if that fails), completed with the outcome after; the backend's snapshot is dropped
  * either way (a failure may be partial). Used by both route shapes, and for each item of a multi-item one.
  */
-async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
+export async function audited<T>(attempt: AuditedAttempt, run: (ctx: MutationContext) => Promise<T>): Promise<T> {
   const { identity, backend } = attempt;
   const via = attempt.via ?? null;
   const auditId = await beginAudit({ user: identity.user, anonymous: identity.anonymous, backend: backend.id, key: attempt.key, action: attempt.action, reason: attempt.reason, seen: attempt.seen, via });

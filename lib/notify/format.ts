@@ -69,6 +69,8 @@ const TITLES: Record<LockboardEvent['type'], string> = {
   'lock.released': ':unlock: Stale lock released',
   'lock.split': ':warning: Split Terraform lock',
   'lock.malformed': ':warning: Malformed Terraform lock',
+  'lock.dead': ':skull: Lock holder is dead',
+  'lock.auto_released': ':unlock: Dead lock released by Lockboard',
   'digest.mismatch': ':x: State digest mismatch',
   mutation: ':wrench: Lockboard change',
   download: ':inbox_tray: Raw state download',
@@ -88,6 +90,8 @@ export function slackPayload(raw: LockboardEvent): Record<string, unknown> {
     // Terraform's Created has nanoseconds: shown in the one readable UTC form, never raw.
     if (instantMs(event.lock.created) !== null) fields.push(`*Held since*\n${formatUtcTime(event.lock.created)}`);
   }
+  if (event.liveness?.lastHeartbeat) fields.push(`*Last heartbeat*\n${formatUtcTime(event.liveness.lastHeartbeat)}`);
+  if (event.liveness?.holder) fields.push(`*Process*\n${esc(event.liveness.holder.host)} pid ${event.liveness.holder.pid}`);
   if (event.mutation) fields.push(`*By*\n${esc(event.mutation.actor)}`, `*Outcome*\n${esc(event.mutation.outcome)}`);
   const blocks: Array<Record<string, unknown>> = [
     { type: 'header', text: { type: 'plain_text', text: TITLES[event.type].replace(/:[a-z_]+: /, ''), emoji: true } },

@@ -2,17 +2,17 @@ import 'server-only';
 /**
  * Which part of Lockboard made an AWS call: the backend watcher (its periodic read and the
  * evaluation of that read), alerting (event claims and deliveries), the inventory indexer, other
- * background reads (last writers, version histories, posture history), or a request. Counted per origin in `lockboard_aws_calls_total` so that "alerting adds no reads" is a
+ * background reads (last writers, version histories, posture history), discovery across accounts, or a request. Counted per origin in `lockboard_aws_calls_total` so that "alerting adds no reads" is a
  * number one can read, not an inference from two runs' totals.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** `events`: the event consumers' long polls (ReceiveMessage, GetRecords), which wait by design. */
-export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'request' | 'events';
+export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'discovery' | 'request' | 'events';
 
 /** Origins whose AWS requests yield to live reads (lib/server/read-budget.ts). */
 export function isBackgroundOrigin(origin: CallOrigin): boolean {
-  return origin === 'inventory' || origin === 'background';
+  return origin === 'inventory' || origin === 'background' || origin === 'discovery';
 }
 
 // On globalThis: the SDK middleware that reads it and the code that sets it may sit in different

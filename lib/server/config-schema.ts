@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { resolvedBackendEventsSchema, type BackendEventsConfig } from './config-events';
 import { DEFAULT_STATE_SUFFIXES, DEFAULT_WORKSPACE_KEY_PREFIX } from '../terraform/paths';
+import { discoverySchema } from './config-discovery';
+import { livenessSchema } from './config-liveness';
 
 export const ROLES = ['viewer', 'stateReader', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -147,7 +149,7 @@ export const jwtSchema = z
 
 export type JwtConfig = z.output<typeof jwtSchema>;
 
-export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'digest.mismatch', 'mutation', 'download'] as const;
+export const EVENT_TYPES_CONFIGURABLE = ['lock.stale', 'lock.released', 'lock.split', 'lock.malformed', 'lock.dead', 'lock.auto_released', 'digest.mismatch', 'mutation', 'download'] as const;
 /** Sent when a channel names no `events`: everything but Lockboard's own changes and raw downloads. */
 export const DEFAULT_EVENTS: string[] = EVENT_TYPES_CONFIGURABLE.filter((e) => e !== 'mutation' && e !== 'download');
 
@@ -244,6 +246,10 @@ export const settingsSchema = z
     indexOnStart: z.boolean().default(true),
     /** The variable holding the key that signs what Lockboard stores in S3 (lib/server/signing-config.ts). */
     signingKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    /** Discovery of backends across accounts: its own schema (config-discovery.ts); resolved by loadConfig. */
+    discovery: discoverySchema.optional(),
+    /** Heartbeats of `lockboard run`, the liveness rule's thresholds and auto-release (config-liveness.ts). */
+    liveness: livenessSchema.default(livenessSchema.parse({})),
   })
   .strict();
 

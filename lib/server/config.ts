@@ -12,17 +12,20 @@ import type { z } from 'zod';
 import { BACKEND_ENV, envProblem, readEnv, SETTINGS_ENV, type EnvValues } from './config-env';
 import { settingsSchema, type BackendConfig, type ChannelConfig, type ChannelFile, type Settings } from './config-schema';
 import { signingConfigOf, type SigningConfig } from './signing-config';
+import { resolveDiscovery, type DiscoveryConfig } from './config-discovery';
 import { backendEventsProblems, replicaIdOf, withReplica } from './config-events';
 
 export { ROLES } from './config-schema';
 export type { AccessRule, BackendConfig, ChannelCommon, ChannelConfig, JwtConfig, Role } from './config-schema';
 
-export type AppConfig = Omit<Settings, 'listenHost' | 'cacheStaleSeconds' | 'channels' | 'signingKeyEnv'> & {
+export type AppConfig = Omit<Settings, 'listenHost' | 'cacheStaleSeconds' | 'channels' | 'signingKeyEnv' | 'discovery'> & {
   /** The address the server listens on (127.0.0.1 in mode none unless set). */
   listenHost: string;
   channels: ChannelConfig[];
   /** The key that signs what Lockboard stores in S3 (lib/server/signing.ts). */
   signing: SigningConfig;
+  /** Discovery across accounts (null: off; lib/server/config-discovery.ts). */
+  discovery: DiscoveryConfig | null;
   /** This replica's id (LOCKBOARD_REPLICA_ID, else host-pid): names its event queue (issue 24). */
   replicaId: string;
   /** Where it was read from: the file's path, or `environment`. */
@@ -140,7 +143,7 @@ function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromF
   const hosts = new Set<string>(LOOPBACK_HOSTS);
   if (s.publicUrl) hosts.add(new URL(s.publicUrl).host.toLowerCase());
   for (const h of s.allowedHosts) hosts.add(h.toLowerCase());
-  const { cacheStaleSeconds, signingKeyEnv, ...rest } = s;
+  const { cacheStaleSeconds, signingKeyEnv, discovery, ...rest } = s;
   if (cacheStaleSeconds !== undefined) problems.push('LOCKBOARD_CONFIG cacheStaleSeconds: removed; listings are now kept fresh by the watcher (set watchIntervalSeconds instead)');
   return {
     ...rest,
@@ -149,6 +152,7 @@ function resolve(s: Settings, env: Env, defaultRegion: string | undefined, fromF
     listenHost: s.listenHost ?? (s.authMode === 'proxy' ? '0.0.0.0' : '127.0.0.1'),
     channels: s.channels.map((c, i) => withSecret(c, i, env, problems, backends)),
     signing: signingConfigOf(env, signingKeyEnv, problems),
+    discovery: resolveDiscovery(discovery, { auditBucket: s.auditBucket, defaultRegion, backendIds: backends.map((b) => b.id) }, problems),
     replicaId,
     source: env.LOCKBOARD_CONFIG || 'environment',
   };

@@ -16,6 +16,7 @@ interface Metrics {
   lockAge: Gauge<'backend' | 'key' | 'workspace' | 'operation' | 'who'>;
   backgroundLimit: Gauge<'backend'>;
   backgroundBackoffs: Counter<'backend' | 'cause'>;
+  autoReleases: Counter<'backend' | 'outcome'>;
   callCounts: Map<string, number>;
   /** The same, keyed `origin service:Operation`. */
   originCounts: Map<string, number>;
@@ -30,6 +31,8 @@ export interface WatchMetrics {
   /** Live locks per backend not given their own series (over metricsMaxLocks). */
   unlisted: Array<{ backend: string; count: number }>;
   lockCounts: Array<{ backend: string; problem: string; stale: boolean; count: number }>;
+  /** Live locks by liveness (alive, dead, unknown: lib/terraform/liveness.ts). */
+  livenessCounts: Array<{ backend: string; liveness: string; count: number }>;
   stateCounts: Array<{ backend: string; digestStatus: string; count: number }>;
   /** Seconds since each backend's last successful read (absent: never read successfully). */
   lastSuccessAge: Array<{ backend: string; seconds: number }>;
@@ -72,6 +75,9 @@ function watchGauges(registry: Registry) {
   scrapedGauge(registry, 'lockboard_locks', 'Live locks by problem ("none" for a healthy lock; a lock with several problems counts once per problem) and staleness.', ['backend', 'problem', 'stale'], (m) =>
     m.lockCounts.map((c) => [{ backend: c.backend, problem: c.problem, stale: String(c.stale) }, c.count]),
   );
+  scrapedGauge(registry, 'lockboard_locks_liveness', 'Live locks by liveness: alive (a heartbeat of lockboard run is fresh), dead (its heartbeats stopped while the lock is held), unknown (no heartbeat, or not conclusive).', ['backend', 'liveness'], (m) =>
+    m.livenessCounts.map((c) => [{ backend: c.backend, liveness: c.liveness }, c.count]),
+  );
   scrapedGauge(registry, 'lockboard_states', 'States by digest status (match, mismatch, missing, orphan, unverified, not_applicable: lock files only, no digest by design).', ['backend', 'digest_status'], (m) =>
     m.stateCounts.map((c) => [{ backend: c.backend, digest_status: c.digestStatus }, c.count]),
   );
@@ -88,7 +94,7 @@ function create(): Metrics {
   const registry = new Registry();
   return {
     registry,
-    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, background (last writers, histories), request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
+    awsCalls: new Counter({ name: 'lockboard_aws_calls_total', help: 'AWS API requests sent (each attempt), by origin: watcher (backend reads and their evaluation), alerting (event claims, SNS), inventory, background (last writers, histories), discovery (accounts, tables, buckets), request.', labelNames: ['service', 'operation', 'origin'], registers: [registry] }),
     backendReads: new Counter({ name: 'lockboard_backend_reads_total', help: "Backend reads made by the backend's watcher (one Scan and one listing each, all pages), by outcome.", labelNames: ['backend', 'outcome'], registers: [registry] }),
     backendReadsInFlight: new Gauge({ name: 'lockboard_backend_reads_in_flight', help: "Backend reads of the watcher running now (at most two per backend).", labelNames: ['backend'], registers: [registry] }),
     awsThrottleRetries: new Counter({ name: 'lockboard_aws_throttle_retries_total', help: 'AWS requests answered with a throttling error (then retried with adaptive back-off).', labelNames: ['service', 'operation'], registers: [registry] }),
@@ -97,6 +103,7 @@ function create(): Metrics {
     ...watchGauges(registry),
     deliveries: new Counter({ name: 'lockboard_notification_deliveries_total', help: 'Alert deliveries by channel and outcome (delivered, failed, claimed_elsewhere, claim_failed).', labelNames: ['channel', 'outcome'], registers: [registry] }),
     backgroundLimit: new Gauge({ name: 'lockboard_background_read_limit', help: 'Background AWS requests (indexing, last writers, histories) allowed at once per backend now: halved when AWS throttles or live reads slow down, 0 while paused.', labelNames: ['backend'], registers: [registry] }),
+    autoReleases: new Counter({ name: 'lockboard_auto_releases_total', help: 'Dead locks Lockboard tried to release on its own (liveness.autoRelease), by outcome: released, changed (the lock was no longer the one judged dead), failed.', labelNames: ['backend', 'outcome'], registers: [registry] }),
     backgroundBackoffs: new Counter({ name: 'lockboard_background_backoffs_total', help: 'Times background reads of a backend backed off, by cause (throttled, live_slow).', labelNames: ['backend', 'cause'], registers: [registry] }),
     callCounts: new Map(),
     originCounts: new Map(),
@@ -144,6 +151,10 @@ export function recordCache(cache: string, result: 'hit' | 'miss' | 'stale'): vo
 
 export function observeRequest(route: string, method: string, status: number, seconds: number): void {
   metrics().requestDuration.observe({ route, method, status: String(status) }, seconds);
+}
+
+export function recordAutoRelease(backend: string, outcome: 'released' | 'changed' | 'failed'): void {
+  metrics().autoReleases.inc({ backend, outcome });
 }
 
 export function recordDelivery(channel: string, outcome: string): void {

@@ -1,7 +1,7 @@
 /**
  * Signing what Lockboard stores in S3, so that it can tell its own objects from planted ones.
  *
- * Audit records, alert claims, freeze markers and the index manifest live in buckets that Terraform
+ * Audit records, alert claims, freeze markers, the index manifest and discovery's decisions live in buckets that Terraform
  * roles can usually write. Each is a JSON object whose last member is
  * `"lockboardSignature":"v1.<key id>.<hex HMAC-SHA256>"`, computed with the replicas' shared key
  * (lib/server/signing-config.ts) over the purpose, the object key and the JSON without that member:
@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import { getConfig } from './config';
 
-export type SignPurpose = 'audit-record' | 'alert-claim' | 'index-manifest' | 'freeze-marker';
+export type SignPurpose = 'audit-record' | 'alert-claim' | 'index-manifest' | 'freeze-marker' | 'discovery-decision';
 
 export interface KeyRing {
   current: Buffer;

@@ -1,5 +1,5 @@
 import 'server-only';
-import { publicBackend, type PublicBackend } from './backends';
+import { listBackends, publicBackend, type PublicBackend } from './backends';
 import { getConfig } from './config';
 
 /** What server pages hand to client widgets. */
@@ -18,7 +18,7 @@ export interface UiSettings {
 export function uiSettings(canView: (backendId: string) => boolean): UiSettings {
   const config = getConfig();
   return {
-    backends: config.backends.filter((b) => canView(b.id)).map(publicBackend),
+    backends: listBackends().filter((b) => canView(b.id)).map(publicBackend),
     pollMs: config.pollIntervalSeconds * 1000,
     watchMs: config.watchIntervalSeconds * 1000,
     authMode: config.authMode,

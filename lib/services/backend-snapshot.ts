@@ -19,6 +19,7 @@ import { scanLockTable } from '../aws/lock-table';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { onClearCache } from '../server/cache';
 import { getConfig, type BackendConfig } from '../server/config';
+import { listBackends, onBackendsChanged } from '../server/backends';
 import { toAppError } from '../server/errors';
 import { withCallOrigin } from '../server/call-origin';
 import { logger } from '../server/logger';
@@ -130,6 +131,8 @@ interface WatchRegistry {
   watchers: Map<string, SnapshotWatcher>;
   listeners: Set<ReadListener>;
   keepAlive: (backendId: string) => boolean;
+  /** Told of registry changes (once per process, whichever bundle came first). */
+  following?: boolean;
 }
 
 // On globalThis: Next.js may bundle this module more than once, and a replica must have one watcher per backend.
@@ -216,7 +219,26 @@ export function onSnapshotRead(listener: ReadListener): () => void {
 /** Which backends are watched with nobody viewing (alerting); their watchers start at once. */
 export function setWatchKeepAlive(keepAlive: (backendId: string) => boolean): void {
   registry().keepAlive = keepAlive;
-  for (const backend of getConfig().backends) if (keepAlive(backend.id)) watcherOf(backend).wake();
+  followRegistry();
+}
+
+/**
+ * Backends discovery registers later are watched like the others (alerting wakes them); the watcher
+ * of a backend no longer registered (an ignored proposal, a bucket gone) stops.
+ */
+function followRegistry(): void {
+  const reg = registry();
+  const current = new Map(listBackends().map((b) => [b.id, b]));
+  for (const [id, watcher] of reg.watchers) {
+    if (current.has(id)) continue;
+    watcher.stop();
+    reg.watchers.delete(id);
+  }
+  for (const backend of current.values()) if (reg.keepAlive(backend.id)) watcherOf(backend).wake();
+  if (!reg.following) {
+    reg.following = true;
+    onBackendsChanged(followRegistry);
+  }
 }
 
 /** Every watcher of this replica (metrics). */

@@ -8,8 +8,8 @@ import 'server-only';
  * writes new chunks plus a new manifest. Passes run in the background, one at a time per backend;
  * readers get what is ready plus the progress.
  */
-import { getBackend } from '../server/backends';
-import { getConfig, type BackendConfig } from '../server/config';
+import { getBackend, listBackends } from '../server/backends';
+import type { BackendConfig } from '../server/config';
 import { AppError } from '../api/errors';
 import type { InventoryResponse, InventoryState, SearchHit, SearchResponse, SearchResultHit } from '../api/inventory';
 import { textGlob } from '../api/key-globs';
@@ -120,7 +120,7 @@ function backendStatus(backends: readonly BackendConfig[]): SearchResponse['back
  */
 export function searchInventories(q: string, canView: (backendId: string) => boolean = () => true): IndexSearch {
   const started = performance.now();
-  const all = getConfig().backends;
+  const all = listBackends();
   for (const b of all) void ensurePass(b);
   const result = searchCorpus(currentCorpus(all.map((b) => b.id)), parseQuery(q), textGlob, canView);
   const backends = all.filter((b) => canView(b.id));
@@ -137,7 +137,7 @@ export function searchInventories(q: string, canView: (backendId: string) => boo
 export async function searchStates(q: string, canView: (backendId: string) => boolean = () => true): Promise<SearchResponse> {
   const started = performance.now();
   const found = searchInventories(q, canView);
-  const backends = getConfig().backends.filter((b) => canView(b.id));
+  const backends = listBackends().filter((b) => canView(b.id));
   const withHits = backends.filter((b) => found.hits.some((h) => h.backendId === b.id));
   const listings = new Map(await Promise.all(withHits.map(async (b) => [b.id, await currentListing(b)] as const)));
   const hits = found.hits.map(({ indexedEtag, ...hit }): SearchResultHit => {

@@ -19,6 +19,7 @@ import { snapshotMemo } from './snapshot-memo';
 import { cacheKey } from './cache-keys';
 import { isVerifiedFreeze } from './freeze-marker';
 import { lockContext } from './terraform-lock';
+import { attachLiveness } from './lock-liveness';
 
 
 const LOCKFILE_BODY_TTL_MS = 10 * 60_000;
@@ -78,6 +79,7 @@ async function locksOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs:
 
   const locks = mergeLocks(lockContext(backend, nowMs), items, lockfiles.filter((l): l is LockfileRecord => l !== null));
   await recogniseFreezes(backend, locks);
+  await attachLiveness(backend, snapshot, locks, nowMs);
   const errors = [snapshot.tableError, snapshot.bucketError].filter((e): e is AppError => e !== null).map((e) => e.toJson());
   return { locks, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
 }

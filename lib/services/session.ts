@@ -7,6 +7,7 @@ import 'server-only';
 import { backendAccess, roleAtLeast } from '../auth/access';
 import { canMutate, identify } from '../auth/identity';
 import { getConfig } from '../server/config';
+import { listBackends } from '../server/backends';
 import { AppError } from '../api/errors';
 import type { BackendPermissions, SessionInfo } from '../api/session';
 
@@ -23,7 +24,7 @@ export function sessionOf(request: Request): SessionInfo {
   }
   const caller = { ...identity, groups: identity.groups ?? [] };
   const backends: Record<string, BackendPermissions> = {};
-  for (const b of config.backends) {
+  for (const b of listBackends()) {
     const access = backendAccess(caller, b.id, config);
     // A backend the caller may not view is not even named.
     if (!roleAtLeast(access.role, 'viewer')) continue;

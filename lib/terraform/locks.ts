@@ -3,6 +3,7 @@
  * Pure: the AWS layer hands over what it read, this decides what it means.
  */
 import { parseLockInfo, parseRfc3339, type LockInfo } from './lock-info';
+import type { LockLiveness } from './liveness';
 import { lockPath, stateKeyOfLockId, workspaceOfKey } from './paths';
 import { sha256Hex } from './sha256';
 import { utf8Bytes } from './utf8';
@@ -74,6 +75,8 @@ export interface Lock extends LockInfo {
   oversizedBytes?: number;
   /** A Lockboard freeze, proven by its signed marker (set by the server; see terraform/freeze-lock.ts). */
   freezeVerified?: boolean;
+  /** Is its holder still running? From `lockboard run` heartbeats (set by the server; terraform/liveness.ts). Absent when the bucket could not be read. */
+  liveness?: LockLiveness;
   /** Exactly what was read (an oversized value by its digest only), so a mutation can be conditional on it. */
   seen: {
     dynamodbInfo?: string | null;

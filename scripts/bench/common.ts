@@ -65,15 +65,16 @@ export interface Polling {
 }
 
 /**
- * `viewers` clients each GET `url` every `intervalMs` until `endMs`, each starting at a random moment
+ * `viewers` clients each GET `url` every `intervalMs` until `endMs` (or until it says done), each starting at a random moment
  * of the first interval (as people opening the page do).
  */
-export async function pollAsViewers(url: string, viewers: number, intervalMs: number, endMs: number): Promise<Polling> {
+export async function pollAsViewers(url: string, viewers: number, intervalMs: number, endMs: number | (() => boolean)): Promise<Polling> {
+  const going = typeof endMs === 'number' ? () => Date.now() < endMs : () => !endMs();
   const seen: Polling = { latencies: [], failures: 0 };
   await Promise.all(
     Array.from({ length: viewers }, async () => {
       await sleep(Math.random() * intervalMs);
-      while (Date.now() < endMs) {
+      while (going()) {
         const t = performance.now();
         try {
           const res = await fetch(url);

@@ -1,5 +1,5 @@
 /**
- * Section 10, "views" (`npm run bench -- views`): the states and locks pages in real Chromium at
+ * Section 11, "views" (`npm run bench -- views`): the states and locks pages in real Chromium at
  * 5,000 and 20,000 states with 2,000 live locks in one backend, the overview with 60 backends of
  * 300–1,000 states, and the live reads of a 20,000-state backend while its first inventory pass runs
  * under throttling. Its own moto (the views need a watch interval, not the cold reads of sections
@@ -254,28 +254,28 @@ function pageRows(label: string, p: PageFigures): string[][] {
   const clicks = Object.entries(p.clicks).map(([k, v]) => `${k} ${msf(median(v))} (max ${msf(Math.max(...v))})`).join('; ');
   const maxQuiet = Math.max(...p.unchangedPollBytes);
   return [
-    ['10', `${label}: first rows (median of 3, server read fresh)`, s(median(p.firstRowsMs)), '', `max ${s(Math.max(...p.firstRowsMs))}`, '< 2 s', met(Math.max(...p.firstRowsMs) < 2000)],
-    ['10', `${label}: keystroke → rows (${p.typing.latencies.length} keys)`, `p50 ${msf(p.typing.p50)}, p95 ${msf(p.typing.p95)}`, '', `max ${msf(p.typing.max)}; longest task ${msf(p.typing.longestTaskMs)} (${p.typing.tasksOver100} over 100 ms); clear filter ${msf(median(p.typing.clear))}; ${clicks}`, 'p95 < 50 ms, no task > 100 ms', met(p.typing.p95 < 50 && p.typing.tasksOver100 === 0)],
-    ['10', `${label}: bytes per poll`, `unchanged ${p.unchangedPollBytes.length ? kb(maxQuiet) : 'none seen'}`, '', `whole listing ${kb(p.wholeBytes)}; one change ${p.oneChangeBytes === null ? 'not seen' : kb(p.oneChangeBytes)}`, '< 5 kB', met(p.unchangedPollBytes.length > 0 && maxQuiet < 5000 && p.oneChangeBytes !== null && p.oneChangeBytes < 5000)],
-    ['10', `${label}: tab memory`, `JS heap ${p.memory.jsHeapMiB} MiB`, '', `${p.memory.nodes} DOM nodes`, '< 300 MB', met(p.memory.jsHeapMiB < 286)],
+    ['11', `${label}: first rows (median of 3, server read fresh)`, s(median(p.firstRowsMs)), '', `max ${s(Math.max(...p.firstRowsMs))}`, '< 2 s', met(Math.max(...p.firstRowsMs) < 2000)],
+    ['11', `${label}: keystroke → rows (${p.typing.latencies.length} keys)`, `p50 ${msf(p.typing.p50)}, p95 ${msf(p.typing.p95)}`, '', `max ${msf(p.typing.max)}; longest task ${msf(p.typing.longestTaskMs)} (${p.typing.tasksOver100} over 100 ms); clear filter ${msf(median(p.typing.clear))}; ${clicks}`, 'p95 < 50 ms, no task > 100 ms', met(p.typing.p95 < 50 && p.typing.tasksOver100 === 0)],
+    ['11', `${label}: bytes per poll`, `unchanged ${p.unchangedPollBytes.length ? kb(maxQuiet) : 'none seen'}`, '', `whole listing ${kb(p.wholeBytes)}; one change ${p.oneChangeBytes === null ? 'not seen' : kb(p.oneChangeBytes)}`, '< 5 kB', met(p.unchangedPollBytes.length > 0 && maxQuiet < 5000 && p.oneChangeBytes !== null && p.oneChangeBytes < 5000)],
+    ['11', `${label}: tab memory`, `JS heap ${p.memory.jsHeapMiB} MiB`, '', `${p.memory.nodes} DOM nodes`, '< 300 MB', met(p.memory.jsHeapMiB < 286)],
   ];
 }
 
 function viewsRows(r: ViewsResult): string[][] {
-  const rows: string[][] = [['10', 'machine load while measuring (1-min average; other work shares the cores)', `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}`, '', '', '', '']];
+  const rows: string[][] = [['11', 'machine load while measuring (1-min average; other work shares the cores)', `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}`, '', '', '', '']];
   for (const sc of r.scales) {
     rows.push(...pageRows(`states page, ${sc.states} states`, sc.statesPage));
     rows.push(...pageRows(`locks page, ${sc.locks} locks (${sc.states} states)`, sc.locksPage));
   }
   if (r.fleet) {
     const f = r.fleet;
-    rows.push(['10', `overview, ${f.backends} backends (${f.states} states, ${f.locks} locks): first rows / all locks, warm (max of 3)`, `${s(Math.max(...f.warm.firstRowsMs))} / ${s(Math.max(...f.warm.allLocksMs))}`, '', `cold ${s(f.cold.firstRowsMs)} / ${s(f.cold.allLocksMs)}; states page first rows ${s(median(f.statesFirstRowsMs))}`, '< 2 s / < 5 s', met(Math.max(...f.warm.firstRowsMs) < 2000 && Math.max(...f.warm.allLocksMs) < 5000)]);
-    rows.push(['10', `overview, ${f.backends} backends: requests and server`, `${f.perPoll} listing requests per poll, busiest second ${f.busiestSecond}`, '', `watchers: ${f.watcherPasses} passes in 30 s, per pass ${Object.entries(f.watcherCallsPerPass).map(([k, v]) => `${k} ${v}`).join(', ')}; server peak RSS ${f.serverPeakRssMiB} MiB`, '< 1 GB', met(f.serverPeakRssMiB < 954)]);
+    rows.push(['11', `overview, ${f.backends} backends (${f.states} states, ${f.locks} locks): first rows / all locks, warm (max of 3)`, `${s(Math.max(...f.warm.firstRowsMs))} / ${s(Math.max(...f.warm.allLocksMs))}`, '', `cold ${s(f.cold.firstRowsMs)} / ${s(f.cold.allLocksMs)}; states page first rows ${s(median(f.statesFirstRowsMs))}`, '< 2 s / < 5 s', met(Math.max(...f.warm.firstRowsMs) < 2000 && Math.max(...f.warm.allLocksMs) < 5000)]);
+    rows.push(['11', `overview, ${f.backends} backends: requests and server`, `${f.perPoll} listing requests per poll, busiest second ${f.busiestSecond}`, '', `watchers: ${f.watcherPasses} passes in 30 s, per pass ${Object.entries(f.watcherCallsPerPass).map(([k, v]) => `${k} ${v}`).join(', ')}; server peak RSS ${f.serverPeakRssMiB} MiB`, '< 1 GB', met(f.serverPeakRssMiB < 954)]);
   }
   if (r.load) {
     const l = r.load;
     const backoffs = Object.entries(l.backoffs).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-    rows.push(['10', `live reads under load: /locks while indexing ${l.states} states, throttled`, `max age ${s(l.underLoad.maxAgeMs)} (p95 ${s(l.underLoad.p95AgeMs)}), ${l.underLoad.errors} errors, ${l.underLoad.status504} × 504 in ${l.underLoad.samples} samples`, `idle: max age ${s(l.idle.maxAgeMs)}`, `bound ${s(l.boundMs)} (watch ${l.watchSeconds} s + one read ${s(l.oneReadMs)}); pass ${l.pass.completed ? 'completed' : 'NOT completed'} in ${l.pass.seconds.toFixed(0)} s (${l.pass.done}/${l.pass.total}, ${l.pass.downloads} downloads); ${l.throttledRequests} requests throttled; backoffs ${backoffs}; server peak RSS ${l.serverPeakRssMiB} MiB`, 'no 504, age ≤ bound, pass completes', met(l.underLoad.status504 === 0 && l.underLoad.errors === 0 && l.underLoad.maxAgeMs <= l.boundMs && l.pass.completed)]);
+    rows.push(['11', `live reads under load: /locks while indexing ${l.states} states, throttled`, `max age ${s(l.underLoad.maxAgeMs)} (p95 ${s(l.underLoad.p95AgeMs)}), ${l.underLoad.errors} errors, ${l.underLoad.status504} × 504 in ${l.underLoad.samples} samples`, `idle: max age ${s(l.idle.maxAgeMs)}`, `bound ${s(l.boundMs)} (watch ${l.watchSeconds} s + one read ${s(l.oneReadMs)}); pass ${l.pass.completed ? 'completed' : 'NOT completed'} in ${l.pass.seconds.toFixed(0)} s (${l.pass.done}/${l.pass.total}, ${l.pass.downloads} downloads); ${l.throttledRequests} requests throttled; backoffs ${backoffs}; server peak RSS ${l.serverPeakRssMiB} MiB`, 'no 504, age ≤ bound, pass completes', met(l.underLoad.status504 === 0 && l.underLoad.errors === 0 && l.underLoad.maxAgeMs <= l.boundMs && l.pass.completed)]);
   }
   return rows;
 }

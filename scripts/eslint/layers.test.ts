@@ -163,19 +163,18 @@ describe('lockboard/layers: lib/cli is a separate package over the JSON API', ()
   };
   it('reports a server layer, lib/terraform, and a package that is not its dependency', async () => {
     const bad =
-      "import { forceUnlock } from '../../services/force-unlock';\nimport { getConfig } from '@/lib/server/config';\nimport { p } from '../../terraform/paths';\nimport { S3Client } from '@aws-sdk/client-s3';\nimport chalk from 'chalk';\nexport const a = [forceUnlock, getConfig, p, S3Client, chalk];\n";
+      "import { forceUnlock } from '../../services/force-unlock';\nimport { getConfig } from '@/lib/server/config';\nimport { p } from '../../terraform/paths';\nimport { SNSClient } from '@aws-sdk/client-sns';\nimport chalk from 'chalk';\nexport const a = [forceUnlock, getConfig, p, SNSClient, chalk];\n";
     expect(await lint({ ...files, 'lib/cli/src/x.ts': bad }, 'lib/cli/src/x.ts')).toEqual([
       'lockboard/layers: lib/cli talks to a server over the JSON API: it imports only lib/cli and the lib/api contract (found lib/services/force-unlock.ts)',
       'lockboard/layers: lib/cli talks to a server over the JSON API: it imports only lib/cli and the lib/api contract (found lib/server/config.ts)',
       'lockboard/layers: lib/cli talks to a server over the JSON API: it imports only lib/cli and the lib/api contract (found lib/terraform/paths.ts)',
-      'lockboard/layers: only lib/aws imports the AWS SDK (found @aws-sdk/client-s3)',
-      'lockboard/layers: lib/cli imports only its own dependencies (@modelcontextprotocol/sdk, zod) and Node modules (found @aws-sdk/client-s3)',
-      'lockboard/layers: lib/cli imports only its own dependencies (@modelcontextprotocol/sdk, zod) and Node modules (found chalk)',
+      'lockboard/layers: lib/cli imports only its own dependencies (@aws-sdk/client-dynamodb, @aws-sdk/client-s3, @modelcontextprotocol/sdk, zod) and Node modules (found @aws-sdk/client-sns)',
+      'lockboard/layers: lib/cli imports only its own dependencies (@aws-sdk/client-dynamodb, @aws-sdk/client-s3, @modelcontextprotocol/sdk, zod) and Node modules (found chalk)',
     ]);
   });
-  it('accepts lib/api, itself, its dependencies and Node modules; nothing else imports it', async () => {
+  it('accepts lib/api, itself, its dependencies (the heartbeat helper\'s AWS SDK clients too) and Node modules; nothing else imports it', async () => {
     const good =
-      "import type { Lock } from '../../api/locks';\nimport { sessionAllows } from '../../api/session';\nimport { safe } from './text';\nimport { z } from 'zod';\nimport { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nimport crypto from 'node:crypto';\nexport type L = Lock;\nexport const a = [sessionAllows, safe, z, McpServer, crypto];\n";
+      "import type { Lock } from '../../api/locks';\nimport { sessionAllows } from '../../api/session';\nimport { safe } from './text';\nimport { z } from 'zod';\nimport { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nimport crypto from 'node:crypto';\nimport { S3Client } from '@aws-sdk/client-s3';\nexport type L = Lock;\nexport const a = [sessionAllows, safe, z, McpServer, crypto, S3Client];\n";
     expect(await lint({ ...files, 'lib/cli/src/x.ts': good }, 'lib/cli/src/x.ts')).toEqual([]);
     const user = "import { safe } from '../cli/src/text';\nexport const s = safe;\n";
     expect(await lint({ ...files, 'lib/services/x.ts': user }, 'lib/services/x.ts')).toEqual(['lockboard/layers: lib/cli is the separate lockboard package: nothing else imports it (found lib/cli/src/text.ts)']);

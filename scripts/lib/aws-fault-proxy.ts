@@ -8,6 +8,8 @@
  *   error AWS sends when IAM denies it (S3 `AccessDenied`, SNS `AuthorizationError`, both 403), an
  *   internal error (500) or, for SNS, a missing topic (`NotFound`, 404); a DynamoDB Streams
  *   GetRecords with `AccessDeniedException` or `ExpiredIteratorException` (event mode, issue 24).
+ * - roles: STS AssumeRole of a chosen role ARN answered AccessDenied (403), as AWS does for a role
+ *   that does not exist in its account; moto itself assumes any role.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +36,11 @@ export interface AwsFaultProxy {
    * conditional that way (`if-none-match`: a create, `if-match`: a replacement).
    */
   refuseNext(operation: RefusedOperation, count: number, how: Refusal, opts?: RefuseOptions): void;
+  /**
+   * Answer STS AssumeRole of this role ARN as AWS does when the role does not exist in its account
+   * (or its trust policy does not name the caller): 403 AccessDenied. Moto assumes any role ARN.
+   */
+  denyRole(roleArn: string): void;
   /** Requests of each operation that reached the proxy (throttled, stalled or forwarded). */
   seen(operation: ProxiedOperation): number;
   close(): Promise<void>;
@@ -113,6 +120,7 @@ export async function startAwsFaultProxy(target: string): Promise<AwsFaultProxy>
   const refused = (req: http.IncomingMessage, opts: RefuseOptions) =>
     (objectKeyOf(req.url ?? '') ?? '').startsWith(opts.keyPrefix ?? '') && (!opts.condition || req.headers[opts.condition] !== undefined);
   const counts = new Map<ProxiedOperation, number>();
+  const deniedRoles = new Set<string>();
   const server = http.createServer((req, res) => {
     if (!isFormPost(req)) return handle(req, res, null);
     let body = '';
@@ -120,6 +128,14 @@ export async function startAwsFaultProxy(target: string): Promise<AwsFaultProxy>
     req.on('end', () => handle(req, res, body));
   });
   function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string | null): void {
+    const form = body === null ? null : new URLSearchParams(body);
+    if (form?.get('Action') === 'AssumeRole' && deniedRoles.has(form.get('RoleArn') ?? '')) {
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      res.end(
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole on resource: ${form.get('RoleArn')}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
+      );
+      return;
+    }
     const operation = operationOf(req, body);
     let stall: Stall | null = null;
     if (operation) {
@@ -166,6 +182,7 @@ export async function startAwsFaultProxy(target: string): Promise<AwsFaultProxy>
     throttleNext: (operation, count) => void throttles.set(operation, { count, value: true }),
     stallNext: (operation, count, how) => void stalls.set(operation, { count, value: how }),
     refuseNext: (operation, count, how, opts = {}) => void refusals.set(operation, { count, value: { how, ...opts } }),
+    denyRole: (roleArn) => void deniedRoles.add(roleArn),
     seen: (operation) => counts.get(operation) ?? 0,
     close: () =>
       new Promise((resolve) => {

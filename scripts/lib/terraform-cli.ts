@@ -56,6 +56,8 @@ export interface TerraformDirOptions {
   sleepSeconds?: number;
   /** Extra HCL appended to main.tf (more resources, outputs). */
   extraHcl?: string;
+  /** Another account's (an assumed role's) credentials; default: the dummy `test`/`test` (moto's default account). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export interface TerraformResult {
@@ -98,8 +100,9 @@ export function mainTf(opts: TerraformDirOptions): string {
     `bucket                      = ${hclString(opts.bucket)}`,
     `key                         = ${hclString(opts.key)}`,
     `region                      = ${hclString(opts.region ?? 'us-east-1')}`,
-    `access_key                  = "test"`,
-    `secret_key                  = "test"`,
+    `access_key                  = ${hclString(opts.credentials?.accessKeyId ?? 'test')}`,
+    `secret_key                  = ${hclString(opts.credentials?.secretAccessKey ?? 'test')}`,
+    ...(opts.credentials?.sessionToken ? [`token                       = ${hclString(opts.credentials.sessionToken)}`] : []),
     `endpoints                   = { s3 = ${hclString(opts.endpoint)}, dynamodb = ${hclString(opts.endpoint)} }`,
     `use_path_style              = true`,
     `use_lockfile                = ${opts.useLockfile ?? true}`,

@@ -31,6 +31,8 @@ import { digestLockId, lockfileKey, lockPath } from '../../lib/terraform/paths';
 export interface WriterOptions {
   endpoint?: string;
   region?: string;
+  /** Another account's (an assumed role's) credentials; default: the SDK's chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export class TerraformWriter {
@@ -38,7 +40,7 @@ export class TerraformWriter {
   readonly ddb: DynamoDBClient;
 
   constructor(opts: WriterOptions = {}) {
-    const common = { region: opts.region ?? 'us-east-1', ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
+    const common = { region: opts.region ?? 'us-east-1', ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
     this.s3 = new S3Client({ ...common, forcePathStyle: true });
     this.ddb = new DynamoDBClient(common);
   }

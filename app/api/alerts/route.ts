@@ -1,6 +1,7 @@
 import { alertsOverviewFor } from '@/lib/auth/alerts-scope';
 import { requestViewScope } from '@/lib/auth/view-scope';
 import { handle } from '@/lib/http/handle';
+import { listBackends } from '@/lib/server/backends';
 import { getConfig } from '@/lib/server/config';
 import { alertsOverview } from '@/lib/jobs/alerting/alerting';
 
@@ -10,6 +11,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request) {
   return handle('/api/alerts', request, async () => {
     const config = getConfig();
-    return alertsOverviewFor(alertsOverview(), requestViewScope(request, config), config.channels, config.backends.map((b) => b.id));
+    return alertsOverviewFor(alertsOverview(), requestViewScope(request, config), config.channels, listBackends().map((b) => b.id));
   });
 }

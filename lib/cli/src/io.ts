@@ -1,5 +1,6 @@
 /** The terminal: output, and typed-back confirmations read from a TTY (prompts go to stderr). */
 import readline from 'node:readline';
+import tty from 'node:tty';
 
 export interface Io {
   out: (text: string) => void;
@@ -15,7 +16,8 @@ export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // isatty, not process.stdin: creating the stdin stream could change a pipe `lockboard run` hands on.
+    interactive: tty.isatty(0) && tty.isatty(2),
     ask: (question) =>
       new Promise((resolve) => {
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../api/locks';
-import { confirmationMatches, livenessOf, lockFingerprint, locksAt, unlockBodyFor } from './locks';
+import { confirmationMatches, livenessEvidence, livenessOf, lockFingerprint, locksAt, unlockBodyFor } from './locks';
 
 const lock = (over: Partial<Lock> = {}): Lock => ({
   key: 'app/terraform.tfstate',
@@ -43,7 +43,16 @@ describe('lock helpers', () => {
 
   it('reads liveness only when the server reports it', () => {
     expect(livenessOf(lock())).toBeNull();
-    expect(livenessOf({ ...lock(), liveness: 'alive' } as Lock)).toBe('alive');
-    expect(livenessOf({ ...lock(), liveness: { state: 'dead', lastHeartbeat: 'x' } } as Lock)).toBe('dead');
+    expect(livenessOf({ ...lock(), liveness: 'alive' } as unknown as Lock)).toBe('alive');
+    expect(livenessOf({ ...lock(), liveness: { state: 'dead', lastHeartbeat: 'x' } } as unknown as Lock)).toBe('dead');
+  });
+
+  it('prints the liveness evidence in one line', () => {
+    const dead = {
+      ...lock(),
+      liveness: { state: 'dead', reason: 'heartbeat_stopped', lastHeartbeat: '2026-03-04T11:58:00.000Z', heartbeatAgeSeconds: 150, deadSince: '2026-03-04T12:00:00.000Z', holder: { host: 'ci-7', pid: 4242, command: 'terraform apply', state: 'running', intervalSeconds: 15, startedAt: 'x' }, writers: 1, lastStateWrite: null, ageSeconds: 600, longestRunSeconds: 7200, overLongestRun: false, suspicious: [{ objectKey: 'k', problem: 'other_lock' }], aliveWithinSeconds: 45, deadAfterSeconds: 120 },
+    } as Lock;
+    expect(livenessEvidence(dead)).toBe('heartbeat stopped; last heartbeat 2026-03-04T11:58:00.000Z (150 s ago); process 4242 on ci-7; dead since 2026-03-04T12:00:00.000Z; no state write since the lock; 1 suspicious heartbeat object(s): other_lock');
+    expect(livenessEvidence(lock())).toBeNull();
   });
 });

@@ -36,10 +36,24 @@ export function locksAt(locks: readonly Lock[], key: string): Lock[] {
   return locks.filter((l) => l.key === key);
 }
 
-/** Liveness as the server reports it (a later server adds it), or null when it says nothing. */
+/** Liveness as the server reports it (`alive`, `dead`, `unknown`), or null from a server that does not. */
 export function livenessOf(lock: Lock): string | null {
-  const l = (lock as Lock & { liveness?: unknown }).liveness;
+  const l: unknown = lock.liveness;
   if (typeof l === 'string') return l;
   if (l && typeof l === 'object' && typeof (l as { state?: unknown }).state === 'string') return (l as { state: string }).state;
   return null;
+}
+
+/** The evidence in one line (untrusted values escaped by the caller's `safe`), or null. */
+export function livenessEvidence(lock: Lock): string | null {
+  const l = lock.liveness;
+  if (!l || typeof l !== 'object') return null;
+  const parts = [l.reason.replace(/_/g, ' ')];
+  if (l.lastHeartbeat) parts.push(`last heartbeat ${l.lastHeartbeat} (${l.heartbeatAgeSeconds ?? '?'} s ago)`);
+  if (l.holder) parts.push(`process ${l.holder.pid} on ${l.holder.host}${l.holder.state === 'exited' ? ' (exited)' : ''}`);
+  if (l.deadSince) parts.push(`dead since ${l.deadSince}`);
+  parts.push(l.lastStateWrite ? `state written ${l.lastStateWrite}` : 'no state write since the lock');
+  if (l.overLongestRun) parts.push(`older than the longest run (${Math.round(l.longestRunSeconds / 60)} min)`);
+  if (l.suspicious.length > 0) parts.push(`${l.suspicious.length} suspicious heartbeat object(s): ${[...new Set(l.suspicious.map((x) => x.problem))].join(', ')}`);
+  return parts.join('; ');
 }

@@ -31,7 +31,7 @@ async function startApp(configFile: string, endpoint: string, distDir: string, l
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
-    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, NODE_ENV: 'production' },
+    env: { ...process.env, ...QUIET_ENV, ...awsEnv(endpoint), LOCKBOARD_CONFIG: configFile, LOCKBOARD_DIST_DIR: distDir, LOCKBOARD_SIGNING_KEY: 'cli-stack-signing-key-0123456789abcdef', NODE_ENV: 'production' },
     stdio: ['ignore', out, out],
   });
   const base = `http://127.0.0.1:${port}`;

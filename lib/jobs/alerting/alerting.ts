@@ -19,6 +19,7 @@ import { AppError } from '../../api/errors';
 import { onAuditCompleted, type AuditRecord } from '../../audit/audit-log';
 import { withCallOrigin } from '../../server/call-origin';
 import { getConfig, type BackendConfig } from '../../server/config';
+import { listBackends } from '../../server/backends';
 import { setWatchMetricsSource } from '../../server/metrics';
 import { logger } from '../../server/logger';
 import { workspaceOfKey } from '../../terraform/paths';
@@ -81,7 +82,7 @@ function lockIdOf(seen: unknown): string {
 
 function onAudit(record: AuditRecord): void {
   const config = getConfig();
-  const backend = config.backends.find((b) => b.id === record.backend);
+  const backend = listBackends().find((b) => b.id === record.backend);
   if (!backend) return;
   const lockId = lockIdOf(record.seen);
   if (record.action === 'force-unlock' && record.outcome === 'succeeded' && record.key) state().unlocks.push({ backendId: backend.id, key: record.key, lockId, actor: record.user, reason: record.reason, atMs: Date.now() });
@@ -121,7 +122,7 @@ export function startAlerting(): void {
 export async function sendTestMessage(channelName: string, actor: string): Promise<DeliveryAttempt> {
   const channel = getConfig().channels.find((c) => c.name === channelName);
   if (!channel) throw new AppError('bad_request', `No channel named "${channelName}" is configured.`);
-  const backend = getConfig().backends[0]!;
+  const backend = listBackends()[0]!;
   const event: LockboardEvent = {
     id: `test.${crypto.randomUUID()}`,
     type: 'test',

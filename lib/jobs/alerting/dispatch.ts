@@ -7,6 +7,7 @@ import 'server-only';
 import type { LockboardEvent } from '../../api/alerts';
 import { withCallOrigin } from '../../server/call-origin';
 import { getConfig, type BackendConfig } from '../../server/config';
+import { listBackends } from '../../server/backends';
 import { logger } from '../../server/logger';
 import { MAX_EVENTS_AT_ONCE, MAX_QUEUED_EVENTS, followUp, state } from './alert-state';
 import { processEvent, writeOutcome } from './claims';
@@ -67,7 +68,7 @@ export function flushHeldBack(nowMs = Date.now(), all = false): number {
   const st = state();
   const summaries = st.actors.flush(nowMs, all);
   for (const s of summaries) {
-    const backend = getConfig().backends.find((b) => b.id === s.backendId);
+    const backend = listBackends().find((b) => b.id === s.backendId);
     if (!backend) continue;
     submit(backend, heldBackEvent({ id: backend.id, name: backend.name }, { ...s, type: s.type === 'download' ? 'download' : 'mutation' }, st.replica, { nowMs }));
   }
@@ -85,7 +86,7 @@ export function sweep(): void {
   }
   for (const f of st.followUps.values()) {
     if (f.dueAt > now || st.inProgress.has(f.event.id)) continue;
-    const backend = getConfig().backends.find((b) => b.id === f.backendId);
+    const backend = listBackends().find((b) => b.id === f.backendId);
     if (!backend) {
       st.followUps.delete(f.event.id);
       continue;

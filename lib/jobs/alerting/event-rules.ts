@@ -130,6 +130,12 @@ export function deriveEvents(backend: BackendRef, previous: SnapshotFacts | null
         events.push({ ...lockEvent('lock.stale', `lock.stale.${identity}.${n}`, backend, lock, settings, summary), reminder: n });
       }
     }
+    if (lock.liveness?.state === 'dead') {
+      const l = lock.liveness;
+      const process = l.holder ? ` (process ${l.holder.pid} on ${l.holder.host}${l.holder.state === 'exited' ? ', exited' : ''})` : '';
+      const summary = `Dead lock holder: ${lock.key} is still locked by ${holder(lock)}, but its last heartbeat${process} was ${formatAge(l.heartbeatAgeSeconds).replace(/^for /, '')} ago`;
+      events.push({ ...lockEvent('lock.dead', `lock.dead.${identity}`, backend, lock, settings, summary), liveness: l });
+    }
     const before = previousById.get(identity);
     // Split and malformed only once seen in two successive reads: Terraform writes the two sides of a
     // dual-mode lock one after the other, so a single read may catch a lock half-written.
@@ -188,15 +194,22 @@ export interface MutationFacts {
   lockId: string | null;
 }
 
-/** The event type of an audit record: raw downloads are their own type (off by default), the rest `mutation`. */
-export function auditEventType(action: string): 'download' | 'mutation' {
+/** Who an auto-release is recorded as (lib/jobs/auto-release.ts). */
+export const AUTO_RELEASE_ACTOR = 'lockboard:auto-release';
+
+/**
+ * The event type of an audit record: raw downloads are their own type (off by default), Lockboard's own
+ * release of a dead lock is `lock.auto_released`, the rest `mutation`.
+ */
+export function auditEventType(action: string, user = ''): 'download' | 'mutation' | 'lock.auto_released' {
+  if (action === 'force-unlock' && user === AUTO_RELEASE_ACTOR) return 'lock.auto_released';
   return action === 'download' ? 'download' : 'mutation';
 }
 
 /** One event per Lockboard mutation attempt (or raw download), from its audit record. */
 export function mutationEvent(backend: BackendRef, m: MutationFacts, settings: Pick<RuleSettings, 'publicUrl' | 'nowMs'>): LockboardEvent {
   const what = `${m.action}${m.key ? ` of ${m.key}` : ''}`;
-  const type = auditEventType(m.action);
+  const type = auditEventType(m.action, m.user);
   return {
     id: `${type}.${m.auditId}.${m.outcome}`,
     type,

@@ -7,9 +7,10 @@ import { auditCommand } from './audit';
 import { freezeCommand, unfreezeCommand } from './freeze';
 import { locksCommand } from './locks';
 import { mcpCommand } from './mcp';
+import { runCommand } from './run';
 import { searchCommand } from './search';
 import { stateCommand } from './state';
 import { statesCommand } from './states';
 import { unlockCommand } from './unlock';
 
-export const COMMANDS: Command[] = [locksCommand, statesCommand, stateCommand, unlockCommand, freezeCommand, unfreezeCommand, searchCommand, auditCommand, mcpCommand];
+export const COMMANDS: Command[] = [locksCommand, statesCommand, stateCommand, unlockCommand, freezeCommand, unfreezeCommand, searchCommand, auditCommand, runCommand, mcpCommand];

@@ -2,7 +2,7 @@
 import type { Lock } from '../../../api/locks';
 import type { Command } from '../command';
 import { CliError, EXIT } from '../errors';
-import { livenessOf, locksAt } from '../locks';
+import { livenessEvidence, livenessOf, locksAt } from '../locks';
 import { age, safe, safeJson, table } from '../text';
 import { lockFlags } from './locks';
 
@@ -18,7 +18,7 @@ export function lockLines(lock: Lock): string[] {
     `  Path:       ${safe(lock.path)}`,
     `  Version:    ${safe(lock.version)}`,
     `  Sides:      ${lock.sources.join(' + ')}`,
-    ...(liveness !== null ? [`  Liveness:   ${safe(liveness)}`] : []),
+    ...(liveness !== null ? [`  Liveness:   ${safe(liveness)}${livenessEvidence(lock) ? ` (${safe(livenessEvidence(lock))})` : ''}`] : []),
     `  Flags:      ${lockFlags(lock)}`,
   ];
 }

@@ -23,4 +23,11 @@ describe('lock age in the browser', () => {
     expect(bornAt({ ageSeconds: 90, receivedAt: 40_000 })).toBe(-50_000);
     expect(bornAt({ ageSeconds: null, receivedAt: 1 })).toBeNull();
   });
+
+  it('agedCopy ages the liveness evidence too (the change feed does not resend a growing heartbeat age)', () => {
+    const lock = { ageSeconds: 60, receivedAt: 10_000, liveness: { state: 'dead', ageSeconds: 60, heartbeatAgeSeconds: 150 } };
+    expect(agedCopy(lock, 40_000).liveness).toEqual({ state: 'dead', ageSeconds: 90, heartbeatAgeSeconds: 180 });
+    expect(agedCopy({ ...lock, liveness: { state: 'unknown', ageSeconds: 60, heartbeatAgeSeconds: null } }, 40_000).liveness).toEqual({ state: 'unknown', ageSeconds: 90, heartbeatAgeSeconds: null });
+    expect(agedCopy({ ...lock, liveness: null }, 40_000).liveness).toBeNull();
+  });
 });

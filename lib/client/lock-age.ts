@@ -17,9 +17,19 @@ export function ageNow(lock: AgedLock, now: number | null): number | null {
   return lock.ageSeconds + Math.max(0, Math.floor((now - lock.receivedAt) / 1000));
 }
 
-/** A copy whose `ageSeconds` is the age now (for what is shown once: a dialog, a group's age range). */
-export function agedCopy<T extends AgedLock>(lock: T, now: number): T {
-  return lock.receivedAt === undefined ? lock : { ...lock, ageSeconds: ageNow(lock, now) };
+/** The ages in a lock's liveness evidence, which grow like the lock's own (the feed does not resend them either). */
+interface AgedLiveness {
+  ageSeconds: number | null;
+  heartbeatAgeSeconds: number | null;
+}
+
+/** A copy whose `ageSeconds` (and its liveness's ages) are the ages now (for what is shown once: a dialog, a group's age range). */
+export function agedCopy<T extends AgedLock & { liveness?: AgedLiveness | null }>(lock: T, now: number): T {
+  if (lock.receivedAt === undefined) return lock;
+  const since = Math.max(0, Math.floor((now - lock.receivedAt) / 1000));
+  const grow = (s: number | null) => (s === null ? null : s + since);
+  const liveness = lock.liveness ? { ...lock.liveness, ageSeconds: grow(lock.liveness.ageSeconds), heartbeatAgeSeconds: grow(lock.liveness.heartbeatAgeSeconds) } : lock.liveness;
+  return { ...lock, ageSeconds: ageNow(lock, now), ...(lock.liveness === undefined ? {} : { liveness }) };
 }
 
 /**

@@ -7,8 +7,12 @@ import 'server-only';
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** `events`: the event consumers' long polls (ReceiveMessage, GetRecords), which wait by design. */
-export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'discovery' | 'request' | 'events';
+/**
+ * `events`: the event consumers' long polls (ReceiveMessage, GetRecords), which wait by design.
+ * `liveness`: an event-mode backend's heartbeat listing (live: it answers "is the holder alive?"),
+ * counted apart from the state listing that event mode replaces.
+ */
+export type CallOrigin = 'watcher' | 'alerting' | 'inventory' | 'background' | 'discovery' | 'request' | 'events' | 'liveness';
 
 /** Origins whose AWS requests yield to live reads (lib/server/read-budget.ts). */
 export function isBackgroundOrigin(origin: CallOrigin): boolean {

@@ -37,8 +37,10 @@ function stateFingerprint(s: StateEntry): string {
   return `${s.etag}\u0000${s.size}\u0000${s.lastModified}\u0000${s.digest}\u0000${s.digestStatus}\u0000${s.digestReason ?? ''}\u0000${s.calculatedMd5 ?? ''}\u0000${s.lock ? lockFingerprint(s.lock) : ''}`;
 }
 
+/** A lock without what grows every second: its age and its liveness's ages (a new heartbeat or verdict still counts). */
 function lockFingerprint(l: Lock): string {
-  return JSON.stringify({ ...l, ageSeconds: undefined });
+  const liveness = l.liveness ? { ...l.liveness, ageSeconds: undefined, heartbeatAgeSeconds: undefined } : l.liveness;
+  return JSON.stringify({ ...l, ageSeconds: undefined, liveness });
 }
 
 function versioned<T>(feed: string, result: object, items: readonly T[], identity: (t: T) => string, fingerprint: (t: T) => string, extra: string): Versioned<T> {

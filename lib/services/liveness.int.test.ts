@@ -266,7 +266,7 @@ describe.skipIf(!tf)(`liveness through lockboard run with terraform ${tf?.versio
           const run = await wrapped(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
           if (kind === 'wrapperKilled') {
             // Kill the wrapper alone once Terraform is applying; Terraform and the helper go on.
-            const until = Date.now() + 20_000;
+            const until = Date.now() + 60_000;
             while (!/Provisioning with 'local-exec'/.test(run.output()) && Date.now() < until) await sleep(100);
             const terraformPid = childrenOf(run.pid).find((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith(tf!.path) || fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('terraform'));
             try {
@@ -281,6 +281,9 @@ describe.skipIf(!tf)(`liveness through lockboard run with terraform ${tf?.versio
             const exit = await run.exited;
             if (exit.code !== 0) failures.push(`${kind} lane ${lane}: ${exit.code}\n${run.output().slice(-500)}`);
           }
+          // The next round starts once this one's lock is gone (an orphaned Terraform releases it as it ends).
+          const released = Date.now() + 60_000;
+          while ((await heldInAws(`race/${lane}/terraform.tfstate`)) && Date.now() < released) await sleep(250);
         }
       }),
     );

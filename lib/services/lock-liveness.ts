@@ -9,6 +9,7 @@ import { getCappedObject } from '../aws/lockboard-objects';
 import { listAllObjects, type ObjectSummary } from '../aws/state-bucket';
 import { lockIdOfHeartbeatKey, MAX_HEARTBEAT_BYTES, parseHeartbeatBody } from '../api/heartbeat';
 import { cachedRead } from '../server/cache';
+import { withCallOrigin } from '../server/call-origin';
 import { mapLimit } from '../server/concurrency';
 import { getConfig, type BackendConfig } from '../server/config';
 import { evaluateLiveness, MAX_HEARTBEATS_PER_LOCK, type HeartbeatRead } from '../terraform/liveness';
@@ -46,13 +47,14 @@ async function readBeat(backend: BackendConfig, object: ObjectSummary): Promise<
 /**
  * The heartbeat objects to judge by. A backend with `events` is served from the event-maintained store,
  * which follows states and `.tflock` files only (heartbeats are not in the bucket's notifications): its
- * heartbeats are listed under the prefix itself, only while it has locks, shared for a few seconds.
+ * heartbeats are listed under the prefix itself, only while it has locks, shared for a few seconds, and
+ * counted as `origin="liveness"` (not as the state listing event mode replaces).
  */
 async function heartbeatObjects(backend: BackendConfig, snapshot: BackendSnapshot, prefix: string, locks: Lock[]): Promise<ObjectSummary[] | null> {
   if (!backend.events) return snapshot.objects;
   if (locks.length === 0) return [];
   try {
-    return await cachedRead('heartbeat-listing', cacheKey(backend.id, prefix), BEATS_LISTING_TTL_MS, () => listAllObjects(backend, prefix));
+    return await cachedRead('heartbeat-listing', cacheKey(backend.id, prefix), BEATS_LISTING_TTL_MS, () => withCallOrigin('liveness', () => listAllObjects(backend, prefix)));
   } catch {
     return null;
   }

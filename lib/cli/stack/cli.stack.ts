@@ -44,14 +44,16 @@ describe('reads', () => {
   it('locks: a table with the lock, and --json with every field', async () => {
     const table = await lockboard(['locks']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^BACKEND +KEY +ID +WHO +OPERATION +AGE +FLAGS/);
+    // The server judges liveness on every lock: a lock taken without `lockboard run` is `unknown`.
+    expect(table.stdout).toMatch(/^BACKEND +KEY +ID +WHO +OPERATION +AGE +LIVENESS +FLAGS/);
+    expect(table.stdout).toMatch(new RegExp(`${id} +runner@ci-42 +OperationTypeApply +\\S+ +unknown +-`));
     expect(table.stdout).toContain(`prod     ${key}`);
     expect(table.stdout).toContain(id);
     const out = await lockboard(['locks', '--backend', 'prod', '--json']);
     expect(out.code).toBe(0);
     const lock = json<{ locks: Array<Record<string, unknown>> }>(out.stdout).locks.find((l) => l.key === key);
     expect(lock).toMatchObject({ backend: 'prod', id, who: 'runner@ci-42', sources: ['dynamodb', 's3'] });
-    expect(lock).not.toHaveProperty('liveness');
+    expect(lock).toMatchObject({ liveness: { state: 'unknown' } });
   });
 
   it('states and state: digest status, the lock and the versions with their writers', async () => {

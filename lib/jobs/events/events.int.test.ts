@@ -211,7 +211,7 @@ describe('event mode', () => {
     // Reconcile every 3 s: "a whole interval" passes within the test.
     const { backend, bucket } = await setUp(deaf, { reconcileMinutes: 0.05 });
     await w.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'lost/terraform.tfstate', Body: '{}' }));
-    const mode = await waitFor('the fallback', 15_000, () => {
+    const mode = await waitFor('the fallback', 30_000, () => {
       const m = backendMode(backend);
       return m.mode === 'fallback' ? m : null;
     });

@@ -84,11 +84,11 @@ export function instrument<T>(client: T, service: string, backend: BudgetTarget)
       const startedAt = Date.now();
       try {
         const out = await next(args);
-        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt);
+        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt, `${backendId}:${operation}`);
         else if (priority === 'background') budget.onBackgroundSuccess(backendId);
         return out;
       } catch (e) {
-        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt);
+        if (priority === 'live' && !waitsByDesign) budget.onLiveLatency(Date.now() - startedAt, `${backendId}:${operation}`);
         if (isThrottling(e)) {
           budget.onThrottle(backendId);
           recordThrottle(service, operation);

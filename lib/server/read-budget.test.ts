@@ -89,6 +89,21 @@ describe('EndpointBudget', () => {
     expect(b.status('a').limit).toBe(0);
   });
 
+  it('judges each kind of live request against its own baseline: slow Scan pages after fast GetItems are not a slow-down', () => {
+    const { b, advance } = budget({ maxInFlight: 16 });
+    b.status('a');
+    for (let i = 0; i < 20; i++) {
+      b.onLiveLatency(5, 'a:GetItem');
+      b.onLiveLatency(900, 'a:Scan');
+      advance(1_100);
+    }
+    expect(b.status('a').limit).toBe(2);
+    expect(b.status('a').backoffs).toBe(0);
+    // The same Scan getting three times slower is one.
+    for (let i = 0; i < 3; i++) b.onLiveLatency(6_000, 'a:Scan');
+    expect(b.status('a').backoffs).toBe(1);
+  });
+
   it('refuses a background request that waited longer than its bound', async () => {
     const { b, advance } = budget({ maxInFlight: 2, maxBackgroundWaitMs: 5_000 });
     const live = await Promise.all([b.acquire('live', 'x'), b.acquire('live', 'x')]);

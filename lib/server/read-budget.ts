@@ -8,8 +8,8 @@
  * - `background` requests (inventory passes, last-writer lookups, version histories of the
  *   migration view, posture history) are admitted only while no live request waits, at most half
  *   the endpoint's slots, and at most `limit` at once per backend. That limit is adaptive (AIMD):
- *   it halves when AWS throttles or when live requests on the endpoint slow down (their latency
- *   well above their own baseline), pauses entirely when it reaches zero (doubling pauses, 60 s at
+ *   it halves when AWS throttles or when live requests on the endpoint slow down (a kind of request,
+ *   backend and operation, well above its own baseline), pauses entirely when it reaches zero (doubling pauses, 60 s at
  *   most), and grows back by one per `limit` successful background requests.
  *
  * Pure bookkeeping: no I/O, time injected, so it is unit-tested; lib/aws/clients.ts applies it to
@@ -59,6 +59,10 @@ interface BackgroundState {
   lastBackoffAt: number;
 }
 
+function isSlow(l: { recentMs: number; baselineMs: number }): boolean {
+  return l.recentMs > SLOW_FLOOR_MS && l.recentMs > SLOW_FACTOR * l.baselineMs;
+}
+
 export class BudgetWaitTimeout extends Error {
   constructor(waitedMs: number) {
     super(`background AWS request waited ${Math.round(waitedMs / 1000)} s for the live reads of its endpoint: given up`);
@@ -72,9 +76,11 @@ export class EndpointBudget {
   private backgroundInFlight = 0;
   private readonly waiting: Waiter[] = [];
   private readonly backgrounds = new Map<string, BackgroundState>();
-  /** Live latency: a fast-moving average and a slow baseline, both in ms. */
-  private recentMs: number | null = null;
-  private baselineMs: number | null = null;
+  /**
+   * Live latency per kind of request (backend and operation: a Scan page of a big table is not a slow
+   * GetItem): a fast-moving average and a baseline, both in ms.
+   */
+  private readonly latency = new Map<string, { recentMs: number; baselineMs: number }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: BudgetOptions) {}
@@ -87,12 +93,17 @@ export class EndpointBudget {
     });
   }
 
-  /** A live request finished after `ms` (feeds the slow-down signal). */
-  onLiveLatency(ms: number): void {
-    this.recentMs = this.recentMs === null ? ms : this.recentMs * 0.7 + ms * 0.3;
+  /** A live request of `kind` (e.g. `<backend>:<operation>`) finished after `ms` (feeds the slow-down signal). */
+  onLiveLatency(ms: number, kind = ''): void {
+    const l = this.latency.get(kind);
+    if (!l) {
+      this.latency.set(kind, { recentMs: ms, baselineMs: ms });
+      return;
+    }
+    l.recentMs = l.recentMs * 0.7 + ms * 0.3;
     // The baseline follows slowly, and drops at once to a faster answer (it is the healthy speed).
-    this.baselineMs = this.baselineMs === null ? ms : Math.min(this.baselineMs * 0.98 + ms * 0.02, Math.max(ms, this.baselineMs * 0.9));
-    if (this.liveIsSlow()) for (const id of this.backgrounds.keys()) this.backOff(id, 'live_slow');
+    l.baselineMs = Math.min(l.baselineMs * 0.98 + ms * 0.02, Math.max(ms, l.baselineMs * 0.9));
+    if (isSlow(l)) for (const id of this.backgrounds.keys()) this.backOff(id, 'live_slow');
   }
 
   /** AWS throttled a request of this backend (any priority): background work backs off. */
@@ -130,7 +141,8 @@ export class EndpointBudget {
   }
 
   private liveIsSlow(): boolean {
-    return this.recentMs !== null && this.baselineMs !== null && this.recentMs > SLOW_FLOOR_MS && this.recentMs > SLOW_FACTOR * this.baselineMs;
+    for (const l of this.latency.values()) if (isSlow(l)) return true;
+    return false;
   }
 
   private background(backendId: string): BackgroundState {

@@ -72,14 +72,14 @@ export async function openProbe(browser: Browser, viewport = { width: 1440, heig
   return { page, cdp, answers, close: () => context.close() };
 }
 
-/** Navigation → the first row visible, `runs` times (the server holds a fresh read): ms each. */
-export async function firstRows(probe: PageProbe, url: string, rowTestId: string, runs = 3): Promise<number[]> {
+/** Navigation → the first row visible, `runs` times (the server holds a fresh read): ms each, each waiting up to `timeoutMs`. */
+export async function firstRows(probe: PageProbe, url: string, rowTestId: string, runs = 3, timeoutMs = 120_000): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     await probe.page.goto('about:blank');
     const t0 = performance.now();
     await probe.page.goto(url, { waitUntil: 'commit' });
-    await probe.page.getByTestId(rowTestId).first().waitFor({ state: 'visible', timeout: 120_000 });
+    await probe.page.getByTestId(rowTestId).first().waitFor({ state: 'visible', timeout: timeoutMs });
     times.push(performance.now() - t0);
   }
   return times;

@@ -6,7 +6,9 @@
  * 1–6), seeded in bulk through the real protocol (views-seed.ts). Scale: BENCH_VIEW_STATES
  * ("5000,20000"), BENCH_VIEW_LOCKS (2000), BENCH_VIEW_BACKENDS (60), BENCH_VIEW_BACKEND_STATES
  * ("300-1000"), BENCH_VIEW_ROUNDS (typing rounds, 5), BENCH_VIEW_LOAD_SECONDS (1200),
- * BENCH_VIEW_SKIP_LOAD=1 (no load part).
+ * BENCH_VIEW_SKIP_LOAD=1 (no load part), BENCH_VIEW_FIRST_WAIT_S (600: how long a navigation may wait
+ * for its first rows; on a loaded machine moto reads 20,000 states in minutes, and that time is a figure),
+ * BENCH_VIEW_AWS_TIMEOUT_S (the backends' awsTimeoutSeconds; default the app's 10 s).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import { getJson, log, median, met, peakRssMiB, pool } from './common';
 import type { OwnMotoSection } from './section';
 import { clickLatency, firstRows, launchChromium, openProbe, tabMemory, typeFilter, type PageProbe, type Typing } from './views-browser';
 import { liveReadsUnderLoad, type LoadResult } from './views-load';
+import { rawRead, type RawRead } from './views-raw';
 import { backendEntry, seedViewBackend, type SeededBackend } from './views-seed';
 
 const SCALES = (process.env.BENCH_VIEW_STATES ?? '5000,20000').split(',').map(Number);
@@ -33,6 +36,8 @@ const ROUNDS = Number(process.env.BENCH_VIEW_ROUNDS ?? 5);
 const TYPED = 'svc-0123';
 const POLL_S = 5;
 const WATCH_S = 10;
+const FIRST_WAIT_MS = Number(process.env.BENCH_VIEW_FIRST_WAIT_S ?? 600) * 1000;
+const AWS_TIMEOUT_S = process.env.BENCH_VIEW_AWS_TIMEOUT_S ? Number(process.env.BENCH_VIEW_AWS_TIMEOUT_S) : null;
 
 interface PageFigures {
   firstRowsMs: number[];
@@ -46,9 +51,20 @@ interface PageFigures {
   memory: { jsHeapMiB: number; nodes: number };
 }
 
+/** The server's first (cold) answers, and what the app's reads ended as while the pages were measured. */
+interface ColdReads {
+  raw: RawRead;
+  statesMs: number;
+  locksMs: number;
+  /** Error codes the cold answers carried (a read that timed out is served as what it is). */
+  errors: string[];
+  reads: { ok: number; error: number };
+}
+
 interface ScaleResult {
   states: number;
   locks: number;
+  cold: ColdReads;
   statesPage: PageFigures;
   locksPage: PageFigures;
   serverPeakRssMiB: number;
@@ -80,7 +96,7 @@ export interface ViewsResult {
 
 function writeConfig(dir: string, name: string, backends: SeededBackend[]): string {
   const file = path.join(dir, `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify({ backends: backends.map(backendEntry), pollIntervalSeconds: POLL_S, watchIntervalSeconds: WATCH_S, staleAfterMinutes: 600 }));
+  fs.writeFileSync(file, JSON.stringify({ backends: backends.map((b) => ({ ...backendEntry(b), ...(AWS_TIMEOUT_S ? { awsTimeoutSeconds: AWS_TIMEOUT_S } : {}) })), pollIntervalSeconds: POLL_S, watchIntervalSeconds: WATCH_S, staleAfterMinutes: 600 }));
   return file;
 }
 
@@ -103,7 +119,7 @@ async function quietPolls(probe: PageProbe, seconds: number): Promise<number[]> 
 }
 
 async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, b: SeededBackend): Promise<PageFigures> {
-  const firstRowsMs = await firstRows(probe, `${app.base}/states`, 'state-row');
+  const firstRowsMs = await firstRows(probe, `${app.base}/states`, 'state-row', 3, FIRST_WAIT_MS);
   const typing = await typeFilter(probe, 'Search states', TYPED, ROUNDS);
   const count = '[data-testid="status-count-mismatch"]';
   const clicks = { 'status filter': await clickLatency(probe, count, `${count}[aria-pressed="true"]`, `${count}[aria-pressed="false"]`) };
@@ -115,7 +131,7 @@ async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter,
 }
 
 async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, b: SeededBackend): Promise<PageFigures> {
-  const firstRowsMs = await firstRows(probe, `${app.base}/`, 'lock-row');
+  const firstRowsMs = await firstRows(probe, `${app.base}/`, 'lock-row', 3, FIRST_WAIT_MS);
   const typing = await typeFilter(probe, 'Filter locks', TYPED, ROUNDS);
   const who = 'thead th:nth-child(4)';
   const stale = '[data-testid="lock-summary"] li:nth-child(2) button';
@@ -132,19 +148,37 @@ async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, 
   return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since)?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 
+/** A cold listing answer: its time and the error codes it carried. */
+async function coldAnswer(url: string): Promise<{ ms: number; errors: string[] }> {
+  const t0 = performance.now();
+  const body = (await getJson(url)) as { errors?: Array<{ code?: string }> };
+  return { ms: performance.now() - t0, errors: (body.errors ?? []).map((e) => e.code ?? 'error') };
+}
+
+async function readOutcomes(base: string): Promise<{ ok: number; error: number }> {
+  const text = await (await fetch(`${base}/api/metrics`)).text();
+  const sum = (outcome: string) => [...text.matchAll(new RegExp(`^lockboard_backend_reads_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+  return { ok: sum('ok'), error: sum('error') };
+}
+
 async function oneScale(distDir: string, dir: string, endpoint: string, w: TerraformWriter, b: SeededBackend, browser: Awaited<ReturnType<typeof launchChromium>>): Promise<ScaleResult> {
+  // The same data read by the SDK alone just before: what the local stack itself costs now.
+  const raw = await rawRead(endpoint, b);
+  log(`views: ${b.keys.length} states: raw read ${s(raw.ms)} (slowest Scan page ${s(raw.scanSlowestPageMs)}, slowest list page ${s(raw.listSlowestPageMs)})`);
   const app = await startApp({ distDir, env: { ...awsEnv(endpoint), LOCKBOARD_CONFIG: writeConfig(dir, b.id, [b]) } });
   try {
     // The server holds a fresh read (the watcher keeps reading while the pages poll).
-    await getJson(`${app.base}/api/backends/${b.id}/states`);
-    await getJson(`${app.base}/api/backends/${b.id}/locks`);
+    const statesCold = await coldAnswer(`${app.base}/api/backends/${b.id}/states`);
+    const locksCold = await coldAnswer(`${app.base}/api/backends/${b.id}/locks`);
+    log(`views: ${b.keys.length} states: cold /states ${s(statesCold.ms)}, /locks ${s(locksCold.ms)}${statesCold.errors.length + locksCold.errors.length ? ` (errors ${[...statesCold.errors, ...locksCold.errors].join(', ')})` : ''}`);
     log(`views: ${b.keys.length} states, ${b.locked.length} locks: states page`);
     let probe = await openProbe(browser);
     const states = await statesPage(app, probe, w, b).finally(() => probe.close());
     log(`views: ${b.keys.length} states: locks page`);
     probe = await openProbe(browser);
     const locks = await locksPage(app, probe, w, b).finally(() => probe.close());
-    return { states: b.keys.length, locks: b.locked.length, statesPage: states, locksPage: locks, serverPeakRssMiB: app.child.pid ? peakRssMiB(app.child.pid) : NaN };
+    const cold: ColdReads = { raw, statesMs: statesCold.ms, locksMs: locksCold.ms, errors: [...new Set([...statesCold.errors, ...locksCold.errors])], reads: await readOutcomes(app.base) };
+    return { states: b.keys.length, locks: b.locked.length, cold, statesPage: states, locksPage: locks, serverPeakRssMiB: app.child.pid ? peakRssMiB(app.child.pid) : NaN };
   } finally {
     await app.stop();
   }
@@ -264,6 +298,8 @@ function pageRows(label: string, p: PageFigures): string[][] {
 function viewsRows(r: ViewsResult): string[][] {
   const rows: string[][] = [['11', 'machine load while measuring (1-min average; other work shares the cores)', `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}`, '', '', '', '']];
   for (const sc of r.scales) {
+    const c = sc.cold;
+    rows.push(['11', `${sc.states} states: cold /states, /locks (the server's first read)`, `${s(c.statesMs)}, ${s(c.locksMs)}${c.errors.length ? ` (carrying ${c.errors.join(', ')})` : ''}`, `raw read ${s(c.raw.ms)}`, `raw: Scan ${s(c.raw.scanMs)} (slowest page ${s(c.raw.scanSlowestPageMs)}), listing ${s(c.raw.listMs)} (slowest page ${s(c.raw.listSlowestPageMs)}); app reads while measuring: ${c.reads.ok} ok, ${c.reads.error} failed`, '', '']);
     rows.push(...pageRows(`states page, ${sc.states} states`, sc.statesPage));
     rows.push(...pageRows(`locks page, ${sc.locks} locks (${sc.states} states)`, sc.locksPage));
   }

@@ -80,21 +80,27 @@ export function registerWriteTools(server: McpServer, deps: WriteToolsDeps): voi
       }),
   );
 
-  server.registerTool(
-    'apply_unlock',
-    {
-      title: 'Apply a planned force-unlock',
-      description: 'Step 2 of 2: force-unlocks exactly the lock planned by plan_unlock, with its token. Refused for another lock\'s token, an expired or used token, or a lock that changed since the plan.',
-      inputSchema: { backend: backendArg, key: keyArg, lock_id: lockIdArg, token: tokenArg },
-      annotations: { ...CHANGE, destructiveHint: true },
+  /** `apply_unlock` and `apply_unfreeze`: the change planned for one lock, made with its token if the lock is still exactly the one planned. */
+  function registerLockApply(action: 'unlock' | 'unfreeze', title: string, description: string, perform: (backend: string, body: unknown) => Promise<ReturnType<typeof dataResult>>) {
+    server.registerTool(
+      `apply_${action}`,
+      { title, description, inputSchema: { backend: backendArg, key: keyArg, lock_id: lockIdArg, token: tokenArg }, annotations: { ...CHANGE, destructiveHint: true } },
+      ({ backend, key, lock_id, token }) =>
+        guarded(async () => {
+          const { planned, same, now } = await redeem({ action, backend, key, lockId: lock_id }, token);
+          return same ? perform(backend, planned.body) : changed(action, now);
+        }),
+    );
+  }
+
+  registerLockApply(
+    'unlock',
+    'Apply a planned force-unlock',
+    'Step 2 of 2: force-unlocks exactly the lock planned by plan_unlock, with its token. Refused for another lock\'s token, an expired or used token, or a lock that changed since the plan.',
+    async (backend, body) => {
+      const result = await api().unlock(backend, body as Parameters<LockboardApi['unlock']>[1]);
+      return dataResult(`Force-unlocked: released ${result.sources.join(' and ') || 'nothing more'}; audit record ${result.auditId}.`, result);
     },
-    ({ backend, key, lock_id, token }) =>
-      guarded(async () => {
-        const { planned, same, now } = await redeem({ action: 'unlock', backend, key, lockId: lock_id }, token);
-        if (!same) return changed('unlock', now);
-        const result = await api().unlock(backend, planned.body as Parameters<LockboardApi['unlock']>[1]);
-        return dataResult(`Force-unlocked: released ${result.sources.join(' and ') || 'nothing more'}; audit record ${result.auditId}.`, result);
-      }),
   );
 
   server.registerTool(
@@ -147,21 +153,14 @@ export function registerWriteTools(server: McpServer, deps: WriteToolsDeps): voi
       }),
   );
 
-  server.registerTool(
-    'apply_unfreeze',
-    {
-      title: 'Apply a planned unfreeze',
-      description: 'Step 2 of 2: releases exactly the freeze planned by plan_unfreeze, with its token. Refused for another lock\'s token, an expired or used token, or a lock that changed since the plan.',
-      inputSchema: { backend: backendArg, key: keyArg, lock_id: lockIdArg, token: tokenArg },
-      annotations: { ...CHANGE, destructiveHint: true },
+  registerLockApply(
+    'unfreeze',
+    'Apply a planned unfreeze',
+    'Step 2 of 2: releases exactly the freeze planned by plan_unfreeze, with its token. Refused for another lock\'s token, an expired or used token, or a lock that changed since the plan.',
+    async (backend, body) => {
+      const result = await api().unfreeze(backend, body as Parameters<LockboardApi['unfreeze']>[1]);
+      const outcome = result.results[0]?.outcome ?? 'failed';
+      return outcome === 'released' ? dataResult(`Unfrozen; audit record ${result.auditId}.`, result) : errorResult('Not unfrozen', outcome, result);
     },
-    ({ backend, key, lock_id, token }) =>
-      guarded(async () => {
-        const { planned, same, now } = await redeem({ action: 'unfreeze', backend, key, lockId: lock_id }, token);
-        if (!same) return changed('unfreeze', now);
-        const result = await api().unfreeze(backend, planned.body as Parameters<LockboardApi['unfreeze']>[1]);
-        const outcome = result.results[0]?.outcome ?? 'failed';
-        return outcome === 'released' ? dataResult(`Unfrozen; audit record ${result.auditId}.`, result) : errorResult('Not unfrozen', outcome, result);
-      }),
   );
 }

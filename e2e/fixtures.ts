@@ -83,6 +83,7 @@ export type LockSides = 'both' | 'dynamodb' | 's3';
 export class Seeder {
   private readonly writers = new Map<string, TerraformWriter>();
   private readonly written: Array<{ backend: E2eBackend; key: string }> = [];
+  private readonly transient: Array<{ backend: E2eBackend; key: string }> = [];
 
   writer(backend: E2eBackend): TerraformWriter {
     let w = this.writers.get(backend.endpoint);
@@ -142,10 +143,23 @@ export class Seeder {
     return this.writer(backend).putState(backend.bucket, key, body, backend.dynamodbTable);
   }
 
+  /**
+   * A state deleted again at teardown (object and digest, as `terraform workspace delete` does): for
+   * specs that seed hundreds, so that the inventory and migration views of later specs do not carry them.
+   */
+  async transientState(backend: E2eBackend, key: string, body: string): Promise<void> {
+    this.transient.push({ backend, key });
+    await this.state(backend, key, body);
+  }
+
   /** Test teardown: release what this test locked (best effort: the flaky endpoint may be down). */
   async cleanup(): Promise<void> {
     for (const { backend, key } of this.written.splice(0)) {
       await this.unlock(backend, key).catch(() => undefined);
+    }
+    const gone = this.transient.splice(0);
+    for (let i = 0; i < gone.length; i += 25) {
+      await Promise.all(gone.slice(i, i + 25).map(({ backend, key }) => this.writer(backend).deleteState(backend.bucket, key, backend.dynamodbTable).catch(() => undefined)));
     }
     for (const w of this.writers.values()) w.destroy();
     this.writers.clear();

@@ -8,6 +8,7 @@ import 'server-only';
 import { foldObjectVersions, readEncryption, readLifecycle, readObjectLock, readReplication, readVersioning } from '../aws/bucket-config';
 import { getBackend } from '../server/backends';
 import { cachedRead } from '../server/cache';
+import { withCallOrigin } from '../server/call-origin';
 import type { BackendConfig } from '../server/config';
 import type { PostureResponse } from '../api/posture';
 import { isStateKey, LOCKFILE_SUFFIX } from '../terraform/paths';
@@ -62,7 +63,8 @@ async function computePosture(backend: BackendConfig, withHistory: boolean): Pro
   let history: History | null = null;
   if (withHistory) {
     try {
-      history = await readHistory(backend);
+      // The bucket's whole version history is background work: it yields to live reads (the bucket settings above do not).
+      history = await withCallOrigin('background', () => readHistory(backend));
       const rules = facts.lifecycle.status === 'ok' ? facts.lifecycle.value : [];
       states = [...history.states].map(([key, versions]) => statePosture(key, versions, rules, sizeOf.get(key) ?? null)).sort((a, b) => a.key.localeCompare(b.key));
     } catch (e) {

@@ -98,6 +98,12 @@ export class TerraformWriter {
     await this.ddb.send(new DeleteItemCommand({ TableName: table, Key: { LockID: { S: lockPath(bucket, key) } } }));
   }
 
+  /** Deletes a state as `terraform workspace delete` does: the object (a delete marker in a versioned bucket) and its digest item. */
+  async deleteState(bucket: string, key: string, table?: string | null): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    if (table) await this.ddb.send(new DeleteItemCommand({ TableName: table, Key: { LockID: { S: digestLockId(bucket, key) } } }));
+  }
+
   /** S3-native acquire: PutObject `<key>.tflock` with If-None-Match: *. */
   async lockFile(bucket: string, key: string, info: LockInfo | string): Promise<string> {
     const json = typeof info === 'string' ? info : marshalLockInfo(info);

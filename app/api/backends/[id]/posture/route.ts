@@ -1,6 +1,5 @@
 import { postureQuerySchema } from '@/lib/api/posture';
 import { handle, parseInput, queryOf } from '@/lib/http/handle';
-import { withCallOrigin } from '@/lib/server/call-origin';
 import { getRecoveryPosture } from '@/lib/services/recovery-posture';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +8,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   return handle('/api/backends/[id]/posture', request, () => {
     const { history } = parseInput(postureQuerySchema, queryOf(request));
-    // The bucket's whole version history is background work: it yields to live reads.
-    return withCallOrigin('background', () => getRecoveryPosture(id, { history: history === '1' }));
+    // Its version-history read runs as background work (lib/services/recovery-posture.ts); the bucket settings are live.
+    return getRecoveryPosture(id, { history: history === '1' });
   });
 }

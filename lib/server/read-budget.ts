@@ -9,8 +9,8 @@
  *   migration view, posture history) are admitted only while no live request waits, at most half
  *   the endpoint's slots, and at most `limit` at once per backend. That limit is adaptive (AIMD):
  *   it halves when AWS throttles or when live requests on the endpoint slow down (a kind of request,
- *   backend and operation, well above its own baseline), pauses entirely when it reaches zero (doubling pauses, 60 s at
- *   most), and grows back by one per `limit` successful background requests.
+ *   backend and operation, well above its own baseline), pauses entirely when it reaches zero
+ *   (doubling pauses, 20 s at most), and grows back by one per `limit` successful background requests.
  *
  * Pure bookkeeping: no I/O, time injected, so it is unit-tested; lib/aws/clients.ts applies it to
  * every SDK request.
@@ -36,7 +36,8 @@ export const DEFAULT_BUDGET: Omit<BudgetOptions, 'now'> = { maxInFlight: 24, max
 const SLOW_FACTOR = 3;
 const SLOW_FLOOR_MS = 250;
 const PAUSE_MIN_MS = 2_000;
-const PAUSE_MAX_MS = 60_000;
+// Short enough that background work resumes soon after a slow-down ends (a pause is not cut short).
+const PAUSE_MAX_MS = 20_000;
 const BACKOFF_COOLDOWN_MS = 1_000;
 
 interface Waiter {
@@ -101,8 +102,9 @@ export class EndpointBudget {
       return;
     }
     l.recentMs = l.recentMs * 0.7 + ms * 0.3;
-    // The baseline follows slowly, and drops at once to a faster answer (it is the healthy speed).
-    l.baselineMs = Math.min(l.baselineMs * 0.98 + ms * 0.02, Math.max(ms, l.baselineMs * 0.9));
+    // The baseline drops at once to a faster answer (it is the healthy speed) and follows a lasting
+    // change within a few requests: a table that grew is more work per page, not a slow-down.
+    l.baselineMs = Math.min(l.baselineMs * 0.95 + ms * 0.05, Math.max(ms, l.baselineMs * 0.9));
     if (isSlow(l)) for (const id of this.backgrounds.keys()) this.backOff(id, 'live_slow');
   }
 

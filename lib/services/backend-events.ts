@@ -31,6 +31,7 @@ function noteEvent(backend: BackendConfig): NonNullable<ReturnType<typeof eventS
   const st = eventStateOf(backend);
   if (!st) throw new Error(`backend ${backend.id} is not in event mode`);
   st.lastEventAt = Date.now();
+  st.unannounced = 0;
   if (st.silence) {
     logger.info('events arrive again: event mode resumes', { backend: backend.id, after: st.silence.reason });
     st.silence = null;

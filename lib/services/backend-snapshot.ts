@@ -99,13 +99,16 @@ export async function fullReadInto(backend: BackendConfig, st: BackendEventState
   if (trusted && lost > 0) {
     recordEventsLost(backend.id, lost);
     logger.warn('reconcile found changes no event announced', { backend: backend.id, objects: diff.objects.slice(0, 20), items: diff.items.slice(0, 20), count: lost });
-    const intervalMs = (backend.events?.reconcileMinutes ?? 10) * 60_000;
-    // Silent for a whole interval: no event since the later of the last one and the start of event mode.
-    const quietSince = Math.max(st.lastEventAt ?? 0, st.eventsSince ?? 0);
-    if (nowMs - quietSince > intervalMs) {
-      const interval = intervalMs >= 60_000 ? `${Math.round(intervalMs / 60_000)} min` : `${Math.round(intervalMs / 1000)} s`;
-      st.silence = { reason: `no event for over ${interval} while the listing changed (${lost} key${lost === 1 ? '' : 's'})`, since: nowMs };
-    }
+    st.unannounced += lost;
+  }
+  // Silent for a whole interval while the listing changed: no event since the later of the last one and
+  // the start of event mode, and changes found since then (by this reconcile or an earlier one).
+  const intervalMs = (backend.events?.reconcileMinutes ?? 10) * 60_000;
+  const quietSince = Math.max(st.lastEventAt ?? 0, st.eventsSince ?? 0);
+  if (trusted && st.unannounced > 0 && nowMs - quietSince > intervalMs) {
+    const interval = intervalMs >= 60_000 ? `${Math.round(intervalMs / 60_000)} min` : `${Math.round(intervalMs / 1000)} s`;
+    const n = st.unannounced;
+    st.silence = { reason: `no event for over ${interval} while the listing changed (${n} key${n === 1 ? '' : 's'})`, since: nowMs };
   }
   return storeSnapshot(backend, st);
 }

@@ -42,6 +42,8 @@ export interface BackendEventState {
   /** A mutation invalidated the snapshot: the next read is a full one (its effect may not be an event yet). */
   forceFullRead: boolean;
   lastEventAt: number | null;
+  /** Changes reconciles found that no event announced, since the last event (a silence needs a whole interval of them). */
+  unannounced: number;
   lastReconcileAt: number | null;
   /** When the backend last entered event mode (for the page's "since"). */
   eventsSince: number | null;
@@ -82,6 +84,7 @@ export function eventStateOf(backend: BackendConfig): BackendEventState | null {
       needsFullRead: true,
       forceFullRead: false,
       lastEventAt: null,
+      unannounced: 0,
       lastReconcileAt: null,
       eventsSince: null,
     };

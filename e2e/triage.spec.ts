@@ -26,13 +26,13 @@ test('a killed run-all: one group across backends, one bulk unlock, a lock chang
   await group.getByRole('checkbox', { name: /Select all 3 locks/ }).check();
   await expect(page.getByTestId('bulk-bar').getByText('3 selected', { exact: true })).toBeVisible();
 
-  // Between selection and confirmation, another run takes over one of the keys.
-  await seed.unlock(backends.main, keys[1]!);
-  await seed.lock(backends.main, keys[1]!, { over: { who: 'bob@newer-run' } });
-
   await page.getByRole('button', { name: 'Force-unlock 3 selected…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Force-unlock 3 locks?' });
   await expect(dialog).toBeVisible();
+  // While the dialog is open (what the operator saw is fixed), another run takes over one of the keys.
+  // (Taken over before the dialog opened, the page's next poll would drop it from the selection.)
+  await seed.unlock(backends.main, keys[1]!);
+  await seed.lock(backends.main, keys[1]!, { over: { who: 'bob@newer-run' } });
   const confirm = dialog.getByRole('button', { name: 'Force-unlock 3' });
   await dialog.getByLabel(/Reason/).fill('run-all job 4711 was cancelled');
   await dialog.getByLabel(/Type UNLOCK 3/).fill('UNLOCK 2');

@@ -7,7 +7,7 @@
  * the summary is complete, prints the wall
  * time of each step, ends with "N passed, N failed" and exits non-zero on any failure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { QUIET_ENV, hasBuild, nextBuild } from './lib/next-build';
 
@@ -27,13 +27,50 @@ type Status = number | null;
 /** A step that hangs fails after this long instead of holding the whole run (each takes minutes at most). */
 const STEP_LIMIT_MS = 25 * 60_000;
 
+// Lines that name what failed (vitest, Playwright, tsc, eslint), repeated under the summary so that the
+// end of the log alone says which test broke. Bounded: a step that fails everywhere repeats 40 lines.
+const FAILURE_LINE = /(\bFAIL\b|✘|×|\berror TS\d+|AssertionError|Error:|Timed out|\d+ failed|\d+ flaky)/;
+const FAILURE_LINES_KEPT = 40;
+const failureLines: Record<string, string[]> = {};
+let currentStep = '';
+
+function keepFailureLines(chunk: string, carry: { rest: string }): void {
+  const lines = (carry.rest + chunk).split('\n');
+  carry.rest = lines.pop() ?? '';
+  const kept = (failureLines[currentStep] ??= []);
+  for (const line of lines) {
+    // Colour codes are stripped before matching.
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+    if (FAILURE_LINE.test(plain) && kept.length < FAILURE_LINES_KEPT) kept.push(plain.slice(0, 300));
+  }
+}
+
+/** Runs a command with its output passed through to ours (and scanned for failure lines); resolves to its exit status. */
 const command =
   (cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
-  (): Status =>
-    spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv }, timeout: STEP_LIMIT_MS, killSignal: 'SIGKILL' }).status ?? 1;
+  (): Promise<Status> =>
+    new Promise((resolve) => {
+      const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], env: { ...env, ...extraEnv } });
+      for (const [stream, sink] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ] as const) {
+        const carry = { rest: '' };
+        stream.on('data', (chunk: Buffer) => {
+          sink.write(chunk);
+          keepFailureLines(chunk.toString('utf8'), carry);
+        });
+      }
+      const limit = setTimeout(() => child.kill('SIGKILL'), STEP_LIMIT_MS);
+      child.on('error', () => resolve(1));
+      child.on('close', (code) => {
+        clearTimeout(limit);
+        resolve(code ?? 1);
+      });
+    });
 const tsxScript = (script: string, args: string[] = [], extraEnv: Record<string, string> = {}) => command(process.execPath, ['--import', 'tsx', script, ...args], extraEnv);
 
-const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status }> = [
+const steps: Array<{ name: string; run: (results: Record<string, Status>) => Status | Promise<Status> }> = [
   { name: 'typecheck', run: command('npx', ['tsc', '--noEmit']) },
   { name: 'lint', run: command('npx', ['eslint', '--max-warnings=0', '.']) },
   { name: 'unit', run: command('npx', ['vitest', 'run', '--project', 'unit', '--project', 'component']) },
@@ -71,25 +108,34 @@ const steps: Array<{ name: string; run: (results: Record<string, Status>) => Sta
   },
 ];
 
-const results: Record<string, Status> = {};
-const rows: Array<{ name: string; result: string; ok: boolean; seconds: number }> = [];
-const started = Date.now();
-for (const step of steps) {
-  console.log(`\n=== ${step.name} ===`);
-  const t0 = Date.now();
-  const status = step.run(results);
-  const seconds = (Date.now() - t0) / 1000;
-  results[step.name] = status;
-  rows.push({ name: step.name, result: status === null ? 'not run (build failed)' : status === 0 ? 'passed' : `FAILED (exit ${status})`, ok: status === 0, seconds });
+async function main(): Promise<void> {
+  const results: Record<string, Status> = {};
+  const rows: Array<{ name: string; result: string; ok: boolean; seconds: number }> = [];
+  const started = Date.now();
+  for (const step of steps) {
+    console.log(`\n=== ${step.name} ===`);
+    currentStep = step.name;
+    const t0 = Date.now();
+    const status = await step.run(results);
+    const seconds = (Date.now() - t0) / 1000;
+    results[step.name] = status;
+    rows.push({ name: step.name, result: status === null ? 'not run (build failed)' : status === 0 ? 'passed' : `FAILED (exit ${status})`, ok: status === 0, seconds });
+  }
+
+  const fmt = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m ${(s % 60).toFixed(0).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
+  const width = Math.max(...rows.map((r) => r.result.length), 6);
+  for (const r of rows.filter((row) => !row.ok && failureLines[row.name]?.length)) {
+    console.log(`\n=== what failed in ${r.name} ===`);
+    for (const line of failureLines[r.name] ?? []) console.log(line);
+  }
+  console.log('\n=== summary ===');
+  console.log(`${'step'.padEnd(12)} ${'result'.padEnd(width)} ${'time'.padStart(8)}`);
+  for (const r of rows) console.log(`${r.name.padEnd(12)} ${r.result.padEnd(width)} ${fmt(r.seconds).padStart(8)}`);
+  console.log(`${'total'.padEnd(12)} ${''.padEnd(width)} ${fmt((Date.now() - started) / 1000).padStart(8)}`);
+  const passed = rows.filter((r) => r.ok).length;
+  const failed = rows.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
 }
 
-const fmt = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m ${(s % 60).toFixed(0).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
-const width = Math.max(...rows.map((r) => r.result.length), 6);
-console.log('\n=== summary ===');
-console.log(`${'step'.padEnd(12)} ${'result'.padEnd(width)} ${'time'.padStart(8)}`);
-for (const r of rows) console.log(`${r.name.padEnd(12)} ${r.result.padEnd(width)} ${fmt(r.seconds).padStart(8)}`);
-console.log(`${'total'.padEnd(12)} ${''.padEnd(width)} ${fmt((Date.now() - started) / 1000).padStart(8)}`);
-const passed = rows.filter((r) => r.ok).length;
-const failed = rows.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+void main();

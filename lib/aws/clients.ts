@@ -16,6 +16,7 @@ import { callOrigin, isBackgroundOrigin } from '../server/call-origin';
 import { recordAwsCall, recordBackgroundLimit, recordThrottle } from '../server/metrics';
 import { DEFAULT_BUDGET, EndpointBudget } from '../server/read-budget';
 import { isThrottling } from './errors';
+import { applyRetryPolicy } from './retry-policy';
 
 interface Stackable {
   middlewareStack: {
@@ -63,13 +64,14 @@ export function endpointBudget(backend: BudgetTarget, service: string): Endpoint
 }
 
 /**
- * Counts each attempt (inside the retry middleware) and each throttling answer; logs the first
+ * Retries no attempt that ran out of its deadline (./retry-policy.ts). Counts each attempt (inside the retry middleware) and each throttling answer; logs the first
  * throttling after a quiet minute. Each attempt first takes a slot of its endpoint's budget: live
  * reads first, background reads (inventory, last writers, histories) only in what is left and
  * backing off when AWS throttles or live reads slow down (lib/server/read-budget.ts).
  */
 export function instrument<T>(client: T, service: string, backend: BudgetTarget): T {
   const backendId = backend.id;
+  applyRetryPolicy(client);
   (client as unknown as Stackable).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
@@ -111,7 +113,8 @@ export function instrument<T>(client: T, service: string, backend: BudgetTarget)
  * Real deadlines per attempt: without `throwOnRequestTimeout` the SDK only logs a warning when
  * `requestTimeout` passes and keeps waiting on an endpoint that accepted the connection but never
  * answers. `socketTimeout` bounds each pause of a streamed body (a GetObject that stalls mid-way).
- * With maxAttempts 3, a call fails with a typed `aws_timeout` after at most about 3 deadlines.
+ * A timed-out attempt is not retried (./retry-policy.ts): a call fails with a typed `aws_timeout`
+ * after one deadline (three attempts remain for throttling and errors answered at once).
  */
 export function deadlines(ms: number) {
   return { connectionTimeout: Math.min(3_000, ms), requestTimeout: ms, socketTimeout: ms, throwOnRequestTimeout: true };

@@ -74,7 +74,8 @@ function networkCode(e: unknown, depth = 0): string | null {
   return null;
 }
 
-function isTimeout(e: unknown, depth = 0): boolean {
+/** True for an attempt that ran out of its deadline (the SDK's requestTimeout, a socket timeout), also when wrapped. */
+export function isTimeout(e: unknown, depth = 0): boolean {
   if (!e || typeof e !== 'object' || depth > 4) return false;
   const err = e as SdkErrorShape & { cause?: unknown };
   return TIMED_OUT.has(sdkErrorName(e)) || (err.code !== undefined && TIMED_OUT.has(err.code)) || (err.cause !== e && isTimeout(err.cause, depth + 1));

@@ -37,14 +37,14 @@ export function MigrationTable({ backendId, states }: { backendId: string; state
         <CardTableHead columns={COLUMNS} className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600" cellClassName="px-3 py-2" />
         <tbody className="divide-y divide-slate-100 max-md:block">
           {states.map((s) => (
-            <tr key={s.key} data-testid="migration-row" data-key={s.key} data-mode={s.mode} data-digest={s.digest} className="align-top max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-2 max-md:px-3 max-md:py-3">
+            <tr key={s.key} data-testid="migration-row" data-key={s.key} data-mode={s.historyPending ? 'pending' : s.mode} data-digest={s.digest} className="align-top max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-2 max-md:px-3 max-md:py-3">
               <td className="w-1/5 px-3 py-2 max-md:w-full max-md:p-0">
                 <Link href={statePageHref(backendId, s.key)} className="font-mono text-xs text-sky-800 hover:underline">
                   <PathText text={s.key} />
                 </Link>
               </td>
               <td className="whitespace-nowrap px-3 py-2 max-md:p-0">
-                <Badge tone={MODE[s.mode].tone}>{MODE[s.mode].label}</Badge>
+                {s.historyPending ? <Badge tone="gray">reading .tflock history…</Badge> : <Badge tone={MODE[s.mode].tone}>{MODE[s.mode].label}</Badge>}
               </td>
               <td className="px-3 py-2 text-xs max-md:p-0">
                 <Badge tone={DIGEST[s.digest].tone}>

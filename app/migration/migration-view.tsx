@@ -54,6 +54,7 @@ export function MigrationView({ backends }: { backends: PublicBackend[] }) {
             <p className="text-xs">
               Configured here: {data.configured.dynamodbTable ? 'DynamoDB table' : 'no table'} · {data.configured.useLockfile ? 'lock files' : 'no lock files'} · bucket versioning {data.versioning} ·{' '}
               {(Object.keys(MODE) as LockModeSeen[]).map((m) => `${data.summary.counts[m]} ${MODE[m].label}`).join(' · ')}
+              {data.summary.pending > 0 ? ` · ${data.summary.pending} still being read` : ''}
               {data.summary.mismatches > 0 ? ` · ${data.summary.mismatches} digest mismatch${data.summary.mismatches === 1 ? '' : 'es'} to repair` : ''}
             </p>
           </div>

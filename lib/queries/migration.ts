@@ -15,8 +15,10 @@ export function migrationQuery(backendId: string) {
   return queryOptions({
     queryKey: migrationKeys.backend(backendId),
     queryFn: () => fetchJson<MigrationResponse>(backendApiUrl(backendId, 'migration')),
-    // Reads the .tflock history of every state: refreshed on request, not polled.
+    // Reads the .tflock history of every state: refreshed on request, not polled, except while the
+    // server is still reading histories (each answer then carries what has been read so far).
     staleTime: 60_000,
+    refetchInterval: (query) => (query.state.data && query.state.data.summary.pending > 0 ? 3_000 : false),
   });
 }
 

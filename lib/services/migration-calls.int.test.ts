@@ -8,6 +8,9 @@ import { GET as migrationRoute } from '@/app/api/backends/[id]/migration/route';
 import type { MigrationResponse } from '../api/migration';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { invalidateSnapshot } from './backend-snapshot';
+import { clearCache } from '../server/cache';
+import { getBackend } from '../server/backends';
+import { migrationReport } from './migration';
 import { useBackends } from '../testing/integration-env';
 import { APP_ORIGIN } from '../testing/mutation-requests';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
@@ -19,10 +22,15 @@ const STATES = 15;
 const VIEWERS = 10;
 const keyOf = (i: number) => `team-${i}/terraform.tfstate`;
 
+/** One viewer's answer once every history is read (the page polls while `summary.pending` > 0). */
 async function view(): Promise<MigrationResponse> {
-  const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as MigrationResponse;
+  for (let poll = 0; ; poll++) {
+    const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as MigrationResponse;
+    if (answer.summary.pending === 0 || poll >= 20) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Every viewer's page polls: `rounds` polls of VIEWERS viewers at once. */
@@ -68,5 +76,27 @@ describe(`the migration view with ${VIEWERS} viewers`, () => {
     const locked = answers[0]!.states.find((s) => s.key === keyOf(1))!;
     expect(locked.lockfileLastSeen).not.toBeNull();
     await w.unlockFile(bucket, keyOf(1));
+  });
+
+  it('answers with what is read so far while the histories are read, then with every state, without reading any twice', async () => {
+    clearCache();
+    invalidateSnapshot('main');
+    resetAwsCallCounts();
+    // No wait: the first answer comes before any history is read, and claims no mode for those states.
+    const first = await migrationReport(getBackend('main'), 0);
+    expect(first.summary.pending).toBe(STATES);
+    expect(first.states.every((s) => s.historyPending && s.mode === 'unknown')).toBe(true);
+    expect(first.states[0]!.explanation).toMatch(/not known yet/);
+    expect(first.summary.advice).toMatch(new RegExp(`^Still reading the \\.tflock history of ${STATES} of ${STATES}`));
+    // The pass goes on after that answer: later answers fill in, from the same reads.
+    let last = first;
+    for (let i = 0; i < 40 && last.summary.pending > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      last = await migrationReport(getBackend('main'), 0);
+    }
+    expect(last.summary.pending).toBe(0);
+    expect(last.states.some((s) => s.historyPending)).toBe(false);
+    expect(last.summary.counts.unknown).toBe(0);
+    expect(awsCallCounts()['s3:ListObjectVersions']).toBe(STATES);
   });
 });

@@ -19,10 +19,15 @@ const w = new TerraformWriter();
 const bucket = uniqueName('mig');
 const table = uniqueName('migtable');
 
+/** The report once every history is read (the page polls while `summary.pending` > 0). */
 async function report(): Promise<MigrationResponse> {
-  const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as MigrationResponse;
+  for (let poll = 0; ; poll++) {
+    const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as MigrationResponse;
+    if (answer.summary.pending === 0 || poll >= 20) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 beforeAll(async () => {

@@ -44,6 +44,29 @@ describe('classifyMigrationState', () => {
   });
 });
 
+describe('a state whose .tflock history is still being read', () => {
+  it('claims no mode from missing traces (a current digest would otherwise read as "DynamoDB only")', () => {
+    const r = classifyMigrationState(s({ historyPending: true }), backend);
+    expect(r).toMatchObject({ mode: 'unknown', historyPending: true, leftover: null });
+    expect(r.explanation).toMatch(/not known yet/);
+  });
+  it('still shows a mismatch to repair, and a live lock still names its mode', () => {
+    const mismatch = classifyMigrationState(s({ historyPending: true, digestStatus: 'mismatch' }), backend);
+    expect(mismatch).toMatchObject({ mode: 'unknown', needsRepair: true, historyPending: true });
+    expect(mismatch.explanation).toContain("Open the state's page");
+    expect(classifyMigrationState(s({ historyPending: true, liveLockSources: ['dynamodb', 's3'] }), backend)).toMatchObject({ mode: 'dual', historyPending: false });
+  });
+  it('makes the advice say the modes are not final, and never "done"', () => {
+    const clean = classifyMigrationState(s({ digestStatus: 'missing', digest: null, lockfileLastSeen: '2026-02-01T00:00:00Z' }), backend);
+    const pending = classifyMigrationState(s({ key: 'p', historyPending: true }), backend);
+    const summary = summarizeMigration([clean, pending], backend);
+    expect(summary.pending).toBe(1);
+    expect(summary.advice).toMatch(/^Still reading the \.tflock history of 1 of 2 state\(s\)/);
+    expect(summary.advice).not.toMatch(/Done/);
+    expect(summarizeMigration([classifyMigrationState(s({}), backend), pending], backend).advice).toMatch(/^Still reading .* Step 1/);
+  });
+});
+
 describe('summarizeMigration', () => {
   const one = (o: Partial<MigrationStateInput>) => classifyMigrationState(s(o), backend);
   it('names the next step of the migration path', () => {

@@ -34,6 +34,8 @@ export interface MigrationStateInput {
   liveLockSources: Array<'dynamodb' | 's3'>;
   /** Newest `.tflock` version or delete marker (null: none seen). */
   lockfileLastSeen: string | null;
+  /** The `.tflock` history has not been read yet (it is being read): no trace can be ruled out. */
+  historyPending?: boolean;
 }
 
 export interface MigrationBackendInput {
@@ -51,6 +53,8 @@ export interface MigrationStateReport {
   mode: LockModeSeen;
   digest: DigestState;
   lockfileLastSeen: string | null;
+  /** Its `.tflock` history is still being read: the mode is not known yet (unless a live lock shows it). */
+  historyPending: boolean;
   /** The digest item to clean up, when it is a leftover (its value: the clean-up is conditional on it). Never for a mismatch. */
   leftover: { kind: LeftoverKind; digest: string } | null;
   /** The digest does not match the state: to be checked and repaired on the state page, not deleted here. */
@@ -120,13 +124,24 @@ function explain(mode: LockModeSeen, digest: DigestState, backend: MigrationBack
 
 export function classifyMigrationState(s: MigrationStateInput, backend: MigrationBackendInput): MigrationStateReport {
   const digest = digestState(s);
-  const base = { key: s.key, digest, lockfileLastSeen: s.lockfileLastSeen, needsRepair: digest === 'mismatch' };
+  const base = { key: s.key, digest, lockfileLastSeen: s.lockfileLastSeen, historyPending: false, needsRepair: digest === 'mismatch' };
   if (digest === 'orphan') {
     return {
       ...base,
       mode: 'unknown',
       leftover: s.digest ? { kind: 'orphan_digest', digest: s.digest } : null,
       explanation: `The state object is gone but its digest item is still in the table. ${IF_TABLE_RETURNS.replace('against this state again', 'at this key')} Clean-up: delete the digest item.`,
+    };
+  }
+  if (s.historyPending && s.liveLockSources.length === 0) {
+    // Without the history, "no .tflock since the last write" cannot be said: nothing is claimed yet.
+    const pending = "Its lock mode is not known yet: this state's .tflock history is still being read (the page updates as it comes in).";
+    return {
+      ...base,
+      historyPending: true,
+      mode: 'unknown',
+      leftover: null,
+      explanation: digest === 'mismatch' ? `The digest item does not match the state. ${IF_TABLE_RETURNS} ${REPAIR} ${pending}` : pending,
     };
   }
   const t = (v: string | null) => (v === null ? NaN : Date.parse(v));
@@ -146,6 +161,8 @@ export interface MigrationSummary {
   leftovers: number;
   /** States whose digest does not match: repaired on their state pages, never cleaned up here. */
   mismatches: number;
+  /** States whose `.tflock` history is still being read (counted as unknown until it is). */
+  pending: number;
   /** What to do next for the whole backend, in plain words. */
   advice: string;
 }
@@ -155,6 +172,7 @@ export function summarizeMigration(states: MigrationStateReport[], backend: Migr
   for (const s of states) counts[s.mode]++;
   const leftovers = states.filter((s) => s.leftover !== null).length;
   const mismatches = states.filter((s) => s.needsRepair).length;
+  const pending = states.filter((s) => s.historyPending).length;
   const repair = mismatches > 0 ? ` ${mismatches} state(s) fail their digest check (a mismatch on the States page): repair each from its state page.` : '';
   let advice: string;
   if (counts['dynamodb-only'] > 0) advice = `Step 1: ${counts['dynamodb-only']} state(s) still lock with DynamoDB only. Add use_lockfile = true (keep dynamodb_table) in their configurations, on every client, before anything else.`;
@@ -165,6 +183,11 @@ export function summarizeMigration(states: MigrationStateReport[], backend: Migr
   else advice = 'Not enough traces to tell (no versioned .tflock history and no current digest).';
   // Steps 1 and 2 (and "not enough traces") name the mismatches too: a page that lists them must not skip them.
   if (repair && !advice.startsWith('Step 3')) advice += repair;
+  if (pending > 0) {
+    // Steps 1 and 2 name states already seen; "done", step 3 and "not enough traces" would be claims about states not read yet.
+    const reading = `Still reading the .tflock history of ${pending} of ${states.length} state(s): the lock modes are not final.`;
+    advice = advice.startsWith('Step 1') || advice.startsWith('Step 2') ? `${reading} ${advice}` : `${reading}${repair}`;
+  }
   if (!backend.versioned) advice += ' The bucket is not versioned: lock-file use is only seen while a lock is held.';
-  return { counts, leftovers, mismatches, advice };
+  return { counts, leftovers, mismatches, pending, advice };
 }

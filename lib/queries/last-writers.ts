@@ -3,6 +3,7 @@ import type { LastWritersResult } from '../api/last-writers';
 import { MAX_LAST_WRITER_KEYS } from '../api/last-writers-limit';
 import { fetchJson } from './fetch-json';
 import { backendApiUrl } from '../api/urls';
+import { RequestSlots } from '../client/request-slots';
 
 export type LastWritersResponse = LastWritersResult;
 
@@ -17,8 +18,11 @@ export const lastWritersKeys = {
   batch: (backendId: string, targets: readonly LastWriterTarget[]) => ['last-writers', backendId, ...targets.map((t) => `${t.etag} ${t.key}`)] as const,
 };
 
-export function fetchLastWriters(backendId: string, keys: readonly string[]): Promise<LastWritersResponse> {
-  return fetchJson<LastWritersResponse>(backendApiUrl(backendId, 'last-writers', { k: keys }));
+/** Lookups in flight per tab: of the browser's 6 connections per host, 4 stay free for the listing polls. */
+const lookups = new RequestSlots(2);
+
+export function fetchLastWriters(backendId: string, keys: readonly string[], signal?: AbortSignal): Promise<LastWritersResponse> {
+  return lookups.run(signal, () => fetchJson<LastWritersResponse>(backendApiUrl(backendId, 'last-writers', { k: keys }), signal ? { signal } : undefined));
 }
 
 /** Batches of at most MAX_LAST_WRITER_KEYS targets, in order. */
@@ -35,7 +39,8 @@ export function lastWriterBatches<T>(targets: readonly T[]): T[][] {
 export function lastWritersQuery(backendId: string, targets: readonly LastWriterTarget[]) {
   return queryOptions({
     queryKey: lastWritersKeys.batch(backendId, targets),
-    queryFn: () => fetchLastWriters(backendId, targets.map((t) => t.key)),
+    // The signal: a batch whose rows are filtered or scrolled away is cancelled (TanStack aborts a fetch no one observes).
+    queryFn: ({ signal }) => fetchLastWriters(backendId, targets.map((t) => t.key), signal),
     staleTime: Number.POSITIVE_INFINITY,
     refetchInterval: (q) => ((q.state.data?.unreadable.length ?? 0) > 0 ? 30_000 : false),
     refetchIntervalInBackground: false,

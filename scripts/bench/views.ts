@@ -37,6 +37,8 @@ const TYPED = 'svc-0123';
 const POLL_S = 5;
 const WATCH_S = 10;
 const FIRST_WAIT_MS = Number(process.env.BENCH_VIEW_FIRST_WAIT_S ?? 600) * 1000;
+/** A change reaches a poll after the watcher's next read: the interval plus one read of the backend (tens of seconds at 20,000 states on moto). */
+const CHANGE_WAIT_MS = 120_000;
 const AWS_TIMEOUT_S = process.env.BENCH_VIEW_AWS_TIMEOUT_S ? Number(process.env.BENCH_VIEW_AWS_TIMEOUT_S) : null;
 
 interface PageFigures {
@@ -126,7 +128,7 @@ async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter,
   const unchanged = await quietPolls(probe, 2 * POLL_S + 2);
   const from = Date.now();
   await w.s3.send(new PutObjectCommand({ Bucket: b.bucket, Key: b.keys[123]!, Body: stateDocument({ serial: 99, lineage: 'changed' }), ContentType: 'application/json' }));
-  const change = await answerAfter(probe, from, (a) => a.since && a.changed === 1);
+  const change = await answerAfter(probe, from, (a) => a.since && a.changed === 1, CHANGE_WAIT_MS);
   return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since)?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 
@@ -144,7 +146,7 @@ async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, 
   const key = b.locked[1]!;
   await w.unlockDynamo(b.table, b.bucket, key);
   await w.unlockFile(b.bucket, key);
-  const change = await answerAfter(probe, from, (a) => a.since && a.removed === 1);
+  const change = await answerAfter(probe, from, (a) => a.since && a.removed === 1, CHANGE_WAIT_MS);
   return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since)?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 

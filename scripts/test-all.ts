@@ -27,9 +27,10 @@ type Status = number | null;
 /** A step that hangs fails after this long instead of holding the whole run (each takes minutes at most). */
 const STEP_LIMIT_MS = 25 * 60_000;
 
-// Lines that name what failed (vitest, Playwright, tsc, eslint), repeated under the summary so that the
-// end of the log alone says which test broke. Bounded: a step that fails everywhere repeats 40 lines.
-const FAILURE_LINE = /(\bFAIL\b|✘|×|\berror TS\d+|AssertionError|Error:|Timed out|\d+ failed|\d+ flaky)/;
+// Lines that name what failed (vitest, Playwright, tsc), repeated under the summary so that the end of
+// the log alone says which test broke. Only markers of a failed test: a bare "Error:" is also what
+// passing tests log on purpose, and would fill the 40 lines kept before the real failure.
+const FAILURE_LINE = /(\bFAIL\b|✘|×|\berror TS\d+|AssertionError|\d+ failed|\d+ flaky)/;
 const FAILURE_LINES_KEPT = 40;
 const failureLines: Record<string, string[]> = {};
 let currentStep = '';

@@ -4,7 +4,6 @@
  * again when what it depends on changes (the state was written, a `.tflock` appeared).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GET as migrationRoute } from '@/app/api/backends/[id]/migration/route';
 import type { MigrationResponse } from '../api/migration';
 import { awsCallCounts, resetAwsCallCounts } from '../server/metrics';
 import { invalidateSnapshot } from './backend-snapshot';
@@ -12,7 +11,7 @@ import { clearCache } from '../server/cache';
 import { getBackend } from '../server/backends';
 import { migrationReport } from './migration';
 import { useBackends } from '../testing/integration-env';
-import { APP_ORIGIN } from '../testing/mutation-requests';
+import { settledMigrationReport } from '../testing/migration-report';
 import { stateDocument, TerraformWriter, uniqueName } from '../../scripts/lib/terraform-writer';
 
 const w = new TerraformWriter();
@@ -22,16 +21,7 @@ const STATES = 15;
 const VIEWERS = 10;
 const keyOf = (i: number) => `team-${i}/terraform.tfstate`;
 
-/** One viewer's answer once every history is read (the page polls while `summary.pending` > 0). */
-async function view(): Promise<MigrationResponse> {
-  for (let poll = 0; ; poll++) {
-    const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
-    expect(res.status).toBe(200);
-    const answer = (await res.json()) as MigrationResponse;
-    if (answer.summary.pending === 0 || poll >= 20) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const view = () => settledMigrationReport('main');
 
 /** Every viewer's page polls: `rounds` polls of VIEWERS viewers at once. */
 async function viewers(rounds: number): Promise<MigrationResponse[]> {

@@ -6,12 +6,11 @@
  * whose state is gone is offered to the audited, conditional clean-up.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GET as migrationRoute } from '@/app/api/backends/[id]/migration/route';
 import { POST as cleanupRoute } from '@/app/api/backends/[id]/migration/cleanup/route';
 import { POST as repairRoute } from '@/app/api/backends/[id]/digest/route';
-import type { MigrationResponse } from '../api/migration';
 import { motoEndpoint, useBackends } from '../testing/integration-env';
-import { APP_ORIGIN, callMutation, readAuditObjects, readDigestItem, readLockfile } from '../testing/mutation-requests';
+import { settledMigrationReport } from '../testing/migration-report';
+import { callMutation, readAuditObjects, readDigestItem, readLockfile } from '../testing/mutation-requests';
 import { TERRAFORM_SKIP_REASON, TerraformDir, terraformInfo } from '../../scripts/lib/terraform-cli';
 import { TerraformWriter, stateDocument, uniqueName } from '../../scripts/lib/terraform-writer';
 
@@ -19,16 +18,7 @@ const w = new TerraformWriter();
 const bucket = uniqueName('mig');
 const table = uniqueName('migtable');
 
-/** The report once every history is read (the page polls while `summary.pending` > 0). */
-async function report(): Promise<MigrationResponse> {
-  for (let poll = 0; ; poll++) {
-    const res = await migrationRoute(new Request(`${APP_ORIGIN}/api/backends/main/migration`), { params: Promise.resolve({ id: 'main' }) });
-    expect(res.status).toBe(200);
-    const answer = (await res.json()) as MigrationResponse;
-    if (answer.summary.pending === 0 || poll >= 20) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const report = () => settledMigrationReport('main');
 
 beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -43,6 +43,9 @@ function passes(): Map<string, HistoryPass> {
   return holder[passesKey];
 }
 
+/** A pass's outcome is for the state as that pass listed it: written since, or its `.tflock` changed, it is read again. */
+const historyKey = (s: StateEntry) => `${s.key}\u0000${s.etag ?? ''}\u0000${s.lock?.seen.lockfileEtag ?? ''}`;
+
 function historyPass(backend: BackendConfig, states: readonly StateEntry[]): HistoryPass {
   const running = passes().get(backend.id);
   if (running) return running;
@@ -50,9 +53,9 @@ function historyPass(backend: BackendConfig, states: readonly StateEntry[]): His
   const done = mapLimit(states, CONCURRENCY, async (s) => {
     if (s.size === null) return;
     try {
-      outcomes.set(s.key, { value: await lockfileLastSeen(backend, s, s.lock?.seen.lockfileEtag ?? null) });
+      outcomes.set(historyKey(s), { value: await lockfileLastSeen(backend, s, s.lock?.seen.lockfileEtag ?? null) });
     } catch (e) {
-      outcomes.set(s.key, { error: message(e) });
+      outcomes.set(historyKey(s), { error: message(e) });
     }
   }).then(
     () => undefined,
@@ -82,7 +85,7 @@ export async function migrationReport(backend: BackendConfig, historyWaitMs = HI
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([pass.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, historyWaitMs)))]).finally(() => clearTimeout(timer));
   const reports = states.map((s) => {
-    const outcome = s.size === null ? { value: null } : pass.outcomes.get(s.key);
+    const outcome = s.size === null ? { value: null } : pass.outcomes.get(historyKey(s));
     if (outcome && 'error' in outcome) notices.push(`The .tflock history of "${s.key}" could not be read: ${outcome.error}`);
     const lockfileSeen = outcome && 'value' in outcome ? outcome.value : null;
     return classifyMigrationState(

@@ -225,6 +225,60 @@ describe('Watcher', () => {
     expect(f.watcher.peek()?.value).toBe(2);
   });
 
+  it('with patienceMs, a viewer of a stale read waits that long, then gets the kept read marked behind', async () => {
+    // Nobody counts as viewing after the call (idleAfterMs 0): no background reads, only the viewers'.
+    const f = fake({ manual: true, intervalMs: () => 30, idleAfterMs: () => 0, patienceMs: () => 20 });
+    const first = f.watcher.get();
+    f.release();
+    expect((await first).value).toBe(1);
+    await sleep(40);
+    // The kept read is past the interval; the new read runs past the patience.
+    const t = performance.now();
+    const served = await f.watcher.get();
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(served.value).toBe(1);
+    expect(served.behind).toBe(true);
+    // The newer read went on, and is what the next viewer gets once it completes.
+    f.release();
+    await sleep(5);
+    expect(f.watcher.peek()?.value).toBe(2);
+    expect(f.watcher.peek()?.behind).toBeUndefined();
+  });
+
+  it('with patienceMs, a read completing in time is served fresh, and a mutation is never answered with the read before it', async () => {
+    const f = fake({ manual: true, intervalMs: () => 30, idleAfterMs: () => 0, patienceMs: () => 200 });
+    const first = f.watcher.get();
+    f.release();
+    await first;
+    await sleep(40);
+    const second = f.watcher.get();
+    f.release();
+    expect(await second).toMatchObject({ value: 2 });
+    expect((await second).behind).toBeUndefined();
+    f.watcher.invalidate();
+    const after = f.watcher.get();
+    await sleep(250);
+    let settled = false;
+    void after.then(() => (settled = true));
+    await sleep(0);
+    expect(settled).toBe(false); // still waiting for the read after the mutation, past the patience
+    f.release();
+    expect((await after).value).toBe(3);
+  });
+
+  it('with interval 0, patienceMs does not apply: every caller waits for its fresh read', async () => {
+    const f = fake({ manual: true, intervalMs: () => 0, patienceMs: () => 10 });
+    const first = f.watcher.get();
+    f.release();
+    await first;
+    let settled = false;
+    const second = f.watcher.get().then((r) => ((settled = true), r));
+    await sleep(60);
+    expect(settled).toBe(false);
+    f.release();
+    expect((await second).value).toBe(2);
+  });
+
   it('marks a failed read as not ok and remembers the last good one separately', async () => {
     const f = fake({ manual: true, intervalMs: () => 0 });
     const a = f.watcher.get();

@@ -7,7 +7,10 @@
  *   interval after it completed is still running (that read replaces it when it completes). So no
  *   answer carries a listing older than the interval plus the time of one read (its `fetchedAt` is
  *   when the read completed), and viewers do not wait just because reads are slower than the interval.
- * - Otherwise the caller waits for a read; concurrent callers share the one in flight.
+ * - Otherwise the caller waits for a read; concurrent callers share the one in flight. With `patienceMs`
+ *   set, an interval over 0 and a read of this epoch kept, the caller waits at most that long, then gets the kept read
+ *   marked `behind` (the newer read goes on and replaces it): sixty backends on one slow endpoint show
+ *   their last reads, labelled, instead of each viewer waiting its turn in the endpoint's queue.
  * - `invalidate()` (after a mutation) drops the latest read, and a read already in flight, started
  *   before the mutation, is not handed to anyone who asks after it.
  * - While active, a read starts every interval (an interval after the previous one started, even if
@@ -28,6 +31,8 @@ export interface WatchedRead<T> {
   completedAt: number;
   /** False for a read that failed (fully or partly): never served as a fresh listing by callers. */
   ok: boolean;
+  /** Served past `patienceMs` while a newer read still runs: the last read, not a fresh one. */
+  behind?: boolean;
 }
 
 export interface WatcherOptions<T> {
@@ -42,6 +47,8 @@ export interface WatcherOptions<T> {
   keepAlive?: () => boolean;
   /** Called after each read is kept, with the read it replaces (for event derivation). */
   onRead?: (read: WatchedRead<T>, previous: WatchedRead<T> | null) => void;
+  /** How long a caller waits for a fresh read when a read is kept (default: as long as the read takes). */
+  patienceMs?: () => number;
   /** Called on each get(): true when the latest read was fresh, false when the caller waited for a read. */
   onServe?: (fresh: boolean) => void;
   now?: () => number;
@@ -78,9 +85,31 @@ export class Watcher<T> {
     const latest = this.latest;
     const fresh = latest !== null && this.servable(latest, now);
     this.options.onServe?.(fresh);
-    const result = fresh ? latest : await this.refresh();
+    const result = fresh ? latest : await this.freshOrLatest(latest);
     this.schedule();
     return result;
+  }
+
+  /** A fresh read, or after `patienceMs` the kept one marked `behind` (the fresh read goes on). */
+  private async freshOrLatest(latest: WatchedRead<T> | null): Promise<WatchedRead<T>> {
+    const reading = this.refresh();
+    const patience = this.options.patienceMs?.() ?? Number.POSITIVE_INFINITY;
+    // Interval 0 promises every caller a fresh read: no patience there.
+    if (latest === null || !Number.isFinite(patience) || this.options.intervalMs() <= 0) return reading;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), Math.max(0, patience));
+    });
+    try {
+      const read = await Promise.race([reading, late]);
+      if (read !== null) return read;
+      const kept = this.latest;
+      if (kept === latest) return { ...latest, behind: true };
+      // A newer read was kept meanwhile, or a mutation invalidated: wait for a read after it.
+      return kept ?? (await this.refresh());
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

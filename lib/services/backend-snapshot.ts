@@ -7,7 +7,9 @@ import 'server-only';
  * Reads are made by the backend's watcher (lib/server/watcher.ts): one per backend per replica, every
  * `watchIntervalSeconds` while someone viewed the backend recently (or alerting watches it). A viewer
  * gets the latest read when it completed less than an interval ago, else waits for a fresh one
- * (shared). A read with an error is served as what it is (the error), never as a fresh listing.
+ * (shared) for at most LIVE_PATIENCE_MS, then gets the last read with a notice saying so (the fresh
+ * one goes on; the page's next poll gets it). A read with an error is served as what it is (the
+ * error), never as a fresh listing.
  *
  * A backend in event mode (issue 24; lib/services/event-state.ts) is read whole only at reconcile,
  * after a mutation and while it is fallen back; otherwise its watcher's reads and the events' pushes
@@ -42,6 +44,12 @@ export interface BackendSnapshot {
 }
 
 const THROTTLE_NOTICE_MS = 60_000;
+/**
+ * How long a viewer waits for a fresh read when an older one is kept. Short: a page of sixty
+ * backends makes its requests six at a time (the browser's connections), so a wait per backend
+ * adds up; the answer's `fetchedAt` and notice say how old it is.
+ */
+export const LIVE_PATIENCE_MS = 300;
 
 /** A notice when AWS throttled this backend's reads recently (they were retried with back-off). */
 export function throttleNotices(backend: BackendConfig, nowMs = Date.now()): string[] {
@@ -179,6 +187,7 @@ export function watcherOf(backend: BackendConfig): SnapshotWatcher {
       // A page polls every pollIntervalSeconds: it stays "viewing" between two polls.
       idleAfterMs: () => 2 * Math.max(getConfig().watchIntervalSeconds, getConfig().pollIntervalSeconds) * 1000,
       keepAlive: () => registry().keepAlive(backend.id),
+      patienceMs: () => LIVE_PATIENCE_MS,
       onServe: (fresh) => recordCache('snapshot', fresh ? 'hit' : 'miss'),
       onRead: (read, previous) => {
         for (const listener of registry().listeners) listener(backend, read, previous);
@@ -196,7 +205,22 @@ const evaluating = new AsyncLocalStorage<BackendSnapshot>();
 export async function getSnapshot(backend: BackendConfig): Promise<BackendSnapshot> {
   const pinned = evaluating.getStore();
   if (pinned) return pinned;
-  return (await watcherOf(backend).get()).value;
+  const read = await watcherOf(backend).get();
+  return read.behind ? behindCopy(backend, read.value) : read.value;
+}
+
+const behindCopies = new WeakMap<BackendSnapshot, BackendSnapshot>();
+
+/** The last read served while a newer one runs: the same read (one copy per read) with a notice. */
+function behindCopy(backend: BackendConfig, snapshot: BackendSnapshot): BackendSnapshot {
+  let copy = behindCopies.get(snapshot);
+  if (!copy) {
+    const at = snapshot.fetchedAt.replace(/\.\d+Z$/, 'Z');
+    const notice = `Backend "${backend.name}" is shown as last read, at ${at}: a newer read is still running (the endpoint is slow or busy) and replaces it when it completes.`;
+    copy = { ...snapshot, notices: [...snapshot.notices, notice] };
+    behindCopies.set(snapshot, copy);
+  }
+  return copy;
 }
 
 /** Runs `fn` (listLocks, listStates…) against this snapshot, without counting a view or reading again. */

@@ -58,12 +58,15 @@ async function hashObject(backend: BackendConfig, object: ObjectSummary): Promis
 }
 
 const sameRead = snapshotMemo<StatesResult>();
+/** The states of a read without their locks: built once per read (20,000 digests are not re-judged every second). */
+const lockless = new WeakMap<BackendSnapshot, Promise<StateEntry[]>>();
 
 export async function listStates(backend: BackendConfig, nowMs = Date.now()): Promise<StatesResult> {
   const snapshot = await getSnapshot(backend);
   return sameRead(snapshot, nowMs, () => statesOf(backend, snapshot, nowMs));
 }
 
+/** The read's states joined with its locks as of `nowMs` (ages change every second, the rest once per read). */
 async function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs: number): Promise<StatesResult> {
   // The locks of this same read: no extra listing.
   const locksPromise = withSnapshot(snapshot, () => listLocks(backend, nowMs));
@@ -77,7 +80,23 @@ async function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs
     // A split lock gives two entries for one key: the first is shown (both carry the split_lock flag).
     if (!lock.problems.includes('other_bucket') && !lockByKey.has(lock.key)) lockByKey.set(lock.key, lock);
   }
+  let base = lockless.get(snapshot);
+  if (!base) {
+    base = locklessStates(backend, snapshot);
+    lockless.set(snapshot, base);
+    base.catch(() => lockless.delete(snapshot));
+  }
+  // An unlocked state is the same object every second (so its listing fingerprint is computed once).
+  const states = (await base).map((s) => {
+    const lock = lockByKey.get(s.key);
+    return lock ? { ...s, lock } : s;
+  });
+  const errors = snapshot.tableError ? [snapshot.tableError.toJson()] : [];
+  return { states, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
+}
 
+/** Every state of the read with its digest health (lock: null), in key order. */
+async function locklessStates(backend: BackendConfig, snapshot: BackendSnapshot): Promise<StateEntry[]> {
   const digestByKey = new Map<string, string>();
   for (const item of classifyTableItems(snapshot.tableItems ?? []).digests) {
     const key = stateKeyOfDigestId(item.lockId, backend.bucket);
@@ -113,7 +132,7 @@ async function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs
       digestStatus: verdict.status,
       ...(verdict.reason !== undefined ? { digestReason: verdict.reason } : {}),
       ...(verdict.calculatedMd5 !== null ? { calculatedMd5: verdict.calculatedMd5 } : {}),
-      lock: lockByKey.get(key) ?? null,
+      lock: null,
     };
   };
 
@@ -127,6 +146,5 @@ async function statesOf(backend: BackendConfig, snapshot: BackendSnapshot, nowMs
   }
   states.sort((a, b) => a.key.localeCompare(b.key));
 
-  const errors = snapshot.tableError ? [snapshot.tableError.toJson()] : [];
-  return { states, fetchedAt: snapshot.fetchedAt, errors, notices: snapshot.notices };
+  return states;
 }

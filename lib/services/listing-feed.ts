@@ -12,7 +12,7 @@ import type { LocksResult } from '../api/locks';
 import type { StateEntry, StatesResult } from '../api/states';
 import type { BackendConfig } from '../server/config';
 import { DIGEST_STATUSES } from '../terraform/digest';
-import { listingDelta, listingVersion, type ListingVersion } from '../terraform/listing-delta';
+import { hash53, listingDelta, listingVersion, type ListingVersion } from '../terraform/listing-delta';
 import { decodeCursor, matchesText, pageAfter, sortListing, type SortSpec } from '../terraform/listing-page';
 import type { Lock, LockProblem } from '../terraform/locks';
 
@@ -43,10 +43,21 @@ function lockFingerprint(l: Lock): string {
   return JSON.stringify({ ...l, ageSeconds: undefined, liveness });
 }
 
-function versioned<T>(feed: string, result: object, items: readonly T[], identity: (t: T) => string, fingerprint: (t: T) => string, extra: string): Versioned<T> {
+/** Each row's hashed fingerprint, kept with the row object: a state not locked is the same object from one second to the next (list-states). */
+const fingerprints = new WeakMap<object, string>();
+
+function cachedFingerprint<T extends object>(fingerprint: (t: T) => string): (t: T) => string {
+  return (t) => {
+    let fp = fingerprints.get(t);
+    if (fp === undefined) fingerprints.set(t, (fp = hash53(fingerprint(t))));
+    return fp;
+  };
+}
+
+function versioned<T extends object>(feed: string, result: object, items: readonly T[], identity: (t: T) => string, fingerprint: (t: T) => string, extra: string): Versioned<T> {
   const known = versionsOf.get(result) as Versioned<T> | undefined;
   if (known) return known;
-  const v: Versioned<T> = { version: listingVersion(items, identity, fingerprint, extra), sorted: new Map() };
+  const v: Versioned<T> = { version: listingVersion(items, identity, cachedFingerprint(fingerprint), extra), sorted: new Map() };
   versionsOf.set(result, v as Versioned<unknown>);
   const list = recent.get(feed) ?? [];
   // The same content read again is the same version: keep the newest object, one entry per token.

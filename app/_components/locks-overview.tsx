@@ -13,7 +13,10 @@ import { countCoverage, countLocks, keptBy, problemFilterOf, summaryFilterParams
 import { bornAt } from '@/lib/client/lock-age';
 import { RowCache, searchText } from '@/lib/client/row-cache';
 import { useWindowRows } from '@/lib/client/use-window-rows';
-import { operationLabel, type ListedLock } from '@/lib/client/lock-words';
+import { operationLabel, withSplitSides, type ListedLock } from '@/lib/client/lock-words';
+import { firstPageNote } from '@/lib/client/first-page-note';
+import { firstPageQuery } from '@/lib/queries/first-page';
+import { PRELOADED_BACKENDS } from '@/lib/api/urls';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { groupWindowMs } from '@/lib/terraform/lock-groups';
@@ -95,6 +98,12 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
   const stores = useMemo(() => Object.fromEntries(backendsById), [backendsById]);
   const results = useQueries({ queries: backends.map((b) => locksQuery(b.id, pollMs)) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
+  // While one of the first backends' whole listing loads, its first page (a few kB, preloaded with the HTML) is shown.
+  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldLock>(b.id, 'locks', i < PRELOADED_BACKENDS && !results[i]!.data)) });
+  const firstStamp = firstPages.map((p) => p.dataUpdatedAt).join();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a first page arrives (the results array itself is new each render)
+  const firstRows = useMemo(() => firstPages.map((p) => (p.data ? withSplitSides(p.data.rows) : null)), [firstStamp]);
+  const previews = reads.map((r, i) => (r.status === 'loading' ? (firstPages[i]!.data ?? null) : null));
 
   // Rows built once per listed lock (a poll that changed nothing builds none), sorted once per sort,
   // then filtered in one pass per keystroke (the sorted order is kept).
@@ -102,6 +111,8 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
   const all = cache.join(
     reads.map((r, i) => {
       const backend = backends[i]!;
+      const preview = previews[i] ? firstRows[i] : null;
+      if (preview) return cache.rowsOf(backend.id, preview, 'first page', (l) => lockRowOf(l, backend, null));
       const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
       return cache.rowsOf(backend.id, r.data?.locks ?? NO_LOCKS, String(lastKnown), (l) => lockRowOf(l, backend, lastKnown));
     }),
@@ -142,6 +153,7 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
     inScope.map(({ b }) => b),
     inScope.map(({ status }) => status),
   );
+  const previewNote = firstPageNote(backends, previews, 'locks');
   const summaryFilter: SummaryFilter = problemFilter ?? (staleOnly ? 'stale' : frozenOnly ? 'frozen' : 'all');
 
   return (
@@ -183,6 +195,11 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: 
       <BackendModes pollMs={pollMs} />
 
       <BackendBanners backends={backends} reads={reads} what="locks" />
+      {previewNote ? (
+        <p className="text-sm text-slate-600" data-testid="first-page-note" role="status">
+          {previewNote}
+        </p>
+      ) : null}
 
       <ListBody backends={backends} reads={reads} what="locks" empty={rows.length === 0} filtered={Boolean(text || backendFilter || staleOnly || frozenOnly || problemFilter)} words={LIST_WORDS}>
         {grouped ? (

@@ -13,6 +13,9 @@ import { useWindowRows } from '@/lib/client/use-window-rows';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery, type HeldState, type StatesResponse } from '@/lib/queries/states';
+import { firstPageQuery } from '@/lib/queries/first-page';
+import { PRELOADED_BACKENDS } from '@/lib/api/urls';
+import type { ListingPage } from '@/lib/api/listing';
 import { inventoryQuery } from '@/lib/queries/inventory';
 import { lastWriterBatches, lastWritersQuery, type LastWriterTarget } from '@/lib/queries/last-writers';
 import type { InventoryResponse, InventoryState } from '@/lib/api/inventory';
@@ -20,6 +23,7 @@ import { PostureAlerts } from '../_components/posture-alerts';
 import { DIGEST_STATUSES, DIGEST_STATUS_LABEL, DIGEST_STATUS_TEXT, type DigestStatus } from '@/lib/terraform/digest';
 import { useUrlParams } from '@/lib/client/use-url-params';
 import { useReachedRows } from '@/lib/client/use-reached-rows';
+import { firstPageNote } from '@/lib/client/first-page-note';
 import { DigestRepairAction } from '../_components/digest-repair-action';
 
 const LOCK_OPTIONS = [
@@ -52,7 +56,7 @@ const COUNT_STYLE: Record<DigestStatus, string> = {
 const NO_STATES: HeldState[] = [];
 const LOOKING_UP: LastWriterView = { status: 'loading' };
 
-function stateRowOf(state: HeldState, backend: PublicBackend, read: BackendRead<StatesResponse>, lastKnown: string | null): StateRow {
+function stateRowOf(state: HeldState, backend: PublicBackend, read: Pick<BackendRead<StatesResponse>, 'errors'>, lastKnown: string | null): StateRow {
   return {
     ...state,
     search: searchText([state.key, state.workspace, state.digest, state.lock?.who, state.lock?.id]),
@@ -90,16 +94,22 @@ export function StatesOverview({ backends, pollMs, watchMs }: { backends: Public
   // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when an inventory answer changes (the array itself is new each render)
   const contents = useMemo(() => new Map(backends.map((b, i) => [b.id, new Map<string, InventoryState>((inventories[i]!.data?.states ?? []).map((s) => [s.key, s]))])), [inventoryStamp, backends]);
   const reads = useBackendReads(backends.map((b) => b.id), results);
+  // While one of the first backends' whole listing loads, its first page (a few kB, preloaded with the HTML) is shown.
+  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldState>(b.id, 'states', i < PRELOADED_BACKENDS && !results[i]!.data)) });
+  const previews: Array<ListingPage<HeldState> | null> = reads.map((r, i) => (r.status === 'loading' ? (firstPages[i]!.data ?? null) : null));
 
   // Rows built once per listed state (a poll that changed nothing builds none), then filtered in one pass.
   const [cache] = useState(() => new RowCache<HeldState, StateRow>());
   const all = cache.join(
     reads.map((r, i) => {
       const backend = backends[i]!;
+      const preview = previews[i];
+      if (preview) return cache.rowsOf(backend.id, preview.rows, `first page|${preview.errors.map((e) => e.code).join()}`, (s) => stateRowOf(s, backend, preview, null));
       const lastKnown = r.status === 'stale' ? r.fetchedAt : null;
       return cache.rowsOf(backend.id, r.data?.states ?? NO_STATES, `${lastKnown}|${r.errors.map((e) => e.code).join()}`, (s) => stateRowOf(s, backend, r, lastKnown));
     }),
   );
+  const previewNote = firstPageNote(backends, previews, 'states');
   const inBackend = useMemo(() => (backendFilter ? all.filter((s) => s.backendId === backendFilter) : all), [all, backendFilter]);
   const workspaces = useMemo(() => [...new Set(inBackend.map((s) => s.workspace))].sort(), [inBackend]);
   const { rows, counts } = useMemo(() => {
@@ -218,6 +228,11 @@ export function StatesOverview({ backends, pollMs, watchMs }: { backends: Public
 
       <BackendBanners backends={backends} reads={reads} what="states" />
 
+      {previewNote ? (
+        <p className="text-sm text-slate-600" data-testid="first-page-note" role="status">
+          {previewNote}
+        </p>
+      ) : null}
       <ListBody backends={backends} reads={reads} what="states" empty={rows.length === 0} filtered={filtered} words={LIST_WORDS}>
         <StateTable rows={rows} win={win} filter={needle} extras={extras} renderActions={renderActions} />
       </ListBody>

@@ -48,6 +48,19 @@ export function backendApiUrl(backendId: string, route: BackendApiRoute, params?
   return `/api/backends/${encodeURIComponent(backendId)}/${route}${queryString(params)}`;
 }
 
+/** Rows in a listing's first page, shown while the whole listing loads (lib/queries/first-page.ts). */
+export const FIRST_PAGE_ROWS = 50;
+/**
+ * The backends (first in the page's order) whose listings are preloaded with the HTML and whose first
+ * page is asked for: the browser has 6 connections to the host, and the page's scripts need them too.
+ */
+export const PRELOADED_BACKENDS = 3;
+
+/** A listing's first page, in the order its page shows first (the preload and the page's fetch use this same URL). */
+export function firstPageUrl(backendId: string, route: 'states' | 'locks'): string {
+  return backendApiUrl(backendId, route, { limit: FIRST_PAGE_ROWS, sort: route === 'states' ? 'key' : 'age' });
+}
+
 /** The state page of one state (deep link by backend and key). */
 export function statePageHref(backendId: string, key: string): string {
   return `/state${queryString({ backend: backendId, key })}`;

@@ -26,7 +26,10 @@ export function buildCli(): Promise<string> {
 export interface Wrapped {
   /** The wrapper's PID, also its process group (Terraform and the helper are in it). */
   pid: number;
+  /** stdout and stderr as they came, interleaved. */
   output: () => string;
+  stdout: () => string;
+  stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -36,10 +39,18 @@ export async function startWrapped(cwd: string, env: NodeJS.ProcessEnv, argv: st
   const child = spawn(process.execPath, [cli, 'run', '--heartbeat-interval', String(opts.interval ?? 1), '--', ...argv], { cwd, env, detached: true, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    stdout += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    stderr += d;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  return { pid: child.pid!, output: () => out, exited };
+  return { pid: child.pid!, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** The PIDs of a process's children (Linux /proc). */

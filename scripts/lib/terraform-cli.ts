@@ -77,12 +77,18 @@ export interface RunningTerraform {
   kill9(): Promise<TerraformResult>;
 }
 
+/** The end of a run's stdout and stderr (the last `max` characters of each), for an assertion or error message. */
+export function outputTail(result: { stdout: string; stderr: string }, max = 2000): string {
+  const tail = (s: string) => (s.length > max ? `[… ${s.length - max} chars before]\n${s.slice(-max)}` : s);
+  return `--- stdout ---\n${tail(result.stdout)}\n--- stderr ---\n${tail(result.stderr)}`;
+}
+
 export class TerraformError extends Error {
   constructor(
     readonly args: string[],
     readonly result: TerraformResult,
   ) {
-    super(`terraform ${args.join(' ')} exited with ${result.code ?? result.signal}\n${result.stdout}\n${result.stderr}`);
+    super(`terraform ${args.join(' ')} exited with ${result.code ?? result.signal}\n${outputTail(result)}`);
     this.name = 'TerraformError';
   }
 }

@@ -53,14 +53,15 @@ export function hash53(text: string, seed = 0): string {
 
 /**
  * The version of a listing: `identity` names an item (two items never share one), `fingerprint` is
- * its content without volatile fields, `extra` what else the answer carries (errors, notices).
+ * a short digest of its content without volatile fields (the caller hashes it, e.g. with hash53, and
+ * may keep it with the item), `extra` what else the answer carries (errors, notices).
  */
 export function listingVersion<T>(items: readonly T[], identity: (item: T) => string, fingerprint: (item: T) => string, extra = ''): ListingVersion<T> {
   const entries = new Map<string, [string, T]>();
   const whole = new Hash53().update(extra);
   for (const item of items) {
     const id = identity(item);
-    const fp = hash53(fingerprint(item));
+    const fp = fingerprint(item);
     entries.set(id, [fp, item]);
     whole.update('\u0000').update(id).update('\u0000').update(fp);
   }

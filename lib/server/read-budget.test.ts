@@ -72,26 +72,21 @@ describe('EndpointBudget', () => {
     expect(b.status('a').limit).toBe(3);
   });
 
-  it('backs off every backend of the endpoint to one request at a time when live reads slow down well past their baseline', async () => {
-    const { b, advance } = budget({ maxInFlight: 16, maxBackground: 4 });
+  it('backs off every backend of the endpoint when live reads slow down well past their baseline', () => {
+    const { b, advance } = budget({ maxInFlight: 16 });
     b.status('a');
     b.status('b');
-    for (let i = 0; i < 4; i++) b.onBackgroundSuccess('a');
-    expect(b.status('a').limit).toBe(3);
     for (let i = 0; i < 20; i++) b.onLiveLatency(100);
+    expect(b.status('a').limit).toBe(2);
     for (let i = 0; i < 3; i++) b.onLiveLatency(1_500);
     expect(b.status('a').limit).toBe(1);
     expect(b.status('b').limit).toBe(1);
     advance(1_000);
     b.onLiveLatency(1_500);
-    // Not paused: one request at a time goes on (a pass on a busy shared endpoint still ends).
-    expect(b.status('a')).toMatchObject({ limit: 1, pausedForMs: 0, backoffs: 2 });
-    const first = b.acquire('background', 'a');
-    expect(await admitted(first)).toBe(true);
-    expect(await admitted(b.acquire('background', 'a'))).toBe(false);
+    expect(b.status('a').limit).toBe(0);
     // Slow live reads also stop the additive increase.
     b.onBackgroundSuccess('a');
-    expect(b.status('a').limit).toBe(1);
+    expect(b.status('a').limit).toBe(0);
   });
 
   it('judges each kind of live request against its own baseline: slow Scan pages after fast GetItems are not a slow-down', () => {

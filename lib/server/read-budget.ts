@@ -9,11 +9,8 @@
  *   migration view, posture history) are admitted only while no live request waits, at most half
  *   the endpoint's slots, and at most `limit` at once per backend. That limit is adaptive (AIMD):
  *   it halves when AWS throttles or when live requests on the endpoint slow down (a kind of request,
- *   backend and operation, well above its own baseline), and grows back by one per `limit`
- *   successful background requests. A slow-down halves it down to one request at a time, not zero:
- *   live requests are first in line anyway, and a pass paused whenever a shared endpoint is busy
- *   never ends (20,000 states on one local server: 813 indexed in 5 minutes). Throttling pauses it
- *   entirely at zero (doubling pauses, 20 s at most): AWS asks for less, so it gets none.
+ *   backend and operation, well above its own baseline), pauses entirely when it reaches zero
+ *   (doubling pauses, 20 s at most), and grows back by one per `limit` successful background requests.
  *
  * Pure bookkeeping: no I/O, time injected, so it is unit-tested; lib/aws/clients.ts applies it to
  * every SDK request.
@@ -167,7 +164,7 @@ export class EndpointBudget {
     bg.lastBackoffAt = now;
     bg.backoffs++;
     bg.credit = 0;
-    bg.limit = cause === 'throttled' ? Math.floor(bg.limit / 2) : Math.max(1, Math.floor(bg.limit / 2));
+    bg.limit = Math.floor(bg.limit / 2);
     if (bg.limit === 0) {
       bg.pausedUntil = now + bg.pauseMs;
       bg.pauseMs = Math.min(bg.pauseMs * 2, PAUSE_MAX_MS);

@@ -58,7 +58,7 @@ export const PRELOADED_BACKENDS = 3;
 
 /** A listing's first page, in the order its page shows first (the preload and the page's fetch use this same URL). */
 export function firstPageUrl(backendId: string, route: 'states' | 'locks'): string {
-  return backendApiUrl(backendId, route, { limit: FIRST_PAGE_ROWS, sort: route === 'states' ? 'key' : 'age' });
+  return backendApiUrl(backendId, route, { limit: FIRST_PAGE_ROWS, sort: route === 'states' ? 'key' : '-age' });
 }
 
 /** The state page of one state (deep link by backend and key). */

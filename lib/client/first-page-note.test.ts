@@ -14,6 +14,6 @@ describe('firstPageNote', () => {
   });
 
   it('says the order of a locks page', () => {
-    expect(firstPageNote([{ name: 'prod' }], [page(50, 2000)], 'locks')).toMatch(/^Showing the first locks \(youngest first\): 50 of 2,000 of backend "prod"\./);
+    expect(firstPageNote([{ name: 'prod' }], [page(50, 2000)], 'locks')).toMatch(/^Showing the first locks \(oldest first\): 50 of 2,000 of backend "prod"\./);
   });
 });

@@ -11,6 +11,6 @@ export function firstPageNote(backends: ReadonlyArray<{ name: string }>, preview
     return p ? [`${p.rows.length} of ${p.total.toLocaleString('en-US')} of backend "${b.name}"`] : [];
   });
   if (shown.length === 0) return null;
-  const order = what === 'states' ? 'by key' : 'youngest first';
+  const order = what === 'states' ? 'by key' : 'oldest first';
   return `Showing the first ${what} (${order}): ${shown.join('; ')}. The whole listing is loading; until it is in, filters and counts cover only these.`;
 }

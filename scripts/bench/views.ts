@@ -129,7 +129,7 @@ async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter,
   const from = Date.now();
   await w.s3.send(new PutObjectCommand({ Bucket: b.bucket, Key: b.keys[123]!, Body: stateDocument({ serial: 99, lineage: 'changed' }), ContentType: 'application/json' }));
   const change = await answerAfter(probe, from, (a) => a.since && a.changed === 1, CHANGE_WAIT_MS);
-  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since)?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
+  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 
 async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, b: SeededBackend): Promise<PageFigures> {
@@ -147,7 +147,7 @@ async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, 
   await w.unlockDynamo(b.table, b.bucket, key);
   await w.unlockFile(b.bucket, key);
   const change = await answerAfter(probe, from, (a) => a.since && a.removed === 1, CHANGE_WAIT_MS);
-  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since)?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
+  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 
 /** A cold listing answer: its time and the error codes it carried. */

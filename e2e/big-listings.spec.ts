@@ -95,8 +95,9 @@ for (const width of [1440, 390]) {
       // After the first answer, every poll asks for the changes since the version it holds.
       await expect.poll(() => states.filter((a) => a.url.searchParams.has('since')).length).toBeGreaterThanOrEqual(2);
       const whole = states.filter(isWhole);
+      // One whole listing (whichever read the server held: it may predate these states, which then come as changes).
       expect(whole).toHaveLength(1);
-      expect(whole[0]!.bytes).toBeGreaterThan(40_000);
+      expect(Array.isArray(whole[0]!.body.states)).toBe(true);
       // Nothing changed: a few hundred bytes.
       const quiet = states.filter((a) => a.url.searchParams.has('since') && a.body.changed?.length === 0 && (a.body.removed ?? []).length === 0);
       expect(quiet.length).toBeGreaterThan(0);
@@ -149,6 +150,10 @@ for (const width of [1440, 390]) {
 
 test('while the whole listing loads, the first page of the states is shown and said to be one', async ({ page, seed, backends, prefix }) => {
   await seedStates(seed, backends.main, prefix, 80);
+  // The server's latest read holds them (a page is answered from it, or from the last one while a newer runs).
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/backends/${backends.main.id}/states?limit=1&q=${encodeURIComponent(prefix)}`)).json()) as { total: number }).total, { timeout: 30_000 })
+    .toBe(80);
   // The whole listing is held back in the browser (as a slow answer of a big backend would be); first pages pass.
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));

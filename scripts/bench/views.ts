@@ -122,6 +122,7 @@ async function quietPolls(probe: PageProbe, seconds: number): Promise<number[]> 
 
 async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, b: SeededBackend): Promise<PageFigures> {
   const firstRowsMs = await firstRows(probe, `${app.base}/states`, 'state-row', 3, FIRST_WAIT_MS);
+  await wholeListing(probe);
   const typing = await typeFilter(probe, 'Search states', TYPED, ROUNDS);
   const count = '[data-testid="status-count-mismatch"]';
   const clicks = { 'status filter': await clickLatency(probe, count, `${count}[aria-pressed="true"]`, `${count}[aria-pressed="false"]`) };
@@ -132,8 +133,14 @@ async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter,
   return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
 }
 
+/** Typing is timed on the whole listing: waits until no first page is shown (lib/queries/first-page.ts). */
+async function wholeListing(probe: PageProbe): Promise<void> {
+  await probe.page.getByTestId('first-page-note').waitFor({ state: 'detached', timeout: FIRST_WAIT_MS });
+}
+
 async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, b: SeededBackend): Promise<PageFigures> {
   const firstRowsMs = await firstRows(probe, `${app.base}/`, 'lock-row', 3, FIRST_WAIT_MS);
+  await wholeListing(probe);
   const typing = await typeFilter(probe, 'Filter locks', TYPED, ROUNDS);
   const who = 'thead th:nth-child(4)';
   const stale = '[data-testid="lock-summary"] li:nth-child(2) button';

@@ -14,7 +14,7 @@ import { sleep } from '../lib/wait';
 import { log, peakRssMiB, percentile } from './common';
 import type { SeededBackend } from './views-seed';
 
-const LOAD_SECONDS = Number(process.env.BENCH_VIEW_LOAD_SECONDS ?? 1200);
+export const LOAD_SECONDS = Number(process.env.BENCH_VIEW_LOAD_SECONDS ?? 1200);
 /** GetObject requests throttled in each burst, the pause between bursts, and how long the throttling lasts (then the pass must resume). */
 const THROTTLE_BURST = Number(process.env.BENCH_VIEW_THROTTLE_BURST ?? 12);
 const THROTTLE_EVERY_MS = 5_000;
@@ -28,7 +28,7 @@ export interface LoadResult {
   boundMs: number;
   idle: Sampled;
   underLoad: Sampled;
-  pass: { completed: boolean; seconds: number; done: number; total: number; downloads: number };
+  pass: PassProgress;
   /** AWS requests answered with throttling (`lockboard_aws_throttle_retries_total`). */
   throttledRequests: number;
   backoffs: Record<string, number>;
@@ -36,7 +36,15 @@ export interface LoadResult {
   serverPeakRssMiB: number;
 }
 
-interface Sampled {
+export interface PassProgress {
+  completed: boolean;
+  seconds: number;
+  done: number;
+  total: number;
+  downloads: number;
+}
+
+export interface Sampled {
   samples: number;
   errors: number;
   status504: number;
@@ -49,7 +57,7 @@ function summarise(ages: number[], errors: number, status504: number): Sampled {
 }
 
 /** Samples `/locks` once a second until `until()` says stop: the answer's age (now − fetchedAt) and its failures. */
-async function sample(base: string, backendId: string, until: () => boolean): Promise<Sampled> {
+export async function sample(base: string, backendId: string, until: () => boolean): Promise<Sampled> {
   const ages: number[] = [];
   let errors = 0;
   let status504 = 0;
@@ -73,14 +81,39 @@ async function sample(base: string, backendId: string, until: () => boolean): Pr
   return summarise(ages, errors, status504);
 }
 
-async function metric(base: string, name: string): Promise<Record<string, number>> {
+export async function metric(base: string, name: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${base}/api/metrics`)).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+]+)`, 'gm'))) out[m[1]!] = Number(m[2]);
   return out;
 }
 
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+export const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+/** Throttles bursts of GetObject (background downloads) for the first THROTTLE_FOR_MS of the pass. */
+export async function startThrottling(proxy: AwsFaultProxy, started: number, stop: () => boolean): Promise<void> {
+  while (!stop() && Date.now() - started < THROTTLE_FOR_MS) {
+    proxy.throttleNext('s3:GetObject', THROTTLE_BURST);
+    await sleep(THROTTLE_EVERY_MS);
+  }
+}
+
+/**
+ * The inventory pass's progress every 5 s until it is ready (with at least `minDownloads` states
+ * downloaded by this process: a fresh backend's first pass reads every state, and a later pass may
+ * report only the few it re-read) or `seconds` have passed since `started`.
+ */
+export async function waitForPass(base: string, backendId: string, started: number, seconds: number, minDownloads = 0): Promise<PassProgress> {
+  let pass: PassProgress = { completed: false, seconds: 0, done: 0, total: 0, downloads: 0 };
+  while (Date.now() - started < seconds * 1000) {
+    await sleep(5_000);
+    const inv = (await (await fetch(`${base}/api/backends/${backendId}/inventory`)).json()) as { progress: { phase: string; done: number; total: number; downloads: number } };
+    const p = inv.progress;
+    pass = { completed: p.phase === 'ready' && p.downloads >= minDownloads, seconds: (Date.now() - started) / 1000, done: p.done, total: p.total, downloads: p.downloads };
+    if (pass.completed) break;
+  }
+  return pass;
+}
 
 export async function liveReadsUnderLoad(distDir: string, configFile: string, proxy: AwsFaultProxy, w: TerraformWriter, backend: SeededBackend, watchSeconds: number): Promise<LoadResult> {
   // One read as the watcher makes it, straight to moto (the yardstick of "the watch interval plus one read").
@@ -102,20 +135,8 @@ export async function liveReadsUnderLoad(distDir: string, configFile: string, pr
     const started = Date.now();
     await fetch(`${app.base}/api/backends/${backend.id}/inventory`).then((r) => r.arrayBuffer());
     const sampling = sample(app.base, backend.id, () => stop);
-    const throttling = (async () => {
-      while (!stop && Date.now() - started < THROTTLE_FOR_MS) {
-        proxy.throttleNext('s3:GetObject', THROTTLE_BURST);
-        await sleep(THROTTLE_EVERY_MS);
-      }
-    })();
-    let pass = { completed: false, seconds: 0, done: 0, total: 0, downloads: 0 };
-    while (Date.now() - started < LOAD_SECONDS * 1000) {
-      await sleep(5_000);
-      const inv = (await (await fetch(`${app.base}/api/backends/${backend.id}/inventory`)).json()) as { progress: { phase: string; done: number; total: number; downloads: number } };
-      const p = inv.progress;
-      pass = { completed: p.phase === 'ready', seconds: (Date.now() - started) / 1000, done: p.done, total: p.total, downloads: p.downloads };
-      if (pass.completed) break;
-    }
+    const throttling = startThrottling(proxy, started, () => stop);
+    const pass = await waitForPass(app.base, backend.id, started, LOAD_SECONDS);
     stop = true;
     const underLoad = await sampling;
     await throttling;

@@ -6,7 +6,7 @@
  * 1–6), seeded in bulk through the real protocol (views-seed.ts). Scale: BENCH_VIEW_STATES
  * ("5000,20000"), BENCH_VIEW_LOCKS (2000), BENCH_VIEW_BACKENDS (60), BENCH_VIEW_BACKEND_STATES
  * ("300-1000"), BENCH_VIEW_ROUNDS (typing rounds, 5), BENCH_VIEW_LOAD_SECONDS (1200),
- * BENCH_VIEW_SKIP_LOAD=1 (no load part), BENCH_VIEW_FIRST_WAIT_S (600: how long a navigation may wait
+ * BENCH_VIEW_SKIP_LOAD=1 (no load part), BENCH_VIEW_LOAD_MODES ("polled,events": which load runs), BENCH_VIEW_FIRST_WAIT_S (600: how long a navigation may wait
  * for its first rows; on a loaded machine moto reads 20,000 states in minutes, and that time is a figure),
  * BENCH_VIEW_AWS_TIMEOUT_S (the backends' awsTimeoutSeconds; default the app's 10 s).
  */
@@ -24,6 +24,8 @@ import { getJson, log, median, met, peakRssMiB, pool } from './common';
 import type { OwnMotoSection } from './section';
 import { clickLatency, firstRows, launchChromium, openProbe, tabMemory, typeFilter, type PageProbe, type Typing } from './views-browser';
 import { liveReadsUnderLoad, type LoadResult } from './views-load';
+import { eventsUnderLoad, type EventLoadResult } from './views-load-events';
+import { wireEvents } from '../lib/event-stack';
 import { rawRead, type RawRead } from './views-raw';
 import { backendEntry, seedViewBackend, type SeededBackend } from './views-seed';
 
@@ -39,6 +41,8 @@ const WATCH_S = 10;
 const FIRST_WAIT_MS = Number(process.env.BENCH_VIEW_FIRST_WAIT_S ?? 600) * 1000;
 /** A change reaches a poll after the watcher's next read: the interval plus one read of the backend (tens of seconds at 20,000 states on moto). */
 const CHANGE_WAIT_MS = 120_000;
+/** The "live reads under load" runs: polled (views-load.ts), events (views-load-events.ts); BENCH_VIEW_SKIP_LOAD=1 runs neither. */
+const LOAD_MODES = process.env.BENCH_VIEW_SKIP_LOAD === '1' ? [] : (process.env.BENCH_VIEW_LOAD_MODES ?? 'polled,events').split(',');
 const AWS_TIMEOUT_S = process.env.BENCH_VIEW_AWS_TIMEOUT_S ? Number(process.env.BENCH_VIEW_AWS_TIMEOUT_S) : null;
 
 interface PageFigures {
@@ -50,6 +54,8 @@ interface PageFigures {
   wholeBytes: number;
   unchangedPollBytes: number[];
   oneChangeBytes: number | null;
+  /** The app's backend reads that ended while the change was waited for, and how long that wait was (s). */
+  changeWait: { reads: number; seconds: number };
   memory: { jsHeapMiB: number; nodes: number };
 }
 
@@ -94,11 +100,12 @@ export interface ViewsResult {
   scales: ScaleResult[];
   fleet: FleetResult | null;
   load: LoadResult | null;
+  loadEvents: EventLoadResult | null;
 }
 
-function writeConfig(dir: string, name: string, backends: SeededBackend[]): string {
+function writeConfig(dir: string, name: string, backends: SeededBackend[], extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify({ backends: backends.map((b) => ({ ...backendEntry(b), ...(AWS_TIMEOUT_S ? { awsTimeoutSeconds: AWS_TIMEOUT_S } : {}) })), pollIntervalSeconds: POLL_S, watchIntervalSeconds: WATCH_S, staleAfterMinutes: 600 }));
+  fs.writeFileSync(file, JSON.stringify({ backends: backends.map((b) => ({ ...backendEntry(b), ...(AWS_TIMEOUT_S ? { awsTimeoutSeconds: AWS_TIMEOUT_S } : {}), ...extra })), pollIntervalSeconds: POLL_S, watchIntervalSeconds: WATCH_S, staleAfterMinutes: 600 }));
   return file;
 }
 
@@ -127,10 +134,23 @@ async function statesPage(app: AppProcess, probe: PageProbe, w: TerraformWriter,
   const count = '[data-testid="status-count-mismatch"]';
   const clicks = { 'status filter': await clickLatency(probe, count, `${count}[aria-pressed="true"]`, `${count}[aria-pressed="false"]`) };
   const unchanged = await quietPolls(probe, 2 * POLL_S + 2);
+  const wait = await changeSeen(app, probe, () => w.s3.send(new PutObjectCommand({ Bucket: b.bucket, Key: b.keys[123]!, Body: stateDocument({ serial: 99, lineage: 'changed' }), ContentType: 'application/json' })), (a) => a.changed === 1);
+  return { firstRowsMs, typing, clicks, wholeBytes: wholeBytes(probe), unchangedPollBytes: unchanged, ...wait, memory: await tabMemory(probe) };
+}
+
+const wholeBytes = (probe: PageProbe) => probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN;
+
+/**
+ * Makes one change and waits for the page's poll carrying it; also counts the app's backend reads
+ * that ended meanwhile (a change is seen only after a read that started after it).
+ */
+async function changeSeen(app: AppProcess, probe: PageProbe, change: () => Promise<unknown>, pred: (a: PageProbe['answers'][number]) => boolean): Promise<Pick<PageFigures, 'oneChangeBytes' | 'changeWait'>> {
+  const before = await readOutcomes(app.base);
   const from = Date.now();
-  await w.s3.send(new PutObjectCommand({ Bucket: b.bucket, Key: b.keys[123]!, Body: stateDocument({ serial: 99, lineage: 'changed' }), ContentType: 'application/json' }));
-  const change = await answerAfter(probe, from, (a) => a.since && a.changed === 1, CHANGE_WAIT_MS);
-  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
+  await change();
+  const seen = await answerAfter(probe, from, (a) => a.since && pred(a), CHANGE_WAIT_MS);
+  const after = await readOutcomes(app.base);
+  return { oneChangeBytes: seen?.bytes ?? null, changeWait: { reads: after.ok + after.error - before.ok - before.error, seconds: Math.round((Date.now() - from) / 1000) } };
 }
 
 /** Typing is timed on the whole listing: waits until no first page is shown (lib/queries/first-page.ts). */
@@ -149,12 +169,17 @@ async function locksPage(app: AppProcess, probe: PageProbe, w: TerraformWriter, 
     'stale filter': await clickLatency(probe, stale, `${stale}[aria-pressed="true"]`, `${stale}[aria-pressed="false"]`),
   };
   const unchanged = await quietPolls(probe, 2 * POLL_S + 2);
-  const from = Date.now();
   const key = b.locked[1]!;
-  await w.unlockDynamo(b.table, b.bucket, key);
-  await w.unlockFile(b.bucket, key);
-  const change = await answerAfter(probe, from, (a) => a.since && a.removed === 1, CHANGE_WAIT_MS);
-  return { firstRowsMs, typing, clicks, wholeBytes: probe.answers.find((a) => !a.since && !new URL(a.url).searchParams.has('limit'))?.bytes ?? NaN, unchangedPollBytes: unchanged, oneChangeBytes: change?.bytes ?? null, memory: await tabMemory(probe) };
+  const wait = await changeSeen(
+    app,
+    probe,
+    async () => {
+      await w.unlockDynamo(b.table, b.bucket, key);
+      await w.unlockFile(b.bucket, key);
+    },
+    (a) => a.removed === 1,
+  );
+  return { firstRowsMs, typing, clicks, wholeBytes: wholeBytes(probe), unchangedPollBytes: unchanged, ...wait, memory: await tabMemory(probe) };
 }
 
 /** A cold listing answer: its time and the error codes it carried. */
@@ -276,11 +301,16 @@ async function runViews(distDir: string): Promise<ViewsResult> {
     for (const b of big) scales.push(await oneScale(distDir, dir, moto.endpoint, w, b, browser));
     const fleetResult = FLEET > 0 ? await fleet(distDir, dir, moto.endpoint, fleetBackends, browser) : null;
     let load: LoadResult | null = null;
-    if (process.env.BENCH_VIEW_SKIP_LOAD !== '1') {
-      const largest = big.reduce((a, b) => (b.keys.length > a.keys.length ? b : a));
-      load = await liveReadsUnderLoad(distDir, writeConfig(dir, 'load', [largest]), proxy, w, largest, WATCH_S);
+    let loadEvents: EventLoadResult | null = null;
+    const largest = big.reduce((a, b) => (b.keys.length > a.keys.length ? b : a));
+    if (LOAD_MODES.includes('polled')) load = await liveReadsUnderLoad(distDir, writeConfig(dir, 'load', [largest]), proxy, w, largest, WATCH_S);
+    if (LOAD_MODES.includes('events')) {
+      // A backend of its own: the polled run above leaves its pass's index in the bucket. Events are wired after seeding.
+      const b = await seedViewBackend(w, `e${largest.keys.length}`, largest.keys.length, largest.locked.length);
+      const events = await wireEvents(w, { endpoint: moto.endpoint, bucket: b.bucket, table: b.table, via: 'queue' });
+      loadEvents = await eventsUnderLoad(distDir, writeConfig(dir, 'load-events', [b], { events }), proxy, w, b);
     }
-    return { loadAverage: [loadBefore, os.loadavg()[0]!], scales, fleet: fleetResult, load };
+    return { loadAverage: [loadBefore, os.loadavg()[0]!], scales, fleet: fleetResult, load, loadEvents };
   } finally {
     await browser.close();
     await proxy.close();
@@ -299,7 +329,7 @@ function pageRows(label: string, p: PageFigures): string[][] {
   return [
     ['11', `${label}: first rows (median of 3, server read fresh)`, s(median(p.firstRowsMs)), '', `max ${s(Math.max(...p.firstRowsMs))}`, '< 2 s', met(Math.max(...p.firstRowsMs) < 2000)],
     ['11', `${label}: keystroke → rows (${p.typing.latencies.length} keys)`, `p50 ${msf(p.typing.p50)}, p95 ${msf(p.typing.p95)}`, '', `max ${msf(p.typing.max)}; longest task ${msf(p.typing.longestTaskMs)} (${p.typing.tasksOver100} over 100 ms); clear filter ${msf(median(p.typing.clear))}; ${clicks}`, 'p95 < 50 ms, no task > 100 ms', met(p.typing.p95 < 50 && p.typing.tasksOver100 === 0)],
-    ['11', `${label}: bytes per poll`, `unchanged ${p.unchangedPollBytes.length ? kb(maxQuiet) : 'none seen'}`, '', `whole listing ${kb(p.wholeBytes)}; one change ${p.oneChangeBytes === null ? 'not seen' : kb(p.oneChangeBytes)}`, '< 5 kB', met(p.unchangedPollBytes.length > 0 && maxQuiet < 5000 && p.oneChangeBytes !== null && p.oneChangeBytes < 5000)],
+    ['11', `${label}: bytes per poll`, `unchanged ${p.unchangedPollBytes.length ? kb(maxQuiet) : 'none seen'}`, '', `whole listing ${kb(p.wholeBytes)}; one change ${p.oneChangeBytes === null ? 'not seen' : kb(p.oneChangeBytes)} (${p.changeWait.seconds} s, ${p.changeWait.reads} backend reads ended meanwhile)`, '< 5 kB', met(p.unchangedPollBytes.length > 0 && maxQuiet < 5000 && p.oneChangeBytes !== null && p.oneChangeBytes < 5000)],
     ['11', `${label}: tab memory`, `JS heap ${p.memory.jsHeapMiB} MiB`, '', `${p.memory.nodes} DOM nodes`, '< 300 MB', met(p.memory.jsHeapMiB < 286)],
   ];
 }
@@ -321,6 +351,21 @@ function viewsRows(r: ViewsResult): string[][] {
     const l = r.load;
     const backoffs = Object.entries(l.backoffs).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
     rows.push(['11', `live reads under load: /locks while indexing ${l.states} states, throttled`, `max age ${s(l.underLoad.maxAgeMs)} (p95 ${s(l.underLoad.p95AgeMs)}), ${l.underLoad.errors} errors, ${l.underLoad.status504} × 504 in ${l.underLoad.samples} samples`, `idle: max age ${s(l.idle.maxAgeMs)}`, `bound ${s(l.boundMs)} (watch ${l.watchSeconds} s + one read ${s(l.oneReadMs)}); pass ${l.pass.completed ? 'completed' : 'NOT completed'} in ${l.pass.seconds.toFixed(0)} s (${l.pass.done}/${l.pass.total}, ${l.pass.downloads} downloads); ${l.throttledRequests} requests throttled; backoffs ${backoffs}; server peak RSS ${l.serverPeakRssMiB} MiB`, 'no 504, age ≤ bound, pass completes', met(l.underLoad.status504 === 0 && l.underLoad.errors === 0 && l.underLoad.maxAgeMs <= l.boundMs && l.pass.completed)]);
+  }
+  if (r.loadEvents) {
+    const e = r.loadEvents;
+    const u = e.underLoad;
+    const c = e.changes;
+    const backoffs = Object.entries(e.backoffs).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    rows.push([
+      '11',
+      `live reads under load, event mode: /locks while indexing ${e.states} states, throttled`,
+      `pass ${e.pass.completed ? 'completed' : 'NOT completed'} ${e.pass.seconds.toFixed(0)} s after start-up (${e.pass.downloads} of ${e.states} states downloaded); ${u.errors} errors, ${u.status504} × 504 in ${u.samples} samples`,
+      '',
+      `${c.appearMs.length} locks taken meanwhile: listed after p50 ${msf(median(c.appearMs))}, max ${msf(Math.max(0, ...c.appearMs))}; gone after p50 ${msf(median(c.goneMs))}, max ${msf(Math.max(0, ...c.goneMs))}; ${c.missed} missed; /locks age max ${s(u.maxAgeMs)}; watcher calls ${Object.entries(e.watcherCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; ${e.throttledRequests} requests throttled; backoffs ${backoffs}; server peak RSS ${e.serverPeakRssMiB} MiB`,
+      'no 504, changes seen, pass completes',
+      met(u.status504 === 0 && u.errors === 0 && c.missed === 0 && c.appearMs.length > 0 && e.pass.completed),
+    ]);
   }
   return rows;
 }

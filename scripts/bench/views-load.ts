@@ -99,17 +99,17 @@ export async function startThrottling(proxy: AwsFaultProxy, started: number, sto
 }
 
 /**
- * The inventory pass's progress every 5 s until it is ready (with at least `minDownloads` states
- * downloaded by this process: a fresh backend's first pass reads every state, and a later pass may
- * report only the few it re-read) or `seconds` have passed since `started`.
+ * The inventory pass's progress every 5 s until it is ready, with at least `minStates` states
+ * summarised (read in this pass or reused from the index: a pass started after the first, say for
+ * a changed state, reports only what it re-read), or `seconds` have passed since `started`.
  */
-export async function waitForPass(base: string, backendId: string, started: number, seconds: number, minDownloads = 0): Promise<PassProgress> {
+export async function waitForPass(base: string, backendId: string, started: number, seconds: number, minStates = 0): Promise<PassProgress> {
   let pass: PassProgress = { completed: false, seconds: 0, done: 0, total: 0, downloads: 0 };
   while (Date.now() - started < seconds * 1000) {
     await sleep(5_000);
-    const inv = (await (await fetch(`${base}/api/backends/${backendId}/inventory`)).json()) as { progress: { phase: string; done: number; total: number; downloads: number } };
+    const inv = (await (await fetch(`${base}/api/backends/${backendId}/inventory`)).json()) as { progress: { phase: string; done: number; total: number; downloads: number; reused: number } };
     const p = inv.progress;
-    pass = { completed: p.phase === 'ready' && p.downloads >= minDownloads, seconds: (Date.now() - started) / 1000, done: p.done, total: p.total, downloads: p.downloads };
+    pass = { completed: p.phase === 'ready' && p.done + p.reused >= minStates, seconds: (Date.now() - started) / 1000, done: p.done, total: p.total, downloads: p.downloads };
     if (pass.completed) break;
   }
   return pass;

@@ -360,7 +360,7 @@ function viewsRows(r: ViewsResult): string[][] {
     rows.push([
       '11',
       `live reads under load, event mode: /locks while indexing ${e.states} states, throttled`,
-      `pass ${e.pass.completed ? 'completed' : 'NOT completed'} ${e.pass.seconds.toFixed(0)} s after start-up (${e.pass.downloads} of ${e.states} states downloaded); ${u.errors} errors, ${u.status504} × 504 in ${u.samples} samples`,
+      `pass ${e.pass.completed ? 'completed' : 'NOT completed'} ${e.pass.seconds.toFixed(0)} s after start-up (${e.pass.downloads} downloads for ${e.states} states); ${u.errors} errors, ${u.status504} × 504 in ${u.samples} samples`,
       '',
       `${c.appearMs.length} locks taken meanwhile: listed after p50 ${msf(median(c.appearMs))}, max ${msf(Math.max(0, ...c.appearMs))}; gone after p50 ${msf(median(c.goneMs))}, max ${msf(Math.max(0, ...c.goneMs))}; ${c.missed} missed; /locks age max ${s(u.maxAgeMs)}; watcher calls ${Object.entries(e.watcherCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; ${e.throttledRequests} requests throttled; backoffs ${backoffs}; server peak RSS ${e.serverPeakRssMiB} MiB`,
       'no 504, changes seen, pass completes',

@@ -178,38 +178,3 @@ test('while the whole listing loads, the first page of the states is shown and s
   await expect(page.getByTestId('states-shown')).toContainText('80 state(s) shown.', { timeout: 30_000 });
   await expectNoSeriousViolations(page);
 });
-
-test('the first rows come in the page’s HTML, and the states page takes them over without a hydration mismatch', async ({ page, seed, backends, prefix }) => {
-  await seedStates(seed, backends.main, prefix, 20);
-  await seed.lock(backends.main, keyOf(prefix, 3), { over: { who: 'html@e2e' } });
-  // Once the server's latest read holds them (the first page is rendered only from a read at hand).
-  await expect
-    .poll(async () => ((await (await page.request.get(`/api/backends/${backends.main.id}/locks?limit=1&q=${encodeURIComponent(prefix)}`)).json()) as { total: number }).total, { timeout: 30_000 })
-    .toBe(1);
-  const states = await (await page.request.get('/states')).text();
-  expect(states).toMatch(/data-testid="state-row"/);
-  expect(states).toContain('Showing the first states (by key)');
-  const locks = await (await page.request.get('/')).text();
-  expect(locks).toMatch(/data-testid="lock-row"/);
-
-  const hydration: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /hydrat|#418|#423|#425/i.test(m.text())) hydration.push(m.text());
-  });
-  page.on('pageerror', (e) => {
-    if (/hydrat|#418|#423|#425/i.test(e.message)) hydration.push(e.message);
-  });
-  const asked = recordListing(page, backends.main.id, 'states');
-  await page.goto('/states');
-  await expect(page.getByTestId('state-row').first()).toBeVisible();
-  await page.getByRole('searchbox', { name: 'Search states' }).fill(prefix);
-  await expect(page.getByTestId('states-shown')).toContainText('20 state(s) shown.', { timeout: 30_000 });
-  // The first page came with the HTML: the browser asked only for the whole listing (and its changes).
-  expect(asked.filter((a) => a.url.searchParams.has('limit'))).toHaveLength(0);
-  expect(asked.filter(isWhole)).toHaveLength(1);
-  expect(hydration).toEqual([]);
-  // The overview's rows come in its HTML too (above); its hydration is not checked here: it has a
-  // mismatch of its own in the built app (see time-zone.spec.ts), not reproduced by `next dev`.
-  await openOverview(page, prefix);
-  await expect(lockRow(page, keyOf(prefix, 3))).toBeVisible();
-});

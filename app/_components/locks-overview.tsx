@@ -1,6 +1,6 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { use, useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { LockSummaryBar, type SummaryFilter } from '@/components/lock-summary-bar';
@@ -15,8 +15,7 @@ import { RowCache, searchText } from '@/lib/client/row-cache';
 import { useWindowRows } from '@/lib/client/use-window-rows';
 import { operationLabel, withSplitSides, type ListedLock } from '@/lib/client/lock-words';
 import { firstPageNote } from '@/lib/client/first-page-note';
-import { firstPageQuery, firstPageSettled } from '@/lib/queries/first-page';
-import type { FirstPages } from '@/lib/api/listing';
+import { firstPageQuery } from '@/lib/queries/first-page';
 import { PRELOADED_BACKENDS } from '@/lib/api/urls';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { useUrlParams } from '@/lib/client/use-url-params';
@@ -79,7 +78,7 @@ function lockRowOf(lock: ListedLock & HeldLock, backend: PublicBackend, lastKnow
   };
 }
 
-export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes, firstPagesServed }: { backends: PublicBackend[]; pollMs: number; watchMs: number; staleAfterMinutes: number; firstPagesServed: Promise<FirstPages<HeldLock>> }) {
+export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes }: { backends: PublicBackend[]; pollMs: number; watchMs: number; staleAfterMinutes: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const time = useTimeFormat();
   const text = params.get('q') ?? '';
@@ -97,12 +96,11 @@ export function LocksOverview({ backends, pollMs, watchMs, staleAfterMinutes, fi
 
   const backendsById = useMemo(() => new Map(backends.map((b) => [b.id, b])), [backends]);
   const stores = useMemo(() => Object.fromEntries(backendsById), [backendsById]);
-  // The first backends' first page (a few kB, rendered with the HTML when the server has it at hand) comes first and is shown while
+  // The first backends' first page (a few kB, preloaded with the HTML) comes first and is shown while
   // their whole listing loads; the whole listing is asked for once the first page is in, so that the
   // server serialises 8 MB for it after the first rows, not before.
-  const served = use(firstPagesServed);
-  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldLock>(b.id, 'locks', i < PRELOADED_BACKENDS, served[b.id])) });
-  const results = useQueries({ queries: backends.map((b, i) => ({ ...locksQuery(b.id, pollMs), enabled: i >= PRELOADED_BACKENDS || firstPageSettled(firstPages[i]!) })) });
+  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldLock>(b.id, 'locks', i < PRELOADED_BACKENDS)) });
+  const results = useQueries({ queries: backends.map((b, i) => ({ ...locksQuery(b.id, pollMs), enabled: i >= PRELOADED_BACKENDS || firstPages[i]!.isFetched })) });
   const reads = useBackendReads(backends.map((b) => b.id), results);
   const firstStamp = firstPages.map((p) => p.dataUpdatedAt).join();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when a first page arrives (the results array itself is new each render)

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { firstStatePages } from '@/lib/http/first-pages';
 import { pageSettings } from '@/lib/http/page-settings';
+import { preloadListings } from '@/lib/http/preload-listings';
 import { StatesOverview } from './states-overview';
 
 export const dynamic = 'force-dynamic';
@@ -10,11 +10,10 @@ export const metadata: Metadata = { title: 'States and digests' };
 
 export default async function StatesPage() {
   const settings = await pageSettings();
-  // Not awaited: the page streams at once, and the rows follow in the same response when the read is at hand.
-  const firstPages = firstStatePages(settings.backends);
+  preloadListings(settings.backends, 'states');
   return (
     <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
-      <StatesOverview backends={settings.backends} pollMs={settings.pollMs} watchMs={settings.watchMs} firstPagesServed={firstPages} />
+      <StatesOverview backends={settings.backends} pollMs={settings.pollMs} watchMs={settings.watchMs} />
     </Suspense>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 import { useQueries } from '@tanstack/react-query';
-import { use, useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { BackendBanners, ListBody } from '@/components/backend-banner';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/page-header';
@@ -13,9 +13,9 @@ import { useWindowRows } from '@/lib/client/use-window-rows';
 import { useTimeFormat } from '@/lib/client/use-time';
 import { stateLockStatus } from '@/lib/client/lock-status';
 import { statesQuery, type HeldState, type StatesResponse } from '@/lib/queries/states';
-import { firstPageQuery, firstPageSettled } from '@/lib/queries/first-page';
+import { firstPageQuery } from '@/lib/queries/first-page';
 import { PRELOADED_BACKENDS } from '@/lib/api/urls';
-import type { FirstPages, ListingPage } from '@/lib/api/listing';
+import type { ListingPage } from '@/lib/api/listing';
 import { inventoryQuery } from '@/lib/queries/inventory';
 import { lastWriterBatches, lastWritersQuery, type LastWriterTarget } from '@/lib/queries/last-writers';
 import type { InventoryResponse, InventoryState } from '@/lib/api/inventory';
@@ -74,7 +74,7 @@ function slowInventory(backendId: string, pollMs: number) {
   return { ...inventoryQuery(backendId, pollMs), refetchInterval: (q: { state: { data?: InventoryResponse } }) => (q.state.data?.progress.phase === 'indexing' || q.state.data?.progress.phase === 'idle' ? 10_000 : Math.max(pollMs, 30_000)) };
 }
 
-export function StatesOverview({ backends, pollMs, watchMs, firstPagesServed }: { backends: PublicBackend[]; pollMs: number; watchMs: number; firstPagesServed: Promise<FirstPages<HeldState>> }) {
+export function StatesOverview({ backends, pollMs, watchMs }: { backends: PublicBackend[]; pollMs: number; watchMs: number }) {
   const { params, setParams: setParam } = useUrlParams();
   const time = useTimeFormat();
   const text = params.get('q') ?? '';
@@ -88,12 +88,11 @@ export function StatesOverview({ backends, pollMs, watchMs, firstPagesServed }: 
   const lockedParam = params.get('locked');
   const lockedFilter = lockedParam === '1' ? true : lockedParam === '0' ? false : null;
 
-  // The first backends' first page (a few kB, rendered with the HTML when the server has it at hand) comes first and is shown while
+  // The first backends' first page (a few kB, preloaded with the HTML) comes first and is shown while
   // their whole listing loads; the whole listing is asked for once the first page is in, so that the
   // server serialises 8 MB for it after the first rows, not before.
-  const served = use(firstPagesServed);
-  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldState>(b.id, 'states', i < PRELOADED_BACKENDS, served[b.id])) });
-  const results = useQueries({ queries: backends.map((b, i) => ({ ...statesQuery(b.id, pollMs), enabled: i >= PRELOADED_BACKENDS || firstPageSettled(firstPages[i]!) })) });
+  const firstPages = useQueries({ queries: backends.map((b, i) => firstPageQuery<HeldState>(b.id, 'states', i < PRELOADED_BACKENDS)) });
+  const results = useQueries({ queries: backends.map((b, i) => ({ ...statesQuery(b.id, pollMs), enabled: i >= PRELOADED_BACKENDS || firstPages[i]!.isFetched })) });
   const inventories = useQueries({ queries: backends.map((b) => slowInventory(b.id, pollMs)) });
   const inventoryStamp = inventories.map((r) => r.dataUpdatedAt).join();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when an inventory answer changes (the array itself is new each render)

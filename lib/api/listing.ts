@@ -88,9 +88,6 @@ export interface ListingPage<T> extends ListingMeta {
   next: string | null;
 }
 
-/** First pages rendered with a page's HTML: backend id → its first page (lib/http/first-pages.ts). */
-export type FirstPages<T> = Record<string, ListingPage<T>>;
-
 /** A lock's identity in a listing (a path may show two locks: the sides of a split lock with different IDs). */
 export function lockIdentity(lock: { key: string; id: string; sources: readonly string[] }): string {
   return `${lock.key}\u0000${lock.id}\u0000${lock.sources.join(',')}`;

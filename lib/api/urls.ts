@@ -51,13 +51,12 @@ export function backendApiUrl(backendId: string, route: BackendApiRoute, params?
 /** Rows in a listing's first page, shown while the whole listing loads (lib/queries/first-page.ts). */
 export const FIRST_PAGE_ROWS = 50;
 /**
- * The backends (first in the page's order) whose first page is shown first: rendered with the HTML
- * (lib/http/first-pages.ts), else asked for by the browser, which has 6 connections to the host that
- * the page's scripts need too.
+ * The backends (first in the page's order) whose listings are preloaded with the HTML and whose first
+ * page is asked for: the browser has 6 connections to the host, and the page's scripts need them too.
  */
 export const PRELOADED_BACKENDS = 3;
 
-/** A listing's first page, in the order its page shows first (the server renders the same answer: lib/http/first-pages.ts). */
+/** A listing's first page, in the order its page shows first (the preload and the page's fetch use this same URL). */
 export function firstPageUrl(backendId: string, route: 'states' | 'locks'): string {
   return backendApiUrl(backendId, route, { limit: FIRST_PAGE_ROWS, sort: route === 'states' ? 'key' : '-age' });
 }

@@ -20,8 +20,6 @@ export interface WindowRows {
   onFocus: (e: FocusEvent<HTMLElement>) => void;
 }
 
-const SERVER_RECT = { width: 1280, height: 1000 };
-
 /**
  * A long list in the page's own scroll (TanStack Virtual's window virtualizer): only the rows near
  * the screen are in the DOM, so 20,000 rows cost what 30 do. Rows keep their natural, measured
@@ -57,9 +55,6 @@ export function useWindowRows<T>(rows: readonly T[], rowKey: (row: T) => string,
     estimateSize: useCallback(() => estimate, [estimate]),
     overscan,
     scrollMargin: margin,
-    // The server (and hydration, which must render the same) has no window: it renders the rows of
-    // a screen this tall, so the first rows are in the page's HTML; the real size is measured after.
-    initialRect: SERVER_RECT,
     // Stable between renders: a new function would make it rebuild every row's position.
     getItemKey: useCallback((i: number) => rowKey(rows[i]!), [rows, rowKey]),
     rangeExtractor: useCallback(

@@ -6,24 +6,17 @@ import { fetchJson } from './fetch-json';
 /**
  * A listing's first page (the server's `?limit=` paging), shown while the whole listing loads: at
  * 20,000 states the whole listing is 8 MB of JSON, whose download, parse and row building take
- * seconds; its first page is a few kB. Asked for once per visit of the page (dropped when it closes),
- * unless the page's HTML brought it (`served`: lib/http/first-pages.ts).
+ * seconds; its first page is a few kB. Asked for once per visit of the page (dropped when it closes).
  */
-export function firstPageQuery<T>(backendId: string, route: 'states' | 'locks', enabled: boolean, served?: ListingPage<T>) {
+export function firstPageQuery<T>(backendId: string, route: 'states' | 'locks', enabled: boolean) {
   return queryOptions({
     queryKey: ['first-page', route, backendId] as const,
     queryFn: ({ signal }) => fetchJson<ListingPage<T>>(firstPageUrl(backendId, route), { signal }),
     enabled,
-    ...(served ? { initialData: served, initialDataUpdatedAt: Date.parse(served.fetchedAt) || undefined } : {}),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     refetchInterval: false,
     refetchOnWindowFocus: false,
     retry: false,
   });
-}
-
-/** The whole listing is asked for once the first page is in: fetched, failed, or brought by the HTML (not counted as fetched). */
-export function firstPageSettled(query: { isFetched: boolean; data?: unknown }): boolean {
-  return query.isFetched || query.data !== undefined;
 }

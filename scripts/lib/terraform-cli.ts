@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ownLeakedLock } from './terraform-own-lock';
 
 /** Terraform 1.10 introduced `use_lockfile`. */
 const MIN_VERSION: [number, number] = [1, 10];
@@ -168,11 +169,23 @@ export class TerraformDir {
 
   /** Runs `terraform <args>` to the end. Throws TerraformError on a non-zero exit unless allowFailure. */
   async run(args: string[], { allowFailure = false, timeoutMs = 120_000 } = {}): Promise<TerraformResult> {
-    const running = this.start(args);
-    const timer = setTimeout(() => void running.kill9(), timeoutMs);
-    const result = await running.exited.finally(() => clearTimeout(timer));
+    const startedMs = Date.now();
+    let result = await this.runOnce(args, timeoutMs);
+    // Terraform's own lock leaked by a lost PutItem answer (scripts/lib/terraform-own-lock.ts): released and run once more.
+    const leaked = !allowFailure && result.code !== 0 ? ownLeakedLock(`${result.stdout}\n${result.stderr}`, startedMs) : null;
+    if (leaked) {
+      console.warn(`[terraform] \`terraform ${args[0]}\` left its own lock ${leaked} (a lost PutItem answer, retried into its own item): force-unlocked, run again`);
+      await this.runOnce(['force-unlock', '-force', '-no-color', leaked], timeoutMs);
+      result = await this.runOnce(args, timeoutMs);
+    }
     if (!allowFailure && result.code !== 0) throw new TerraformError(args, result);
     return result;
+  }
+
+  private async runOnce(args: string[], timeoutMs: number): Promise<TerraformResult> {
+    const running = this.start(args);
+    const timer = setTimeout(() => void running.kill9(), timeoutMs);
+    return running.exited.finally(() => clearTimeout(timer));
   }
 
   init(): Promise<TerraformResult> {

@@ -46,7 +46,9 @@ test.describe('every backend down', () => {
     for (const b of config.backends) b.endpoint = `http://127.0.0.1:${closed}`;
     const file = path.join(process.env.E2E_RUN_DIR ?? path.dirname(process.env.LOCKBOARD_CONFIG!), 'all-down-config.json');
     fs.writeFileSync(file, JSON.stringify(config));
-    const port = await freePort();
+    // Not the closed port (the OS may hand the same free port out again: the backends would then read this app's HTML).
+    let port = await freePort();
+    while (port === closed) port = await freePort();
     baseURL = `http://127.0.0.1:${port}`;
     app = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, LOCKBOARD_CONFIG: file, PORT: String(port) }, stdio: 'ignore', detached: true });
     await waitForHealth(`${baseURL}/api/health`, app);

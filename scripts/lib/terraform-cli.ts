@@ -175,7 +175,7 @@ export class TerraformDir {
     const leaked = !allowFailure && result.code !== 0 ? ownLeakedLock(`${result.stdout}\n${result.stderr}`, startedMs) : null;
     if (leaked) {
       console.warn(`[terraform] \`terraform ${args[0]}\` left its own lock ${leaked} (a lost PutItem answer, retried into its own item): force-unlocked, run again`);
-      await this.runOnce(['force-unlock', '-force', '-no-color', leaked], timeoutMs);
+      await this.forceUnlock(leaked, { allowFailure: true });
       result = await this.runOnce(args, timeoutMs);
     }
     if (!allowFailure && result.code !== 0) throw new TerraformError(args, result);
